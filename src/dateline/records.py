@@ -1,0 +1,195 @@
+"""The typed records that flow between pipeline stages and make up the output.
+
+Every stage reads a ``Report`` (plus the spaCy ``Doc``) and returns lists of the
+records below; ``pipeline.extract()`` assembles them into an ``Extraction``.
+The JSON Schema of the output (``schema.json``) is generated from these models,
+so this module is the one place where the output format is defined.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+DatePrecision = Literal["day", "week", "month", "season", "year", "range", "decade", "unknown"]
+PlacePrecision = Literal["street", "district", "city", "admin1", "country", "region"]
+ActorRole = Literal["initiator", "target", "victim"]
+ActorKind = Literal["person", "group", "state", "military", "government", "organization", "civilians", "unknown"]
+Certainty = Literal["asserted", "claimed", "hedged", "unverified", "denied"]
+
+
+class Record(BaseModel):
+    """Base for output records: strict field names, plain JSON out."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class Report(Record):
+    """One input news report with its metadata, as read from a file, stdin or a JSON Lines row."""
+
+    id: str = Field(description="Stable identifier; derived from the file name or content hash when not given.")
+    text: str = Field(description="Plain report text; every character offset in the output points into it.")
+    published: str | None = Field(None, description="Publication date, YYYY-MM-DD: the anchor for relative dates.")
+    outlet: str | None = None
+    url: str | None = None
+    title: str | None = None
+    language: str = "en"
+    source_path: str | None = Field(None, description="File the report was read from, if any.")
+
+
+class Span(Record):
+    """A stretch of the report text: [start, end) character offsets."""
+
+    text: str
+    start: int
+    end: int
+
+
+class Evidence(Record):
+    """The sentence a field was read from, with its offsets in the report text."""
+
+    sentence: str
+    start: int
+    end: int
+
+
+class TimeMention(Record):
+    """A time expression normalised against the publication date (TIMEX3-style value)."""
+
+    text: str
+    start: int
+    end: int
+    value: str | None = Field(None, description="TIMEX3 value, e.g. 2024-01-04, 2023-12, 2023-W52, P3M, PRESENT_REF.")
+    type: Literal["DATE", "TIME", "DURATION", "SET"] = "DATE"
+    start_date: str | None = Field(None, description="First calendar day covered, YYYY-MM-DD.")
+    end_date: str | None = Field(None, description="Last calendar day covered, YYYY-MM-DD.")
+    precision: DatePrecision = "unknown"
+    anchor: Literal["publication", "explicit", "text", "none"] = Field(
+        "publication", description="What the value was resolved against."
+    )
+
+
+class PlaceMention(Record):
+    """A toponym in the text, resolved against the gazetteer."""
+
+    text: str
+    start: int
+    end: int
+    name: str | None = Field(None, description="Canonical gazetteer name of the resolved place.")
+    country: str | None = Field(None, description="ISO 3166-1 alpha-2 code.")
+    admin1: str | None = Field(None, description="First-order administrative division name.")
+    lat: float | None = None
+    lon: float | None = None
+    precision: PlacePrecision | None = None
+    geonames_id: int | None = None
+    feature: str | None = Field(None, description="Kind of place: street, city, admin1, country, region, airport, ...")
+
+
+class Quote(Record):
+    """A direct or indirect quotation and who said it."""
+
+    speaker: str | None = None
+    speaker_title: str | None = None
+    speaker_affiliation: str | None = None
+    text: str
+    direct: bool
+    start: int
+    end: int
+    cue: str | None = Field(None, description="The reporting verb or phrase: said, told, according to, ...")
+
+
+class Entity(Record):
+    """A named participant (person, group, state, organisation) with its in-report aliases."""
+
+    id: str
+    name: str
+    kind: ActorKind = "unknown"
+    aliases: list[str] = Field(default_factory=list)
+    titles: list[str] = Field(default_factory=list)
+    affiliation: str | None = None
+    country: str | None = None
+    mentions: list[Span] = Field(default_factory=list)
+
+
+class DateRange(Record):
+    """When an event happened: a calendar range and how precise it is."""
+
+    start: str | None = None
+    end: str | None = None
+    precision: DatePrecision = "unknown"
+    text: str | None = Field(None, description="The words the date was read from.")
+
+
+class Location(Record):
+    """Where an event happened."""
+
+    name: str | None = None
+    country: str | None = None
+    admin1: str | None = None
+    lat: float | None = None
+    lon: float | None = None
+    precision: PlacePrecision | None = None
+    geonames_id: int | None = None
+    text: str | None = Field(None, description="The words the place was read from.")
+
+
+class Actor(Record):
+    """A participant of one event in one role."""
+
+    name: str
+    role: ActorRole
+    kind: ActorKind = "unknown"
+    country: str | None = None
+    affiliation: str | None = None
+    entity: str | None = Field(None, description="Id of the matching entry in entities[], if any.")
+
+
+class Count(Record):
+    """A casualty figure as a range: 'at least 12' is low 12, best 12, high null."""
+
+    low: int | None = None
+    best: int | None = None
+    high: int | None = None
+    text: str | None = None
+
+
+class AcledCode(Record):
+    event_type: str
+    sub_event_type: str
+
+
+class Event(Record):
+    """One event in a report: what, who, when, where, how many, who says so, and the evidence."""
+
+    id: str
+    type: str = Field(description="PLOVER event type, e.g. ASSAULT, PROTEST, ACCUSE.")
+    mode: str | None = Field(None, description="PLOVER mode, e.g. aerial, drone, firearms, explosives.")
+    acled: AcledCode | None = None
+    cameo: str | None = Field(None, description="CAMEO root code, two digits.")
+    trigger: Span
+    date: DateRange = Field(default_factory=DateRange)
+    location: Location = Field(default_factory=Location)
+    actors: list[Actor] = Field(default_factory=list)
+    fatalities: Count | None = None
+    injuries: Count | None = None
+    weapons: list[str] = Field(default_factory=list)
+    certainty: Certainty = "asserted"
+    attributed_to: list[str] = Field(default_factory=list)
+    hedges: list[str] = Field(default_factory=list, description="The words that lowered certainty.")
+    negated: bool = False
+    background: bool = Field(False, description="True for a past event told as background, not the news itself.")
+    evidence: list[Evidence] = Field(default_factory=list)
+    summary: str = ""
+
+
+class Extraction(Record):
+    """Everything dateline read from one report: the output object, one per report."""
+
+    report: Report
+    dateline_version: str
+    events: list[Event] = Field(default_factory=list)
+    quotes: list[Quote] = Field(default_factory=list)
+    entities: list[Entity] = Field(default_factory=list)
+    places: list[PlaceMention] = Field(default_factory=list)
+    times: list[TimeMention] = Field(default_factory=list)
