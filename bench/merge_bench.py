@@ -1,0 +1,142 @@
+"""Benchmark: cross-outlet merge time on synthetic mentions, and query latency on a store of 100k events.
+
+    python bench/merge_bench.py                   # 10k, 100k, 1M mentions + 100k-event query bench
+    python bench/merge_bench.py --sizes 10000 --events 20000
+
+Prints figures only; it asserts nothing about time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import random
+import sys
+import tempfile
+import time
+
+from dateline.merge import cluster, cluster_members, prepare
+
+TYPES = ["ASSAULT", "PROTEST", "COERCE", "ACCUSE", "MOBILIZE"]
+MODES = ["aerial", "firearms", "explosives", "shelling", None]
+WORDS = [
+    "strike", "raid", "blast", "convoy", "market", "checkpoint", "village", "hospital", "school", "border", "rally",
+    "march", "crowd", "arrest", "rocket", "mortar", "ambush", "patrol", "bridge", "station", "camp", "clinic",
+]
+START = dt.date(2022, 1, 1).toordinal()
+CODES = [
+    "IQ", "SY", "UA", "SD", "ML", "MX", "NG", "SO", "YE", "AF", "PK", "CD", "ET", "MM",
+    "BF", "CO", "IN", "PS", "LB", "LY", "NE", "CM", "HT", "MZ", "KE", "TD", "CF", "VE",
+    "BR", "PH", "TR", "IR", "EG", "SS", "RU", "BD", "DZ", "TN", "GT", "HN",
+]
+
+
+def synthetic_events(n_mentions: int, seed: int = 7, countries: int = 40, days: int = 1095) -> list[dict]:
+    """Mentions of invented events: each real event is reported by 1-4 outlets with small disagreements."""
+    rng = random.Random(seed)
+    centres = [(rng.uniform(-35, 60), rng.uniform(-100, 140)) for _ in range(countries)]
+    rows: list[dict] = []
+    n_event = 0
+    while len(rows) < n_mentions:
+        n_event += 1
+        c = rng.randrange(countries)
+        lat, lon = centres[c][0] + rng.uniform(-4, 4), centres[c][1] + rng.uniform(-4, 4)
+        day = START + rng.randrange(days)
+        kind, mode = rng.choice(TYPES), rng.choice(MODES)
+        initiator = f"Group {c}-{rng.randrange(25)}"
+        target = f"Target {c}-{rng.randrange(60)}"
+        words = rng.sample(WORDS, 4)
+        killed = rng.randrange(0, 30)
+        for outlet in range(rng.choice((1, 1, 2, 2, 3, 4))):
+            rows.append(_mention(rng, n_event, outlet, c, lat, lon, day, kind, mode, initiator, target, words, killed))
+    return rows[:n_mentions]
+
+
+def _mention(rng, n_event, outlet, c, lat, lon, day, kind, mode, initiator, target, words, killed) -> dict:
+    slip = rng.choice((0, 0, 0, 1, -1))
+    when = dt.date.fromordinal(day + slip).isoformat()
+    fine = rng.random() < 0.8
+    event = {
+        "id": "e1",
+        "type": kind,
+        "mode": mode,
+        "trigger": {"text": words[0], "start": 0, "end": len(words[0])},
+        "date": {"start": when, "end": when, "precision": "day"},
+        "location": {"name": f"Town {c}", "country": CODES[c % len(CODES)], "admin1": f"A{c}-{int(lat) % 5}",
+                     "lat": lat + rng.uniform(-0.05, 0.05) if fine else None,
+                     "lon": lon + rng.uniform(-0.05, 0.05) if fine else None,
+                     "precision": "city" if fine else "admin1"},
+        "actors": [{"name": initiator, "role": "initiator"}, {"name": target, "role": "target"}],
+        "fatalities": {"low": None, "best": max(0, killed + rng.randrange(-2, 3)), "high": None},
+        "summary": " ".join(words[: 2 + rng.randrange(3)]),
+    }
+    report = f"r{n_event}-{outlet}"
+    return {"key": f"{report}#e1", "report_id": report, "outlet": f"Outlet {outlet}", "event": event}
+
+
+def bench_merge(sizes: list[int], workers: int) -> None:
+    for n in sizes:
+        rows = synthetic_events(n)
+        t0 = time.perf_counter()
+        mentions = prepare(rows)
+        t1 = time.perf_counter()
+        groups = cluster(mentions)
+        t2 = time.perf_counter()
+        print(f"merge {n:>9,} mentions: prepare {t1 - t0:6.2f} s  cluster {t2 - t1:6.2f} s  "
+              f"total {t2 - t0:6.2f} s  -> {len(groups):,} merged events", flush=True)
+        if workers > 1:
+            t0 = time.perf_counter()
+            parallel = cluster_members(rows, workers=workers)
+            t1 = time.perf_counter()
+            same = "same groups" if parallel == groups else "DIFFERENT groups"
+            print(f"merge {n:>9,} mentions: prepare+cluster in {workers} processes {t1 - t0:6.2f} s ({same})",
+                  flush=True)
+
+
+def bench_query(n_events: int) -> None:
+    from dateline.store import Store
+
+    with tempfile.TemporaryDirectory() as tmp:
+        store = Store(os.path.join(tmp, "bench.db"))
+        rows = synthetic_events(int(n_events * 2.15), seed=11)
+        t0 = time.perf_counter()
+        n = store.bulk_load_merged(rows)
+        print(f"bulk-loaded {len(rows):,} mentions as {n:,} merged events in {time.perf_counter() - t0:.1f} s",
+              flush=True)
+        spot = next(r["event"]["location"] for r in rows if r["event"]["location"]["lat"] is not None)
+        queries = {
+            "ASSAULT in IQ since 2023-10-01": {"type": "ASSAULT", "country": "IQ", "since": "2023-10-01"},
+            "all since 2024-06-01, 100 newest": {"since": "2024-06-01"},
+            f"near {spot['lat']:.1f},{spot['lon']:.1f} within 50 km": {"near": (spot["lat"], spot["lon"], 50.0)},
+            "IQ, 2+ outlets, most killed first": {"country": "IQ", "min_sources": 2, "sort": "fatalities"},
+            "actor 'Group 3-1'": {"actor": "Group 3-1"},
+            "text 'market'": {"text": "market"},
+        }
+        for label, q in queries.items():
+            store.query_events(**q)  # warm
+            t0 = time.perf_counter()
+            for _ in range(20):
+                page, _ = store.query_events(**q)
+            ms = (time.perf_counter() - t0) / 20 * 1000
+            print(f"query {label:<34} {ms:7.2f} ms  ({len(page)} rows)", flush=True)
+        t0 = time.perf_counter()
+        store.stats()
+        print(f"stats over {n_events:,} events {1000 * (time.perf_counter() - t0):7.1f} ms")
+        store.close()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="*", default=[10_000, 100_000, 1_000_000])
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="processes for the parallel run")
+    parser.add_argument("--events", type=int, default=100_000, help="events in the query benchmark store (0: skip)")
+    args = parser.parse_args(argv)
+    bench_merge(args.sizes, args.workers)
+    if args.events:
+        bench_query(args.events)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

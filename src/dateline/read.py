@@ -1,0 +1,205 @@
+"""Reading reports: plain text, HTML and JSON Lines, with `.meta.json` sidecars, from files, folders or stdin.
+
+Every problem with an input (missing, binary, undecodable, empty, not English, impossible date)
+becomes a one-line ``DatelineError`` naming the input, so a batch can report it and go on.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+from dateline import DatelineError
+from dateline.records import Report
+
+TEXT_SUFFIXES = {".txt", ".text", ".md"}
+HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
+JSONL_SUFFIXES = {".jsonl", ".ndjson"}
+READABLE_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES
+META_FIELDS = ("id", "published", "outlet", "url", "title", "language")
+MIN_WORDS_FOR_LANGUAGE_CHECK = 12
+
+
+def iter_report_results(paths: list[str], overrides: dict | None = None) -> Iterator[Report | DatelineError]:
+    """Each report found under `paths`, or the error that stopped one input, in order."""
+    overrides = {k: v for k, v in (overrides or {}).items() if v is not None}
+    for path in paths:
+        try:
+            yield from _reports_from_path(path, overrides)
+        except DatelineError as err:
+            yield err
+
+
+def iter_reports(paths: list[str], overrides: dict | None = None) -> Iterator[Report]:
+    """Each report under `paths`; the first bad input raises."""
+    for item in iter_report_results(paths, overrides):
+        if isinstance(item, DatelineError):
+            raise item
+        yield item
+
+
+def _reports_from_path(path: str, overrides: dict) -> Iterator[Report]:
+    if path == "-":
+        yield from _reports_from_bytes(sys.stdin.buffer.read(), "<stdin>", None, overrides)
+        return
+    p = Path(path)
+    if p.is_dir():
+        files = sorted(f for f in p.rglob("*") if f.is_file() and _is_report_file(f))
+        if not files:
+            raise DatelineError(f"{path}: no .txt, .html or .jsonl reports in this folder")
+        for f in files:
+            yield from _reports_from_path(str(f), overrides)
+        return
+    if not p.exists():
+        raise DatelineError(f"{path}: no such file")
+    try:
+        data = p.read_bytes()
+    except OSError as err:
+        raise DatelineError(f"{path}: cannot read ({err.strerror})") from err
+    yield from _reports_from_bytes(data, path, p, overrides)
+
+
+def _is_report_file(f: Path) -> bool:
+    return f.suffix.lower() in READABLE_SUFFIXES and not f.name.endswith((".meta.json", ".gold.json"))
+
+
+def _reports_from_bytes(data: bytes, label: str, path: Path | None, overrides: dict) -> Iterator[Report]:
+    text = decode(data, label)
+    kind = _kind_of(path, text)
+    if kind == "jsonl":
+        for lineno, line in enumerate(text.splitlines(), 1):
+            if line.strip():
+                yield _report_from_json_line(line, f"{label}:{lineno}", overrides)
+        return
+    meta = read_sidecar(path) if path else {}
+    body, html_title = html_to_text(text, label) if kind == "html" else (text, None)
+    fields = {**meta, **overrides}
+    if html_title and not fields.get("title"):
+        fields["title"] = html_title
+    yield make_report(body, fields, label, default_id=path.stem if path else None)
+
+
+def _kind_of(path: Path | None, text: str) -> str:
+    suffix = path.suffix.lower() if path else ""
+    if suffix in JSONL_SUFFIXES:
+        return "jsonl"
+    if suffix in HTML_SUFFIXES:
+        return "html"
+    if suffix in TEXT_SUFFIXES:
+        return "text"
+    head = text.lstrip()[:200].lower()
+    if head.startswith("{"):
+        return "jsonl"
+    if head.startswith(("<!doctype html", "<html", "<head", "<body", "<article", "<div", "<p")):
+        return "html"
+    return "text"
+
+
+def decode(data: bytes, label: str) -> str:
+    """Bytes to text: UTF-8 (with or without BOM) or UTF-16 with a BOM; anything else is refused."""
+    if not data.strip():
+        raise DatelineError(f"{label}: empty input")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as err:
+            raise DatelineError(f"{label}: cannot decode as UTF-16") from err
+    if b"\x00" in data[:8192]:
+        raise DatelineError(f"{label}: binary file, not a text, HTML or JSON Lines report")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        raise DatelineError(f"{label}: not valid UTF-8 text (byte {err.start}); convert it to UTF-8 first") from err
+
+
+def read_sidecar(path: Path) -> dict:
+    """Metadata from NAME.meta.json beside NAME.txt (or NAME.html), if there is one."""
+    meta_path = path.with_name(path.stem + ".meta.json")
+    if not meta_path.exists():
+        return {}
+    try:
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
+        raise DatelineError(f"{meta_path}: unreadable metadata sidecar ({err})") from err
+    if not isinstance(meta, dict):
+        raise DatelineError(f"{meta_path}: metadata sidecar must be a JSON object")
+    return {k: meta[k] for k in META_FIELDS if meta.get(k) is not None}
+
+
+def html_to_text(html: str, label: str) -> tuple[str, str | None]:
+    """The main text of an HTML page (boilerplate, menus and comments dropped) and its title."""
+    import trafilatura
+
+    text = trafilatura.extract(html, include_comments=False, include_tables=False, favor_recall=True)
+    if not text or not text.strip():
+        raise DatelineError(f"{label}: no article text found in the HTML")
+    meta = trafilatura.extract_metadata(html)
+    return text, (meta.title if meta else None)
+
+
+def _report_from_json_line(line: str, label: str, overrides: dict) -> Report:
+    try:
+        row = json.loads(line)
+    except json.JSONDecodeError as err:
+        raise DatelineError(f"{label}: not valid JSON ({err.msg})") from err
+    if not isinstance(row, dict) or not isinstance(row.get("text"), str):
+        raise DatelineError(f"{label}: each JSON Lines row needs a 'text' string")
+    fields = {k: row[k] for k in META_FIELDS if row.get(k) is not None}
+    text = row["text"]
+    if row.get("html") and not text.strip():
+        text, _ = html_to_text(row["html"], label)
+    return make_report(text, {**fields, **overrides}, label, default_id=None)
+
+
+def make_report(text: str, fields: dict, label: str, default_id: str | None) -> Report:
+    """A validated Report: non-empty English text and a real publication date."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not text.strip():
+        raise DatelineError(f"{label}: empty report text")
+    published = parse_published(fields.get("published"), label)
+    language = str(fields.get("language") or detect_language(text))
+    if not language.lower().startswith("en"):
+        raise DatelineError(f"{label}: report is in language '{language}', dateline reads English only")
+    report_id = str(fields.get("id") or default_id or "r-" + hashlib.sha256(text.encode()).hexdigest()[:16])
+    return Report(
+        id=report_id,
+        text=text,
+        published=published,
+        outlet=fields.get("outlet"),
+        url=fields.get("url"),
+        title=fields.get("title"),
+        language="en",
+        source_path=None if label.startswith("<") else label,
+    )
+
+
+_DATE_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[T ][0-9:.+\-Z]*)?$")
+
+
+def parse_published(value: object, label: str) -> str | None:
+    """YYYY-MM-DD (a full ISO timestamp is cut to its date); an impossible date is an error."""
+    if value in (None, ""):
+        return None
+    m = _DATE_RE.match(str(value).strip())
+    if not m:
+        raise DatelineError(f"{label}: publication date '{value}' is not YYYY-MM-DD")
+    try:
+        return dt.date(int(m[1]), int(m[2]), int(m[3])).isoformat()
+    except ValueError as err:
+        raise DatelineError(f"{label}: impossible publication date '{value}' ({err})") from err
+
+
+def detect_language(text: str) -> str:
+    """ISO 639-1 code of the text's language; short texts are taken as English (too little to judge)."""
+    sample = text[:3000]
+    if len(sample.split()) < MIN_WORDS_FOR_LANGUAGE_CHECK:
+        return "en"
+    import py3langid
+
+    lang, _ = py3langid.classify(sample)
+    return lang

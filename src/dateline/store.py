@@ -1,0 +1,884 @@
+"""The event store: extractions in, merged cross-outlet events out, on SQLite or PostgreSQL.
+
+Each report is stored in its own transaction together with its events, quotes and entities; its events are then
+linked to matching events of other reports (dateline.merge) and the affected merged events are recomputed in the
+same transaction. A crash therefore loses at most the report being written, and re-ingesting is a no-op because
+the content hash of a stored report decides. The schema is created and upgraded by Alembic when a Store opens.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import functools
+import hashlib
+import json
+import math
+import os
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    create_engine,
+    delete,
+    event,
+    func,
+    select,
+    tuple_,
+    update,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from dateline import DatelineError
+from dateline.merge import (
+    SHORT_SPAN,
+    SLOP_DAYS,
+    TYPE_FAMILY,
+    cluster,
+    components,
+    event_key,
+    matches,
+    mention_from_event,
+    merge_event,
+)
+from dateline.records import Extraction, Report
+
+JSONType = JSON().with_variant(JSONB(), "postgresql")
+DEFAULT_DB = "dateline.db"
+# Modules whose code does not change what is extracted: editing them does not make stored extractions stale.
+_NOT_PIPELINE = {"store.py", "cmd_store.py", "export.py", "merge.py", "api.py", "cli.py", "evaluate.py", "__main__.py"}
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class ReportRow(Base):
+    __tablename__ = "reports"
+    id: Mapped[str] = mapped_column(String(512), primary_key=True)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    text: Mapped[str] = mapped_column(Text)
+    published: Mapped[str | None] = mapped_column(String(10), index=True)
+    outlet: Mapped[str | None] = mapped_column(String(256), index=True)
+    url: Mapped[str | None] = mapped_column(Text)
+    title: Mapped[str | None] = mapped_column(Text)
+    language: Mapped[str | None] = mapped_column(String(16))
+    source_path: Mapped[str | None] = mapped_column(Text)
+    dateline_version: Mapped[str] = mapped_column(String(64))
+    code_hash: Mapped[str] = mapped_column(String(64))
+    extraction: Mapped[dict] = mapped_column(JSONType)
+    ingested_at: Mapped[str] = mapped_column(String(32))
+
+
+class ReportEventRow(Base):
+    """One event as one report tells it (a mention), linked to the merged event it belongs to."""
+
+    __tablename__ = "report_events"
+    key: Mapped[str] = mapped_column(String(640), primary_key=True)
+    report_id: Mapped[str] = mapped_column(String(512), ForeignKey("reports.id", ondelete="CASCADE"), index=True)
+    event_id: Mapped[str | None] = mapped_column(String(32), index=True)
+    type: Mapped[str] = mapped_column(String(32))
+    family: Mapped[str] = mapped_column(String(32))
+    country: Mapped[str | None] = mapped_column(String(8))
+    admin1: Mapped[str | None] = mapped_column(String(256))
+    date_start: Mapped[str | None] = mapped_column(String(10))
+    date_end: Mapped[str | None] = mapped_column(String(10))
+    wide: Mapped[bool] = mapped_column(Boolean)  # dated to more than SHORT_SPAN days: few, searched separately
+    lat: Mapped[float | None] = mapped_column(Float)
+    lon: Mapped[float | None] = mapped_column(Float)
+    outlet: Mapped[str | None] = mapped_column(String(256))
+    published: Mapped[str | None] = mapped_column(String(10))
+    url: Mapped[str | None] = mapped_column(Text)
+    title: Mapped[str | None] = mapped_column(Text)
+    data: Mapped[dict] = mapped_column(JSONType)
+    __table_args__ = (Index("ix_report_events_block", "family", "country", "wide", "date_start"),)
+
+
+class EventRow(Base):
+    """A merged event: the columns serve filters and sorting, ``data`` is the full event dict."""
+
+    __tablename__ = "events"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    type: Mapped[str] = mapped_column(String(32))
+    mode: Mapped[str | None] = mapped_column(String(64))
+    country: Mapped[str | None] = mapped_column(String(8))
+    admin1: Mapped[str | None] = mapped_column(String(256))
+    location: Mapped[str | None] = mapped_column(String(512))
+    lat: Mapped[float | None] = mapped_column(Float)
+    lon: Mapped[float | None] = mapped_column(Float)
+    date_start: Mapped[str | None] = mapped_column(String(10))
+    date_end: Mapped[str | None] = mapped_column(String(10))
+    precision: Mapped[str | None] = mapped_column(String(16))
+    sort_date: Mapped[str] = mapped_column(String(10))
+    fatalities_low: Mapped[int | None] = mapped_column(Integer)
+    fatalities_best: Mapped[int | None] = mapped_column(Integer)
+    fatalities_high: Mapped[int | None] = mapped_column(Integer)
+    fatalities_sort: Mapped[int] = mapped_column(Integer)
+    injuries_low: Mapped[int | None] = mapped_column(Integer)
+    injuries_best: Mapped[int | None] = mapped_column(Integer)
+    injuries_high: Mapped[int | None] = mapped_column(Integer)
+    certainty: Mapped[str] = mapped_column(String(16))
+    sources_count: Mapped[int] = mapped_column(Integer)
+    reports_count: Mapped[int] = mapped_column(Integer)
+    actors_text: Mapped[str] = mapped_column(Text)
+    search_text: Mapped[str] = mapped_column(Text)
+    summary: Mapped[str] = mapped_column(Text)
+    data: Mapped[dict] = mapped_column(JSONType)
+    updated_at: Mapped[str] = mapped_column(String(32))
+    __table_args__ = (
+        Index("ix_events_type_country_date", "type", "country", "sort_date"),
+        Index("ix_events_country_date", "country", "sort_date"),
+        Index("ix_events_sort_date", "sort_date", "id"),
+        Index("ix_events_date_end", "date_end"),
+        Index("ix_events_lat_lon", "lat", "lon"),
+        Index("ix_events_sources", "sources_count", "sort_date"),
+        Index("ix_events_fatalities", "fatalities_sort", "sort_date"),
+    )
+
+
+class EventSourceRow(Base):
+    """Link between a merged event and one report's event, with that source's own figures and evidence."""
+
+    __tablename__ = "event_sources"
+    event_id: Mapped[str] = mapped_column(String(32), ForeignKey("events.id", ondelete="CASCADE"), primary_key=True)
+    report_event_key: Mapped[str] = mapped_column(
+        String(640), ForeignKey("report_events.key", ondelete="CASCADE"), primary_key=True
+    )
+    report_id: Mapped[str] = mapped_column(String(512), index=True)
+    outlet: Mapped[str | None] = mapped_column(String(256))
+    published: Mapped[str | None] = mapped_column(String(10))
+    url: Mapped[str | None] = mapped_column(Text)
+    fatalities_low: Mapped[int | None] = mapped_column(Integer)
+    fatalities_best: Mapped[int | None] = mapped_column(Integer)
+    fatalities_high: Mapped[int | None] = mapped_column(Integer)
+    injuries_low: Mapped[int | None] = mapped_column(Integer)
+    injuries_best: Mapped[int | None] = mapped_column(Integer)
+    injuries_high: Mapped[int | None] = mapped_column(Integer)
+    certainty: Mapped[str | None] = mapped_column(String(16))
+    evidence: Mapped[list] = mapped_column(JSONType)
+
+
+class QuoteRow(Base):
+    __tablename__ = "quotes"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    report_id: Mapped[str] = mapped_column(String(512), ForeignKey("reports.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    speaker: Mapped[str | None] = mapped_column(String(512), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    direct: Mapped[bool] = mapped_column(Boolean)
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+    data: Mapped[dict] = mapped_column(JSONType)
+
+
+class EntityRow(Base):
+    __tablename__ = "entities"
+    report_id: Mapped[str] = mapped_column(String(512), ForeignKey("reports.id", ondelete="CASCADE"), primary_key=True)
+    entity_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(512), index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    data: Mapped[dict] = mapped_column(JSONType)
+
+
+# ---- helpers ------------------------------------------------------------------------------------------------------
+
+
+def database_url(url: str | None = None) -> str:
+    """SQLAlchemy URL for a --db value: a SQLite path, sqlite:/// URL or postgresql:// URL (psycopg 3 driver)."""
+    url = url or os.environ.get("DATELINE_DB") or DEFAULT_DB
+    for prefix in ("postgresql://", "postgres://", "postgresql+psycopg2://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    if "://" in url:
+        return url
+    path = Path(url).expanduser()
+    if path.is_dir():
+        raise DatelineError(f"database path {url} is a directory; give a file name such as {path / DEFAULT_DB}")
+    if not path.parent.exists():
+        raise DatelineError(f"cannot create database {url}: folder {path.parent} does not exist")
+    return f"sqlite:///{path.resolve()}"
+
+
+def content_hash(report: Report) -> str:
+    """What decides whether a report changed: its id, text and the metadata that feeds extraction."""
+    parts = [report.id, report.text, report.published or "", report.outlet or "", report.url or "", report.title or ""]
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
+
+
+@functools.lru_cache(maxsize=1)
+def code_fingerprint() -> str:
+    """Hash of the extraction code and its data files: when it changes, `ingest --reextract` redoes reports."""
+    root = Path(__file__).parent
+    digest = hashlib.sha256()
+    for path in sorted(root.rglob("*")):
+        rel = path.relative_to(root)
+        skip = path.name in _NOT_PIPELINE or rel.parts[0] == "migrations" or "__pycache__" in rel.parts
+        if path.is_file() and not skip and path.suffix in {".py", ".json", ".txt", ".tsv", ".csv"}:
+            digest.update(str(rel).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+
+
+def _day(value: str | None, last: bool = False) -> str | None:
+    """Normalise a user date (YYYY, YYYY-MM or YYYY-MM-DD) to a day: the first one, or the last when ``last``."""
+    if value is None:
+        return None
+    text = str(value).strip()
+    try:
+        if len(text) == 4:
+            return f"{text}-12-31" if last else f"{text}-01-01"
+        if len(text) == 7:
+            year, month = int(text[:4]), int(text[5:7])
+            if not last:
+                return dt.date(year, month, 1).isoformat()
+            nxt = dt.date(year + month // 12, month % 12 + 1, 1)
+            return (nxt - dt.timedelta(days=1)).isoformat()
+        return dt.date.fromisoformat(text[:10]).isoformat()
+    except ValueError as err:
+        raise DatelineError(f"bad date {value!r}: use YYYY-MM-DD, YYYY-MM or YYYY") from err
+
+
+def _country(value: str | None) -> str | None:
+    """ISO 3166 alpha-2 code for a code or a country name."""
+    if not value:
+        return None
+    if len(value) == 2:
+        return value.upper()
+    import pycountry
+
+    try:
+        return pycountry.countries.lookup(value).alpha_2
+    except LookupError as err:
+        raise DatelineError(f"unknown country {value!r}: give an ISO 3166 code such as IQ") from err
+
+
+def _shift(day: str, days: int) -> str:
+    return (dt.date.fromisoformat(day) + dt.timedelta(days=days)).isoformat()
+
+
+def _counts(prefix: str, count: dict | None) -> dict:
+    count = count or {}
+    return {f"{prefix}_{k}": count.get(k) for k in ("low", "best", "high")}
+
+
+def _member(row) -> dict:
+    """A report_events row as the plain member dict merge.py works on."""
+    return {
+        "key": row.key,
+        "report_id": row.report_id,
+        "outlet": row.outlet,
+        "published": row.published,
+        "url": row.url,
+        "title": row.title,
+        "event": row.data,
+    }
+
+
+SORTS = {
+    "date": ((EventRow.sort_date, EventRow.id), True),
+    "oldest": ((EventRow.sort_date, EventRow.id), False),
+    "sources": ((EventRow.sources_count, EventRow.sort_date, EventRow.id), True),
+    "fatalities": ((EventRow.fatalities_sort, EventRow.sort_date, EventRow.id), True),
+}
+
+
+def _encode_cursor(values: Iterable) -> str:
+    return base64.urlsafe_b64encode(json.dumps(list(values)).encode()).decode().rstrip("=")
+
+
+def _decode_cursor(cursor: str) -> list:
+    try:
+        return json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+    except (ValueError, TypeError) as err:
+        raise DatelineError(f"bad cursor {cursor!r}: pass the next cursor returned by the previous page") from err
+
+
+class Store:
+    """The event store on one database; see the module docstring for the transaction model."""
+
+    def __init__(self, url: str | None = None) -> None:
+        self.url = database_url(url)
+        try:
+            self.engine = self._engine(self.url)
+            self._migrate()
+        except SQLAlchemyError as err:
+            raise DatelineError(f"cannot open database {self._safe_url()}: {str(err).splitlines()[0]}") from err
+
+    def _safe_url(self) -> str:
+        from sqlalchemy.engine import make_url
+
+        return make_url(self.url).render_as_string(hide_password=True)
+
+    @staticmethod
+    def _engine(url: str) -> Engine:
+        if not url.startswith("sqlite"):
+            return create_engine(url, pool_pre_ping=True)
+        engine = create_engine(url, connect_args={"timeout": 30})
+
+        @event.listens_for(engine, "connect")
+        def _pragmas(dbapi_conn, _record) -> None:
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA synchronous=NORMAL")
+            cur.close()
+
+        return engine
+
+    def _migrate(self) -> None:
+        """Create or upgrade the schema to the newest Alembic revision."""
+        from alembic import command
+        from alembic.config import Config
+
+        config = Config()
+        config.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
+        with self.engine.begin() as conn:
+            config.attributes["connection"] = conn
+            command.upgrade(config, "head")
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # ---- writing ------------------------------------------------------------------------------------------------
+
+    def status(self, report: Report, reextract: bool = False) -> str:
+        """What ingesting this report would do before extracting it: 'new', 'changed', 'stale' or 'unchanged'."""
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                select(ReportRow.content_hash, ReportRow.dateline_version, ReportRow.code_hash).where(
+                    ReportRow.id == report.id
+                )
+            ).first()
+        if row is None:
+            return "new"
+        if row.content_hash != content_hash(report):
+            return "changed"
+        from dateline import __version__
+
+        if reextract and (row.dateline_version != __version__ or row.code_hash != code_fingerprint()):
+            return "stale"
+        return "unchanged"
+
+    def add_extraction(self, extraction: Extraction, reextract: bool = False) -> str:
+        """Store one report's extraction and merge its events: returns 'added', 'unchanged' or 'updated'.
+
+        Same content hash means 'unchanged' unless ``reextract`` and the extraction comes from another
+        dateline version or extraction code, in which case the stored one is replaced.
+        """
+        report = extraction.report
+        digest = content_hash(report)
+        with self.engine.begin() as conn:
+            row = conn.execute(
+                select(ReportRow.content_hash, ReportRow.dateline_version, ReportRow.code_hash).where(
+                    ReportRow.id == report.id
+                )
+            ).first()
+            if row is not None and row.content_hash == digest:
+                same_code = row.dateline_version == extraction.dateline_version and row.code_hash == code_fingerprint()
+                if not reextract or same_code:
+                    return "unchanged"
+            if row is not None:
+                self._remove_report(conn, report.id)
+            self._insert_report(conn, extraction, digest)
+            self._link(conn, self._insert_report_events(conn, extraction))
+        return "added" if row is None else "updated"
+
+    def remove_report(self, report_id: str) -> bool:
+        """Delete a report and re-merge the events it contributed to."""
+        with self.engine.begin() as conn:
+            found = conn.execute(select(ReportRow.id).where(ReportRow.id == report_id)).first() is not None
+            if found:
+                self._remove_report(conn, report_id)
+        return found
+
+    def _insert_report(self, conn: Connection, extraction: Extraction, digest: str) -> None:
+        report = extraction.report
+        conn.execute(
+            ReportRow.__table__.insert().values(
+                id=report.id,
+                content_hash=digest,
+                text=report.text,
+                published=report.published,
+                outlet=report.outlet,
+                url=report.url,
+                title=report.title,
+                language=report.language,
+                source_path=report.source_path,
+                dateline_version=extraction.dateline_version,
+                code_hash=code_fingerprint(),
+                extraction=extraction.model_dump(mode="json", exclude={"report"}),
+                ingested_at=_now(),
+            )
+        )
+        quotes = [
+            {
+                "report_id": report.id,
+                "position": i,
+                "speaker": q.speaker,
+                "text": q.text,
+                "direct": q.direct,
+                "start": q.start,
+                "end": q.end,
+                "data": q.model_dump(mode="json"),
+            }
+            for i, q in enumerate(extraction.quotes)
+        ]
+        if quotes:
+            conn.execute(QuoteRow.__table__.insert(), quotes)
+        entities = {e.id: e for e in extraction.entities}
+        if entities:
+            conn.execute(
+                EntityRow.__table__.insert(),
+                [
+                    {
+                        "report_id": report.id,
+                        "entity_id": e.id,
+                        "name": e.name,
+                        "kind": e.kind,
+                        "data": e.model_dump(mode="json"),
+                    }
+                    for e in entities.values()
+                ],
+            )
+
+    def _insert_report_events(self, conn: Connection, extraction: Extraction) -> list[dict]:
+        """Write the report's events as mentions; returns them as member dicts."""
+        report = extraction.report
+        members: dict[str, dict] = {}
+        for ev in extraction.events:
+            key = event_key(report.id, ev.id)
+            members.setdefault(
+                key,
+                {
+                    "key": key,
+                    "report_id": report.id,
+                    "outlet": report.outlet,
+                    "published": report.published,
+                    "url": report.url,
+                    "title": report.title,
+                    "event": ev.model_dump(mode="json"),
+                },
+            )
+        if members:
+            conn.execute(ReportEventRow.__table__.insert(), [_mention_row(m, None) for m in members.values()])
+        return list(members.values())
+
+    def _candidates(self, conn: Connection, member: dict) -> list:
+        """Stored mentions in the same (type family, country) block whose dates overlap this one's, within slop."""
+        ev = member["event"]
+        start = ((ev.get("date") or {}).get("start") or "")[:10]
+        end = ((ev.get("date") or {}).get("end") or start)[:10]
+        if not start:
+            return []
+        country = (ev.get("location") or {}).get("country")
+        t = ReportEventRow
+        same_block = [
+            t.family == TYPE_FAMILY.get(ev.get("type"), ev.get("type")),
+            t.country == country if country else t.country.is_(None),
+            t.date_start <= _shift(end, SLOP_DAYS),
+            t.date_end >= _shift(start, -SLOP_DAYS),
+            t.report_id != member["report_id"],
+            t.event_id.is_not(None),
+        ]
+        # Short-dated mentions start at most SHORT_SPAN days before they end: a bounded index range scan.
+        short = select(t.__table__).where(
+            *same_block, t.wide.is_(False), t.date_start >= _shift(start, -SLOP_DAYS - SHORT_SPAN)
+        )
+        wide = select(t.__table__).where(*same_block, t.wide.is_(True))
+        return conn.execute(short).all() + conn.execute(wide).all()
+
+    def _link(self, conn: Connection, new: list[dict]) -> None:
+        """Merge new mentions into the graph: union them with every stored event they match, then rewrite those."""
+        if not new:
+            return
+        mentions = {m["key"]: mention_from_event(m["key"], m["report_id"], m["event"]) for m in new}
+        edges: list[tuple[str, str]] = []
+        touched: set[str] = set()
+        for m in new:
+            mine = mentions[m["key"]]
+            for row in self._candidates(conn, m):
+                if matches(mine, mention_from_event(row.key, row.report_id, row.data)):
+                    edges.append((m["key"], row.key))
+                    touched.add(row.event_id)
+        keys = list(mentions)
+        edges += [(a, b) for i, a in enumerate(keys) for b in keys[i + 1 :] if matches(mentions[a], mentions[b])]
+        members = {m["key"]: m for m in new}
+        if touched:
+            rows = conn.execute(select(ReportEventRow.__table__).where(ReportEventRow.event_id.in_(sorted(touched))))
+            by_event: dict[str, list[str]] = {}
+            for row in rows:
+                members[row.key] = _member(row)
+                by_event.setdefault(row.event_id, []).append(row.key)
+            edges += [(ks[0], k) for ks in by_event.values() for k in ks[1:]]
+            self._drop_events(conn, touched)
+        self._write_events(conn, [merge_event([members[k] for k in comp]) for comp in components(members, edges)])
+
+    def _remove_report(self, conn: Connection, report_id: str) -> None:
+        """Delete a report with its mentions and re-cluster what is left of the events it was part of."""
+        touched = set(
+            conn.execute(
+                select(ReportEventRow.event_id).where(ReportEventRow.report_id == report_id).distinct()
+            ).scalars()
+        ) - {None}
+        self._drop_events(conn, touched)
+        for table in (QuoteRow, EntityRow, ReportEventRow):
+            conn.execute(delete(table).where(table.report_id == report_id))
+        conn.execute(delete(ReportRow).where(ReportRow.id == report_id))
+        if not touched:
+            return
+        rows = conn.execute(select(ReportEventRow.__table__).where(ReportEventRow.event_id.in_(sorted(touched))))
+        members = {row.key: _member(row) for row in rows}
+        mentions = [mention_from_event(k, m["report_id"], m["event"]) for k, m in members.items()]
+        self._write_events(conn, [merge_event([members[k] for k in comp]) for comp in cluster(mentions)])
+
+    def _drop_events(self, conn: Connection, ids: set[str]) -> None:
+        ids = sorted(ids)
+        conn.execute(delete(EventSourceRow).where(EventSourceRow.event_id.in_(ids)))
+        conn.execute(delete(EventRow).where(EventRow.id.in_(ids)))
+
+    def _write_events(self, conn: Connection, merged: list[dict]) -> None:
+        """Insert merged events, their source links, and point each mention at its merged event."""
+        if not merged:
+            return
+        now = _now()
+        conn.execute(EventRow.__table__.insert(), [_event_row(m, now) for m in merged])
+        conn.execute(EventSourceRow.__table__.insert(), [r for m in merged for r in _source_rows(m)])
+        for m in merged:
+            keys = [s["event_key"] for s in m["sources"]]
+            conn.execute(update(ReportEventRow).where(ReportEventRow.key.in_(keys)).values(event_id=m["id"]))
+
+    def bulk_load_merged(self, members: list[dict]) -> int:
+        """Load many mentions at once (benchmarks, imports): cluster them in memory and write in one transaction.
+
+        Each member is a merge.py member dict; reports are created as stubs without text.
+        """
+        mentions = [mention_from_event(m["key"], m["report_id"], m["event"]) for m in members]
+        by_key = {m["key"]: m for m in members}
+        merged = [merge_event([by_key[k] for k in comp]) for comp in cluster(mentions)]
+        owner = {s["event_key"]: m["id"] for m in merged for s in m["sources"]}
+        now, version = _now(), "bulk"
+        with self.engine.begin() as conn:
+            reports = {m["report_id"]: m for m in members}
+            conn.execute(
+                ReportRow.__table__.insert(),
+                [
+                    {
+                        "id": rid,
+                        "content_hash": "",
+                        "text": "",
+                        "published": m.get("published"),
+                        "outlet": m.get("outlet"),
+                        "url": m.get("url"),
+                        "title": m.get("title"),
+                        "language": "en",
+                        "source_path": None,
+                        "dateline_version": version,
+                        "code_hash": "",
+                        "extraction": {},
+                        "ingested_at": now,
+                    }
+                    for rid, m in reports.items()
+                ],
+            )
+            conn.execute(ReportEventRow.__table__.insert(), [_mention_row(m, owner[m["key"]]) for m in members])
+            conn.execute(EventRow.__table__.insert(), [_event_row(m, now) for m in merged])
+            conn.execute(EventSourceRow.__table__.insert(), [r for m in merged for r in _source_rows(m)])
+        return len(merged)
+
+    # ---- reading ------------------------------------------------------------------------------------------------
+
+    def query_events(
+        self,
+        *,
+        type=None,
+        country=None,
+        actor=None,
+        since=None,
+        until=None,
+        near=None,
+        text=None,
+        min_sources=None,
+        limit=100,
+        cursor=None,
+        sort="date",
+    ) -> tuple[list[dict], str | None]:
+        """One page of merged events matching all given filters, and the cursor of the next page (None at the end).
+
+        ``near`` is (lat, lon, km); ``since``/``until`` keep events whose date range overlaps them; ``text`` words
+        must all occur in the summary, place, actors or weapons; ``sort`` is date, oldest, sources or fatalities.
+        """
+        if sort not in SORTS:
+            raise DatelineError(f"unknown sort {sort!r}: use one of {', '.join(SORTS)}")
+        limit = max(1, int(limit))
+        conds = self._filters(type, country, actor, since, until, near, text, min_sources)
+        cols, desc = SORTS[sort]
+        order = [c.desc() for c in cols] if desc else list(cols)
+        after = _decode_cursor(cursor) if cursor else None
+        out: list[dict] = []
+        keys: list[list] = []
+        batch = limit + 1 if near is None else max(4 * limit, 200)
+        with self.engine.connect() as conn:
+            while len(out) <= limit:
+                stmt = select(EventRow.data, EventRow.lat, EventRow.lon, *cols).where(*conds)
+                if after is not None:
+                    key = tuple_(*cols)
+                    stmt = stmt.where(key < tuple_(*after) if desc else key > tuple_(*after))
+                rows = conn.execute(stmt.order_by(*order).limit(batch)).all()
+                for row in rows:
+                    after = list(row[3:])
+                    if near is not None and not _within(row.lat, row.lon, near):
+                        continue
+                    out.append(row.data)
+                    keys.append(after)
+                    if len(out) > limit:
+                        break
+                if len(rows) < batch:
+                    break
+        if len(out) > limit:
+            return out[:limit], _encode_cursor(keys[limit - 1])
+        return out, None
+
+    def _filters(self, type, country, actor, since, until, near, text, min_sources) -> list:
+        e = EventRow
+        conds = []
+        if type:
+            conds.append(e.type == type.upper())
+        if country:
+            conds.append(e.country == _country(country))
+        if actor:
+            conds.append(e.actors_text.contains(actor.lower().strip(), autoescape=True))
+        if since:
+            conds.append(e.date_end >= _day(since))
+        if until:
+            conds.append(e.date_start <= _day(until, last=True))
+        if min_sources:
+            conds.append(e.sources_count >= int(min_sources))
+        for word in (text or "").lower().split():
+            conds.append(e.search_text.contains(word, autoescape=True))
+        if near is not None:
+            lat, lon, km = (float(v) for v in near)
+            dlat = km / 111.2
+            dlon = min(180.0, km / (111.2 * max(0.01, math.cos(math.radians(lat)))))
+            conds += [e.lat.between(lat - dlat, lat + dlat), e.lon.between(lon - dlon, lon + dlon)]
+        return conds
+
+    def get_event(self, event_id: str) -> dict | None:
+        """A merged event with its sources and the quotes of the reports it was read from.
+
+        Also accepts the key of one report's event (``report#event``) and returns the merged event it belongs to.
+        """
+        with self.engine.connect() as conn:
+            data = conn.execute(select(EventRow.data).where(EventRow.id == event_id)).scalar()
+            if data is None:
+                owner = conn.execute(select(ReportEventRow.event_id).where(ReportEventRow.key == event_id)).scalar()
+                data = owner and conn.execute(select(EventRow.data).where(EventRow.id == owner)).scalar()
+            if not data:
+                return None
+            report_ids = sorted({s["report_id"] for s in data["sources"]})
+            quotes = conn.execute(
+                select(QuoteRow.report_id, QuoteRow.data)
+                .where(QuoteRow.report_id.in_(report_ids))
+                .order_by(QuoteRow.report_id, QuoteRow.position)
+            ).all()
+        return {**data, "quotes": [{"report_id": rid, **q} for rid, q in quotes]}
+
+    def get_report(self, report_id: str) -> dict | None:
+        """A stored report with its text, metadata, extraction and the merged event each of its events joined."""
+        with self.engine.connect() as conn:
+            row = conn.execute(select(ReportRow.__table__).where(ReportRow.id == report_id)).first()
+            if row is None:
+                return None
+            links = dict(
+                conn.execute(
+                    select(ReportEventRow.key, ReportEventRow.event_id).where(ReportEventRow.report_id == report_id)
+                ).all()
+            )
+        extraction = dict(row.extraction)
+        for ev in extraction.get("events", []):
+            ev["merged_event_id"] = links.get(event_key(report_id, ev["id"]))
+        return {
+            "id": row.id,
+            "text": row.text,
+            "published": row.published,
+            "outlet": row.outlet,
+            "url": row.url,
+            "title": row.title,
+            "language": row.language,
+            "source_path": row.source_path,
+            "dateline_version": row.dateline_version,
+            "ingested_at": row.ingested_at,
+            **extraction,
+        }
+
+    def stats(self) -> dict:
+        """Counts of merged events by type, country and month, plus totals."""
+        e = EventRow
+        month = func.substr(e.date_start, 1, 7)
+        with self.engine.connect() as conn:
+
+            def grouped(col) -> dict:
+                rows = conn.execute(select(col, func.count()).group_by(col).order_by(func.count().desc(), col)).all()
+                return {(k if k is not None else "unknown"): n for k, n in rows}
+
+            by_month = dict(sorted(grouped(month).items()))
+            totals = conn.execute(select(func.count(), func.sum(e.fatalities_best))).one()
+            return {
+                "events": totals[0],
+                "reports": conn.execute(select(func.count()).select_from(ReportRow)).scalar(),
+                "mentions": conn.execute(select(func.count()).select_from(ReportEventRow)).scalar(),
+                "multi_source_events": conn.execute(select(func.count()).where(e.sources_count >= 2)).scalar(),
+                "fatalities": int(totals[1] or 0),
+                "by_type": grouped(e.type),
+                "by_country": grouped(e.country),
+                "by_month": by_month,
+            }
+
+    def extractions(self) -> Iterator[Extraction]:
+        """Every stored extraction, in report id order (for re-export or re-merging)."""
+        last = None
+        while True:
+            with self.engine.connect() as conn:
+                stmt = select(ReportRow.__table__).order_by(ReportRow.id).limit(200)
+                if last is not None:
+                    stmt = stmt.where(ReportRow.id > last)
+                rows = conn.execute(stmt).all()
+            if not rows:
+                return
+            for row in rows:
+                report = Report(
+                    id=row.id,
+                    text=row.text,
+                    published=row.published,
+                    outlet=row.outlet,
+                    url=row.url,
+                    title=row.title,
+                    language=row.language or "en",
+                    source_path=row.source_path,
+                )
+                yield Extraction.model_validate(
+                    {**row.extraction, "report": report.model_dump(), "dateline_version": row.dateline_version}
+                )
+                last = row.id
+
+
+def _within(lat: float | None, lon: float | None, near: tuple) -> bool:
+    from dateline.merge import haversine_km
+
+    return (
+        lat is not None and lon is not None and haversine_km(lat, lon, float(near[0]), float(near[1])) <= float(near[2])
+    )
+
+
+def _search_text(m: dict) -> str:
+    loc = m.get("location") or {}
+    parts = [
+        m.get("summary") or "",
+        m.get("type") or "",
+        m.get("mode") or "",
+        loc.get("name") or "",
+        loc.get("admin1") or "",
+        " ".join(m.get("weapons") or []),
+        _actors_text(m),
+    ]
+    parts += [s.get("title") or "" for s in m.get("sources", [])]
+    return " ".join(parts).lower()
+
+
+def _actors_text(m: dict) -> str:
+    return "|".join(n.lower() for a in m.get("actors") or [] for n in (a.get("name"), a.get("affiliation")) if n)
+
+
+def _event_row(m: dict, now: str) -> dict:
+    date, loc = m.get("date") or {}, m.get("location") or {}
+    start = (date.get("start") or "")[:10] or None
+    fat = m.get("fatalities") or {}
+    return {
+        "id": m["id"],
+        "type": m["type"],
+        "mode": m.get("mode"),
+        "country": loc.get("country"),
+        "admin1": loc.get("admin1"),
+        "location": loc.get("name"),
+        "lat": loc.get("lat"),
+        "lon": loc.get("lon"),
+        "date_start": start,
+        "date_end": (date.get("end") or "")[:10] or start,
+        "precision": date.get("precision"),
+        "sort_date": start or "0000-00-00",
+        **_counts("fatalities", fat),
+        "fatalities_sort": fat.get("best") if fat.get("best") is not None else -1,
+        **_counts("injuries", m.get("injuries")),
+        "certainty": m["certainty"],
+        "sources_count": m["sources_count"],
+        "reports_count": m["reports_count"],
+        "actors_text": _actors_text(m),
+        "search_text": _search_text(m),
+        "summary": m.get("summary") or "",
+        "data": m,
+        "updated_at": now,
+    }
+
+
+def _source_rows(m: dict) -> list[dict]:
+    return [
+        {
+            "event_id": m["id"],
+            "report_event_key": s["event_key"],
+            "report_id": s["report_id"],
+            "outlet": s["outlet"],
+            "published": s["published"],
+            "url": s["url"],
+            **_counts("fatalities", s.get("fatalities")),
+            **_counts("injuries", s.get("injuries")),
+            "certainty": s.get("certainty"),
+            "evidence": s.get("evidence") or [],
+        }
+        for s in m["sources"]
+    ]
+
+
+def _mention_row(m: dict, event_id: str | None) -> dict:
+    ev = m["event"]
+    date, loc = ev.get("date") or {}, ev.get("location") or {}
+    start = (date.get("start") or "")[:10] or None
+    end = (date.get("end") or "")[:10] or start
+    wide = bool(start and end and dt.date.fromisoformat(end) - dt.date.fromisoformat(start) > dt.timedelta(SHORT_SPAN))
+    return {
+        "key": m["key"],
+        "report_id": m["report_id"],
+        "event_id": event_id,
+        "type": ev["type"],
+        "family": TYPE_FAMILY.get(ev["type"], ev["type"]),
+        "country": loc.get("country"),
+        "admin1": loc.get("admin1"),
+        "date_start": start,
+        "date_end": end,
+        "wide": wide,
+        "lat": loc.get("lat"),
+        "lon": loc.get("lon"),
+        "outlet": m.get("outlet"),
+        "published": m.get("published"),
+        "url": m.get("url"),
+        "title": m.get("title"),
+        "data": ev,
+    }

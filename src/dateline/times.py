@@ -1,0 +1,936 @@
+"""Temporal normaliser: finds time expressions in a report and resolves them, TIMEX3-style.
+
+News text dates events relative to the publication date (the document creation time, P), so most
+expressions ('Thursday', 'late last month', 'three days ago') only mean something once anchored to P.
+Detection combines a small grammar of compiled patterns (one rule per kind of expression, each with its
+resolver) with spaCy's DATE/TIME entities, which miss or mis-bound many news forms.
+
+Conventions (documented here because downstream stages rely on them):
+- A bare weekday or a month/day without a year means the most recent one on or before P (news report the
+  past), unless the clause is in the future tense ('will meet on Monday') or the phrase says 'next'.
+- 'early/mid/late X' keeps X's value (e.g. 2023-12) but narrows start_date/end_date to the first, middle or
+  last third of X; precision is then 'range' because the covered days are narrower than X.
+- 'since X' keeps X's value and covers X..P with precision 'range'; 'the past three months' is a DURATION
+  (P3M) covering P-3 months..P.
+- Offsets ('three days ago', 'a week earlier', 'almost four years to the day') are counted back from P; the
+  precision follows the unit (days give a day, months a month, years and decades a year).
+- Without P, absolute expressions still resolve; relative ones get value None and anchor 'none'.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from functools import lru_cache
+
+from spacy.tokens import Doc, Span, Token
+
+from dateline.records import TimeMention
+
+# ---------------------------------------------------------------------------------------------- lexicon
+
+_MONTHS = {
+    "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4, "may": 5,
+    "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8, "september": 9, "sept": 9, "sep": 9,
+    "october": 10, "oct": 10, "november": 11, "nov": 11, "december": 12, "dec": 12,
+}  # fmt: skip
+_WEEKDAYS = {
+    "monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5, "sunday": 6,
+}  # fmt: skip
+_NUMBERS = {
+    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
+    "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40,
+    "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100, "a hundred": 100,
+    "a dozen": 12, "dozen": 12, "a couple of": 2, "a couple": 2, "couple of": 2,
+}  # fmt: skip
+# Vague quantities: TIMEX3 writes them as X; the number is only used to estimate a covered range.
+_VAGUE = {"a few": 3, "few": 3, "several": 5, "many": 5, "some": 3, "a number of": 3, "dozens of": 24}
+_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "last": 4, "final": 4}
+_SEASONS = {"spring": "SP", "summer": "SU", "autumn": "FA", "fall": "FA", "winter": "WI"}
+_PARTS = {"morning": "MO", "afternoon": "AF", "evening": "EV", "night": "NI", "overnight": "NI"}
+_UNIT_CODES = {
+    "second": "S", "minute": "M", "hour": "H", "day": "D", "week": "W", "weekend": "WE", "fortnight": "W",
+    "month": "M", "year": "Y", "decade": "DE", "century": "CE",
+}  # fmt: skip
+_TIME_UNITS = {"second", "minute", "hour"}
+# How far back an unnumbered 'recent weeks' reaches, in days: an estimate, so precision stays 'range'.
+_RECENT_DAYS = {"day": 7, "week": 42, "month": 183, "year": 1826, "decade": 7305, "hour": 1, "minute": 1}
+
+
+def _alt(words: list[str]) -> str:
+    return "|".join(sorted((re.escape(w).replace(r"\ ", r"\s+") for w in words), key=len, reverse=True))
+
+
+def _names(words: dict[str, int], strict: bool, abbrev: bool) -> str:
+    """Month or weekday names; in strict (detection) mode they must be capitalised, to skip the modal 'may'."""
+    forms = []
+    for word in words:
+        is_abbr = len(word) <= 4 and word not in ("may", "june", "july")
+        if is_abbr and not abbrev:
+            continue
+        tail = (r"(?:\.|(?=\s*\d))" if strict else r"\.?") if is_abbr else ""
+        forms.append(f"{word.capitalize()}{tail}" if strict else f"{word}{tail}")
+        if strict:
+            forms.append(f"{word.upper()}{tail}")
+    body = "|".join(sorted(forms, key=len, reverse=True))
+    return f"(?-i:{body})" if strict else f"(?:{body})"
+
+
+_NUM = (
+    r"(?:\d+(?:\.\d+)?|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)[\s-](?:one|two|three|four|five"
+    r"|six|seven|eight|nine)|" + _alt(list(_NUMBERS) + list(_VAGUE)) + r")(?:\s+and\s+a\s+half)?"
+)
+_UNIT = r"(?:second|minute|hour|day|week(?:end)?|fortnight|month|year|decade|centur(?:y|ie))s?"
+_MOD = (
+    r"(?:(?P<mod>early|mid|middle|late|the\s+(?:end|beginning|start|middle|close)\s+of"
+    r"|(?:end|beginning|start|middle)\s+of)(?:\s*-\s*|\s+))"
+)
+_REL = r"(?P<rel>last|this\s+past|this|next|the\s+coming|the\s+current|the\s+previous|previous|coming|current)"
+_DAYNUM = r"(?P<day>[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
+_YEAR = r"(?P<year>1[5-9]\d\d|20\d\d)"
+_APPROX = (
+    r"(?:(?:almost|nearly|about|around|roughly|some|more\s+than|less\s+than|over|under|just\s+over"
+    r"|just\s+under|at\s+least|barely|only|exactly|precisely|a\s+little\s+(?:over|more\s+than))\s+)?"
+)
+
+
+# ----------------------------------------------------------------------------------------- date helpers
+
+
+def _last_day(year: int, month: int) -> int:
+    return calendar.monthrange(year, month)[1]
+
+
+def _add_months(d: date, months: int) -> date:
+    total = d.year * 12 + d.month - 1 + months
+    year, month = divmod(total, 12)
+    return date(year, month + 1, min(d.day, _last_day(year, month + 1)))
+
+
+def _add_years(d: date, years: float) -> date:
+    return _add_months(d, round(years * 12))
+
+
+def _shift(d: date, unit: str, n: float) -> date:
+    """Move d by n units (negative = back); months and years clamp to month ends (Feb 29 -> Feb 28)."""
+    if unit in ("day", "hour", "minute", "second"):
+        days = n if unit == "day" else n / {"hour": 24, "minute": 1440, "second": 86400}[unit]
+        return d + timedelta(days=round(days))
+    if unit in ("week", "weekend", "fortnight"):
+        return d + timedelta(days=round(n * (14 if unit == "fortnight" else 7)))
+    months = {"month": 1, "year": 12, "decade": 120, "century": 1200}[unit]
+    return _add_months(d, round(n * months))
+
+
+# ------------------------------------------------------------------------------------------ the results
+
+
+@dataclass
+class _Res:
+    """A resolved expression before it gets its text and offsets."""
+
+    value: str | None
+    type: str = "DATE"
+    start: date | None = None
+    end: date | None = None
+    precision: str = "unknown"
+    anchor: str = "publication"
+
+
+class _NoAnchor(Exception):
+    """Raised by a resolver that needs the publication date when there is none."""
+
+
+@dataclass
+class _Ctx:
+    published: date | None
+    future: bool = False
+    past: bool = False  # the clause is clearly in the past tense
+
+    @property
+    def p(self) -> date:
+        if self.published is None:
+            raise _NoAnchor
+        return self.published
+
+
+def _day(d: date, anchor: str = "publication") -> _Res:
+    return _Res(d.isoformat(), "DATE", d, d, "day", anchor)
+
+
+def _month(year: int, month: int, anchor: str = "publication") -> _Res:
+    start = date(year, month, 1)
+    return _Res(f"{year:04d}-{month:02d}", "DATE", start, date(year, month, _last_day(year, month)), "month", anchor)
+
+
+def _year(year: int, anchor: str = "publication") -> _Res:
+    return _Res(f"{year:04d}", "DATE", date(year, 1, 1), date(year, 12, 31), "year", anchor)
+
+
+def _week(d: date, anchor: str = "publication") -> _Res:
+    monday = d - timedelta(days=d.weekday())
+    iso = monday.isocalendar()
+    return _Res(f"{iso[0]:04d}-W{iso[1]:02d}", "DATE", monday, monday + timedelta(days=6), "week", anchor)
+
+
+def _weekend(d: date) -> _Res:
+    """The weekend of d's ISO week."""
+    res = _week(d)
+    assert res.start is not None
+    return _Res(f"{res.value}-WE", "DATE", res.start + timedelta(days=5), res.end, "week")
+
+
+def _decade(first_year: int, anchor: str = "explicit") -> _Res:
+    start, end = date(first_year, 1, 1), date(first_year + 9, 12, 31)
+    return _Res(f"{first_year // 10:03d}X", "DATE", start, end, "decade", anchor)
+
+
+def _season(year: int, code: str, anchor: str = "publication") -> _Res:
+    first = {"SP": 3, "SU": 6, "FA": 9, "WI": 12}[code]
+    start = date(year, first, 1)
+    end = _add_months(start, 3) - timedelta(days=1)
+    return _Res(f"{year:04d}-{code}", "DATE", start, end, "season", anchor)
+
+
+def _quarter(year: int, q: int, anchor: str = "publication") -> _Res:
+    start = date(year, 3 * q - 2, 1)
+    end = _add_months(start, 3) - timedelta(days=1)
+    return _Res(f"{year:04d}-Q{q}", "DATE", start, end, "range", anchor)
+
+
+def _mod_key(mod: str | None) -> str | None:
+    if not mod:
+        return None
+    mod = mod.lower()
+    if "end" in mod or "late" in mod or "close" in mod:
+        return "late"
+    if "mid" in mod:
+        return "mid"
+    return "early"  # early, earlier, beginning, start
+
+
+def _narrow(res: _Res, mod: str | None) -> _Res:
+    """'early/mid/late X': the first, middle or last third of X (years by months, decades by years)."""
+    key = _mod_key(mod)
+    if key is None or res.start is None or res.end is None or res.precision in ("day", "unknown"):
+        return res
+    if res.precision == "decade":
+        y0 = res.start.year
+        bounds = {"early": (y0, y0 + 3), "mid": (y0 + 4, y0 + 6), "late": (y0 + 7, y0 + 9)}[key]
+        start, end = date(bounds[0], 1, 1), date(bounds[1], 12, 31)
+    elif res.precision == "year":
+        y = res.start.year
+        months = {"early": (1, 4), "mid": (5, 8), "late": (9, 12)}[key]
+        start, end = date(y, months[0], 1), date(y, months[1], _last_day(y, months[1]))
+    else:
+        n = (res.end - res.start).days + 1
+        third = n // 3
+        first, last = {"early": (0, third - 1), "mid": (third, 2 * third - 1), "late": (2 * third, n - 1)}[key]
+        start, end = res.start + timedelta(days=first), res.start + timedelta(days=last)
+    return _Res(res.value, res.type, start, end, "range", res.anchor)
+
+
+# ------------------------------------------------------------------------------------ choosing the year
+
+
+def _occurrence(p: date, month: int, day: int, forward: bool) -> date:
+    """The first month/day on or after P (forward) or on or before it; Feb 29 skips to a leap year."""
+    for offset in (0, 1, 2, 3, 4, 5, 6, 7, 8):
+        try:
+            d = date(p.year + (offset if forward else -offset), month, day)
+        except ValueError:
+            continue
+        if (d >= p) if forward else (d <= p):
+            return d
+    raise _NoAnchor
+
+
+def _month_day(ctx: _Ctx, month: int, day: int, rel: str | None = None) -> _Res:
+    """Month and day without a year: the occurrence on or before P (on or after P when future / 'next').
+
+    Without a tense signal, a date within the next three months beats one most of a year ago: reports
+    rarely reach back that far without giving the year, but often name coming deadlines ('by Jan. 14').
+    """
+    p = ctx.p
+    if ctx.future or rel in ("next", "coming", "the coming"):
+        return _day(_occurrence(p, month, day, True))
+    before = _occurrence(p, month, day, False)
+    if not ctx.past and rel not in ("last", "this past", "previous") and (p - before).days > 240:
+        after = _occurrence(p, month, day, True)
+        if (after - p).days <= 90:
+            return _day(after)
+    return _day(before)
+
+
+def _month_only(ctx: _Ctx, month: int, rel: str | None) -> _Res:
+    """A month name without a year: most recent one begun by P, or the coming one when future / 'next'."""
+    p = ctx.p
+    rel = (rel or "").lower()
+    if rel == "last" or rel == "this past" or rel == "previous":
+        year = p.year if month < p.month else p.year - 1
+    elif rel in ("next", "coming", "the coming"):
+        year = p.year if month > p.month else p.year + 1
+    elif rel == "this" or rel == "current":
+        year = p.year
+    elif ctx.future:
+        year = p.year if month >= p.month else p.year + 1
+    else:
+        year = p.year if month <= p.month else p.year - 1
+    return _month(year, month)
+
+
+def _weekday(ctx: _Ctx, wd: int, rel: str | None) -> date:
+    p = ctx.p
+    rel = (rel or "").lower()
+    back = (p.weekday() - wd) % 7
+    ahead = (wd - p.weekday()) % 7
+    if rel in ("last", "this past", "previous"):
+        return p - timedelta(days=back or 7)
+    if rel in ("next", "coming", "the coming"):
+        return p + timedelta(days=ahead or 7)
+    if rel == "this":
+        return p - timedelta(days=p.weekday()) + timedelta(days=wd)
+    if ctx.future:
+        return p + timedelta(days=ahead)
+    return p - timedelta(days=back)
+
+
+def _season_rel(ctx: _Ctx, code: str, rel: str | None) -> _Res:
+    """'last summer' ended before P, 'next winter' starts after it, a bare season is the latest begun by P."""
+    p = ctx.p
+    rel = " ".join((rel or "").lower().split())
+    seasons = [_season(y, code) for y in range(p.year - 3, p.year + 3)]
+    if rel in ("last", "previous", "this past"):
+        return [s for s in seasons if s.end and s.end < p][-1]
+    if rel in ("next", "coming", "the coming"):
+        return [s for s in seasons if s.start and s.start > p][0]
+    if rel in ("this", "current"):
+        return _season(p.year - 1 if code == "WI" and p.month <= 2 else p.year, code)
+    if ctx.future:
+        return [s for s in seasons if s.end and s.end >= p][0]
+    return [s for s in seasons if s.start and s.start <= p][-1]
+
+
+# ------------------------------------------------------------------------------------------- numbers
+
+
+def _number(text: str) -> tuple[float, bool] | None:
+    """Parse a quantity ('three', '24', 'two and a half', 'a few'); the flag says it is vague."""
+    t = " ".join(text.lower().split())
+    half = t.endswith(" and a half")
+    if half:
+        t = t[: -len(" and a half")]
+    extra = 0.5 if half else 0.0
+    if t in _VAGUE:
+        return _VAGUE[t] + extra, True
+    if t in _NUMBERS:
+        return _NUMBERS[t] + extra, False
+    parts = re.split(r"[\s-]", t)
+    if len(parts) == 2 and parts[0] in _NUMBERS and parts[1] in _NUMBERS:
+        return _NUMBERS[parts[0]] + _NUMBERS[parts[1]] + extra, False
+    try:
+        return float(t) + extra, False
+    except ValueError:
+        return None
+
+
+def _unit(text: str) -> str:
+    t = text.lower().rstrip("s")
+    return "century" if t.startswith("centur") else t
+
+
+def _duration_value(n: float, unit: str, vague: bool) -> str:
+    code = _UNIT_CODES[unit]
+    if unit == "fortnight":
+        n *= 2
+    if unit == "decade":
+        n, code = n * 10, "Y"
+    elif unit == "century":
+        n, code = n * 100, "Y"
+    elif unit == "weekend":
+        code = "WE"
+    amount = "X" if vague else (str(int(n)) if n == int(n) else f"{n:g}")
+    return f"PT{amount}{code}" if unit in _TIME_UNITS else f"P{amount}{code}"
+
+
+# --------------------------------------------------------------------------------------------- resolvers
+
+
+def _g(m: re.Match[str], name: str) -> str | None:
+    """A named group, or None when the pattern has no such group or it did not take part."""
+    try:
+        return m.group(name)
+    except IndexError:
+        return None
+
+
+def _r_iso(m: re.Match[str], ctx: _Ctx) -> _Res:
+    return _day(date(int(m["year"]), int(m["month"]), int(m["day"])), "explicit")
+
+
+def _r_numeric(m: re.Match[str], ctx: _Ctx) -> _Res:
+    year = int(m["year"])
+    year += 2000 if year < 50 else 1900 if year < 100 else 0
+    first, second = int(m["a"]), int(m["b"])
+    month, day = (first, second) if first <= 12 else (second, first)  # US order unless impossible
+    return _day(date(year, month, day), "explicit")
+
+
+def _r_full_date(m: re.Match[str], ctx: _Ctx) -> _Res:
+    return _day(date(int(m["year"]), _MONTHS[m["month"].lower().rstrip(".")], int(m["day"])), "explicit")
+
+
+def _r_month_day(m: re.Match[str], ctx: _Ctx) -> _Res:
+    return _month_day(ctx, _MONTHS[m["month"].lower().rstrip(".")], int(m["day"]), _g(m, "rel"))
+
+
+def _r_month_year(m: re.Match[str], ctx: _Ctx) -> _Res:
+    return _narrow(_month(int(m["year"]), _MONTHS[m["month"].lower().rstrip(".")], "explicit"), _g(m, "mod"))
+
+
+def _r_month_rel_year(m: re.Match[str], ctx: _Ctx) -> _Res:
+    """'July last year', 'April next year'."""
+    year = ctx.p.year + {"last": -1, "next": 1, "this": 0}[m["yrel"].lower()]
+    return _narrow(_month(year, _MONTHS[m["month"].lower().rstrip(".")]), _g(m, "mod"))
+
+
+def _r_month(m: re.Match[str], ctx: _Ctx) -> _Res:
+    return _narrow(_month_only(ctx, _MONTHS[m["month"].lower().rstrip(".")], _g(m, "rel")), _g(m, "mod"))
+
+
+def _r_weekday(m: re.Match[str], ctx: _Ctx) -> _Res:
+    d = _weekday(ctx, _WEEKDAYS[m["wd"].lower()], _g(m, "rel"))
+    part = _g(m, "part")
+    if part:
+        return _Res(f"{d.isoformat()}T{_PARTS[part.lower()]}", "TIME", d, d, "day")
+    return _day(d)
+
+
+_DEICTIC = {"today": 0, "yesterday": -1, "tomorrow": 1, "tonight": 0}
+
+
+def _r_deictic(m: re.Match[str], ctx: _Ctx) -> _Res:
+    word = " ".join(m["word"].lower().split())
+    part = _g(m, "part")
+    if word in ("last night", "overnight"):
+        d, part = ctx.p - timedelta(days=1 if word == "last night" else 0), "night"
+    elif word.startswith("this "):
+        d, part = ctx.p, word.split()[1]
+    else:
+        d = ctx.p + timedelta(days=_DEICTIC[word])
+        part = "night" if word == "tonight" else part
+    if part:
+        return _Res(f"{d.isoformat()}T{_PARTS[part.lower()]}", "TIME", d, d, "day")
+    return _day(d)
+
+
+_REFS = {"now": "PRESENT_REF", "currently": "PRESENT_REF", "at present": "PRESENT_REF", "nowadays": "PRESENT_REF",
+         "right now": "PRESENT_REF",
+         "soon": "FUTURE_REF", "previously": "PAST_REF", "at the moment": "PRESENT_REF", "recently": "PAST_REF",
+         "the past": "PAST_REF", "in the past": "PAST_REF", "the future": "FUTURE_REF",
+         "in the future": "FUTURE_REF", "the near future": "FUTURE_REF"}  # fmt: skip
+
+
+def _r_ref(m: re.Match[str], ctx: _Ctx) -> _Res:
+    value = _REFS[" ".join(m["ref"].lower().split())]
+    p = ctx.published
+    if value == "PRESENT_REF":
+        return _Res(value, "DATE", p, p, "unknown", "publication" if p else "none")
+    if value == "PAST_REF":
+        return _Res(value, "DATE", None, p, "unknown", "publication" if p else "none")
+    return _Res(value, "DATE", p, None, "unknown", "publication" if p else "none")
+
+
+def _calendar_unit(ctx: _Ctx, unit: str, steps: int) -> _Res:
+    """The week/month/year/... that is `steps` units from the one containing P."""
+    p = ctx.p
+    if unit == "week":
+        return _week(p + timedelta(weeks=steps))
+    if unit == "weekend":
+        if steps < 0:
+            return _weekend(p - timedelta(days=p.weekday() + 1))  # the Sunday before P's week
+        return _weekend(p + timedelta(weeks=steps))
+    if unit == "month":
+        d = _add_months(p, steps)
+        return _month(d.year, d.month)
+    if unit == "year":
+        return _year(p.year + steps)
+    if unit == "decade":
+        return _decade((p.year // 10 + steps) * 10, "publication")
+    if unit == "quarter":
+        q = (p.month - 1) // 3 + steps
+        return _quarter(p.year + q // 4, q % 4 + 1)
+    if unit == "day":
+        return _day(p + timedelta(days=steps))
+    raise _NoAnchor
+
+
+def _r_unit_rel(m: re.Match[str], ctx: _Ctx) -> _Res:
+    """'last week', 'this month', 'earlier this year', 'late last month', 'the end of next week'."""
+    rel = " ".join((_g(m, "rel") or "this").lower().split())
+    unit = _unit(m["unit"])
+    mod = _g(m, "mod")
+    if rel in ("the past", "past") and unit != "weekend":
+        return _r_past_n(m, ctx)
+    steps = {"last": -1, "previous": -1, "the previous": -1, "this past": -1, "next": 1, "coming": 1,
+             "the coming": 1}.get(rel, 0)  # fmt: skip
+    res = _calendar_unit(ctx, unit, steps)
+    pre = (_g(m, "pre") or "").lower()
+    if rel == "the":  # 'the weekend': the latest one begun by P (the coming one in a future clause)
+        p = ctx.p
+        return _weekend(p if p.weekday() >= 5 or ctx.future else p - timedelta(days=7))
+    if steps == 0 and pre in ("earlier", "later") and res.start and res.end:
+        p = ctx.p  # 'earlier this month' = the month up to P; 'later this month' = after P
+        span = (res.start, p) if pre == "earlier" else (p, res.end)
+        return _Res(res.value, res.type, span[0], span[1], res.precision, res.anchor)
+    return _narrow(res, mod)
+
+
+def _r_past_n(m: re.Match[str], ctx: _Ctx) -> _Res:
+    """'the past 24 hours', 'the last three months', 'the coming weeks': a duration that ends (or starts) at P."""
+    unit = _unit(m["unit"])
+    parsed = _number(_g(m, "num") or "one")
+    n, vague = parsed if parsed else (1.0, False)
+    if not _g(m, "num") and m["unit"].lower().endswith("s"):
+        vague, n = True, _RECENT_DAYS.get(unit, 7) / {"day": 1, "week": 7, "month": 30.5, "year": 365.25}.get(unit, 1)
+    value = _duration_value(n, unit, vague)
+    rel = (_g(m, "rel") or "").lower()
+    if ctx.published is None:
+        return _Res(value, "DURATION", None, None, "unknown", "none")
+    p = ctx.published
+    if rel in ("next", "coming", "the coming"):
+        return _Res(value, "DURATION", p, _shift(p, unit, n), "range")
+    return _Res(value, "DURATION", _shift(p, unit, -n), p, "range")
+
+
+def _r_recent(m: re.Match[str], ctx: _Ctx) -> _Res:
+    """'recent weeks', 'in recent months': an approximate range ending at P."""
+    unit = _unit(m["unit"])
+    value = _duration_value(1, unit, True)
+    if ctx.published is None:
+        return _Res(value, "DURATION", None, None, "unknown", "none")
+    p = ctx.published
+    return _Res(value, "DURATION", p - timedelta(days=_RECENT_DAYS.get(unit, 7)), p, "range")
+
+
+def _r_offset(m: re.Match[str], ctx: _Ctx) -> _Res:
+    """'three days ago', 'a week earlier', 'almost four years to the day': counted back from P."""
+    parsed = _number(m["num"])
+    if parsed is None:
+        raise _NoAnchor
+    n, vague = parsed
+    unit = _unit(m["unit"])
+    direction = (_g(m, "dir") or "ago").lower()
+    if direction in ("later", "after", "before", "from now", "hence", "on", "into"):
+        value = _duration_value(n, unit, vague)
+        if direction in ("from now", "hence") and ctx.published:
+            d = _shift(ctx.published, unit, n)
+            return _Res(d.isoformat(), "DATE", d, d, "day")
+        return _Res(value, "DURATION", None, None, "unknown", "explicit")
+    if vague:
+        return _Res("PAST_REF", "DATE", None, ctx.p, "unknown")
+    d = _shift(ctx.p, unit, -n)
+    if _g(m, "exact") or unit in ("day", "hour", "minute", "second"):
+        return _day(d)
+    if unit in ("week", "fortnight", "weekend"):
+        return _week(d)
+    if unit == "month":
+        return _month(d.year, d.month)
+    return _year(d.year)
+
+
+def _r_duration(m: re.Match[str], ctx: _Ctx) -> _Res:
+    parsed = _number(m["num"])
+    if parsed is None:
+        raise _NoAnchor
+    n, vague = parsed
+    unit = _unit(m["unit"])
+    value = _duration_value(n, unit, vague)
+    if _g(m, "since") is not None and ctx.published is not None:  # 'the three months since ...' ends at P
+        return _Res(value, "DURATION", _shift(ctx.published, unit, -n), ctx.published, "range")
+    return _Res(value, "DURATION", None, None, "unknown", "explicit")
+
+
+def _r_year(m: re.Match[str], ctx: _Ctx) -> _Res:
+    res = _year(int(m["year"]), "explicit")
+    return _narrow(res, _g(m, "mod"))
+
+
+def _r_decade(m: re.Match[str], ctx: _Ctx) -> _Res:
+    if _g(m, "short"):
+        digit = int(m["short"])
+        century = 1900 if digit >= 3 or ctx.published is None or ctx.published.year < 2000 else 2000
+        res = _decade(century + digit * 10)
+    else:
+        year = int(m["dec"]) * 10
+        if year % 100 == 0 and year < 2000:  # 'the 1800s' is a century
+            res = _Res(f"{year // 100:02d}", "DATE", date(year, 1, 1), date(year + 99, 12, 31), "range", "explicit")
+        else:
+            res = _decade(year)
+    return _narrow(res, _g(m, "mod"))
+
+
+def _r_season(m: re.Match[str], ctx: _Ctx) -> _Res:
+    code = _SEASONS[m["season"].lower()]
+    if _g(m, "year"):
+        return _narrow(_season(int(m["year"]), code, "explicit"), _g(m, "mod"))
+    return _narrow(_season_rel(ctx, code, _g(m, "rel")), _g(m, "mod"))
+
+
+def _r_quarter(m: re.Match[str], ctx: _Ctx) -> _Res:
+    q = _ORDINALS[m["ord"].lower()]
+    if _g(m, "year"):
+        return _quarter(int(m["year"]), q, "explicit")
+    p = ctx.p
+    year = p.year if date(p.year, 3 * q - 2, 1) <= p else p.year - 1
+    return _quarter(year, q)
+
+
+def _r_clock(m: re.Match[str], ctx: _Ctx) -> _Res:
+    hour = int(m["hour"]) if _g(m, "hour") else (12 if m["word"].lower() == "noon" else 0)
+    minute = int(m["minute"] or 0) if _g(m, "hour") else 0
+    ampm = (_g(m, "ampm") or "").lower().replace(".", "").replace(" ", "")
+    if ampm == "pm" and hour < 12:
+        hour += 12
+    elif ampm == "am" and hour == 12:
+        hour = 0
+    if hour > 23 or minute > 59:
+        raise _NoAnchor
+    return _Res(f"XXXX-XX-XXT{hour:02d}:{minute:02d}", "TIME", None, None, "unknown", "none")
+
+
+def _r_amount(m: re.Match[str], ctx: _Ctx) -> _Res:
+    """An amount of time: an offset from P when it says 'ago', 'earlier', 'to the day'; else a duration."""
+    return _r_offset(m, ctx) if _g(m, "dir") or _g(m, "exact") else _r_duration(m, ctx)
+
+
+# ------------------------------------------------------------------------------------------------ grammar
+
+Resolver = Callable[[re.Match[str], _Ctx], _Res]
+
+
+def _grammar(strict: bool) -> list[tuple[str, Resolver]]:
+    """Ordered (pattern, resolver) rules; strict patterns are for finding, lenient ones for single phrases."""
+    month = f"(?P<month>{_names(_MONTHS, strict, True)})"
+    wd = f"(?P<wd>{_names(_WEEKDAYS, strict, False)})"
+    wd_any = _names(_WEEKDAYS, strict, False)
+    part = r"(?:\s+(?P<part>morning|afternoon|evening|night))"
+    num = f"(?P<num>{_NUM})"
+    unit = f"(?P<unit>{_UNIT})"
+    not_age = r"(?![\s-]*(?:old|-old)\b)"
+    the = "" if strict else r"(?:the\s+)?"
+    since = r"(?:(?P<since>)(?=\s+since\b))?" if strict else r"(?P<since>\s+since\b.*)?"
+    return [
+        (rf"{_YEAR}-(?P<month>0[1-9]|1[0-2])-(?P<day>0[1-9]|[12]\d|3[01])", _r_iso),
+        (r"(?P<a>\d{1,2})/(?P<b>\d{1,2})/(?P<year>\d{4}|\d{2})", _r_numeric),
+        (rf"(?:{wd_any},?\s+)?{month}\s+{_DAYNUM},?\s+{_YEAR}", _r_full_date),
+        (rf"(?:{wd_any},?\s+)?(?:the\s+)?{_DAYNUM}(?:\s+of)?\s+{month},?\s+{_YEAR}", _r_full_date),
+        (rf"(?:{wd_any},?\s+)?(?:{_REL}\s+)?{month}\s+{_DAYNUM}(?![\d,]*\d)(?!\s*(?:%|percent))", _r_month_day),
+        (rf"(?:{wd_any},?\s+)?(?:the\s+)?{_DAYNUM}(?:\s+of)?\s+{month}", _r_month_day),
+        (rf"{_MOD}?{month},?\s+(?:of\s+)?{_YEAR}", _r_month_year),
+        (rf"{_MOD}?{month}\s+(?P<yrel>last|next|this)\s+year", _r_month_rel_year),
+        (rf"{_MOD}?(?:{_REL}\s+)?{month}(?!\s+\d)", _r_month),
+        (rf"(?:(?P<mod2>early|late)\s+)?(?:{_REL}\s+)?{wd}{part}?", _r_weekday),
+        (
+            r"(?:(?:early|late|earlier|later)\s+)?(?P<word>today|yesterday|tomorrow|tonight|last\s+night|overnight"
+            r"|this\s+(?:morning|afternoon|evening))" + part + "?",
+            _r_deictic,
+        ),
+        (
+            r"(?P<ref>now|currently|nowadays|at\s+present|right\s+now|recently|soon|previously|the\s+(?:near\s+)?future"
+            r"|the\s+past)",
+            _r_ref,
+        ),
+        (
+            rf"{_MOD}?(?:(?P<pre>earlier|later)\s+)?(?P<rel>last|this\s+past|this|next|the\s+previous|previous"
+            r"|the\s+coming|coming|the\s+current|current|the\s+past|past)\s+(?P<unit>week(?:end)?|month|year"
+            r"|decade|quarter)",
+            _r_unit_rel,
+        ),
+        (r"(?P<rel>the)\s+(?P<unit>weekend)", _r_unit_rel),
+        (rf"{_MOD}(?:the\s+)?(?P<unit>week(?:end)?|month|year|decade)(?!s)", _r_unit_rel),
+        (rf"(?:the\s+)?(?P<rel>past|last|previous|next|coming|first)\s+{num}\s+{unit}{not_age}", _r_past_n),
+        (r"(?:the\s+)?(?P<rel>past|last|previous|next|coming)\s+(?P<unit>(?:day|week|month|year|decade)s)", _r_past_n),
+        (r"recent\s+(?P<unit>(?:day|week|month|year|decade)s)", _r_recent),
+        (rf"{the}{_APPROX}{num}[\s-]+{unit}(?:\s+(?:(?:ago|earlier|before)\s+)?(?P<exact>to\s+the\s+day)"
+         rf"|\s+(?P<dir>ago|earlier|before|later|after|from\s+now|hence)|{not_age}{since})", _r_amount),
+        (rf"{_MOD}?(?:(?P<fiscal>fiscal)\s+(?:year\s+)?)?{_YEAR}(?!\s*(?:%|percent))", _r_year),
+        (rf"(?:the\s+)?{_MOD}?(?:the\s+)?(?:(?P<dec>1[5-9]\d|20\d)0'?s|'(?P<short>\d)0s)", _r_decade),
+        (rf"{_MOD}?(?:{_REL}\s+)?(?P<season>spring|summer|autumn|winter|fall)(?:\s+(?:of\s+)?{_YEAR})?", _r_season),
+        (rf"(?:the\s+)?(?P<ord>first|second|third|fourth)[\s-]quarter(?:\s+of\s+{_YEAR})?", _r_quarter),
+        (
+            r"(?:(?P<hour>1[0-2]|0?[1-9])(?::(?P<minute>[0-5]\d))?\s*(?P<ampm>[ap]\.\s?m\.?|[ap]m\b)"
+            r"|(?P<word>noon|midnight))",
+            _r_clock,
+        ),
+    ]
+
+
+_BOUND_L = r"(?<![\w'’])"
+_BOUND_R = r"(?![\w])"
+
+
+@lru_cache(maxsize=2)
+def _rules(strict: bool) -> list[tuple[re.Pattern[str], Resolver]]:
+    wrap = (lambda p: f"{_BOUND_L}(?:{p}){_BOUND_R}") if strict else (lambda p: f"(?:{p})")
+    return [(re.compile(wrap(pat), re.IGNORECASE), fn) for pat, fn in _grammar(strict)]
+
+
+def _run(fn: Resolver, m: re.Match[str], ctx: _Ctx) -> _Res | None:
+    """Apply a resolver; a missing P gives an unanchored result, an impossible date gives None."""
+    try:
+        return fn(m, ctx)
+    except _NoAnchor:
+        if ctx.published is None:
+            return _Res(None, "DATE", None, None, "unknown", "none")
+        return None
+    except (ValueError, KeyError, OverflowError):
+        return None
+
+
+_LEAD = re.compile(r"^(?:(?:on|in|at|during|by|of|from|until|till|through|throughout|for|over|before|after|as\s+of"
+                   r"|within)\s+)+", re.IGNORECASE)  # fmt: skip
+_SINCE = re.compile(r"^since\s+", re.IGNORECASE)
+
+
+def resolve_expression(text: str, published: date | None, future: bool = False) -> TimeMention | None:
+    """Normalise one time phrase ('late last month', 'since Oct. 17'); None when it is not a time expression.
+
+    Offsets in the result are relative to `text`. `future` makes bare weekdays and months point forward.
+    """
+    stripped = text.strip().strip("\"'“”‘’()[]").rstrip(".,;:")
+    since = bool(_SINCE.match(stripped))
+    core = _LEAD.sub("", _SINCE.sub("", stripped))
+    if core == "may":  # the modal verb, not the month
+        return None
+    ctx = _Ctx(published, future)
+    for pattern, fn in _rules(False):
+        m = pattern.fullmatch(core)
+        if m is None:
+            continue
+        res = _run(fn, m, ctx)
+        if res is None:
+            continue
+        if since:
+            res = _since(res, published)
+        start = text.find(stripped)
+        return _mention(text[start : start + len(stripped)], start, res)
+    return None
+
+
+def _since(res: _Res, published: date | None) -> _Res:
+    """'since X': from the start of X up to P."""
+    if res.start is None or res.type == "DURATION":
+        return res
+    return _Res(res.value, res.type, res.start, published, "range", res.anchor)
+
+
+def _mention(text: str, start: int, res: _Res) -> TimeMention:
+    return TimeMention(
+        text=text,
+        start=start,
+        end=start + len(text),
+        value=res.value,
+        type=res.type,  # type: ignore[arg-type]
+        start_date=res.start.isoformat() if res.start else None,
+        end_date=res.end.isoformat() if res.end else None,
+        precision=res.precision,  # type: ignore[arg-type]
+        anchor=res.anchor,  # type: ignore[arg-type]
+    )
+
+
+# ------------------------------------------------------------------------------------------ finding spans
+
+_FUTURE_AUX = {"will", "'ll", "shall", "wo", "’ll", "would", "'d"}
+_YEAR_CONTEXT = {"in", "since", "by", "until", "till", "from", "to", "before", "after", "during", "of", "between",
+                 "and", "through", "early", "late", "mid", "around", "circa", "year", "fiscal", "-", "–", "or",
+                 "summer", "spring", "winter", "autumn", "fall", "season"}  # fmt: skip
+
+
+_FUTURE_GOVERNORS = {"plan", "plans", "planned", "planning", "expect", "expects", "expected", "schedule", "scheduled",
+                     "set", "due", "intend", "intends", "intended", "hope", "hopes", "hoped", "aim", "aims", "going",
+                     "prepare", "prepared", "preparing", "agree", "agreed", "vow", "vowed", "promise", "promised",
+                     "threaten", "threatened", "decide", "decided", "likely", "ready", "supposed", "slated", "want",
+                     "wants", "wanted", "expecting", "scheduling"}  # fmt: skip
+_PLANNED = {"scheduled", "planned", "set", "slated", "due", "expected"}
+_REPORTING = {"say", "says", "tell", "tells", "report", "reports", "claim", "claims", "announce", "announces"}
+_DEADLINE = re.compile(r"(?i)\b(?:by|until|till|as\s+(?:early|soon)\s+as|no\s+later\s+than|ahead\s+of)\s+$")
+
+
+def _clause_verb(span: Span) -> tuple[Token, int]:
+    """The verb a time expression hangs from, and how many arcs away it is."""
+    head, steps = span.root, 0
+    for steps in range(6):  # noqa: B007 - the count is returned
+        if head.pos_ in ("VERB", "AUX") or head.head is head:
+            break
+        head = head.head
+    return head, steps
+
+
+def _tense(doc: Doc, text: str, start: int, end: int) -> str | None:
+    """'future' when a time expression points forward from P (future tense, plans and deadlines: 'will meet
+    Monday', 'is expected in April', 'planned to leave on Thursday', 'payable Jan. 2', 'by Jan. 14'), 'past'
+    for a clause in the past tense, else None."""
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None or len(span) == 0:
+        return None
+    verb, steps = _clause_verb(span)
+    auxes = {c.lower_ for c in verb.children if c.dep_ in ("aux", "auxpass")}
+    if verb.lower_ in _PLANNED and "had" not in auxes:
+        return "future"
+    if auxes & {"had", "has", "have", "was", "were", "did"}:
+        return "past"
+    if _DEADLINE.search(text[max(0, start - 25) : start]) or auxes & _FUTURE_AUX:
+        return "future"
+    if verb.tag_ == "VB" and "to" in auxes:  # an infinitive: future when planned, expected, set to ...
+        gov = verb.head
+        if gov.lower_ in _FUTURE_GOVERNORS or {c.lower_ for c in gov.children} & _FUTURE_AUX:
+            return "future"
+        return "past" if gov.tag_ == "VBD" else None
+    if verb.tag_ in ("VBD", "VBN"):
+        return "past"
+    if verb.tag_ == "VBG":
+        return "future" if auxes & {"is", "are", "'s", "'re", "am"} and verb.lower_ != "saying" else None
+    direct = steps <= 2  # 'resumes Monday', 'is on Monday'; not 'Monday's vote ... is'
+    return "future" if direct and verb.tag_ in ("VBZ", "VBP") and verb.lower_ not in _REPORTING else None
+
+
+def _year_ok(doc: Doc, text: str, start: int, end: int) -> bool:
+    """A bare four-digit number is a year only in a date-like context (else it may be a count)."""
+    before = text[max(0, start - 12) : start].split()
+    prev = before[-1].lower().strip("(,") if before else ""
+    if prev in _YEAR_CONTEXT:
+        return True
+    span = doc.char_span(start, end, alignment_mode="expand")
+    return span is not None and any(t.ent_type_ == "DATE" for t in span)
+
+
+_SEASON_CONTEXT = {"the", "in", "this", "during", "since", "of", "by", "until", "through", "that", "each", "every"}
+
+
+def _context_ok(doc: Doc, text: str, m: re.Match[str], fn: Resolver) -> bool:
+    """Guards for words that are often not times: a bare year (a count?), 'May' (the modal), 'fall' (the verb)."""
+    start, end = m.span()
+    if fn is _r_year and m.group(0).isdigit():
+        return _year_ok(doc, text, start, end)
+    if fn is _r_month and m.group(0).lower() == "may":
+        return _year_ok(doc, text, start, end)
+    if fn is _r_season and not (_g(m, "mod") or _g(m, "rel") or _g(m, "year")):
+        before = text[max(0, start - 12) : start].split()
+        prev = before[-1].lower() if before else ""
+        return m["season"].lower() not in ("fall", "spring") and prev in _SEASON_CONTEXT
+    return True
+
+
+def _candidates(text: str) -> list[_Cand]:
+    found = []
+    for order, (pattern, fn) in enumerate(_rules(True)):
+        for m in pattern.finditer(text):
+            if m.end() > m.start():
+                found.append((m.start(), m.end(), order, m, fn))
+    return found
+
+
+_Cand = tuple[int, int, int, re.Match[str], Resolver]
+
+
+def _select(cands: list[_Cand]) -> list[tuple[int, int, re.Match[str], Resolver]]:
+    """Keep the longest non-overlapping matches (ties go to the earlier rule)."""
+    chosen: list[tuple[int, int, re.Match[str], Resolver]] = []
+    taken: list[tuple[int, int]] = []
+    for start, end, _, m, fn in sorted(cands, key=lambda c: (-(c[1] - c[0]), c[2], c[0])):
+        if any(start < e and s < end for s, e in taken):
+            continue
+        taken.append((start, end))
+        chosen.append((start, end, m, fn))
+    return sorted(chosen, key=lambda c: c[0])
+
+
+def _extend_since(text: str, start: int) -> int:
+    m = re.search(r"(?i)\bsince\s+$", text[max(0, start - 8) : start])
+    return start - len(m.group(0)) if m else start
+
+
+_FORWARD_RULES = (_r_weekday, _r_month_day, _r_month, _r_season, _r_unit_rel)  # rules whose direction is ambiguous
+
+
+def _grammar_mentions(doc: Doc, text: str, published: date | None) -> list[TimeMention]:
+    out: list[TimeMention] = []
+    for start, end, m, fn in _select(_candidates(text)):
+        if not _context_ok(doc, text, m, fn):
+            continue
+        tense = _tense(doc, text, start, end) if fn in _FORWARD_RULES and published is not None else None
+        res = _run(fn, m, _Ctx(published, tense == "future", tense == "past"))
+        if res is None:
+            continue
+        new_start = _extend_since(text, start)
+        if new_start != start:
+            res, start = _since(res, published), new_start
+        out.append(_mention(text[start:end], start, res))
+    return out
+
+
+def _ent_mentions(ents: list[Span], taken: list[TimeMention], published: date | None) -> list[TimeMention]:
+    """spaCy DATE/TIME entities the grammar missed, kept only when they resolve to a value."""
+    out = []
+    for ent in ents:
+        if ent.label_ not in ("DATE", "TIME"):
+            continue
+        if any(ent.start_char < t.end and t.start < ent.end_char for t in taken):
+            continue
+        found = resolve_expression(ent.text, published)
+        if found is None or (found.value is None and found.anchor != "none"):
+            continue
+        found.start += ent.start_char
+        found.end += ent.start_char
+        out.append(found)
+    return out
+
+
+_CLOCK_DAY_GAP = re.compile(r"\s*(?:\(?[A-Z]{2,4}\)?\s+)?(?:on\s+)?")  # '9 a.m. EST Tuesday'
+_DAY_CLOCK_GAP = re.compile(r"\s*,?\s*(?:at\s+)?")  # 'Tuesday at 9 a.m.'
+
+
+def _is_clock(t: TimeMention) -> bool:
+    return t.type == "TIME" and (t.value or "").startswith("XXXX-XX-XXT")
+
+
+def _is_day(t: TimeMention) -> bool:
+    return t.precision == "day" and t.value is not None and len(t.value) >= 10 and t.value[4] == "-"
+
+
+def _join_clock(text: str, first: TimeMention, second: TimeMention) -> TimeMention | None:
+    """'9 a.m. Tuesday' / 'Tuesday at 9 a.m.' as one TIME mention on that day."""
+    gap = text[first.end : second.start]
+    clock, day = (first, second) if _is_clock(first) else (second, first)
+    if not (_is_clock(clock) and _is_day(day)):
+        return None
+    if not (_CLOCK_DAY_GAP if clock is first else _DAY_CLOCK_GAP).fullmatch(gap):
+        return None
+    value = f"{(day.value or '')[:10]}{(clock.value or '')[10:]}"
+    return TimeMention(text=text[first.start : second.end], start=first.start, end=second.end, value=value,
+                       type="TIME", start_date=day.start_date, end_date=day.end_date, precision="day",
+                       anchor=day.anchor)  # fmt: skip
+
+
+def _merge_clocks(text: str, mentions: list[TimeMention]) -> list[TimeMention]:
+    out: list[TimeMention] = []
+    for t in mentions:
+        joined = _join_clock(text, out[-1], t) if out else None
+        if joined is not None:
+            out[-1] = joined
+        else:
+            out.append(t)
+    return out
+
+
+def find_times(doc: Doc, published: date | None) -> list[TimeMention]:
+    """Every time expression in the report, in text order, normalised against the publication date."""
+    text = doc.text  # built anew on each access: read it once
+    mentions = _grammar_mentions(doc, text, published)
+    mentions += _ent_mentions(list(doc.ents), mentions, published)
+    return _merge_clocks(text, sorted(mentions, key=lambda t: t.start))

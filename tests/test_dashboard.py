@@ -1,0 +1,147 @@
+"""The dashboard end to end: headless Chromium (Debian's, driven by Playwright) against a real server and store.
+
+Skipped with a message when /usr/bin/chromium or Playwright is missing. Set DATELINE_SCREENSHOT=path to save
+a screenshot of an open event (that is how docs/dashboard.png is made).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from test_api import HOSTILE_TEXT, REPORTS, populate, running, store_url
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+    "--disable-sync", "--no-first-run", "--disable-quic",
+]
+N_EVENTS = sum(len(specs) for _, specs in REPORTS) - 1  # the two Kharkiv reports describe one strike
+
+pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium")
+sync_api = pytest.importorskip("playwright.sync_api", reason="needs the playwright package")
+expect, sync_playwright = sync_api.expect, sync_api.sync_playwright
+
+
+@pytest.fixture(scope="module")
+def base_url(tmp_path_factory) -> Iterator[str]:
+    from dateline.api import create_app
+
+    url = store_url(tmp_path_factory.mktemp("dash") / "events.db")
+    populate(url)
+    with running(create_app(url, None)) as base:
+        yield base
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser, base_url):
+    context = browser.new_context(viewport={"width": 1400, "height": 900}, base_url=base_url)
+    page = context.new_page()
+    page.errors = []
+    page.on("pageerror", lambda err: page.errors.append(str(err)))
+    page.on("console", lambda msg: msg.type == "error" and page.errors.append(msg.text))
+    yield page
+    context.close()
+
+
+def open_dashboard(page, query: str = "") -> None:
+    page.goto(f"/{query}")
+    page.wait_for_selector("body[data-ready=true]", timeout=15_000)
+
+
+def markers_on_map(page) -> int:
+    """Events on the map: single markers plus the counts shown on clusters."""
+    singles = page.locator(".event-marker").count()
+    clustered = sum(int(t) for t in page.locator(".cluster-icon span").all_inner_texts())
+    return singles + clustered
+
+
+def open_event(page, summary_words: str) -> None:
+    page.locator(".event-item", has_text=summary_words).click()
+    page.wait_for_selector("#detail mark.evidence", timeout=10_000)
+
+
+def test_map_list_and_timeline_show_every_event(page):
+    open_dashboard(page)
+    assert page.locator(".event-item").count() == N_EVENTS
+    assert markers_on_map(page) == N_EVENTS
+    assert page.locator("#timeline rect:not(.hit)").count() >= 5
+    assert "events from 6 reports" in page.inner_text("#summary")
+    assert page.errors == []
+
+
+def test_type_filter_drives_list_map_and_url(page):
+    open_dashboard(page)
+    page.select_option("#f-type", "PROTEST")
+    page.click("#filters button[type=submit]")
+    expect(page.locator(".event-item")).to_have_count(3)
+    assert set(page.locator(".event-item .badge").all_inner_texts()) == {"PROTEST"}
+    assert markers_on_map(page) == 3
+    assert "type=PROTEST" in page.url
+    assert "type=PROTEST" in page.get_attribute(".export a[data-format=csv]", "href")
+
+
+def test_event_view_highlights_evidence_and_shows_sources(page):
+    open_dashboard(page)
+    open_event(page, "Kharkiv")
+    detail = page.locator("#detail")
+    marks = detail.locator("mark.evidence").all_inner_texts()
+    assert any(m.startswith("Rockets struck a crowded market in Kharkiv") for m in marks)
+    assert any(m.startswith("Nine people were killed") for m in marks)
+    assert detail.locator("section.source").count() == 2
+    table = detail.locator("table.fatalities").inner_text()
+    assert "Northern Ledger" in table and "Harbour Times" in table
+    assert "7–9" in detail.locator(".facts").inner_text()  # the merged range across the two outlets
+    assert "busiest hour" in detail.locator(".quotes").inner_text()
+    assert detail.locator("h4 a").first.get_attribute("href").startswith("https://")
+    if os.environ.get("DATELINE_SCREENSHOT"):
+        page.screenshot(path=os.environ["DATELINE_SCREENSHOT"])
+    assert page.errors == []
+
+
+def test_hostile_report_is_shown_as_text_and_never_runs(page):
+    open_dashboard(page)
+    open_event(page, "tuition")
+    detail = page.locator("#detail")
+    assert "<script>window.__pwned = 1</script>" in detail.locator(".report-text").inner_text()
+    assert detail.locator(".report-text").inner_text().strip() == HOSTILE_TEXT
+    assert "<script>window.__pwned = 4</script>" in detail.locator("h2").inner_text()
+    assert '<img src=x onerror="window.__pwned=3">' in detail.locator("h4").inner_text()
+    assert page.locator("#detail script, #detail img, #event-list script, #event-list img").count() == 0
+    assert detail.locator("h4 a").count() == 0  # a javascript: URL never becomes a link
+    assert page.evaluate("window.__pwned") is None
+
+
+def test_event_link_in_url_opens_the_event(page, base_url):
+    import httpx
+
+    event_id = httpx.get(f"{base_url}/api/events", params={"text": "fuel taxes"}).json()["events"][0]["id"]
+    page.goto(f"/?country=FR#event={event_id}")
+    page.wait_for_selector("#detail mark.evidence", timeout=15_000)
+    assert page.locator("#f-country").input_value() == "FR"
+    assert "Farmers blocked roads around Paris" in page.locator("#detail mark.evidence").first.inner_text()
+
+
+def test_timeline_bar_click_filters_by_its_day(page):
+    open_dashboard(page)
+    page.locator("#timeline .bar").first.click()
+    expect(page.locator(".event-item")).to_have_count(1)
+    assert page.locator("#f-since").input_value() == "2025-01-22" == page.locator("#f-until").input_value()
+    assert "Bogota" in page.locator(".event-item").inner_text()
+
+
+def test_tile_url_setting_adds_a_tile_layer(page):
+    open_dashboard(page, "?tiles=http://127.0.0.1:9/{z}/{x}/{y}.png")  # nothing listens there: tiles just fail
+    assert page.locator("body.with-tiles").count() == 1
+    assert page.locator("img.leaflet-tile").count() > 0
+    assert page.locator("#tiles").input_value() == "http://127.0.0.1:9/{z}/{x}/{y}.png"

@@ -1,0 +1,138 @@
+"""Entities: names, aliases, titles, affiliations, kinds and countries read from short invented reports."""
+
+from __future__ import annotations
+
+import pytest
+
+from dateline import DatelineError
+from dateline.entities import find_entities, iso2
+from dateline.nlp import load_nlp
+
+REPORT = (
+    "Foreign Minister Lena Varga arrived in Tirana on Monday for talks with her counterparts. "
+    "Varga later met the Turkish ambassador.\n\n"
+    "The Red Crescent Brigade, a militia that operates in the northern hills, said its fighters had withdrawn. "
+    "Omar Haddad, who leads the Red Crescent Brigade's political office, denied any losses.\n\n"
+    "The National Liberation Front (NLF) denied any role in the attack. A commander of the NLF, Tomas Reyes, "
+    "warned that the group would respond. Later the NLF released a video.\n\n"
+    "Iraqi Prime Minister Karim al-Maliki met the envoy in Baghdad. Al-Maliki's government has asked for calm, "
+    "and Maliki told parliament the talks would continue.\n\n"
+    "Sami Khalil, known as Abu Rami, was detained at a checkpoint. Iran's deputy foreign minister "
+    "Hassan Taheri called for restraint, while the Iraqi army sealed the roads.\n\n"
+    "A burned car blocked the road. Karen Holt for The Daily Ledger\n"
+)
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return load_nlp()
+
+
+@pytest.fixture(scope="module")
+def entities(nlp):
+    return find_entities(nlp(REPORT))
+
+
+def by_name(entities, name):
+    found = [e for e in entities if e.name == name]
+    assert found, f"no entity named {name!r} in {[e.name for e in entities]}"
+    return found[0]
+
+
+def test_ids_follow_first_mention(entities):
+    assert [e.id for e in entities] == [f"ent{i}" for i in range(1, len(entities) + 1)]
+    firsts = [e.mentions[0].start for e in entities]
+    assert firsts == sorted(firsts)
+
+
+def test_title_is_split_from_the_name(entities):
+    varga = by_name(entities, "Lena Varga")
+    assert varga.kind == "person"
+    assert "Foreign Minister" in varga.titles
+    assert "Varga" in varga.aliases
+
+
+def test_mentions_point_into_the_text(entities):
+    for ent in entities:
+        for m in ent.mentions:
+            assert REPORT[m.start : m.end] == m.text
+
+
+def test_surname_and_al_prefix_variants_corefer(entities):
+    maliki = by_name(entities, "Karim al-Maliki")
+    assert maliki.kind == "person"
+    assert maliki.country == "IQ"
+    assert any("Prime Minister" in t for t in maliki.titles)
+    texts = {m.text for m in maliki.mentions}
+    assert {"Al-Maliki", "Maliki"} <= texts
+    assert not any(e.name in ("Maliki", "Al-Maliki") for e in entities if e is not maliki)
+
+
+def test_militia_with_apposition_is_a_group(entities):
+    brigade = by_name(entities, "Red Crescent Brigade")
+    assert brigade.kind == "group"
+
+
+def test_affiliation_from_relative_clause(entities):
+    haddad = by_name(entities, "Omar Haddad")
+    assert haddad.affiliation == "Red Crescent Brigade"
+
+
+def test_acronym_in_brackets_is_an_alias(entities):
+    front = by_name(entities, "National Liberation Front")
+    assert "NLF" in front.aliases
+    assert sum(m.text == "NLF" for m in front.mentions) >= 2
+
+
+def test_commander_of_gives_title_and_affiliation(entities):
+    reyes = by_name(entities, "Tomas Reyes")
+    assert "commander" in reyes.titles
+    assert reyes.affiliation == "National Liberation Front"
+
+
+def test_known_as_alias(entities):
+    khalil = by_name(entities, "Sami Khalil")
+    assert "Abu Rami" in khalil.aliases
+    assert not any(e.name == "Abu Rami" for e in entities)
+
+
+def test_possessive_country_title(entities):
+    taheri = by_name(entities, "Hassan Taheri")
+    assert taheri.country == "IR"
+    assert any("deputy foreign minister" in t for t in taheri.titles)
+
+
+def test_national_army_and_states(entities):
+    army = by_name(entities, "Iraqi army")
+    assert army.kind == "military"
+    assert army.country == "IQ"
+
+
+def test_photo_credit_is_not_a_participant(entities):
+    assert not any("Karen Holt" in e.name for e in entities)
+
+
+def test_sentence_initial_common_noun_is_not_a_person(nlp):
+    doc = nlp("Photographs shared by residents showed the damage. Soldiers from the Kenyan army arrived later.")
+    assert not any(e.name == "Photographs" for e in find_entities(doc))
+
+
+def test_country_names_resolve_to_iso2():
+    assert iso2("U.S.") == "US"
+    assert iso2("the United States") == "US"
+    assert iso2("Syrian") == "SY"
+    assert iso2("Lebanon") == "LB"
+    assert iso2("Springfield") is None
+
+
+def test_one_state_for_its_name_variants(nlp):
+    doc = nlp("The U.S. sent aid. Officials in the United States said America would send more.")
+    states = [e for e in find_entities(doc) if e.kind == "state"]
+    assert len(states) == 1
+    assert states[0].country == "US"
+    assert len(states[0].mentions) == 3
+
+
+def test_bad_input_is_a_dateline_error():
+    with pytest.raises(DatelineError):
+        find_entities("not a doc")

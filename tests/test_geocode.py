@@ -1,0 +1,122 @@
+"""Gazetteer and geocoder on sentences written for these tests."""
+
+from __future__ import annotations
+
+import pytest
+
+from dateline import gazetteer
+from dateline.geocode import country_centroid, find_places, haversine, resolve_place
+from dateline.nlp import load_nlp
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    gazetteer.connect()  # builds the shared cache once if it is missing
+    return load_nlp()
+
+
+def places(nlp, text: str):
+    return find_places(nlp(text))
+
+
+def by_text(found, text: str):
+    hits = [p for p in found if p.text == text]
+    assert hits, f"{text!r} not among {[p.text for p in found]}"
+    return hits[0]
+
+
+def test_gazetteer_lookup_and_demonyms(nlp):
+    assert gazetteer.lookup("Iraq")[0].kind == "country"
+    assert gazetteer.lookup("U.S.")[0].country == "US"
+    assert gazetteer.lookup("Britain")[0].country == "GB"
+    dem = gazetteer.country_of_demonym()
+    assert dem["iraqi"] == "IQ" and dem["americans"] == "US"
+    lat, lon = country_centroid("IQ")
+    assert 29 < lat < 38 and 38 < lon < 49
+    assert country_centroid("ZZ") is None
+
+
+def test_capitals_resolve_to_their_countries(nlp):
+    found = places(nlp, "Diplomats flew from Nairobi to Ottawa and then on to Canberra for the talks.")
+    assert by_text(found, "Nairobi").country == "KE"
+    assert by_text(found, "Ottawa").country == "CA"
+    canberra = by_text(found, "Canberra")
+    assert canberra.country == "AU" and canberra.precision == "city"
+    assert canberra.geonames_id is not None
+
+
+def test_country_mentions_have_country_precision(nlp):
+    found = places(nlp, "Trade between Peru and Vietnam grew last year.")
+    peru = by_text(found, "Peru")
+    assert peru.precision == "country" and peru.country == "PE"
+
+
+def test_ambiguous_city_follows_country_context(nlp):
+    lebanon = places(nlp, "Gunmen clashed in Tripoli overnight, Lebanese police said, and the army moved into Lebanon.")
+    assert by_text(lebanon, "Tripoli").country == "LB"
+    libya = places(nlp, "The government in Libya said its forces had secured Tripoli.")
+    assert by_text(libya, "Tripoli").country == "LY"
+
+
+def test_comma_qualifier_picks_the_region(nlp):
+    found = places(nlp, "The storm flooded roads near Paris, Texas, late on Sunday.")
+    paris = by_text(found, "Paris")
+    assert paris.country == "US" and paris.admin1 == "Texas"
+
+
+def test_streets_and_districts_take_the_city(nlp):
+    text = "Police closed Mutanabbi Street in Baghdad after a blast. Later, shops in the Karrada district reopened."
+    found = places(nlp, text)
+    street = by_text(found, "Mutanabbi Street")
+    baghdad = by_text(found, "Baghdad")
+    assert street.precision == "street" and street.country == "IQ"
+    assert (street.lat, street.lon) == (baghdad.lat, baghdad.lon)
+    district = by_text(found, "Karrada district")
+    assert district.precision == "district" and district.lat == baghdad.lat
+    assert text[street.start : street.end] == "Mutanabbi Street"
+
+
+def test_northern_country_is_a_region_shifted_north(nlp):
+    found = places(nlp, "Drone strikes were reported in northern Iraq and in southern Iraq on Friday.")
+    north, south = by_text(found, "northern Iraq"), by_text(found, "southern Iraq")
+    assert north.precision == "region" and north.country == "IQ"
+    assert north.lat > south.lat
+
+
+def test_relative_position_stays_near_the_city(nlp):
+    found = places(nlp, "The convoy was stopped 30 kilometres north of Mosul.")
+    near = by_text(found, "north of Mosul")
+    assert near.precision == "region" and near.country == "IQ"
+    assert haversine(near.lat, near.lon, 36.34, 43.13) < 50
+
+
+def test_airports(nlp):
+    found = places(nlp, "Flights were suspended at Beirut International Airport on Tuesday.")
+    airport = next(p for p in found if "Airport" in p.text)
+    assert airport.feature == "airport" and airport.precision == "district" and airport.country == "LB"
+    found = places(nlp, "Several rockets struck near Kabul's airport, officials said.")
+    airport = next(p for p in found if p.feature == "airport")
+    assert airport.country == "AF"
+
+
+def test_demonyms_are_not_places(nlp):
+    found = places(nlp, "Iraqi and American officials met with Lebanese negotiators.")
+    assert found == []
+
+
+def test_person_named_like_a_country_is_not_a_place(nlp):
+    found = places(nlp, "Michael Jordan visited the school and spoke to students.")
+    assert all("Jordan" not in p.text for p in found)
+
+
+def test_empty_and_place_free_text(nlp):
+    assert places(nlp, "") == []
+    assert places(nlp, "The committee will meet again next week to discuss the budget.") == []
+
+
+def test_resolve_place_with_context():
+    assert resolve_place("Tripoli", {"LB"}).country == "LB"
+    assert resolve_place("Tripoli", {"LY"}).country == "LY"
+    assert resolve_place("Germany").precision == "country"
+    assert resolve_place("Qwzxvbn") is None
+    assert resolve_place("") is None

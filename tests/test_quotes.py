@@ -1,0 +1,146 @@
+"""Quotes: direct and indirect speech with speakers, read from short invented reports."""
+
+from __future__ import annotations
+
+import pytest
+
+from dateline import DatelineError
+from dateline.entities import find_entities
+from dateline.nlp import load_nlp
+from dateline.quotes import find_quotes, quote_spans
+
+REPORT = (
+    "Foreign Minister Lena Varga arrived in Tirana on Monday for talks. "
+    "\u201cWe came to listen, not to lecture,\u201d Varga told reporters at the airport. "
+    "\u201cNobody gains from another winter of shelling.\u201d\n\n"
+    "The Red Crescent Brigade, a militia that operates in the northern hills, said in a statement that its "
+    "fighters had withdrawn from two villages. Its spokesman Omar Haddad said the pullback was temporary.\n\n"
+    "Haddad accused the army of shelling homes. \u201cThey want us gone,\u201d he said.\n\n"
+    "\u201cThe water has been off for nine days,\u201d said Mariam Dabbas, 41, who runs a bakery near the square. "
+    "She added that prices had doubled.\n\n"
+    "The Ministry of Health described the situation as \u201cclose to collapse,\u201d according to a statement "
+    "released late Tuesday.\n\n"
+    "\u201cMy neighbour kept shouting \u2018run, run\u2019 when the roof fell,\u201d one man said.\n\n"
+    "According to local officials, at least 14 people were wounded.\n"
+)
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return load_nlp()
+
+
+@pytest.fixture(scope="module")
+def quotes(nlp):
+    doc = nlp(REPORT)
+    return find_quotes(doc, find_entities(doc))
+
+
+def quote_with(quotes, words):
+    found = [q for q in quotes if words in q.text]
+    assert found, f"no quote containing {words!r}: {[q.text for q in quotes]}"
+    return found[0]
+
+
+def test_offsets_are_the_content_without_marks(quotes):
+    for q in quotes:
+        assert REPORT[q.start : q.end] == q.text
+        assert not q.text.startswith(("\u201c", '"'))
+
+
+def test_speaker_before_quote_with_title(quotes):
+    q = quote_with(quotes, "We came to listen")
+    assert q.direct
+    assert q.speaker == "Lena Varga"
+    assert q.speaker_title == "Foreign Minister"
+    assert q.cue.startswith("told")
+
+
+def test_follow_on_quote_keeps_the_speaker(quotes):
+    q = quote_with(quotes, "Nobody gains")
+    assert q.direct and q.speaker == "Lena Varga"
+
+
+def test_organisation_statement_is_indirect(quotes):
+    q = quote_with(quotes, "fighters had withdrawn")
+    assert not q.direct
+    assert q.speaker == "Red Crescent Brigade"
+    assert q.cue == "said in a statement"
+    assert not q.text.startswith("that ")
+
+
+def test_spokesman_affiliation(quotes):
+    q = quote_with(quotes, "pullback was temporary")
+    assert q.speaker == "Omar Haddad"
+    assert q.speaker_affiliation == "Red Crescent Brigade"
+    assert "spokesman" in (q.speaker_title or "")
+
+
+def test_accusation_is_indirect_speech(quotes):
+    q = quote_with(quotes, "of shelling homes")
+    assert not q.direct and q.speaker == "Omar Haddad" and q.cue == "accused"
+
+
+def test_pronoun_speaker_resolves_to_the_person(quotes):
+    q = quote_with(quotes, "They want us gone")
+    assert q.speaker == "Omar Haddad"
+
+
+def test_speaker_after_quote_and_pronoun_in_next_sentence(quotes):
+    assert quote_with(quotes, "off for nine days").speaker == "Mariam Dabbas"
+    added = quote_with(quotes, "prices had doubled")
+    assert added.speaker == "Mariam Dabbas" and not added.direct and added.cue == "added"
+
+
+def test_partial_quote_with_statement_author(quotes):
+    q = quote_with([q for q in quotes if q.direct], "close to collapse")
+    assert q.text == "close to collapse,"
+    assert q.speaker == "Ministry of Health"
+    assert q.cue == "according to"
+    clause = quote_with([q for q in quotes if not q.direct], "close to collapse")
+    assert clause.text.endswith("\u201d"), "an indirect clause keeps a partial quote whole"
+
+
+def test_nested_quote_stays_inside_and_anonymous_speaker(quotes):
+    q = quote_with(quotes, "kept shouting")
+    assert "\u2018run, run\u2019" in q.text
+    assert q.speaker == "one man"
+    assert not any(other.text == "run, run" for other in quotes)
+
+
+def test_according_to_clause(quotes):
+    q = quote_with(quotes, "14 people were wounded")
+    assert not q.direct and q.speaker == "local officials" and q.cue == "according to"
+
+
+def test_split_quote_around_the_cue(nlp):
+    text = (
+        "The mayor, Ines Moro, toured the flooded district. \"We will rebuild,\" she said. "
+        "\"But not before the river is tamed.\""
+    )
+    doc = nlp(text)
+    found = find_quotes(doc, find_entities(doc))
+    assert [q.text for q in found] == ["We will rebuild,", "But not before the river is tamed."]
+    assert all(q.speaker == "Ines Moro" and q.direct for q in found)
+
+
+def test_colon_introduces_the_quote(nlp):
+    doc = nlp("The general Paul Okafor was blunt. Okafor said: \"The road stays closed until the mines are cleared.\"")
+    q = find_quotes(doc, find_entities(doc))[0]
+    assert q.speaker == "Paul Okafor" and q.text.startswith("The road stays closed")
+
+
+def test_scare_quotes_without_a_speaker_are_dropped(nlp):
+    doc = nlp("The so-called \"green line\" runs through the old town.")
+    assert find_quotes(doc, find_entities(doc)) == []
+
+
+def test_quote_spans_handle_paragraphs_and_apostrophes():
+    text = "\u201cFirst part, it\u2019s long\n\u201cSecond part.\u201d\nHe\u2019d left."
+    spans = quote_spans(text)
+    assert [text[a:b] for a, b in spans] == ["First part, it\u2019s long", "Second part."]
+
+
+def test_bad_input_is_a_dateline_error():
+    with pytest.raises(DatelineError):
+        find_quotes("text", [])

@@ -1,0 +1,393 @@
+"""The event store on a SQLite file and on a throwaway PostgreSQL server, with hand-built extractions.
+
+Store tests do not depend on NLP accuracy: extractions are built by hand from invented reports. One CLI test
+at the end runs the real pipeline.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import itertools
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+from pg import pg_database, pg_server  # noqa: F401 - fixtures
+
+from dateline import DatelineError
+from dateline.cli import main as cli_main
+from dateline.records import Actor, Count, DateRange, Event, Evidence, Extraction, Location, Quote, Report, Span
+from dateline.store import Store, database_url
+
+MOSUL = Location(name="Mosul", country="IQ", admin1="Nineveh", lat=36.34, lon=43.13, precision="city", text="Mosul")
+BASRA = Location(name="Basra", country="IQ", admin1="Basra", lat=30.51, lon=47.78, precision="city", text="Basra")
+
+
+def make_event(text: str, sentence: str, *, eid="e1", type_="ASSAULT", mode="drone", day="2024-03-11",
+               location=MOSUL, initiator="Northern Shield militia", target="Red Valley Brigade", killed=None,
+               trigger="strike") -> Event:
+    start = text.index(sentence)
+    t0 = text.index(trigger)
+    actors = [Actor(name=initiator, role="initiator", kind="group")]
+    if target:
+        actors.append(Actor(name=target, role="target", kind="group"))
+    return Event(
+        id=eid, type=type_, mode=mode, trigger=Span(text=trigger, start=t0, end=t0 + len(trigger)),
+        date=DateRange(start=day, end=day, precision="day", text="on Monday"), location=location, actors=actors,
+        fatalities=Count(low=killed, best=killed, text=f"{killed} killed") if killed is not None else None,
+        evidence=[Evidence(sentence=sentence, start=start, end=start + len(sentence))], summary=sentence,
+    )
+
+
+def make_report(rid: str, outlet: str, text: str, events: list, published="2024-03-12", version="0.1.0",
+                quote: str | None = None) -> Extraction:
+    report = Report(id=rid, text=text, published=published, outlet=outlet, url=f"https://example.org/{rid}")
+    quotes = []
+    if quote:
+        q0 = text.index(quote)
+        quotes.append(Quote(speaker="a local official", text=quote, direct=True, start=q0, end=q0 + len(quote),
+                            cue="said"))
+    return Extraction(report=report, dateline_version=version, events=[f(text) for f in events], quotes=quotes)
+
+
+def strike_reports() -> list[Extraction]:
+    """The same invented drone strike told by three outlets: 2, 3 and 5 dead."""
+    t1 = "A drone strike hit a fuel depot in Mosul on Monday, killing two guards. Smoke rose for hours."
+    t2 = "Three fighters died when a drone struck a fuel depot in Mosul, a local official said. \"It burned all night.\""
+    t3 = "At least five people were killed in a drone strike on a fuel depot in northern Iraq on Monday."
+    return [
+        make_report("ledger-1", "Northern Ledger", t1,
+                    [lambda t: make_event(t, t.split(". ")[0] + ".", killed=2)]),
+        make_report("wire-7", "Tigris Wire", t2,
+                    [lambda t: make_event(t, t.split(", a local")[0], killed=3, trigger="struck")],
+                    quote="It burned all night."),
+        make_report("compass-3", "Daily Compass", t3,
+                    [lambda t: make_event(t, t, killed=5)]),
+    ]
+
+
+def other_reports() -> list[Extraction]:
+    """A different attack the same day in the same city, and a protest in another city."""
+    t4 = "Gunmen opened fire on traders at a Mosul market on Monday, killing four."
+    t5 = "Dock workers marched through Basra on Tuesday demanding unpaid wages."
+    return [
+        make_report("ledger-2", "Northern Ledger", t4, [lambda t: make_event(
+            t, t, mode="firearms", initiator="Red Valley Brigade", target="market traders", killed=4,
+            trigger="opened fire")]),
+        make_report("compass-4", "Daily Compass", t5, [lambda t: make_event(
+            t, t, type_="PROTEST", mode=None, day="2024-03-12", location=BASRA, initiator="dock workers",
+            target=None, trigger="marched")]),
+    ]
+
+
+def snapshot(store: Store) -> list[tuple]:
+    """Everything about the merged events that must not depend on ingest order."""
+    page, _ = store.query_events(limit=1000)
+    return sorted((e["id"], e["type"], json.dumps(e["fatalities"]), e["sources_count"], e["certainty"],
+                   tuple(s["event_key"] for s in e["sources"]), e["location"]["name"]) for e in page)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request, tmp_path) -> str:
+    if request.param == "sqlite":
+        return str(tmp_path / "store.db")
+    return request.getfixturevalue("pg_database")
+
+
+@pytest.fixture
+def store(db_url):
+    s = Store(db_url)
+    yield s
+    s.close()
+
+
+def test_three_outlets_merge_into_one_event(store):
+    assert [store.add_extraction(x) for x in strike_reports()] == ["added"] * 3
+    page, cursor = store.query_events()
+    assert cursor is None and len(page) == 1
+    ev = page[0]
+    assert ev["fatalities"] == {"low": 2, "best": 3, "high": 5}
+    assert ev["sources_count"] == 3 and ev["certainty"] == "confirmed"
+    full = store.get_event(ev["id"])
+    assert {s["outlet"]: s["fatalities"]["best"] for s in full["sources"]} == {
+        "Northern Ledger": 2, "Tigris Wire": 3, "Daily Compass": 5}
+    wire = next(s for s in full["sources"] if s["outlet"] == "Tigris Wire")
+    report = store.get_report(wire["report_id"])
+    ev0 = wire["evidence"][0]
+    assert report["text"][ev0["start"]:ev0["end"]] == ev0["sentence"]
+    assert report["events"][0]["merged_event_id"] == ev["id"]
+    assert [q["text"] for q in full["quotes"]] == ["It burned all night."]
+    assert store.get_event("wire-7#e1")["id"] == ev["id"]
+    assert store.get_event("nope") is None and store.get_report("nope") is None
+
+
+def test_other_events_stay_apart_and_order_does_not_matter(db_url, tmp_path):
+    reports = strike_reports() + other_reports()
+    perms = list(itertools.permutations(range(len(reports))))
+    chosen = perms[:: len(perms) // (6 if db_url.endswith(".db") else 2)]
+    snaps = []
+    for n, perm in enumerate(chosen):
+        url = str(tmp_path / f"p{n}.db") if db_url.endswith(".db") else db_url
+        with Store(url) as s:
+            if not db_url.endswith(".db"):
+                for x in reports:
+                    s.remove_report(x.report.id)
+            for i in perm:
+                s.add_extraction(reports[i])
+            snaps.append(snapshot(s))
+    assert len(snaps[0]) == 3
+    assert all(s == snaps[0] for s in snaps)
+
+
+def test_reingest_is_a_noop_and_reextract_updates(store):
+    reports = strike_reports()
+    for x in reports:
+        store.add_extraction(x)
+    before = snapshot(store)
+    assert [store.add_extraction(x) for x in reports] == ["unchanged"] * 3
+    assert [store.add_extraction(x, reextract=True) for x in reports] == ["unchanged"] * 3
+    newer = reports[1].model_copy(update={"dateline_version": "0.2.0"})
+    assert store.add_extraction(newer) == "unchanged"
+    assert store.add_extraction(newer, reextract=True) == "updated"
+    assert snapshot(store) == before
+    assert store.stats()["reports"] == 3 and store.stats()["mentions"] == 3
+
+
+def test_changed_report_is_replaced_and_events_remerged(store):
+    for x in strike_reports():
+        store.add_extraction(x)
+    # the third outlet corrects its story: the strike was in Basra after all -> its event splits off
+    third = strike_reports()[2]
+    text = third.report.text.replace("northern Iraq", "Basra")
+    fixed = make_report("compass-3", "Daily Compass", text, [lambda t: make_event(t, t, killed=5, location=BASRA)])
+    assert store.add_extraction(fixed) == "updated"
+    page, _ = store.query_events(sort="sources")
+    assert [e["sources_count"] for e in page] == [2, 1]
+    assert page[0]["fatalities"] == {"low": 2, "best": 2, "high": 3}
+    assert store.remove_report("ledger-1") and not store.remove_report("ledger-1")
+    assert sorted(e["sources_count"] for e in store.query_events()[0]) == [1, 1]
+
+
+def test_filters_and_cursor_pages(store):
+    for x in strike_reports() + other_reports():
+        store.add_extraction(x)
+    q = store.query_events
+    assert len(q()[0]) == 3
+    assert {e["type"] for e in q(type="assault")[0]} == {"ASSAULT"}
+    assert len(q(country="Iraq")[0]) == 3 and q(country="SY")[0] == []
+    assert [e["location"]["name"] for e in q(since="2024-03-12")[0]] == ["Basra"]
+    assert len(q(until="2024-03")[0]) == 3 and q(since="2025")[0] == []
+    assert len(q(near=(36.3, 43.1, 25))[0]) == 2 and q(near=(30.5, 47.8, 10))[0][0]["type"] == "PROTEST"
+    assert sorted(e["mode"] for e in q(actor="red valley")[0]) == ["drone", "firearms"]
+    assert [e["mode"] for e in q(actor="shield")[0]] == ["drone"]
+    assert q(text="market traders")[0][0]["mode"] == "firearms"
+    assert [e["sources_count"] for e in q(min_sources=2)[0]] == [3]
+    seen, cursor = [], None
+    while True:
+        page, cursor = q(limit=1, cursor=cursor, sort="oldest")
+        seen += [e["id"] for e in page]
+        if not cursor:
+            break
+    assert len(seen) == len(set(seen)) == 3
+    assert [e["mode"] for e in q(sort="fatalities")[0]] == ["firearms", "drone", None]
+    assert q(sort="sources", limit=1)[0][0]["sources_count"] == 3
+    with pytest.raises(DatelineError):
+        q(since="March")
+    with pytest.raises(DatelineError):
+        q(cursor="!!!")
+
+
+def test_stats_and_extractions_roundtrip(store):
+    reports = strike_reports() + other_reports()
+    for x in reports:
+        store.add_extraction(x)
+    stats = store.stats()
+    assert stats["events"] == 3 and stats["reports"] == 5 and stats["mentions"] == 5
+    assert stats["by_type"] == {"ASSAULT": 2, "PROTEST": 1}
+    assert stats["by_country"] == {"IQ": 3} and stats["by_month"] == {"2024-03": 3}
+    assert stats["multi_source_events"] == 1
+    back = {x.report.id: x for x in store.extractions()}
+    assert back == {x.report.id: x for x in reports}
+
+
+def test_database_urls(tmp_path, monkeypatch):
+    assert database_url("postgresql://u@h/db") == "postgresql+psycopg://u@h/db"
+    assert database_url("postgres://u@h/db") == "postgresql+psycopg://u@h/db"
+    assert database_url(str(tmp_path / "x.db")).startswith("sqlite:////")
+    monkeypatch.setenv("DATELINE_DB", str(tmp_path / "env.db"))
+    assert database_url(None).endswith("env.db")
+    with pytest.raises(DatelineError, match="does not exist"):
+        Store(str(tmp_path / "missing" / "x.db"))
+
+
+# ---- crash safety ---------------------------------------------------------------------------------------------------
+
+KILLER = textwrap.dedent("""
+    import os, signal, sys
+    from dateline.records import Extraction
+    from dateline.store import Store
+    url, path, kill_at = sys.argv[1], sys.argv[2], int(sys.argv[3])
+    store = Store(url)
+    calls = 0
+    original = Store._link
+    def dying_link(self, conn, new):
+        global calls
+        calls += 1
+        original(self, conn, new)
+        if calls == kill_at:
+            os.kill(os.getpid(), signal.SIGKILL)  # mid-transaction: report rows written, not committed
+    Store._link = dying_link
+    for line in open(path):
+        store.add_extraction(Extraction.model_validate_json(line))
+""")
+
+
+def test_killed_midway_then_rerun_loses_and_doubles_nothing(db_url, tmp_path):
+    reports = strike_reports() + other_reports()
+    corpus = tmp_path / "corpus.jsonl"
+    corpus.write_text("".join(x.model_dump_json() + "\n" for x in reports))
+    script = tmp_path / "killer.py"
+    script.write_text(KILLER)
+    done = subprocess.run([sys.executable, str(script), db_url, str(corpus), "3"], capture_output=True, timeout=60)
+    assert done.returncode == -9
+    with Store(db_url) as s:
+        assert s.stats()["reports"] == 2  # the third was rolled back
+        statuses = [s.add_extraction(x) for x in reports]
+        assert statuses == ["unchanged"] * 2 + ["added"] * 3
+        got = snapshot(s)
+    clean = tmp_path / "clean.db"
+    with Store(str(clean)) as s:
+        for x in reports:
+            s.add_extraction(x)
+        assert snapshot(s) == got
+
+
+# ---- exports --------------------------------------------------------------------------------------------------------
+
+
+def test_exports(store, tmp_path):
+    from dateline.export import COLUMNS, write_events
+
+    for x in strike_reports() + other_reports():
+        store.add_extraction(x)
+    events = store.query_events(sort="oldest")[0]
+    out = io.StringIO()
+    assert write_events(events, "csv", out=out) == 3
+    rows = list(csv.DictReader(io.StringIO(out.getvalue())))
+    assert list(rows[0]) == COLUMNS
+    strike = next(r for r in rows if r["sources_count"] == "3")
+    assert strike["country"] == "Iraq" and strike["fatalities"] == "2" and strike["fatalities_high"] == "5"
+    assert strike["geo_precision"] == "1" and strike["time_precision"] == "1"
+    assert strike["source"] == "Daily Compass; Northern Ledger; Tigris Wire"
+    out = io.StringIO()
+    write_events(events, "geojson", out=out)
+    geo = json.loads(out.getvalue())
+    assert geo["type"] == "FeatureCollection" and len(geo["features"]) == 3
+    assert geo["features"][0]["geometry"]["coordinates"] == [43.13, 36.34]
+    out = io.StringIO()
+    write_events(events, "jsonl", out=out)
+    assert [json.loads(line)["sources"][0]["evidence"] for line in out.getvalue().splitlines()]
+    import pyarrow.parquet as pq
+
+    write_events(events, "parquet", path=str(tmp_path / "e.parquet"))
+    table = pq.read_table(tmp_path / "e.parquet")
+    assert table.num_rows == 3 and "event_json" in table.column_names
+    with pytest.raises(DatelineError, match="--output"):
+        write_events(events, "parquet", out=io.StringIO())
+
+
+# ---- CLI ------------------------------------------------------------------------------------------------------------
+
+
+def test_cli_events_event_stats(tmp_path, capsys):
+    db = str(tmp_path / "cli.db")
+    with Store(db) as s:
+        for x in strike_reports() + other_reports():
+            s.add_extraction(x)
+        strike_id = s.query_events(min_sources=3)[0][0]["id"]
+    assert cli_main(["events", "--db", db, "--format", "jsonl", "--type", "ASSAULT", "--near", "36.3,43.1,30"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 2
+    assert cli_main(["events", "--db", db]) == 0
+    assert strike_id in capsys.readouterr().out
+    assert cli_main(["events", "--db", db, "--format", "csv", "--min-sources", "2"]) == 0
+    assert capsys.readouterr().out.splitlines()[0].startswith("event_date,event_type")
+    assert cli_main(["events", "--db", db, "--format", "parquet"]) == 2
+    assert "--output" in capsys.readouterr().err
+    assert cli_main(["events", "--db", db, "--format", "geojson", "-o", str(tmp_path / "e.geojson")]) == 0
+    assert len(json.loads((tmp_path / "e.geojson").read_text())["features"]) == 3
+    assert cli_main(["event", "--db", db, strike_id]) == 0
+    out = capsys.readouterr().out
+    assert "killed:     2-5" in out and "Tigris Wire" in out and "It burned all night." in out
+    assert cli_main(["event", "--db", db, "ev_missing"]) == 2
+    assert cli_main(["stats", "--db", db, "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["by_type"] == {"ASSAULT": 2, "PROTEST": 1}
+    assert cli_main(["events", "--db", db, "--near", "x"]) == 2
+
+
+def _write_corpus(folder: Path) -> None:
+    folder.mkdir()
+    (folder / "a.txt").write_text("A drone strike hit a fuel depot in Mosul on Monday, killing two guards.\n")
+    (folder / "a.meta.json").write_text(json.dumps({"published": "2024-03-12", "outlet": "Northern Ledger"}))
+    (folder / "b.txt").write_text("Dock workers marched through Basra on Tuesday demanding unpaid wages.\n")
+    (folder / "bad.txt").write_bytes(b"\x00\x01\x02\xff\xfe binary junk \x00")
+
+
+def test_cli_ingest_with_stub_pipeline(tmp_path, monkeypatch, capsys):
+    """Ingest machinery without NLP: bad files reported in one line, failures isolated, re-run is a no-op."""
+    from dateline import pipeline
+
+    def fake_extract(report):
+        if "Basra" in report.text and os.environ.get("FAIL_BASRA"):
+            raise RuntimeError("stage crashed")
+        return Extraction(report=report, dateline_version="0.1.0")
+
+    monkeypatch.setattr(pipeline, "extract", fake_extract)
+    monkeypatch.setattr(pipeline, "extract_many", lambda reports, n_process=1: (fake_extract(r) for r in reports))
+    _write_corpus(tmp_path / "in")
+    db = str(tmp_path / "in.db")
+    monkeypatch.setenv("FAIL_BASRA", "1")
+    assert cli_main(["ingest", "--db", db, str(tmp_path / "in")]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert sum("error:" in line for line in err) == 2
+    assert any("bad.txt" in line for line in err) and any("stage crashed" in line for line in err)
+    assert "1 added" in err[-1] and "2 failed" in err[-1]
+    monkeypatch.delenv("FAIL_BASRA")
+    assert cli_main(["ingest", "--db", db, "-q", str(tmp_path / "in" / "a.txt"), str(tmp_path / "in" / "b.txt")]) == 0
+    assert capsys.readouterr().err == ""
+    assert cli_main(["ingest", "--db", db, str(tmp_path / "in" / "a.txt"), str(tmp_path / "in" / "b.txt")]) == 0
+    assert "2 unchanged" in capsys.readouterr().err
+
+
+def test_cli_ingest_real_pipeline(tmp_path, capsys):
+    _write_corpus(tmp_path / "in")
+    db = str(tmp_path / "real.db")
+    assert cli_main(["ingest", "--db", db, str(tmp_path / "in")]) == 1
+    err = capsys.readouterr().err
+    assert "bad.txt" in err and "2 added" in err
+    with Store(db) as s:
+        assert s.stats()["reports"] == 2
+        report = s.get_report("a")
+        assert report["outlet"] == "Northern Ledger" and report["published"] == "2024-03-12"
+        assert report["text"].startswith("A drone strike")
+        assert len(list(s.extractions())) == 2
+
+
+def test_month_dated_report_joins_the_day_event(store):
+    for x in strike_reports():
+        store.add_extraction(x)
+    text = "Earlier this month a drone strike on a fuel depot in Mosul killed several guards."
+
+    def month_event(t: str) -> Event:
+        ev = make_event(t, t)
+        return ev.model_copy(update={"date": DateRange(start="2024-03-01", end="2024-03-31", precision="month")})
+
+    assert store.add_extraction(make_report("late-9", "Late Review", text, [month_event])) == "added"
+    page, _ = store.query_events()
+    assert len(page) == 1 and page[0]["sources_count"] == 4
+    assert page[0]["date"]["start"] == "2024-03-11"  # the day-precise sources decide the date

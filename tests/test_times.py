@@ -1,0 +1,268 @@
+"""Tests for the temporal normaliser: single phrases via resolve_expression, whole texts via find_times."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from dateline.nlp import load_nlp
+from dateline.records import TimeMention
+from dateline.times import find_times, resolve_expression
+
+P = date(2024, 1, 4)  # a Thursday, just after a year boundary
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return load_nlp()
+
+
+def res(text: str, published: date | None = P) -> TimeMention:
+    found = resolve_expression(text, published)
+    assert found is not None, text
+    return found
+
+
+def check(m: TimeMention, value: str | None, start: str | None, end: str | None, precision: str) -> None:
+    assert (m.value, m.start_date, m.end_date, m.precision) == (value, start, end, precision), m
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("Thursday", "2024-01-04"),  # published on that weekday: the day itself
+        ("on Wednesday", "2024-01-03"),
+        ("early Thursday", "2024-01-04"),
+        ("Friday", "2023-12-29"),  # a bare weekday reaches back across the year boundary
+        ("last Friday", "2023-12-29"),
+        ("last Thursday", "2023-12-28"),  # 'last' never means today
+        ("next Monday", "2024-01-08"),
+        ("today", "2024-01-04"),
+        ("yesterday", "2024-01-03"),
+        ("earlier today", "2024-01-04"),
+        ("tomorrow", "2024-01-05"),
+    ],
+)
+def test_days(text: str, value: str) -> None:
+    check(res(text), value, value, value, "day")
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "day"),
+    [("tonight", "2024-01-04TNI", "2024-01-04"), ("last night", "2024-01-03TNI", "2024-01-03"),
+     ("this morning", "2024-01-04TMO", "2024-01-04"), ("Tuesday evening", "2024-01-02TEV", "2024-01-02")],
+)  # fmt: skip
+def test_parts_of_day(text: str, value: str, day: str) -> None:
+    m = res(text)
+    check(m, value, day, day, "day")
+    assert m.type == "TIME"
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "anchor"),
+    [
+        ("Oct. 17", "2023-10-17", "publication"),  # no year: the one before P
+        ("October 17th", "2023-10-17", "publication"),
+        ("17 October", "2023-10-17", "publication"),
+        ("the 2nd of January", "2024-01-02", "publication"),
+        ("March 3, 2019", "2019-03-03", "explicit"),
+        ("Sunday, March 3, 2019", "2019-03-03", "explicit"),
+        ("3 March 2019", "2019-03-03", "explicit"),
+        ("2019-03-03", "2019-03-03", "explicit"),
+        ("3/3/2019", "2019-03-03", "explicit"),
+    ],
+)
+def test_explicit_days(text: str, value: str, anchor: str) -> None:
+    m = res(text)
+    check(m, value, value, value, "day")
+    assert m.anchor == anchor
+
+
+def test_leap_day_without_year_goes_back_to_a_leap_year() -> None:
+    check(res("Feb. 29", date(2023, 6, 1)), "2020-02-29", "2020-02-29", "2020-02-29", "day")
+    check(res("Feb. 29", date(2024, 3, 1)), "2024-02-29", "2024-02-29", "2024-02-29", "day")
+
+
+def test_month_day_just_ahead_beats_one_almost_a_year_back() -> None:
+    check(res("Feb. 29"), "2024-02-29", "2024-02-29", "2024-02-29", "day")  # 8 weeks ahead, not 4 years back
+    check(res("Dec. 30"), "2023-12-30", "2023-12-30", "2023-12-30", "day")
+
+
+def test_anniversary_of_a_leap_day_clamps_to_feb_28() -> None:
+    check(res("a year ago to the day", date(2024, 2, 29)), "2023-02-28", "2023-02-28", "2023-02-28", "day")
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "start", "end", "precision"),
+    [
+        ("in March", "2023-03", "2023-03-01", "2023-03-31", "month"),
+        ("March 2019", "2019-03", "2019-03-01", "2019-03-31", "month"),
+        ("February 2024", "2024-02", "2024-02-01", "2024-02-29", "month"),  # leap February
+        ("last month", "2023-12", "2023-12-01", "2023-12-31", "month"),
+        ("this month", "2024-01", "2024-01-01", "2024-01-31", "month"),
+        ("earlier this month", "2024-01", "2024-01-01", "2024-01-04", "month"),
+        ("late last month", "2023-12", "2023-12-21", "2023-12-31", "range"),
+        ("early last month", "2023-12", "2023-12-01", "2023-12-10", "range"),
+        ("mid-December", "2023-12", "2023-12-11", "2023-12-20", "range"),
+        ("July last year", "2023-07", "2023-07-01", "2023-07-31", "month"),
+        ("in 2019", "2019", "2019-01-01", "2019-12-31", "year"),
+        ("last year", "2023", "2023-01-01", "2023-12-31", "year"),
+        ("this year", "2024", "2024-01-01", "2024-12-31", "year"),
+        ("the end of last year", "2023", "2023-09-01", "2023-12-31", "range"),
+        ("last week", "2023-W52", "2023-12-25", "2023-12-31", "week"),
+        ("this week", "2024-W01", "2024-01-01", "2024-01-07", "week"),
+        ("last weekend", "2023-W52-WE", "2023-12-30", "2023-12-31", "week"),
+        ("last summer", "2023-SU", "2023-06-01", "2023-08-31", "season"),
+        ("last winter", "2022-WI", "2022-12-01", "2023-02-28", "season"),
+        ("the 1990s", "199X", "1990-01-01", "1999-12-31", "decade"),
+        ("the late 1990s", "199X", "1997-01-01", "1999-12-31", "range"),
+        ("the third quarter", "2023-Q3", "2023-07-01", "2023-09-30", "range"),
+    ],
+)
+def test_calendar_units(text: str, value: str, start: str, end: str, precision: str) -> None:
+    check(res(text), value, start, end, precision)
+
+
+def test_iso_week_of_a_mid_year_date() -> None:
+    check(res("next week", date(2023, 6, 14)), "2023-W25", "2023-06-19", "2023-06-25", "week")
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "start", "end", "precision"),
+    [
+        ("three months", "P3M", None, None, "unknown"),
+        ("for two weeks", "P2W", None, None, "unknown"),
+        ("a few days", "PXD", None, None, "unknown"),
+        ("two and a half years after", "P2.5Y", None, None, "unknown"),
+        ("in the three months since the vote", "P3M", "2023-10-04", "2024-01-04", "range"),
+        ("the past 24 hours", "PT24H", "2024-01-03", "2024-01-04", "range"),
+        ("over the last two weeks", "P2W", "2023-12-21", "2024-01-04", "range"),
+        ("recent months", "PXM", "2023-07-05", "2024-01-04", "range"),
+        ("in recent weeks", "PXW", "2023-11-23", "2024-01-04", "range"),
+    ],
+)
+def test_durations(text: str, value: str, start: str | None, end: str | None, precision: str) -> None:
+    m = res(text)
+    check(m, value, start, end, precision)
+    assert m.type == "DURATION"
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "start", "end", "precision"),
+    [
+        ("since Oct. 17", "2023-10-17", "2023-10-17", "2024-01-04", "range"),
+        ("almost four years to the day", "2020-01-04", "2020-01-04", "2020-01-04", "day"),
+        ("three days ago", "2024-01-01", "2024-01-01", "2024-01-01", "day"),
+        ("two decades ago", "2004", "2004-01-01", "2004-12-31", "year"),
+        ("two decades earlier", "2004", "2004-01-01", "2004-12-31", "year"),
+        ("six months ago", "2023-07", "2023-07-01", "2023-07-31", "month"),
+        ("a week earlier", "2023-W52", "2023-12-25", "2023-12-31", "week"),
+    ],
+)
+def test_offsets_from_publication(text: str, value: str, start: str, end: str, precision: str) -> None:
+    m = res(text)
+    check(m, value, start, end, precision)
+    assert m.anchor == "publication"
+
+
+def test_vague_offset_is_a_past_reference() -> None:
+    assert res("several years ago").value == "PAST_REF"
+
+
+def test_present_reference() -> None:
+    m = res("now")
+    assert (m.value, m.start_date) == ("PRESENT_REF", "2024-01-04")
+
+
+@pytest.mark.parametrize("text", ["27", "Sarah", "the ministry", "12 people", "27 years old", "may"])
+def test_non_times_are_rejected(text: str) -> None:
+    assert resolve_expression(text, P) is None
+
+
+def test_without_publication_date_relative_is_unanchored_and_absolute_resolves() -> None:
+    rel = res("last Friday", None)
+    assert (rel.value, rel.anchor, rel.start_date) == (None, "none", None)
+    assert res("late last month", None).value is None
+    absolute = res("March 3, 2019", None)
+    assert (absolute.value, absolute.anchor) == ("2019-03-03", "explicit")
+    assert res("the 1990s", None).value == "199X"
+    assert res("for two weeks", None).value == "P2W"
+
+
+def _by_text(nlp, text: str, published: date | None = P) -> dict[str, TimeMention]:
+    doc = nlp(text)
+    found = find_times(doc, published)
+    for m in found:
+        assert doc.text[m.start : m.end] == m.text
+        assert m.text == m.text.strip()
+    return {m.text: m for m in found}
+
+
+def test_find_times_in_a_report(nlp) -> None:
+    text = (
+        "Rescue teams worked through the night after the dam gave way early Thursday.\n"
+        "Since Oct. 17, the river has risen sharply, and late last month villagers were told to leave.\n"
+        "In the three months since the rains began, more than 2,000 families have moved, officials said on "
+        "Wednesday. Omar, 27, said his farm had flooded almost four years to the day.\n"
+    )
+    found = _by_text(nlp, text)
+    assert found["early Thursday"].value == "2024-01-04"
+    assert (found["Since Oct. 17"].start_date, found["Since Oct. 17"].end_date) == ("2023-10-17", "2024-01-04")
+    assert found["late last month"].value == "2023-12"
+    assert found["three months"].value == "P3M"
+    assert found["three months"].start_date == "2023-10-04"
+    assert found["Wednesday"].value == "2024-01-03"
+    assert found["almost four years to the day"].value == "2020-01-04"
+    assert not any("27" in t for t in found)
+
+
+def test_find_times_skips_counts_and_ages(nlp) -> None:
+    found = _by_text(nlp, "Lena, 34, counted 1500 tents and 12 trucks at the camp.")
+    assert found == {}
+
+
+def test_find_times_keeps_years_in_date_context(nlp) -> None:
+    found = _by_text(nlp, "The bridge was built in 1987 and repaired in the 1990s.")
+    assert found["1987"].value == "1987"
+    assert found["the 1990s"].value == "199X"
+
+
+def test_future_clause_points_forward(nlp) -> None:
+    found = _by_text(nlp, "The envoys will meet on Monday, and the vote is expected in March.")
+    assert found["Monday"].value == "2024-01-08"
+    assert found["March"].value == "2024-03"
+
+
+def test_past_clause_points_back(nlp) -> None:
+    found = _by_text(nlp, "The envoys met on Monday and the vote was held in March.")
+    assert found["Monday"].value == "2024-01-01"
+    assert found["March"].value == "2023-03"
+
+
+def test_deadline_soon_after_publication(nlp) -> None:
+    found = _by_text(nlp, "The council must decide by Jan. 14 whether the shelter stays open.")
+    assert found["Jan. 14"].value == "2024-01-14"
+
+
+def test_clock_time_joins_its_day(nlp) -> None:
+    found = _by_text(nlp, "The curfew lasted until 6 a.m. Tuesday.")
+    m = found["6 a.m. Tuesday"]
+    assert (m.value, m.type, m.start_date) == ("2024-01-02T06:00", "TIME", "2024-01-02")
+
+
+def test_modal_may_is_not_a_month(nlp) -> None:
+    found = _by_text(nlp, "May the talks succeed, she said. The truce may hold until May 20.")
+    assert list(found) == ["May 20"]
+
+
+def test_fall_as_a_verb_is_not_a_season(nlp) -> None:
+    found = _by_text(nlp, "Prices could fall again, traders said, as they did last fall.")
+    assert list(found) == ["last fall"]
+    assert found["last fall"].value == "2023-FA"
+
+
+def test_no_publication_date_in_a_report(nlp) -> None:
+    found = _by_text(nlp, "The strike hit the depot on Friday, months after the March 3, 2019 attack.", None)
+    assert (found["Friday"].value, found["Friday"].anchor) == (None, "none")
+    assert found["March 3, 2019"].value == "2019-03-03"
