@@ -125,12 +125,37 @@ def test_country_names_resolve_to_iso2():
     assert iso2("Springfield") is None
 
 
+def test_works_without_the_gazetteer(monkeypatch):
+    from dateline import entities
+
+    monkeypatch.setattr(entities, "_gazetteer", lambda: None)
+    entities.iso2.cache_clear()
+    entities.place_country.cache_clear()
+    try:
+        assert entities.iso2("Iraqi") == "IQ"
+        assert entities.iso2("Norway") == "NO"
+        assert entities.place_country("Tehran") is None
+    finally:
+        entities.iso2.cache_clear()
+        entities.place_country.cache_clear()
+
+
 def test_one_state_for_its_name_variants(nlp):
     doc = nlp("The U.S. sent aid. Officials in the United States said America would send more.")
     states = [e for e in find_entities(doc) if e.kind == "state"]
     assert len(states) == 1
     assert states[0].country == "US"
     assert len(states[0].mentions) == 3
+
+
+def test_its_title_belongs_to_the_group_named_before(nlp):
+    doc = nlp(
+        "The Desert Falcons Brigade, an armed group based near the border, confirmed the raid. "
+        "Its field commander, Yusuf Amari, was wounded."
+    )
+    amari = by_name(find_entities(doc), "Yusuf Amari")
+    assert amari.affiliation == "Desert Falcons Brigade"
+    assert any("commander" in t for t in amari.titles)
 
 
 def test_bad_input_is_a_dateline_error():

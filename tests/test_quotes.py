@@ -141,6 +141,32 @@ def test_quote_spans_handle_paragraphs_and_apostrophes():
     assert [text[a:b] for a, b in spans] == ["First part, it\u2019s long", "Second part."]
 
 
+def test_quote_spans_mixed_styles():
+    straight = 'He shouted "they chant \u201cleave now\u201d every night" and left.'
+    assert [straight[a:b] for a, b in quote_spans(straight)] == ["they chant \u201cleave now\u201d every night"]
+    typewriter = "''We stay,'' the farmer said."
+    assert [typewriter[a:b] for a, b in quote_spans(typewriter)] == ["We stay,"]
+    stray = "\u201dWe were never warned. Nobody came.\u201d\n\u2015 Ana Ruiz"
+    assert [stray[a:b] for a, b in quote_spans(stray)] == ["We were never warned. Nobody came."]
+
+
+def test_statement_clause_hung_on_the_noun(nlp):
+    doc = nlp(
+        "The Northern Shield Brigade said in a statement that two of its fighters were killed near the dam. "
+        "The Northern Shield Brigade group said later it would not retaliate."
+    )
+    found = find_quotes(doc, find_entities(doc))
+    clause = quote_with(found, "two of its fighters")
+    assert clause.speaker == "Northern Shield Brigade" and clause.cue == "said in a statement"
+    assert quote_with(found, "would not retaliate").speaker == "Northern Shield Brigade"
+
+
+def test_signed_quote_in_a_list_of_voices(nlp):
+    doc = nlp("\u201cThe buses stopped running in March and nobody told us why.\u201d \u2015 Paolo Bruni, Naples\n")
+    q = find_quotes(doc, find_entities(doc))[0]
+    assert q.speaker == "Paolo Bruni"
+
+
 def test_bad_input_is_a_dateline_error():
     with pytest.raises(DatelineError):
         find_quotes("text", [])

@@ -58,7 +58,8 @@ def make_report(rid: str, outlet: str, text: str, events: list, published="2024-
 def strike_reports() -> list[Extraction]:
     """The same invented drone strike told by three outlets: 2, 3 and 5 dead."""
     t1 = "A drone strike hit a fuel depot in Mosul on Monday, killing two guards. Smoke rose for hours."
-    t2 = "Three fighters died when a drone struck a fuel depot in Mosul, a local official said. \"It burned all night.\""
+    t2 = ("Three fighters died when a drone struck a fuel depot in Mosul, a local official said. "
+          '"It burned all night."')
     t3 = "At least five people were killed in a drone strike on a fuel depot in northern Iraq on Monday."
     return [
         make_report("ledger-1", "Northern Ledger", t1,

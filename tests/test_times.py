@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 
+from dateline import DatelineError
 from dateline.nlp import load_nlp
 from dateline.records import TimeMention
 from dateline.times import find_times, resolve_expression
@@ -80,7 +81,7 @@ def test_explicit_days(text: str, value: str, anchor: str) -> None:
 
 
 def test_leap_day_without_year_goes_back_to_a_leap_year() -> None:
-    check(res("Feb. 29", date(2023, 6, 1)), "2020-02-29", "2020-02-29", "2020-02-29", "day")
+    check(res("Feb. 29", date(2021, 3, 15)), "2020-02-29", "2020-02-29", "2020-02-29", "day")
     check(res("Feb. 29", date(2024, 3, 1)), "2024-02-29", "2024-02-29", "2024-02-29", "day")
 
 
@@ -266,3 +267,48 @@ def test_no_publication_date_in_a_report(nlp) -> None:
     found = _by_text(nlp, "The strike hit the depot on Friday, months after the March 3, 2019 attack.", None)
     assert (found["Friday"].value, found["Friday"].anchor) == (None, "none")
     assert found["March 3, 2019"].value == "2019-03-03"
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("Christmas", "2023-12-25"), ("New Year's Eve", "2023-12-31"), ("last Thanksgiving", "2023-11-23"),
+     ("Thanksgiving 2022", "2022-11-24"), ("next Christmas", "2024-12-25")],
+)  # fmt: skip
+def test_holidays(text: str, value: str) -> None:
+    check(res(text), value, value, value, "day")
+
+
+@pytest.mark.parametrize(("text", "precision"), [("the next day", "day"), ("later that year", "year"),
+                                                 ("the week before", "week"), ("that same night", "day")])  # fmt: skip
+def test_text_anchored_expressions_leave_the_value_open(text: str, precision: str) -> None:
+    m = res(text)
+    assert (m.value, m.anchor, m.precision) == (None, "text", precision)
+
+
+def test_centuries() -> None:
+    check(res("the 19th century"), "18", "1800-01-01", "1899-12-31", "range")
+
+
+def test_the_last_week_is_the_seven_days_to_publication() -> None:
+    check(res("for the last week"), "P1W", "2023-12-28", "2024-01-04", "range")
+
+
+def test_published_as_report_string() -> None:
+    assert res("yesterday", "2024-03-01").value == "2024-02-29"  # type: ignore[arg-type]
+
+
+def test_bad_input_raises_dateline_error(nlp) -> None:
+    with pytest.raises(DatelineError):
+        find_times(nlp("On Monday."), "first of May")  # type: ignore[arg-type]
+    with pytest.raises(DatelineError):
+        find_times("On Monday.", P)  # type: ignore[arg-type]
+
+
+def test_past_tense_deadline_just_ahead(nlp) -> None:
+    found = _by_text(nlp, "The bank extended the offer to Jan. 19, and trading was halted on Dec. 2.")
+    assert found["Jan. 19"].value == "2024-01-19"
+    assert found["Dec. 2"].value == "2023-12-02"
+
+
+def test_empty_text(nlp) -> None:
+    assert find_times(nlp(""), P) == []

@@ -42,7 +42,9 @@ HEDGE_PHRASES = re.compile(
 UNVERIFIED = re.compile(
     r"\b(could not|couldn't|was unable to|were unable to|unable to|cannot|can't|has not been able to|"
     r"have not been able to)\s+(?:be\s+)?(?:immediately\s+|independently\s+)*(?:verif|confirm|corroborat)\w*"
-    r"|\bnot (?:be |been )?(?:independently )?(?:verified|confirmed)\b",
+    r"|\bnot (?:be |been )?(?:independently )?(?:verified|confirmed)\b"
+    r"|\b(?:neither|none)\b[^.;]*\b(?:could|can) be (?:independently )?(?:verified|confirmed)\b"
+    r"|\bunconfirmed\b",
     re.IGNORECASE,
 )
 DENIAL_VERBS = {"deny", "reject", "dispute"}
@@ -92,6 +94,6 @@ def stronger(a: str, b: str) -> str:
 
 
 def _clause(tok: Token) -> Token:
-    while tok.pos_ not in ("VERB", "AUX") and tok.dep_ != "ROOT" and tok.head is not tok:
+    while tok.pos_ not in ("VERB", "AUX") and tok.dep_ != "ROOT" and tok.head.i != tok.i:
         tok = tok.head
     return tok

@@ -23,6 +23,12 @@ def _words(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
 
+def _pairs(text: str) -> dict[str, str | None]:
+    """'u.s.=US united_states=US kurdish=-' -> {'u.s.': 'US', 'united states': 'US', 'kurdish': None}."""
+    pairs = (item.split("=") for item in text.split())
+    return {key.replace("_", " "): (None if code == "-" else code) for key, code in pairs}
+
+
 GROUP_WORDS = _words(
     "militia militias brigade brigades group groups movement front army forces party rebels insurgents "
     "battalion battalions faction factions cell network organization organisation wing militants fighters "
@@ -45,7 +51,8 @@ TITLE_WORDS = _words(
     ambassador chief leader head director official governor mayor senator sen sen. rep rep. representative king
     queen prince emir sheikh sheik cleric ayatollah imam judge prosecutor officer diplomat deputy chairman
     chairwoman ceo founder analyst professor dr dr. lawmaker speaker advisor adviser aide coordinator negotiator
-    chancellor counterpart strategist militant fighter member candidate nominee sec sec. gov gov. pope bishop"""
+    chancellor counterpart strategist militant fighter member candidate nominee sec sec. gov gov. pope bishop
+    correspondent reporter journalist editor columnist researcher economist lawyer attorney doctor activist"""
 )
 HONORIFICS = _words("mr mr. mrs mrs. ms ms. miss")
 RELCL_TITLES = {
@@ -59,114 +66,27 @@ RELCL_TITLES = {
     "chairs": "chair",
 }
 GENERIC_POSS = _words("country's country’s its his her their group's group’s nation's nation’s")
-COUNTRY_ALIASES = {
-    "u.s.": "US",
-    "us": "US",
-    "usa": "US",
-    "u.s.a.": "US",
-    "america": "US",
-    "united states": "US",
-    "u.k.": "GB",
-    "uk": "GB",
-    "britain": "GB",
-    "great britain": "GB",
-    "england": "GB",
-    "russia": "RU",
-    "palestine": "PS",
-    "gaza": "PS",
-    "west bank": "PS",
-    "south korea": "KR",
-    "north korea": "KP",
-    "syria": "SY",
-    "iran": "IR",
-    "vietnam": "VN",
-    "taiwan": "TW",
-    "laos": "LA",
-    "bolivia": "BO",
-    "venezuela": "VE",
-    "moldova": "MD",
-    "tanzania": "TZ",
-    "congo": "CD",
-    "ivory coast": "CI",
-    "turkey": "TR",
-    "czech republic": "CZ",
-    "uae": "AE",
-    "emirates": "AE",
-}
-DEMONYMS = {
-    "american": "US",
-    "americans": "US",
-    "british": "GB",
-    "iraqi": "IQ",
-    "iraqis": "IQ",
-    "iranian": "IR",
-    "syrian": "SY",
-    "israeli": "IL",
-    "israelis": "IL",
-    "palestinian": "PS",
-    "lebanese": "LB",
-    "jordanian": "JO",
-    "saudi": "SA",
-    "egyptian": "EG",
-    "turkish": "TR",
-    "russian": "RU",
-    "ukrainian": "UA",
-    "chinese": "CN",
-    "french": "FR",
-    "german": "DE",
-    "yemeni": "YE",
-    "afghan": "AF",
-    "pakistani": "PK",
-    "indian": "IN",
-    "kurdish": None,
-    "qatari": "QA",
-    "emirati": "AE",
-    "kuwaiti": "KW",
-    "libyan": "LY",
-    "sudanese": "SD",
-    "somali": "SO",
-    "nigerian": "NG",
-    "malian": "ML",
-    "ethiopian": "ET",
-    "kenyan": "KE",
-    "japanese": "JP",
-    "korean": None,
-    "canadian": "CA",
-    "mexican": "MX",
-    "spanish": "ES",
-    "italian": "IT",
-    "polish": "PL",
-    "dutch": "NL",
-    "belgian": "BE",
-    "swedish": "SE",
-    "norwegian": "NO",
-    "greek": "GR",
-    "armenian": "AM",
-    "azerbaijani": "AZ",
-    "georgian": "GE",
-    "belarusian": "BY",
-    "colombian": "CO",
-    "venezuelan": "VE",
-    "brazilian": "BR",
-    "cuban": "CU",
-    "haitian": "HT",
-    "filipino": "PH",
-    "burmese": "MM",
-    "myanmar": "MM",
-    "thai": "TH",
-    "vietnamese": "VN",
-    "indonesian": "ID",
-    "australian": "AU",
-    "tunisian": "TN",
-    "algerian": "DZ",
-    "moroccan": "MA",
-    "omani": "OM",
-    "bahraini": "BH",
-    "congolese": "CD",
-    "rwandan": "RW",
-    "south": None,
-}
+COUNTRY_ALIASES = _pairs(
+    "u.s.=US us=US usa=US u.s.a.=US america=US united_states=US u.k.=GB uk=GB britain=GB great_britain=GB "
+    "england=GB russia=RU palestine=PS gaza=PS west_bank=PS south_korea=KR north_korea=KP syria=SY "
+    "iran=IR vietnam=VN taiwan=TW laos=LA bolivia=BO venezuela=VE moldova=MD tanzania=TZ congo=CD "
+    "ivory_coast=CI turkey=TR czech_republic=CZ uae=AE emirates=AE"
+)
+DEMONYMS = _pairs(
+    "american=US americans=US british=GB iraqi=IQ iraqis=IQ iranian=IR syrian=SY israeli=IL israelis=IL "
+    "palestinian=PS lebanese=LB jordanian=JO saudi=SA egyptian=EG turkish=TR russian=RU ukrainian=UA "
+    "chinese=CN french=FR german=DE yemeni=YE afghan=AF pakistani=PK indian=IN kurdish=- qatari=QA "
+    "emirati=AE kuwaiti=KW libyan=LY sudanese=SD somali=SO nigerian=NG malian=ML ethiopian=ET kenyan=KE "
+    "japanese=JP korean=- canadian=CA mexican=MX spanish=ES italian=IT polish=PL dutch=NL belgian=BE "
+    "swedish=SE norwegian=NO greek=GR armenian=AM azerbaijani=AZ georgian=GE belarusian=BY colombian=CO "
+    "venezuelan=VE brazilian=BR cuban=CU haitian=HT filipino=PH burmese=MM myanmar=MM thai=TH "
+    "vietnamese=VN indonesian=ID australian=AU tunisian=TN algerian=DZ moroccan=MA omani=OM bahraini=BH "
+    "congolese=CD rwandan=RW south=-"
+)
 NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP"})
+ALIAS_RE = re.compile(
+    r"[,(]?\s*(?:also |better |widely )?(?:known as|called|dubbed|nicknamed|a\.k\.a\.?|aka)|\(|,\s*or"
+)
 CREDIT_RE = re.compile(r"\s+for\s+(?:the\s+)?[A-Z][\w.&' ]{1,60}\s*$", re.IGNORECASE)
 
 
@@ -181,6 +101,7 @@ class _Cand:
     affiliation: str | None = None
     country: str | None = None
     kind: str | None = None
+    honorific: bool = False  # 'Mr.', 'Ms.' before the name: surely a person
 
 
 @dataclass
@@ -246,6 +167,17 @@ def _repair_spans(doc: Doc) -> list[tuple[int, int, str]]:
             prev[1], prev[2] = ent.end, "PERSON"
             continue
         out.append([ent.start, ent.end, ent.label_])
+    for item in out:  # untagged capitalised name words just before a name: 'Harakat' + 'Hezbollah al-Nujaba'
+        while (
+            item[2] in ("PERSON", "ORG")
+            and item[0] > 0
+            and doc[item[0] - 1].pos_ == "PROPN"
+            and doc[item[0] - 1].ent_iob_ == "O"
+            and doc[item[0] - 1].text[:1].isupper()
+            and not _is_title_word(doc[item[0] - 1])
+            and not _starts_sentence(doc[item[0] - 1])
+        ):
+            item[0] -= 1
     for item in out:  # NORP 'Islamic' + PROPN 'State' -> one name
         while (
             item[1] < len(doc)
@@ -263,15 +195,25 @@ def _repair_spans(doc: Doc) -> list[tuple[int, int, str]]:
 def _clean(doc: Doc, start: int, end: int, label: str) -> _Cand | None:
     """Trim determiners, possessives, titles and trailing group nouns; drop what is not a name."""
     titles: list[str] = []
+    for i in range(end - 1, start - 1, -1):  # a name never runs across a line break
+        if "\n" in doc[i].text or "\n" in doc[i].whitespace_:
+            start = i + 1
+            break
     while start < end and (doc[start].lower_ in ("the", "a", "an") or doc[start].is_punct):
         start += 1
-    while end > start and (doc[end - 1].is_punct or doc[end - 1].is_space or doc[end - 1].tag_ == "POS"):
+    while end > start and (
+        doc[end - 1].is_punct
+        or doc[end - 1].is_space
+        or doc[end - 1].tag_ == "POS"
+        or (doc[end - 1].is_lower and doc[end - 1].lower_ not in GROUP_WORDS)
+    ):
         end -= 1
     title_end = start
     while title_end < end - 1 and _is_title_word(doc[title_end]):
         title_end += 1
-    if title_end > start:
-        titles.append(doc[start:title_end].text.strip(" ."))
+    if title_end > start and (label == "PERSON" or end - title_end > 1):
+        if not all(t.lower_ in HONORIFICS for t in doc[start:title_end]):
+            titles.append(doc[start:title_end].text.strip(" ."))
         start = title_end
         label = "PERSON" if label in ("GPE", "ORG", "NORP") else label
     kind = None
@@ -339,8 +281,9 @@ def _collective_actors(doc: Doc, taken: set[int]) -> list[_Cand]:
             continue
         start = min(m.left_edge.i for m in mods)
         kind = "military" if low in MILITARY_WORDS else "government"
-        cand = _Cand(start, tok.i + 1, "COLLECTIVE", kind=kind, country=_country_of_token_span(doc[start : tok.i]))
-        out.append(cand)
+        country = _country_of_token_span(doc[start : tok.i])
+        if country:  # national forces and governments only, not 'Satanic forces'
+            out.append(_Cand(start, tok.i + 1, "COLLECTIVE", kind=kind, country=country))
     return out
 
 
@@ -373,6 +316,7 @@ def _read_context(doc: Doc, cand: _Cand) -> None:
         for prep in root.head.children:
             if prep.dep_ == "prep" and prep.lower_ in ("of", "for", "with"):
                 _of_affiliation(doc, cand, prep)
+        cand.country = cand.country or _country_of_token_span(list(root.head.lefts))
 
 
 def _its_owner(doc: Doc, cand: _Cand, earlier: list[_Cand]) -> str | None:
@@ -380,11 +324,15 @@ def _its_owner(doc: Doc, cand: _Cand, earlier: list[_Cand]) -> str | None:
     i = cand.start - 1
     while i >= 0 and cand.start - i <= 6 and doc[i].tag_ != "PRP$" and not doc[i].is_sent_start:
         i -= 1
-    if i < 0 or doc[i].lower_ not in ("its", "their") or cand.start - i > 6:
+    root = doc[cand.start : cand.end].root
+    if root.dep_ == "appos" and root.head.i < cand.start:  # 'its deputy commander ..., X'
+        owned = [t for t in root.head.lefts if t.tag_ == "PRP$"]
+        i = owned[0].i if owned else i
+    if i < 0 or doc[i].lower_ not in ("its", "their") or (cand.start - i > 6 and root.dep_ != "appos"):
         return None
     groups = [
         c
-        for c in earlier
+        for c in earlier[-40:]
         if c.label in ("ORG", "PERSON", "NORP")
         and c.kind in ("group", None)
         and c.start < i
@@ -407,7 +355,10 @@ def _prenominal_title(doc: Doc, cand: _Cand) -> None:
     if i == cand.start:
         return
     words = doc[i : cand.start]
-    if not any(_is_title_word(t) for t in words):
+    if all(t.lower_ in HONORIFICS for t in words[-1:]):  # 'Ms. Atimadi': a person, but no title
+        cand.label, cand.honorific = "PERSON", True
+        words = doc[i : cand.start - 1]
+    if not any(_is_title_word(t) and t.lower_ not in HONORIFICS for t in words):
         return
     poss = [t for t in words if t.dep_ == "poss" or t.tag_ == "POS"]
     owner = [t for t in words if t.dep_ == "poss" and t.ent_type_ in ("ORG", "PERSON")]
@@ -508,16 +459,12 @@ def _entity_span_at(doc: Doc, i: int) -> str | None:
 @lru_cache(maxsize=4096)
 def iso2(name: str) -> str | None:
     """ISO 3166-1 alpha-2 code of a country name, demonym or common short form; None when unsure."""
-    low = (
-        name.strip().lower().removeprefix("the ").rstrip("’'s").strip()
-        if name.lower().endswith(("'s", "’s"))
-        else name.strip().lower().removeprefix("the ")
-    )
+    low = re.sub(r"['’]s$", "", name.strip().lower().removeprefix("the ")).strip()
     if low in COUNTRY_ALIASES:
         return COUNTRY_ALIASES[low]
     if low in DEMONYMS:
         return DEMONYMS[low]
-    gaz = _gazetteer_country(name)
+    gaz = _gazetteer_country(low)
     if gaz:
         return gaz
     try:
@@ -528,16 +475,41 @@ def iso2(name: str) -> str | None:
         return None
 
 
-def _gazetteer_country(name: str) -> str | None:
+def _gazetteer():
+    """The parallel gazetteer module when it is there; this module must also work without it."""
     try:
-        from dateline import gazetteer  # written in parallel; optional
+        from dateline import gazetteer
     except ImportError:
         return None
-    fn = getattr(gazetteer, "country_of_demonym", None)
-    try:
-        return fn(name) if fn else None
-    except Exception:  # noqa: BLE001 - the optional helper must never break entity finding
+    return gazetteer
+
+
+def _gazetteer_country(low: str) -> str | None:
+    """Demonyms and country names known to the gazetteer ('burkinabe', 'the Gambia')."""
+    gaz = _gazetteer()
+    if gaz is None:
         return None
+    try:
+        code = gaz.country_of_demonym().get(low)
+        if code:
+            return code
+        places = gaz.lookup(low)
+    except Exception:  # noqa: BLE001 - an optional helper must never break entity finding
+        return None
+    return places[0].country if places and places[0].kind == "country" else None
+
+
+@lru_cache(maxsize=4096)
+def place_country(name: str) -> str | None:
+    """Country of a city or region used as an actor ('Washington', 'Tehran'): the biggest place of that name."""
+    gaz = _gazetteer()
+    if gaz is None:
+        return None
+    try:
+        places = gaz.lookup(name)
+    except Exception:  # noqa: BLE001 - an optional helper must never break entity finding
+        return None
+    return places[0].country if places else None
 
 
 def _country_of_token_span(tokens) -> str | None:
@@ -585,11 +557,8 @@ def _explicit_aliases(doc: Doc, cands: list[_Cand]) -> dict[int, int]:
         b = cands[ai + 1]
         between = _text(doc)[doc[a.end - 1].idx + len(doc[a.end - 1]) : doc[b.start].idx].strip().lower()
         between = re.sub(r"^['’]s\s*", "", between)
-        if re.fullmatch(
-            r"[,(]?\s*(?:also |better |widely )?(?:known as|called|dubbed|nicknamed|a\.k\.a\.?|aka)"
-            r"|\(|,\s*or",
-            between,
-        ):
+        alias_cue = ALIAS_RE.fullmatch(between)
+        if alias_cue and (between != "(" or b.label == a.label or doc[b.start : b.end].text.isupper()):
             out[ai + 1] = ai
     _acronyms(doc, cands, out)
     return out
@@ -686,6 +655,8 @@ def _absorb(ent: _Ent, cand: _Cand, text: str, key: tuple[str, ...], doc: Doc) -
         if title and not any(t.endswith(title) for t in ent.titles):
             ent.titles.append(title)
     ent.affiliation = ent.affiliation or cand.affiliation
+    if cand.honorific:
+        ent.kind = "person"
     if cand.kind == "group" or (ent.kind == "person" and cand.kind in ("government", "organization")):
         ent.kind = cand.kind if ent.kind != "group" else ent.kind
     if cand.label == "GPE":
@@ -747,7 +718,7 @@ def _to_record(n: int, ent: _Ent, text: str) -> Entity:
     spans = sorted(set(ent.spans))
     aliases = [a for a in ent.aliases if a != ent.name]
     if ent.kind == "state" and not ent.country:
-        ent.country = iso2(ent.name)
+        ent.country = iso2(ent.name) or place_country(ent.name)
     affiliation = ent.affiliation if ent.affiliation and ent.affiliation != ent.name else None
     return Entity(
         id=f"ent{n}",

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -80,6 +81,17 @@ REPORTING_VERBS = {
 }
 BACKGROUND_DAYS = 30
 MERGE_KM = 50.0
+# Seats of government named for the state (metonyms): their actions are the state's.
+INSTITUTION_COUNTRY = {"pentagon": "US", "white house": "US", "kremlin": "RU", "downing street": "GB",
+                       "elysee": "FR", "élysée": "FR", "knesset": "IL", "bundestag": "DE", "zhongnanhai": "CN",
+                       "state department": "US", "defense department": "US", "congress": "US", "capitol": "US"}
+GENERIC_TRIGGERS = {"attack", "attacks", "strike", "strikes", "killed", "killing", "assault", "incident"}
+QUANTITY_NOUNS = {"number", "dozens", "scores", "hundreds", "thousands", "group", "handful", "majority", "some"}
+ABSTRACT_NOUNS = {"escalation", "need", "time", "revenge", "fallout", "pressure", "violence", "job", "steps",
+                  "presence", "relevance", "face", "spirit", "end", "way", "part", "people's", "appearance"}
+RELATIVE_PRONOUNS = {"that", "which", "who", "whom"}
+PROJECTILES = {"missile", "missiles", "rocket", "rockets", "shell", "shells", "mortar", "mortars", "drone", "drones",
+               "bomb", "bombs", "grenade", "grenades", "projectiles", "munitions", "artillery"}
 PRONOUNS = {"he", "she", "they", "it", "we", "i", "who", "that", "which", "this", "you", "them", "him", "her", "us"}
 GROUP_WORDS = {
     "militia",
@@ -207,11 +219,15 @@ def find_events(
     )
     mentions: list[Mention] = []
     for sent in doc.sents:
-        for group in _trigger_groups(sent):
-            mention = _read_mention(ctx, sent, group)
+        groups = _trigger_groups(sent)
+        if not groups:
+            _add_rival_toll(sent, mentions)
+        for group in groups:
+            mention = _read_mention(ctx, sent, group, alone=len(groups) == 1)
             if mention is not None:
                 mentions.append(mention)
     _mark_unverified(doc, mentions)
+    _inherit_narrative_dates(ctx, mentions)
     merged = _merge_mentions(mentions)
     return [_to_event(ctx, i, group) for i, group in enumerate(merged, 1)]
 
@@ -259,12 +275,19 @@ def trigger_type(tok: Token) -> str | None:
         need = PARTICLE_REQUIRED.get(lemma)
         if need and not any(c.lower_ in need for c in tok.children):
             return None
-        if lemma == "fire" and not any(c.dep_ in ("dobj", "prep") and c.lower_ != "into" for c in tok.children):
+        if lemma == "fire" and not _fires_at_something(tok):
             return None
         if lemma in ("hit", "target", "strike") and not any(c.dep_ in ("dobj", "nsubjpass") for c in tok.children):
             return None
-        if lemma in ("kill", "wound", "injure") and _inside_other_trigger(tok):
-            return "ASSAULT"
+        if _irrealis(tok) or _repeated(tok):
+            return None
+        if lemma in ("release", "free") and not any(
+            c.dep_ in ("dobj", "nsubjpass") and c.lower_ not in ("statement", "video", "photographs", "images",
+                                                                  "report", "footage", "figures", "data")
+            and (c.ent_type_ == "PERSON" or c.tag_ in ("NNS", "NNP") and c.lower_ not in ("photographs",))
+            for c in tok.children
+        ):
+            return None
         return ptype
     if tok.pos_ in ("NOUN", "PROPN") and tok.ent_type_ not in ("PERSON", "ORG", "GPE"):
         word = tok.lower_
@@ -273,7 +296,7 @@ def trigger_type(tok: Token) -> str | None:
             ptype = nouns.get(word.split("-")[-1])
         if ptype == "ASSAULT" and word in WEAK_ASSAULT_NOUNS and not _violent_modifier(tok):
             return None
-        if ptype and _is_summary_count(tok):
+        if ptype and (_is_summary_count(tok) or _modifies_other_noun(tok) or _generic_activity(tok)):
             return None
         return ptype
     return None
@@ -287,11 +310,46 @@ def _special_verb(tok: Token) -> str | None:
         return "THREATEN"
     if lemma in ("open",) and any(c.lower_ == "fire" for c in tok.children):
         return "ASSAULT"
+    if lemma in ("launch", "fire", "lob", "drop") and any(c.dep_ == "dobj" and c.lower_ in PROJECTILES
+                                                          for c in tok.children):
+        return "ASSAULT"
     return None
 
 
-def _inside_other_trigger(tok: Token) -> bool:
+IRREALIS_HEADS = {"want", "try", "seek", "plan", "hope", "threaten", "aim", "intend", "need", "prepare", "wary",
+                  "fear", "prevent", "avoid", "refuse", "decline", "consider", "propose", "able", "ready", "likely"}
+
+
+def _irrealis(tok: Token) -> bool:
+    """'tried to dislodge', 'wary of withdrawing', 'plans to deploy': intended or feared, not happened."""
+    if tok.dep_ == "xcomp" and tok.head.lemma_.lower() in IRREALIS_HEADS:
+        return True
+    if tok.dep_ == "pcomp" and tok.head.dep_ == "prep":
+        gov = tok.head.head
+        return gov.lemma_.lower() in IRREALIS_HEADS or gov.pos_ == "ADJ"
     return False
+
+
+def _generic_activity(tok: Token) -> bool:
+    """'involved in planning and carrying out attacks': a habit or plan, not a dated event."""
+    if tok.tag_ != "NNS" or any(c.dep_ in ("det", "poss", "nummod") for c in tok.children):
+        return False
+    verb = tok.head
+    while verb.dep_ == "conj" and verb.head.i != verb.i:
+        verb = verb.head
+    return verb.tag_ == "VBG" and verb.dep_ in ("pcomp", "xcomp", "acl")
+
+
+def _modifies_other_noun(tok: Token) -> bool:
+    """'attack drones', 'strike group': the trigger word only describes another noun."""
+    return tok.dep_ == "compound" and tok.head.pos_ in ("NOUN", "PROPN") and trigger_type(tok.head) is None
+
+
+def _fires_at_something(tok: Token) -> bool:
+    """'fired rockets at X' / 'opened fire on X' is an attack; 'fired his gun into the air' is not."""
+    if any(c.dep_ == "prep" and c.lower_ in TARGET_PREPS for c in tok.children):
+        return True
+    return any(c.dep_ == "dobj" and c.lower_ in PROJECTILES for c in tok.children)
 
 
 def _violent_modifier(tok: Token) -> bool:
@@ -316,6 +374,17 @@ def _violent_modifier(tok: Token) -> bool:
         )
         or tok.lower_ == "retaliation"
     )
+
+
+def _repeated(tok: Token) -> bool:
+    """'targeted X several times', 'repeatedly shelled': a run of events, not one."""
+    for c in tok.children:
+        if c.lower_ in ("repeatedly", "regularly", "frequently", "routinely"):
+            return True
+        if c.lower_ == "times" and any(g.lower_ in ("several", "many", "multiple", "numerous", "dozens") or (
+                casualties.number_value(g) or 0) > 1 for g in c.children):
+            return True
+    return False
 
 
 def _is_summary_count(tok: Token) -> bool:
@@ -351,7 +420,7 @@ def _linked(a: Token, b: Token) -> bool:
     for x, y in ((a, b), (b, a)):
         steps = 0
         node = x
-        while node.head is not node and steps < 3:
+        while node.head.i != node.i and steps < 3:
             node = node.head
             steps += 1
             if node.i == y.i:
@@ -364,7 +433,7 @@ def _linked(a: Token, b: Token) -> bool:
 # --- one mention ---------------------------------------------------------------------------------------------
 
 
-def _read_mention(ctx: Context, sent: Span, group: list[Token]) -> Mention | None:
+def _read_mention(ctx: Context, sent: Span, group: list[Token], alone: bool = True) -> Mention | None:
     main = _main_trigger(group)
     ptype = trigger_type(main) or "ASSAULT"
     if any(certainty.negated(t) for t in group) and ptype != "ASSAULT":
@@ -374,16 +443,53 @@ def _read_mention(ctx: Context, sent: Span, group: list[Token]) -> Mention | Non
         t.dep_ in ("nsubj", "nsubjpass") and t.pos_ == "NOUN" for t in group
     )
     m.negated = any(certainty.negated(t) for t in group)
+    m.anaphoric = m.anaphoric or any(
+        c.lower_ in PRONOUNS and c.dep_ in ("nsubj", "nsubjpass", "poss") for t in group for c in t.children
+    )
     for tok in group:
         _read_actors(ctx, tok, m)
     _read_casualties(group, m)
     m.time = _time_for(ctx, sent, group)
-    m.place = _place_for(ctx, sent, group)
-    m.mode = _mode_for(sent, group) if ptype in ("ASSAULT", "PROTEST") else None
+    m.place = _place_for(ctx, sent, group, alone)
+    m.mode = _mode_for(sent, group, alone) if ptype in ("ASSAULT", "PROTEST") else None
+    _single_victim_killed(ctx, group, m)
     m.weapons = _weapons_in(sent) if ptype == "ASSAULT" else []
     _read_certainty(ctx, sent, group, m)
     _dedupe_actors(m)
     return m
+
+
+def _single_victim_killed(ctx: Context, group: list[Token], m: Mention) -> None:
+    """'X was assassinated' / 'the killing of X': one named victim is one death."""
+    killing = {"kill", "assassinate", "assassination", "killing", "murder", "execute", "execution", "slay"}
+    if m.fatalities is not None or not any(t.lemma_.lower() in killing or t.lower_ in killing for t in group):
+        return
+    victims = [a for a in m.actors if a.role == "victim" and a.kind == "person"]
+    if len(victims) == 1 and not victims[0].name.lower().endswith("s"):
+        m.fatalities = Count(low=1, best=1, high=1, text=victims[0].name)
+
+
+TOLL_NOUNS = {"toll", "number", "figure", "count", "tally"}
+
+
+def _add_rival_toll(sent: Span, mentions: list[Mention]) -> None:
+    """'Another source put the number at 40' / 'the toll rose to 31': a figure for the last attack told."""
+    last = next((m for m in reversed(mentions) if m.type == "ASSAULT"), None)
+    if last is None:
+        return
+    for tok in sent:
+        if tok.lower_ not in TOLL_NOUNS or tok.dep_ not in ("dobj", "nsubj"):
+            continue
+        prep = [c for c in tok.head.children if c.dep_ == "prep" and c.lower_ in ("at", "to")]
+        nums = [p for c in prep for p in c.children if p.like_num]
+        if nums and (count := casualties.count_of(nums[0])):
+            injured = any(w.lower_ in ("injured", "wounded") for w in tok.children)
+            if injured:
+                last.injuries = _merge_counts([last.injuries, count])
+            else:
+                last.fatalities = _merge_counts([last.fatalities, count])
+            last.evidence.append(sent)
+            return
 
 
 def _main_trigger(group: list[Token]) -> Token:
@@ -414,6 +520,7 @@ def _read_actors(ctx: Context, tok: Token, m: Mention) -> None:
     }
     if tok.pos_ in ("VERB", "AUX"):
         subj = [c for c in tok.children if c.dep_ in ("nsubj",)] or _inherited_subject(tok)
+        subj = [tok.head if s.lower_ in RELATIVE_PRONOUNS and tok.dep_ == "relcl" else s for s in subj]
         for s in subj:
             _add_actor(ctx, m, s, "victim" if lemma == "die" else "initiator")
         for c in tok.children:
@@ -421,9 +528,14 @@ def _read_actors(ctx: Context, tok: Token, m: Mention) -> None:
                 for p in c.children:
                     if p.dep_ == "pobj":
                         _add_actor(ctx, m, p, "initiator")
+            elif c.dep_ == "dobj" and c.lower_ in PROJECTILES:  # "fired rockets at X"
+                for p in (g for prep in c.children if prep.lower_ in TARGET_PREPS for g in prep.children):
+                    _add_actor(ctx, m, p, "target")
             elif c.dep_ in ("dobj", "nsubjpass"):
                 role = "victim" if lemma in victim_verbs and _person_like(ctx, c) else "target"
                 if m.type not in ("ASSAULT", "COERCE") and c.dep_ == "dobj":
+                    if not _actor_like(ctx, c):
+                        continue
                     role = "target"
                 _add_actor(ctx, m, c, role)
             elif c.dep_ == "prep" and c.lower_ in TARGET_PREPS | {"for"} and m.type != "CONSULT":
@@ -436,7 +548,9 @@ def _read_actors(ctx: Context, tok: Token, m: Mention) -> None:
     # noun trigger
     for c in tok.children:
         if c.dep_ in ("compound", "amod", "nmod", "poss") and _names_actor(ctx, c):
-            _add_actor(ctx, m, c, "initiator")
+            # "America's expulsion", "the militant's arrest": the possessor undergoes it.
+            patient = c.dep_ == "poss" and m.type in ("COERCE", "CONCEDE", "RETREAT") and tok.lower_ != "withdrawal"
+            _add_actor(ctx, m, c, "target" if patient else "initiator")
         elif c.dep_ == "prep":
             word = c.lower_
             for p in c.children:
@@ -454,7 +568,7 @@ def _read_actors(ctx: Context, tok: Token, m: Mention) -> None:
     if tok.dep_ in ("dobj", "pobj", "attr") and head.pos_ == "VERB" and head.lemma_.lower() in LIGHT_VERBS:
         for s in [c for c in head.children if c.dep_ == "nsubj"] or _inherited_subject(head):
             _add_actor(ctx, m, s, "initiator")
-    if tok.dep_ == "pobj" and head.dep_ == "prep" and head.head.lemma_.lower() in LIGHT_VERBS:
+    if tok.dep_ == "pobj" and head.lower_ == "of" and head.head.lemma_.lower() in LIGHT_VERBS:
         for s in [c for c in head.head.children if c.dep_ == "nsubj"]:
             _add_actor(ctx, m, s, "initiator")
 
@@ -463,7 +577,7 @@ def _inherited_subject(verb: Token) -> list[Token]:
     """The subject a verb shares with the verb it is joined to ('X launched strikes and killed ...')."""
     node = verb
     for _ in range(3):
-        if node.dep_ in ("conj", "xcomp", "advcl") and node.head is not node:
+        if node.dep_ in ("conj", "xcomp", "advcl") and node.head.i != node.i:
             node = node.head
             subj = [c for c in node.children if c.dep_ == "nsubj"]
             if subj:
@@ -487,13 +601,25 @@ def _person_like(ctx: Context, tok: Token) -> bool:
     ent = ctx.entities.get(tok.i)
     if ent is not None:
         return ent.kind in ("person", "civilians")
+    if any(c.dep_ == "appos" and (c.ent_type_ == "PERSON" or c.i in ctx.entities) for c in tok.children):
+        return True
     return (
         tok.ent_type_ == "PERSON"
+        or any(c.dep_ == "nummod" for c in tok.children)
+        or tok.lower_ in ("others", "people", "persons")
         or tok.lower_ in casualties.PERSON_NOUNS
         or tok.lower_.rstrip("s") in (casualties.PERSON_NOUNS)
         or tok.lower_ in CIVILIAN_WORDS
         or tok.like_num
     )
+
+
+def _actor_like(ctx: Context, tok: Token) -> bool:
+    """A noun that can name a participant: an entity, a name, or a word for people, groups or states."""
+    if tok.i in ctx.entities or tok.pos_ == "PROPN" or tok.ent_type_ in ("NORP", "GPE", "ORG", "PERSON"):
+        return True
+    words = GROUP_WORDS | MILITARY_WORDS | GOVERNMENT_WORDS | CIVILIAN_WORDS | casualties.PERSON_NOUNS
+    return tok.lower_ in words or tok.lower_.rstrip("s") in words
 
 
 def _is_place_token(ctx: Context, tok: Token) -> bool:
@@ -519,6 +645,18 @@ def actor_for(ctx: Context, tok: Token, role: str) -> Actor | None:
         return None
     if tok.pos_ not in ("NOUN", "PROPN", "ADJ", "NUM"):
         return None
+    if any(c.lower_ in ("no", "neither", "any") and c.dep_ == "det" for c in tok.children):
+        return None  # "no group has claimed the attack" names nobody
+    if tok.lower_ in QUANTITY_NOUNS:  # "a number of militants" -> the militants
+        of = [p for c in tok.children if c.lower_ == "of" for p in c.children if p.dep_ == "pobj"]
+        if of:
+            return actor_for(ctx, of[0], role)
+    if tok.lower_ in ABSTRACT_NOUNS:
+        return None
+    if tok.ent_type_ == "NORP" and tok.dep_ in ("amod", "compound", "nmod") and (cc := demonym_country(tok.text)):
+        state = _country_place(cc, tok)  # "American bombing" -> the United States
+        if state is not None:
+            return Actor(name=state.name or tok.text, role=role, kind="state", country=cc)
     ent = _entity_in_phrase(ctx, tok)
     if ent is not None:
         head_is_entity = ctx.entities.get(tok.i) is ent
@@ -532,10 +670,13 @@ def actor_for(ctx: Context, tok: Token, role: str) -> Actor | None:
             name=name,
             role=role,
             kind=kind,
-            country=ent.country,
+            country=ent.country or INSTITUTION_COUNTRY.get(ent.name.lower().removeprefix("the "))
+            or _country_in_phrase(ctx, tok) or demonym_country(ent.name),
             affiliation=ent.affiliation,
             entity=ent.id if head_is_entity else None,
         )
+    if tok.lower_ in INSTITUTION_COUNTRY and tok.i not in ctx.entities:
+        return Actor(name=tok.text, role=role, kind="government", country=INSTITUTION_COUNTRY[tok.lower_])
     place = ctx.places.get(tok.i)
     if place is not None and place.precision == "country":
         return Actor(name=place.name or tok.text, role=role, kind="state", country=place.country)
@@ -562,6 +703,8 @@ def _country_in_phrase(ctx: Context, tok: Token) -> str | None:
         place = ctx.places.get(c.i)
         if place is not None and place.country and c.dep_ in ("compound", "amod", "poss", "nmod"):
             return place.country
+        if c.ent_type_ == "NORP" and c.dep_ in ("compound", "amod", "nmod") and (cc := demonym_country(c.text)):
+            return cc
     return None
 
 
@@ -608,6 +751,8 @@ def _read_casualties(group: list[Token], m: Mention) -> None:
         is_kill, is_hurt = casualties.is_kill_word(tok), casualties.is_injure_word(tok)
         if not (is_kill or is_hurt) or not _belongs(tok, trigger_ids):
             continue
+        if tok.i not in trigger_ids and trigger_type(tok):
+            continue  # another event's own verb ("... since militants killed 1,200")
         for noun in casualties.casualty_nouns(tok):
             count = casualties.count_of(noun)
             if count is None:
@@ -619,19 +764,24 @@ def _read_casualties(group: list[Token], m: Mention) -> None:
     if m.injuries is None:
         for tok in group[0].sent:
             if tok.lower_ == "condition" and any(c.lower_ in ("critical", "serious") for c in tok.children):
-                for noun in [t for t in tok.head.children if t.dep_ in ("dobj", "nsubj", "nsubjpass")]:
+                verb = tok.head.head if tok.head.dep_ == "prep" else tok.head
+                for noun in [t for t in verb.children if t.dep_ in ("dobj", "nsubj", "nsubjpass")]:
                     if _belongs(tok, trigger_ids) and (count := casualties.count_of(noun)):
                         m.injuries = count
 
 
 def _belongs(tok: Token, trigger_ids: set[int]) -> bool:
-    """A casualty word belongs to a mention when it is a trigger, or within two steps of one in the parse."""
+    """A casualty word belongs to a mention when it is a trigger or sits near one in the parse tree."""
     if tok.i in trigger_ids:
         return True
-    near = {tok.i, tok.head.i} | {c.i for c in tok.children}
-    near |= {g.i for c in tok.children for g in c.children}
-    near |= {tok.head.head.i}
+    near = {tok.head.i} | {c.i for c in tok.children} | {g.i for c in tok.children for g in c.children}
     near |= {c.i for c in tok.head.children}
+    node = tok
+    for _ in range(4):  # up the tree: "...the campaign, which has 22,000 people dead"
+        if node.head.i == node.i:
+            break
+        node = node.head
+        near.add(node.i)
     return bool(near & trigger_ids)
 
 
@@ -640,7 +790,7 @@ def _belongs(tok: Token, trigger_ids: set[int]) -> bool:
 
 def _clause_of(tok: Token) -> Token:
     node = tok
-    while node.pos_ not in ("VERB", "AUX") and node.head is not node:
+    while node.pos_ not in ("VERB", "AUX") and node.head.i != node.i:
         node = node.head
     return node
 
@@ -652,24 +802,67 @@ def _time_for(ctx: Context, sent: Span, group: list[Token]) -> TimeMention | Non
     seen: set[int] = set()
     for tok in sent:
         tm = ctx.times.get(tok.i)
-        if tm is None or id(tm) in seen or tm.type == "DURATION" or not tm.start_date:
+        if tm is None or id(tm) in seen:
             continue
         seen.add(id(tm))
-        sent_times.append((tok, tm))
+        if tm.type == "DURATION":
+            since = _since_clause_date(ctx, tok, tm, group)
+            if since is not None:
+                return since
+            continue
+        if tm.start_date:
+            sent_times.append((tok, tm))
     for tok, tm in sent_times:
-        if _clause_of(tok).i in clauses or tok.head.i in clauses:
+        if _anniversary(tm) and tok.i > group[0].i:
+            continue  # "the strike came N years to the day after X": the offset dates X, not the strike
+        span = ctx.doc.char_span(tm.start, tm.end, alignment_mode="expand") or [tok]
+        if any(_clause_of(t).i in clauses or t.head.i in clauses for t in span):
             return tm
-        span = ctx.doc.char_span(tm.start, tm.end, alignment_mode="expand")
-        if span is not None and any(_clause_of(t).i in clauses for t in span):
+    for tok, tm in sent_times:
+        if _anniversary(tm) and tok.i < group[0].i:
             return tm
-    for tok, tm in sent_times:  # "N years to the day that X ordered ...": the anniversary dates what follows
-        if "to the day" in tm.text and tok.i < group[0].i:
-            return tm
-    relative = [tm for tok, tm in sent_times if _clause_of(tok).dep_ not in ("relcl",)]
-    return relative[0] if len(relative) == 1 else None
+    plain = [tm for tok, tm in sent_times if _clause_of(tok).dep_ != "relcl" and not _anniversary(tm)]
+    return plain[0] if len(plain) == 1 else None
 
 
-def _place_for(ctx: Context, sent: Span, group: list[Token]) -> PlaceMention | None:
+def _anniversary(tm: TimeMention) -> bool:
+    return "to the day" in tm.text.lower()
+
+
+def _since_clause_date(ctx: Context, tok: Token, tm: TimeMention, group: list[Token]) -> TimeMention | None:
+    """'in the three months since militants attacked ...': the attack was three months before publication."""
+    end_tok = ctx.doc.char_span(tm.start, tm.end, alignment_mode="expand")
+    if end_tok is None or ctx.published is None or end_tok.end >= len(ctx.doc):
+        return None
+    nxt = ctx.doc[end_tok.end]
+    if nxt.lower_ not in ("since", "after", "ago") or group[0].i < nxt.i:
+        return None
+    amount = _duration_days(tm.value)
+    if amount is None:
+        return None
+    day = ctx.published - dt.timedelta(days=amount)
+    first = day.replace(day=1)
+    last = (first + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
+    precise = amount < 14
+    return TimeMention(
+        text=ctx.doc.text[tm.start : nxt.idx + len(nxt.text)],
+        start=tm.start,
+        end=nxt.idx + len(nxt.text),
+        value=day.isoformat() if precise else day.strftime("%Y-%m"),
+        start_date=(day if precise else first).isoformat(),
+        end_date=(day if precise else last).isoformat(),
+        precision="day" if precise else "month",
+    )
+
+
+def _duration_days(value: str | None) -> int | None:
+    m = re.fullmatch(r"P(\d+(?:\.\d+)?)([DWMY])", value or "")
+    if not m:
+        return None
+    return round(float(m[1]) * {"D": 1, "W": 7, "M": 30.44, "Y": 365.25}[m[2]])
+
+
+def _place_for(ctx: Context, sent: Span, group: list[Token], alone: bool = True) -> PlaceMention | None:
     """The most precise place in the trigger's clause that is a location, not an actor's modifier."""
     clauses = {_clause_of(t).i for t in group} | {t.i for t in group}
     candidates: list[tuple[int, int, PlaceMention]] = []
@@ -681,13 +874,50 @@ def _place_for(ctx: Context, sent: Span, group: list[Token]) -> PlaceMention | N
         if not _locative(tok, pm):
             continue
         seen.add(id(pm))
-        in_clause = _clause_of(tok).i in clauses or any(a.i in clauses for a in tok.ancestors)
+        own = _clause_of(tok)
+        # "as he left Baghdad's airport": an adverbial clause places the event it modifies
+        in_clause = own.i in clauses or (own.dep_ in ("advcl", "xcomp") and own.head.i in clauses)
+        if not in_clause and not alone:
+            continue  # another event in this sentence may own that place
         rank = PRECISION_RANK.get(pm.precision or "country", 5)
         candidates.append((0 if in_clause else 1, rank, pm))
     if not candidates:
-        return None
+        return _demonym_place(ctx, group)
     candidates.sort(key=lambda c: (c[0], c[1]))
     return candidates[0][2]
+
+
+def _demonym_place(ctx: Context, group: list[Token]) -> PlaceMention | None:
+    """'throughout Israeli border communities': a nationality word in a locative phrase gives the country."""
+    for trig in group:
+        for prep in trig.children:
+            if prep.dep_ != "prep" or prep.lower_ not in LOCATIVE_PREPS - {"of", "from"}:
+                continue
+            for tok in prep.subtree:
+                if tok.ent_type_ == "NORP" and (cc := demonym_country(tok.text)):
+                    return _country_place(cc, tok)
+    return None
+
+
+def _country_place(cc: str, tok: Token) -> PlaceMention | None:
+    try:
+        from dateline import gazetteer
+    except ImportError:
+        return None
+    c = gazetteer.country(cc)
+    if c is None:
+        return None
+    return PlaceMention(text=tok.text, start=tok.idx, end=tok.idx + len(tok.text), name=c.name, country=cc,
+                        lat=c.lat, lon=c.lon, precision="country", geonames_id=c.geonames_id, feature="country")
+
+
+def demonym_country(word: str) -> str | None:
+    """ISO2 for a nationality word ('Iraqi', 'American'), from the gazetteer's demonym table."""
+    try:
+        from dateline.gazetteer import country_of_demonym, norm
+    except ImportError:
+        return None
+    return country_of_demonym().get(norm(word))
 
 
 def _locative(tok: Token, pm: PlaceMention) -> bool:
@@ -695,7 +925,7 @@ def _locative(tok: Token, pm: PlaceMention) -> bool:
     if pm.precision in ("street", "district"):
         return True
     node = tok
-    while node.dep_ in ("compound", "flat", "amod", "nmod") and node.head is not node and node.head.i - node.i < 4:
+    while node.dep_ in ("compound", "flat", "amod", "nmod") and node.head.i != node.i and node.head.i - node.i < 4:
         if node.head.ent_type_ in ("GPE", "LOC", "FAC") or node.head.i in ():
             node = node.head
         else:
@@ -705,18 +935,18 @@ def _locative(tok: Token, pm: PlaceMention) -> bool:
     if node.dep_ == "poss" and node.head.lower_ in ("airport", "capital", "outskirts", "center", "centre", "streets"):
         return True
     if node.dep_ in ("appos", "conj") and node.head.dep_ == "pobj":
-        return True
+        return node.head.head.lower_ in LOCATIVE_PREPS
     return node.dep_ == "dobj" and node.head.lemma_ in ("visit", "enter", "invade", "storm", "strike", "bomb", "hit")
 
 
 # --- mode, weapons, certainty -----------------------------------------------------------------------------
 
 
-def _mode_for(sent: Span, group: list[Token]) -> str | None:
+def _mode_for(sent: Span, group: list[Token], alone: bool = True) -> str | None:
     near = " ".join(t.lower_ for t in group)
     phrase = " ".join(t.lower_ for g in group for t in g.subtree if abs(t.i - g.i) < 6)
     text = sent.text.lower()
-    for scope in (near, phrase, text):
+    for scope in (near, phrase, text) if alone else (near, phrase):
         for mode, words in MODE_WORDS:
             if any(_has_word(scope, w) for w in words):
                 return mode
@@ -796,6 +1026,22 @@ def _mark_unverified(doc: Doc, mentions: list[Mention]) -> None:
             m.certainty = "unverified"
 
 
+def _inherit_narrative_dates(ctx: Context, mentions: list[Mention]) -> None:
+    """An undated event told right after a dated past one continues that story ('..., as Tehran fired ...')."""
+    sent_index = {s.start: i for i, s in enumerate(ctx.doc.sents)}
+    last: Mention | None = None
+    for m in mentions:
+        if m.time is not None:
+            last = m
+            continue
+        if last is None or m.anaphoric or not ctx.published or not last.time.end_date:
+            continue
+        gap = sent_index[m.sent.start] - sent_index[last.sent.start]
+        old = (ctx.published - dt.date.fromisoformat(last.time.end_date)).days > BACKGROUND_DAYS
+        if old and gap <= 2:
+            m.time = last.time
+
+
 def _dedupe_actors(m: Mention) -> None:
     seen: dict[tuple[str, str], Actor] = {}
     for a in m.actors:
@@ -810,30 +1056,41 @@ def _merge_mentions(mentions: list[Mention]) -> list[list[Mention]]:
     """Group mentions of the same real-world event: same type, nothing in conflict, and a reason to join."""
     groups: list[list[Mention]] = []
     for m in mentions:
-        target = None
-        for group in reversed(groups):
-            if group[0].type == m.type and not _conflict(group, m) and _should_join(group, m):
-                target = group
-                break
-        if target is None:
+        fits = [g for g in groups if g[0].type == m.type and not _conflict(g, m)]
+        if not fits:
             groups.append([m])
+            continue
+        echoed = [g for g in fits if _echoes(g, m)]
+        if echoed:
+            target = echoed[-1]  # "retaliatory strikes" ... "the retaliation"
+        elif _pronoun_led(m) or (_informative(m) and not m.anaphoric):
+            target = fits[-1]  # "they killed ..." / a described mention: the latest compatible event
         else:
-            target.append(m)
-    return groups
+            target = max(fits, key=len)  # "the attack": the event the report is most about
+        target.append(m)
+    return [g for g in groups if _worth_keeping(g)]
+
+
+def _echoes(group: list[Mention], m: Mention) -> bool:
+    """A mention that repeats a distinctive word of an earlier one ('retaliatory' -> 'retaliation')."""
+    stem = m.trigger.lower_[:6]
+    if len(stem) < 6 or m.trigger.lower_ in GENERIC_TRIGGERS:
+        return False
+    words = {t.lower_[:6] for g in group for t in [g.trigger, *g.trigger.children] if len(t.text) >= 6}
+    return stem in words
+
+
+def _pronoun_led(m: Mention) -> bool:
+    return any(c.lower_ in PRONOUNS and c.dep_ in ("nsubj", "nsubjpass") for c in m.trigger.children)
+
+
+def _worth_keeping(group: list[Mention]) -> bool:
+    """A mention with no participant, place, date or figure tells an analyst nothing: leave it out."""
+    return any(g.actors or g.place or g.fatalities or g.injuries for g in group) or any(g.time for g in group)
 
 
 def _informative(m: Mention) -> bool:
     return bool(m.time or m.place or m.fatalities or any(a.role == "initiator" for a in m.actors))
-
-
-def _should_join(group: list[Mention], m: Mention) -> bool:
-    if m.anaphoric or not _informative(m) or not any(_informative(g) for g in group):
-        return True
-    place = _group_place(group)
-    if place and m.place and _same_place(place, m.place):
-        return True
-    names = {a.name.lower() for g in group for a in g.actors}
-    return bool(names & {a.name.lower() for a in m.actors}) and (m.time is None or _group_time(group) is None)
 
 
 def _conflict(group: list[Mention], m: Mention) -> bool:
@@ -843,18 +1100,33 @@ def _conflict(group: list[Mention], m: Mention) -> bool:
     p = _group_place(group)
     if p and m.place and not _compatible_place(p, m.place):
         return True
-    for role in ("initiator", "target"):
-        a = {x.name.lower() for g in group for x in g.actors if x.role == role}
-        b = {x.name.lower() for x in m.actors if x.role == role}
-        if a and b and not _names_overlap(a, b):
+    for role in ("initiator", "target"):  # victims differ between rival accounts of one event: no conflict
+        a = [x for g in group for x in _with_victim_groups(g.actors) if x.role == role]
+        b = [x for x in _with_victim_groups(m.actors) if x.role == role]
+        if a and b and not _actors_agree(a, b, by_country=role == "initiator"):
             return True
     return False
+
+
+def _with_victim_groups(actors: list[Actor]) -> list[Actor]:
+    """Actors plus, as targets, the groups their victims belong to ('its commander was killed')."""
+    extra = [Actor(name=a.affiliation, role="target", kind="group") for a in actors if a.role == "victim" and a.affiliation]
+    return actors + extra
+
+
+def _actors_agree(a: list[Actor], b: list[Actor], by_country: bool) -> bool:
+    """Same participants: a shared name word, or for states the same country ('the Pentagon', 'U.S. forces')."""
+    if _names_overlap({x.name.lower() for x in a}, {x.name.lower() for x in b}):
+        return True
+    countries_a = {x.country for x in a if x.country}
+    return by_country and bool(countries_a & {x.country for x in b if x.country})
 
 
 def _names_overlap(a: set[str], b: set[str]) -> bool:
     words_a = {w for n in a for w in n.replace(".", "").split()}
     words_b = {w for n in b for w in n.replace(".", "").split()}
-    return bool(a & b) or len(words_a & words_b - {"the", "of", "forces", "group"}) > 0
+    generic = {"the", "of", "forces", "group", "militia", "government", "people", "troops", "country"}
+    return bool(a & b - generic) or len((words_a & words_b) - generic) > 0
 
 
 def _group_time(group: list[Mention]) -> TimeMention | None:
@@ -948,7 +1220,8 @@ def _to_event(ctx: Context, n: int, group: list[Mention]) -> Event:
 def _unique_sents(group: list[Mention]) -> list[Span]:
     seen: dict[int, Span] = {}
     for g in group:
-        seen.setdefault(g.sent.start, g.sent)
+        for sent in g.evidence:
+            seen.setdefault(sent.start, sent)
     return [seen[k] for k in sorted(seen)]
 
 
@@ -984,14 +1257,10 @@ def _merge_actors(group: list[Mention]) -> list[Actor]:
     for g in group:
         for a in g.actors:
             out.setdefault((a.name.lower(), a.role), a)
-    actors = list(out.values())
     # A victim's own group is the target: "its commander was killed" -> the group was attacked.
-    targets = {a.name.lower() for a in actors if a.role == "target"}
-    for a in list(actors):
-        if a.role == "victim" and a.affiliation and a.affiliation.lower() not in targets:
-            actors.append(Actor(name=a.affiliation, role="target", kind="group"))
-            targets.add(a.affiliation.lower())
-    return actors
+    for a in _with_victim_groups(list(out.values())):
+        out.setdefault((a.name.lower(), a.role), a)
+    return list(out.values())
 
 
 def _merge_counts(counts: list[Count | None]) -> Count | None:
@@ -1004,10 +1273,11 @@ def _merge_counts(counts: list[Count | None]) -> Count | None:
     lows = [c.low for c in counts if c.low is not None]
     highs = [c.high for c in counts if c.high is not None]
     bests = [c.best for c in counts if c.best is not None]
+    # Best is the lowest figure any account gives (ACLED's conservative rule); high the largest stated.
     return Count(
         low=min(lows) if lows else None,
-        best=max(bests) if bests else None,
-        high=max(highs + bests) if highs and len(highs) == len(counts) else None,
+        best=min(bests) if bests else None,
+        high=max(highs + bests) if highs or bests else None,
         text="; ".join(c.text for c in counts if c.text),
     )
 

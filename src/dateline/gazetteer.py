@@ -21,7 +21,7 @@ from pathlib import Path
 
 from dateline import DatelineError
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 DB_NAME = f"gazetteer-v{SCHEMA_VERSION}.sqlite"
 MIN_ALT_POP = 1000  # alternate spellings only for places big enough to be written about under another name
 
@@ -309,7 +309,7 @@ def _add_cities(b: _Builder, cities: dict, names: dict[tuple[str, str], str]) ->
 # Regions that are neither a country nor an admin1 in GeoNames extracts but are written about as places.
 REGIONS: list[tuple[str, str, float, float, list[str]]] = [
     ("West Bank", "PS", 31.95, 35.25, []),
-    ("Gaza Strip", "PS", 31.42, 34.36, []),
+    ("Gaza Strip", "PS", 31.42, 34.36, ["Gaza"]),
     ("Kurdistan Region", "IQ", 36.4, 44.4, ["Iraqi Kurdistan"]),
     ("Golan Heights", "SY", 33.0, 35.75, ["Golan"]),
     ("Donbas", "UA", 48.0, 38.0, ["Donbass"]),
@@ -343,7 +343,7 @@ MACRO_REGIONS: list[tuple[str, float, float, list[str]]] = [
     ("European Union", 50.0, 10.0, ["EU", "E.U."]),
 ]
 
-# AP-style US state abbreviations as written in datelines ('Paris, Tenn.').
+# AP-style US state abbreviations as written in datelines ('Paris, Tenn.'); Louisiana's 'La.' would read 'L.A.'.
 US_STATE_ABBREV = {
     "AL": "Ala.",
     "AZ": "Ariz.",
@@ -358,7 +358,6 @@ US_STATE_ABBREV = {
     "IN": "Ind.",
     "KS": "Kan.",
     "KY": "Ky.",
-    "LA": "La.",
     "MD": "Md.",
     "MA": "Mass.",
     "MI": "Mich.",

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from spacy.tokens import Doc, Span, Token
@@ -177,11 +177,17 @@ def _longest_hit(doc: Doc, i: int, j: int) -> int | None:
         if not cands or cands[0].alt or _is_demonym(doc[i:end].text):
             continue
         top = cands[0]
-        if doc[i].is_sent_start and top.kind == "city":
+        if doc[i].is_sent_start and top.kind == "city" or not _exact_enough(doc[i:end].text, top):
             continue
         if top.kind in {"country", "admin1", "region"} or top.population >= SCAN_MIN_POP:
             return end
     return None
+
+
+def _exact_enough(text: str, top: Place) -> bool:
+    """An untagged word counts only under the place's own name, a dotted abbreviation or a country alias:
+    'Miss' or 'Mass' alone must not become a US state."""
+    return top.kind == "country" or "." in text or norm(text) == norm(top.name)
 
 
 def _pattern_mentions(doc: Doc, taken: set[int]) -> list[_Mention]:
@@ -299,7 +305,7 @@ def _score(p: Place, ctx: _Context, qualifier: Place | None) -> float:
     if p.kind == "country":
         s = 60.0
     elif p.kind == "region":
-        s = 55.0
+        s = 70.0
     elif p.kind == "admin1":
         s = 38.0 + min(math.log10(p.population + 1), 8)
     elif p.kind == "admin2":
@@ -356,23 +362,29 @@ def _neighbour_of(cc: str | None, countries: Counter) -> bool:
 
 
 def _candidates(name: str) -> tuple[Place, ...]:
-    """Gazetteer readings of a name; an acronym ('EU', 'BC') is never a town's spelling."""
+    """Gazetteer readings of a name; an acronym ('EU', 'BC') is never a town's spelling, and a short form of a
+    primary name ('New York' for 'New York City') is as good as the primary name."""
     cands = lookup(name)
     if name.isupper() and "." not in name and len(name) <= 5:
         cands = tuple(c for c in cands if c.kind != "city")
-    return cands
+    key = norm(name)
+    return tuple(replace(c, alt=False) if c.alt and norm(c.name).startswith(key + " ") else c for c in cands)
 
 
 def _best(cands: tuple[Place, ...], ctx: _Context, qualifier: Place | None = None) -> Place | None:
     if not cands:
         return None
-    big = {(c.country, c.name) for c in cands if c.kind == "city" and c.population >= SCAN_MIN_POP}
-    return max(cands, key=lambda p: _score(p, ctx, qualifier) - _province_penalty(p, big))
+    return max(cands, key=lambda p: _score(p, ctx, qualifier) - _province_penalty(p, cands))
 
 
-def _province_penalty(p: Place, big_cities: set[tuple[str | None, str]]) -> float:
-    """A province named after its big city ('Donetsk', 'Kabul') is rarely what a report means by the bare name."""
-    return 20.0 if p.kind == "admin1" and (p.country, p.name) in big_cities else 0.0
+def _province_penalty(p: Place, cands: tuple[Place, ...]) -> float:
+    """A province sharing its name with a big city of its country ('Donetsk', 'New York') is rarely what a report
+    means by the bare name."""
+    if p.kind != "admin1":
+        return 0.0
+    floor = max(SCAN_MIN_POP, p.population // 10)
+    big = any(c.kind == "city" and c.country == p.country and c.population >= floor for c in cands)
+    return 20.0 if big else 0.0
 
 
 def _demonym_context(doc: Doc) -> Counter:

@@ -253,7 +253,10 @@ def _parse_xml(path: Path) -> ET.Element:
 
 
 def _flatten(elem: ET.Element, parts: list[str], timexes: list[GoldTimex], offset: int) -> int:
-    """Walk mixed content, appending text to ``parts`` and recording TIMEX3 offsets; returns the new offset."""
+    """Walk mixed content, appending text to ``parts`` and recording TIMEX3 offsets; returns the new offset.
+
+    The TIMEX3 text is filled in by the caller once the whole text is joined.
+    """
     if elem.text:
         parts.append(elem.text)
         offset += len(elem.text)
@@ -261,8 +264,7 @@ def _flatten(elem: ET.Element, parts: list[str], timexes: list[GoldTimex], offse
         begin = offset
         offset = _flatten(child, parts, timexes, offset)
         if child.tag == "TIMEX3":
-            text = "".join(parts)[begin:offset] if offset - begin < 200 else ""
-            timexes.append(GoldTimex(begin, offset, text, child.get("type", "DATE"), child.get("value")))
+            timexes.append(GoldTimex(begin, offset, "", child.get("type", "DATE"), child.get("value")))
         if child.tail:
             parts.append(child.tail)
             offset += len(child.tail)

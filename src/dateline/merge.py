@@ -107,7 +107,9 @@ def merged_id(member_keys: Iterable[str]) -> str:
     return "ev_" + hashlib.sha1(min(member_keys).encode("utf-8")).hexdigest()[:16]
 
 
+@functools.lru_cache(maxsize=65536)
 def _ordinal(day: str | None) -> int | None:
+    """Day number of an ISO date (cached: a corpus has few distinct dates and many events)."""
     if not day:
         return None
     try:
@@ -275,17 +277,13 @@ def candidate_pairs(mentions: Sequence[Mention]) -> Iterable[tuple[int, int]]:
             long[block].append(i)
             continue
         cell = _cell(m)
+        near = None if cell is None else [*_neighbours(cell), None]
         seen: set[int] = set()
         for day in range(m.d0 - SLOP_DAYS, m.d1 + SLOP_DAYS + 1):
             cells = days.get((block, day))
             if not cells:
                 continue
-            if cell is None:
-                groups = cells.values()
-            else:
-                groups = [cells[n] for n in _neighbours(cell) if n in cells]
-                if None in cells:
-                    groups.append(cells[None])
+            groups = cells.values() if near is None else [cells[n] for n in near if n in cells]
             for group in groups:
                 for j in group:
                     if j not in seen:
@@ -331,45 +329,6 @@ def cluster(mentions: Sequence[Mention]) -> list[list[str]]:
         for i, m in enumerate(mentions):
             groups[uf.find(i)].append(m.key)
         return sorted(sorted(g) for g in groups.values())
-
-
-_SHARED: tuple[Sequence[dict], list[list[int]]] | None = None  # handed to forked workers without pickling
-
-
-def _cluster_part(n: int) -> list[list[str]]:
-    members, parts = _SHARED
-    return cluster(prepare(members[i] for i in parts[n]))
-
-
-def cluster_members(members: Sequence[dict], workers: int = 1) -> list[list[str]]:
-    """``cluster(prepare(members))``, split over worker processes by (type family, country) block.
-
-    Blocks never link to each other, so clustering them separately gives exactly the same groups.
-    """
-    import multiprocessing
-
-    if workers <= 1 or len(members) < 20_000 or "fork" not in multiprocessing.get_all_start_methods():
-        return cluster(prepare(members))
-    blocks: dict[tuple, list[int]] = defaultdict(list)
-    for i, m in enumerate(members):
-        ev = m["event"]
-        blocks[
-            (
-                TYPE_FAMILY.get(ev.get("type") or "", ev.get("type") or ""),
-                (ev.get("location") or {}).get("country") or "",
-            )
-        ].append(i)
-    parts: list[list[int]] = [[] for _ in range(workers)]
-    for _block, idx in sorted(blocks.items(), key=lambda kv: (-len(kv[1]), kv[0])):
-        min(parts, key=len).extend(idx)
-    global _SHARED
-    _SHARED = (members, parts)
-    try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            results = pool.map(_cluster_part, range(workers))
-    finally:
-        _SHARED = None
-    return sorted(g for r in results for g in r)
 
 
 def components(keys: Iterable[str], edges: Iterable[tuple[str, str]]) -> list[list[str]]:

@@ -17,7 +17,7 @@ from functools import lru_cache
 from spacy.tokens import Doc, Span, Token
 
 from dateline import DatelineError
-from dateline.entities import TITLE_WORDS
+from dateline.entities import GOVERNMENT_WORDS, GROUP_WORDS, TITLE_WORDS
 from dateline.records import Entity, Quote
 
 IRREGULAR = {
@@ -172,32 +172,48 @@ def find_quotes(doc: Doc, entities: list[Entity]) -> list[Quote]:
 def quote_spans(text: str) -> list[tuple[int, int]]:
     """Content offsets of every top-level quotation; an unclosed quote ends with its paragraph."""
     out: list[tuple[int, int]] = []
-    opened: int | None = None
-    closer = ""
-    single: int | None = None
+    state = _QuoteState()
     for m in QUOTE_CHARS.finditer(text):
         ch, pos = m.group(), m.start()
         if ch == "\n":
-            if opened is not None:
-                out.append((opened, pos))
-                opened = None
-            single = None
-            continue
-        if opened is None:
-            if ch in OPENERS:
-                opened, closer = pos + len(ch), OPENERS[ch]
-                single = None
-            elif ch == "‘" and (pos == 0 or not text[pos - 1].isalnum()):
-                single = pos + 1
-            elif ch == "’" and single is not None and (pos + 1 >= len(text) or not text[pos + 1].isalpha()):
-                out.append((single, pos))
-                single = None
-        elif ch == closer or (ch == "”" and closer == '"'):
-            out.append((opened, pos))
-            opened = None
-    if opened is not None:
-        out.append((opened, len(text)))
+            state.close(out, pos)
+            state.single = None
+        elif state.opened is None:
+            state.outside(text, ch, pos, out)
+        elif ch in ("“", "«") and state.closer == '"':
+            state.depth += 1  # curly quotes nested in a straight-quoted passage
+        elif ch in ("”", "»") and state.depth:
+            state.depth -= 1
+        elif ch == state.closer or (ch == "”" and state.closer == '"'):
+            state.close(out, pos)
+    state.close(out, len(text))
     return [s for s in (_strip(text, a, b) for a, b in out) if s[1] - s[0] >= 2 and text[s[0] : s[1]].strip("'")]
+
+
+class _QuoteState:
+    """Where the open quotation started, what closes it, and how deep nested quotes go."""
+
+    def __init__(self) -> None:
+        self.opened: int | None = None
+        self.closer = ""
+        self.depth = 0
+        self.single: int | None = None
+
+    def close(self, out: list[tuple[int, int]], pos: int) -> None:
+        if self.opened is not None:
+            out.append((self.opened, pos))
+        self.opened, self.depth = None, 0
+
+    def outside(self, text: str, ch: str, pos: int, out: list[tuple[int, int]]) -> None:
+        at_word_start = pos == 0 or text[pos - 1].isspace()
+        if ch in OPENERS or (ch == "”" and at_word_start and pos + 1 < len(text) and text[pos + 1].isalnum()):
+            self.opened, self.closer = pos + len(ch), OPENERS.get(ch, "”")
+            self.single = None
+        elif ch == "‘" and (pos == 0 or not text[pos - 1].isalnum()):
+            self.single = pos + 1
+        elif ch == "’" and self.single is not None and (pos + 1 >= len(text) or not text[pos + 1].isalpha()):
+            out.append((self.single, pos))
+            self.single = None
 
 
 def _strip(text: str, start: int, end: int) -> tuple[int, int]:
@@ -414,6 +430,10 @@ def _best_mention(found: list[tuple[int, int, Entity]], head: Token) -> tuple[in
     for row in found:
         if row[0] <= head.idx < row[1]:
             return row
+    if head.lower_ in GROUP_WORDS | GOVERNMENT_WORDS:  # 'the X militia said', 'the X group said'
+        named = [r for r in found if r[1] <= head.idx and head.idx - r[1] <= 2]
+        if named:
+            return named[-1]
     people = [r for r in found if r[2].kind == "person"]
     if people and head.lower_ in TITLE_WORDS:
         return people[-1]
@@ -423,7 +443,7 @@ def _best_mention(found: list[tuple[int, int, Entity]], head: Token) -> tuple[in
 def _title_in(doc: Doc, span: Span, name_start: int) -> str | None:
     """Words before the name inside the speaker phrase: 'Iraq's military spokesman'."""
     before = [t for t in span if t.idx + len(t) <= name_start and t.dep_ != "det" and t.tag_ != "PRP$"]
-    if not before or not any(t.pos_ in ("NOUN", "PROPN") for t in before):
+    if not before or not any(t.lower_.rstrip(".") in TITLE_WORDS or t.lower_ in TITLE_WORDS for t in before):
         return None
     text = _text(doc)[before[0].idx : name_start].strip(" ,")
     return text or None
@@ -515,6 +535,9 @@ def _reported_clause(doc: Doc, cue: Token) -> tuple[int, int] | None:
     comps = [c for c in cue.children if c.dep_ == "ccomp" and c.i > cue.i]
     if comps:
         return comps[0].left_edge.i, comps[0].right_edge.i + 1
+    stated = _statement_clause(cue)
+    if stated is not None:
+        return stated.left_edge.i, stated.right_edge.i + 1
     front = [c for c in cue.children if c.dep_ == "ccomp" and c.i < cue.i]
     if front:
         return front[0].left_edge.i, front[0].right_edge.i + 1
@@ -528,6 +551,21 @@ def _reported_clause(doc: Doc, cue: Token) -> tuple[int, int] | None:
         clausal = [c for c in rights if c.dep_ in ("xcomp", "ccomp") or c.lower_ in ("of", "about", "against")]
         if clausal:
             return rights[0].left_edge.i, min(cue.right_edge.i + 1, cue.sent.end)
+    return None
+
+
+def _statement_clause(cue: Token) -> Token | None:
+    """'said in a statement that ...': the parser often hangs the clause on the noun 'statement'."""
+    for prep in cue.children:
+        if prep.dep_ != "prep" or prep.i < cue.i:
+            continue
+        for noun in prep.children:
+            if noun.dep_ == "pobj" and noun.lower_ in STATEMENT_NOUNS:
+                for clause in noun.children:
+                    if clause.dep_ in ("acl", "ccomp", "relcl") and any(
+                        m.lower_ == "that" and m.dep_ == "mark" for m in clause.children
+                    ):
+                        return clause
     return None
 
 

@@ -49,7 +49,7 @@ VERB_TRIGGERS: dict[str, set[str]] = {
     },
     "PROTEST": {"protest", "demonstrate", "rally", "march", "riot", "picket", "boycott"},
     "ACCUSE": {"accuse", "blame", "condemn", "denounce", "criticize", "criticise", "decry", "fault", "slam"},
-    "CONSULT": {"visit", "meet", "discuss", "host", "consult", "confer", "negotiate", "telephone"},
+    "CONSULT": {"visit", "meet", "discuss", "consult", "confer", "negotiate", "telephone"},
     "DEMAND": {"demand", "urge", "implore", "insist", "press", "call"},
     "THREATEN": {"threaten", "warn", "vow"},
     "AGREE": {"agree", "sign", "ratify", "accept"},

@@ -6,8 +6,13 @@ Detection combines a small grammar of compiled patterns (one rule per kind of ex
 resolver) with spaCy's DATE/TIME entities, which miss or mis-bound many news forms.
 
 Conventions (documented here because downstream stages rely on them):
-- A bare weekday or a month/day without a year means the most recent one on or before P (news report the
-  past), unless the clause is in the future tense ('will meet on Monday') or the phrase says 'next'.
+- A bare weekday, month or holiday means the most recent one on or before P (news report the past), unless
+  the clause points forward ('will meet on Monday', 'is expected in April', 'by Jan. 14') or the phrase says
+  'next'. A month/day without a year takes the nearer of its two occurrences around P (reports give the year
+  for other years, so 'Jan. 14' in a Jan. 5 report is nine days ahead), keeping the past one in a past-tense
+  clause unless that is most of a year back and the coming one within a month.
+- Phrases anchored to an event in the text ('the next day', 'later that year') are found with value None and
+  anchor 'text'; the events stage can resolve them against the event they follow.
 - 'early/mid/late X' keeps X's value (e.g. 2023-12) but narrows start_date/end_date to the first, middle or
   last third of X; precision is then 'range' because the covered days are narrower than X.
 - 'since X' keeps X's value and covers X..P with precision 'range'; 'the past three months' is a DURATION
@@ -21,13 +26,14 @@ from __future__ import annotations
 
 import calendar
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 
 from spacy.tokens import Doc, Span, Token
 
+from dateline import DatelineError
 from dateline.records import TimeMention
 
 # ---------------------------------------------------------------------------------------------- lexicon
@@ -49,7 +55,7 @@ _NUMBERS = {
 }  # fmt: skip
 # Vague quantities: TIMEX3 writes them as X; the number is only used to estimate a covered range.
 _VAGUE = {"a few": 3, "few": 3, "several": 5, "many": 5, "some": 3, "a number of": 3, "dozens of": 24}
-_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "last": 4, "final": 4}
+_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4}
 _SEASONS = {"spring": "SP", "summer": "SU", "autumn": "FA", "fall": "FA", "winter": "WI"}
 _PARTS = {"morning": "MO", "afternoon": "AF", "evening": "EV", "night": "NI", "overnight": "NI"}
 _UNIT_CODES = {
@@ -81,7 +87,7 @@ def _names(words: dict[str, int], strict: bool, abbrev: bool) -> str:
 
 
 _NUM = (
-    r"(?:\d+(?:\.\d+)?|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)[\s-](?:one|two|three|four|five"
+    r"(?:\d+(?:\.\d+|\s+1/2)?|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)[\s-](?:one|two|three|four|five"
     r"|six|seven|eight|nine)|" + _alt(list(_NUMBERS) + list(_VAGUE)) + r")(?:\s+and\s+a\s+half)?"
 )
 _UNIT = r"(?:second|minute|hour|day|week(?:end)?|fortnight|month|year|decade|centur(?:y|ie))s?"
@@ -109,10 +115,6 @@ def _add_months(d: date, months: int) -> date:
     total = d.year * 12 + d.month - 1 + months
     year, month = divmod(total, 12)
     return date(year, month + 1, min(d.day, _last_day(year, month + 1)))
-
-
-def _add_years(d: date, years: float) -> date:
-    return _add_months(d, round(years * 12))
 
 
 def _shift(d: date, unit: str, n: float) -> date:
@@ -252,17 +254,20 @@ def _occurrence(p: date, month: int, day: int, forward: bool) -> date:
 def _month_day(ctx: _Ctx, month: int, day: int, rel: str | None = None) -> _Res:
     """Month and day without a year: the occurrence on or before P (on or after P when future / 'next').
 
-    Without a tense signal, a date within the next three months beats one most of a year ago: reports
-    rarely reach back that far without giving the year, but often name coming deadlines ('by Jan. 14').
+    Reports give the year for dates outside the current one, so a coming date beats one most of a year ago:
+    without a tense signal the nearer occurrence wins; in a past-tense clause a date up to a month ahead
+    still wins over one more than 300 days back ('the offer was extended to Nov. 20').
     """
     p = ctx.p
     if ctx.future or rel in ("next", "coming", "the coming"):
         return _day(_occurrence(p, month, day, True))
     before = _occurrence(p, month, day, False)
-    if not ctx.past and rel not in ("last", "this past", "previous") and (p - before).days > 240:
-        after = _occurrence(p, month, day, True)
-        if (after - p).days <= 90:
-            return _day(after)
+    if rel in ("last", "this past", "previous"):
+        return _day(before)
+    after = _occurrence(p, month, day, True)
+    ahead, back = (after - p).days, (p - before).days
+    if (ctx.past and ahead <= 31 and back > 300) or (not ctx.past and ahead < back):
+        return _day(after)
     return _day(before)
 
 
@@ -321,9 +326,9 @@ def _season_rel(ctx: _Ctx, code: str, rel: str | None) -> _Res:
 def _number(text: str) -> tuple[float, bool] | None:
     """Parse a quantity ('three', '24', 'two and a half', 'a few'); the flag says it is vague."""
     t = " ".join(text.lower().split())
-    half = t.endswith(" and a half")
+    half = t.endswith((" and a half", " 1/2"))
     if half:
-        t = t[: -len(" and a half")]
+        t = t[: -len(" and a half")] if t.endswith(" and a half") else t[: -len(" 1/2")]
     extra = 0.5 if half else 0.0
     if t in _VAGUE:
         return _VAGUE[t] + extra, True
@@ -416,8 +421,11 @@ _DEICTIC = {"today": 0, "yesterday": -1, "tomorrow": 1, "tonight": 0}
 def _r_deictic(m: re.Match[str], ctx: _Ctx) -> _Res:
     word = " ".join(m["word"].lower().split())
     part = _g(m, "part")
-    if word in ("last night", "overnight"):
-        d, part = ctx.p - timedelta(days=1 if word == "last night" else 0), "night"
+    if word == "overnight":  # told on day P, the night running into P
+        d = ctx.p - timedelta(days=1)
+        return _Res(f"{d.isoformat()}TNI", "TIME", d, ctx.p, "range")
+    if word == "last night":
+        d, part = ctx.p - timedelta(days=1), "night"
     elif word.startswith("this "):
         d, part = ctx.p, word.split()[1]
     else:
@@ -430,7 +438,7 @@ def _r_deictic(m: re.Match[str], ctx: _Ctx) -> _Res:
 
 _REFS = {"now": "PRESENT_REF", "currently": "PRESENT_REF", "at present": "PRESENT_REF", "nowadays": "PRESENT_REF",
          "right now": "PRESENT_REF",
-         "soon": "FUTURE_REF", "previously": "PAST_REF", "at the moment": "PRESENT_REF", "recently": "PAST_REF",
+         "at the moment": "PRESENT_REF", "recently": "PAST_REF",
          "the past": "PAST_REF", "in the past": "PAST_REF", "the future": "FUTURE_REF",
          "in the future": "FUTURE_REF", "the near future": "FUTURE_REF"}  # fmt: skip
 
@@ -474,7 +482,7 @@ def _r_unit_rel(m: re.Match[str], ctx: _Ctx) -> _Res:
     rel = " ".join((_g(m, "rel") or "this").lower().split())
     unit = _unit(m["unit"])
     mod = _g(m, "mod")
-    if rel in ("the past", "past") and unit != "weekend":
+    if rel in ("the past", "past", "the last") and unit != "weekend":  # 'for the last week': the 7 days to P
         return _r_past_n(m, ctx)
     steps = {"last": -1, "previous": -1, "the previous": -1, "this past": -1, "next": 1, "coming": 1,
              "the coming": 1}.get(rel, 0)  # fmt: skip
@@ -523,6 +531,7 @@ def _r_offset(m: re.Match[str], ctx: _Ctx) -> _Res:
     if parsed is None:
         raise _NoAnchor
     n, vague = parsed
+    n += 0.5 if _g(m, "half") else 0.0
     unit = _unit(m["unit"])
     direction = (_g(m, "dir") or "ago").lower()
     if direction in ("later", "after", "before", "from now", "hence", "on", "into"):
@@ -548,6 +557,7 @@ def _r_duration(m: re.Match[str], ctx: _Ctx) -> _Res:
     if parsed is None:
         raise _NoAnchor
     n, vague = parsed
+    n += 0.5 if _g(m, "half") else 0.0  # 'a minute and a half'
     unit = _unit(m["unit"])
     value = _duration_value(n, unit, vague)
     if _g(m, "since") is not None and ctx.published is not None:  # 'the three months since ...' ends at P
@@ -603,6 +613,65 @@ def _r_clock(m: re.Match[str], ctx: _Ctx) -> _Res:
     return _Res(f"XXXX-XX-XXT{hour:02d}:{minute:02d}", "TIME", None, None, "unknown", "none")
 
 
+_HOLIDAYS = {"Christmas Day": (12, 25), "Christmas Eve": (12, 24), "Christmas": (12, 25), "Boxing Day": (12, 26),
+             "New Year's Day": (1, 1), "New Year's Eve": (12, 31), "New Year’s Day": (1, 1), "New Year’s Eve": (12, 31),
+             "Valentine's Day": (2, 14), "Independence Day": (7, 4), "Halloween": (10, 31), "Thanksgiving Day": (11, 0),
+             "Thanksgiving": (11, 0)}  # fmt: skip
+_HOLIDAY_KEYS = {k.lower().replace("’", "'"): v for k, v in _HOLIDAYS.items()}
+
+
+def _thanksgiving(year: int) -> date:
+    """US Thanksgiving: the fourth Thursday of November."""
+    first = date(year, 11, 1)
+    return first + timedelta(days=(3 - first.weekday()) % 7 + 21)
+
+
+def _r_holiday(m: re.Match[str], ctx: _Ctx) -> _Res:
+    """Fixed-date holidays ('Christmas Eve', 'last Thanksgiving'), chosen like a bare weekday."""
+    month, day = _HOLIDAY_KEYS[" ".join(m["holiday"].lower().replace("’", "'").split())]
+    if _g(m, "year"):
+        year = int(m["year"])
+        return _day(_thanksgiving(year) if day == 0 else date(year, month, day), "explicit")
+    p = ctx.p
+    rel = (_g(m, "rel") or "").lower()
+    forward = ctx.future or rel in ("next", "coming", "the coming")
+    candidates = [_thanksgiving(y) if day == 0 else date(y, month, day) for y in range(p.year - 1, p.year + 2)]
+    if rel in ("last", "previous", "this past"):
+        return _day([d for d in candidates if d < p][-1])
+    return _day([d for d in candidates if d >= p][0] if forward else [d for d in candidates if d <= p][-1])
+
+
+def _r_text_anchored(m: re.Match[str], ctx: _Ctx) -> _Res:
+    """'the next day', 'the week before', 'later that year': anchored to an event in the text, not to P, so
+    the value is left to the caller; the precision still tells the granularity."""
+    unit = (_g(m, "unit") or _g(m, "unit2") or _g(m, "unit3") or "day").lower()
+    precision = unit if unit in ("day", "week", "month", "year") else "day"
+    return _Res(None, "DATE", None, None, precision, "text")
+
+
+_SET_VALUES = {"day": "P1D", "daily": "P1D", "week": "P1W", "weekly": "P1W", "month": "P1M", "monthly": "P1M",
+               "year": "P1Y", "yearly": "P1Y", "annually": "P1Y", "hourly": "PT1H", "morning": "XXXX-XX-XXTMO",
+               "afternoon": "XXXX-XX-XXTAF", "evening": "XXXX-XX-XXTEV", "night": "XXXX-XX-XXTNI",
+               "nightly": "XXXX-XX-XXTNI"}  # fmt: skip
+
+
+def _r_set(m: re.Match[str], ctx: _Ctx) -> _Res:
+    """Recurrences ('every Thursday', 'each July', 'daily'): TIMEX3 SET values, no calendar range."""
+    if _g(m, "wd"):
+        value = f"XXXX-WXX-{_WEEKDAYS[m['wd'].lower()] + 1}"
+    elif _g(m, "month"):
+        value = f"XXXX-{_MONTHS[m['month'].lower().rstrip('.')]:02d}"
+    else:
+        value = _SET_VALUES[(_g(m, "unit") or m["adverb"]).lower()]
+    return _Res(value, "SET", None, None, "unknown", "explicit")
+
+
+def _r_century(m: re.Match[str], ctx: _Ctx) -> _Res:
+    """'the 20th century' = 1900-1999 (TIMEX3 value 19)."""
+    first = (int(m["cent"]) - 1) * 100
+    return _Res(f"{first // 100:02d}", "DATE", date(max(first, 1), 1, 1), date(first + 99, 12, 31), "range", "explicit")
+
+
 def _r_amount(m: re.Match[str], ctx: _Ctx) -> _Res:
     """An amount of time: an offset from P when it says 'ago', 'earlier', 'to the day'; else a duration."""
     return _r_offset(m, ctx) if _g(m, "dir") or _g(m, "exact") else _r_duration(m, ctx)
@@ -622,7 +691,7 @@ def _grammar(strict: bool) -> list[tuple[str, Resolver]]:
     num = f"(?P<num>{_NUM})"
     unit = f"(?P<unit>{_UNIT})"
     not_age = r"(?![\s-]*(?:old|-old)\b)"
-    the = "" if strict else r"(?:the\s+)?"
+    the = r"(?:the\s+)?"
     since = r"(?:(?P<since>)(?=\s+since\b))?" if strict else r"(?P<since>\s+since\b.*)?"
     return [
         (rf"{_YEAR}-(?P<month>0[1-9]|1[0-2])-(?P<day>0[1-9]|[12]\d|3[01])", _r_iso),
@@ -641,12 +710,12 @@ def _grammar(strict: bool) -> list[tuple[str, Resolver]]:
             _r_deictic,
         ),
         (
-            r"(?P<ref>now|currently|nowadays|at\s+present|right\s+now|recently|soon|previously|the\s+(?:near\s+)?future"
+            r"(?P<ref>now|currently|nowadays|at\s+present|right\s+now|recently|the\s+(?:near\s+)?future"
             r"|the\s+past)",
             _r_ref,
         ),
         (
-            rf"{_MOD}?(?:(?P<pre>earlier|later)\s+)?(?P<rel>last|this\s+past|this|next|the\s+previous|previous"
+            rf"{_MOD}?(?:(?P<pre>earlier|later)\s+)?(?P<rel>the\s+last|last|this\s+past|this|next|the\s+previous|previous"
             r"|the\s+coming|coming|the\s+current|current|the\s+past|past)\s+(?P<unit>week(?:end)?|month|year"
             r"|decade|quarter)",
             _r_unit_rel,
@@ -656,12 +725,23 @@ def _grammar(strict: bool) -> list[tuple[str, Resolver]]:
         (rf"(?:the\s+)?(?P<rel>past|last|previous|next|coming|first)\s+{num}\s+{unit}{not_age}", _r_past_n),
         (r"(?:the\s+)?(?P<rel>past|last|previous|next|coming)\s+(?P<unit>(?:day|week|month|year|decade)s)", _r_past_n),
         (r"recent\s+(?P<unit>(?:day|week|month|year|decade)s)", _r_recent),
-        (rf"{the}{_APPROX}{num}[\s-]+{unit}(?:\s+(?:(?:ago|earlier|before)\s+)?(?P<exact>to\s+the\s+day)"
+        (rf"{the}{_APPROX}{num}[\s-]+{unit}(?P<half>\s+and\s+a\s+half)?(?:\s+(?:(?:ago|earlier|before)\s+)?(?P<exact>to\s+the\s+day)"
          rf"|\s+(?P<dir>ago|earlier|before|later|after|from\s+now|hence)|{not_age}{since})", _r_amount),
         (rf"{_MOD}?(?:(?P<fiscal>fiscal)\s+(?:year\s+)?)?{_YEAR}(?!\s*(?:%|percent))", _r_year),
         (rf"(?:the\s+)?{_MOD}?(?:the\s+)?(?:(?P<dec>1[5-9]\d|20\d)0'?s|'(?P<short>\d)0s)", _r_decade),
         (rf"{_MOD}?(?:{_REL}\s+)?(?P<season>spring|summer|autumn|winter|fall)(?:\s+(?:of\s+)?{_YEAR})?", _r_season),
         (rf"(?:the\s+)?(?P<ord>first|second|third|fourth)[\s-]quarter(?:\s+of\s+{_YEAR})?", _r_quarter),
+        (
+            r"(?:the\s+)?(?P<rel>next|following|previous|preceding|same)\s+(?P<unit>day|week|month|year|morning"
+            r"|afternoon|evening|night)|(?:the\s+)?(?P<unit2>day|week|month|year)\s+(?:before|after|earlier)"
+            r"|(?:(?:earlier|later)\s+)?that\s+(?:same\s+)?(?P<unit3>day|week|month|year|morning|afternoon|evening"
+            r"|night)",
+            _r_text_anchored,
+        ),
+        (rf"(?:each|every)\s+(?:{wd}|{month}|(?P<unit>day|week|month|year|morning|afternoon|evening|night))"
+         r"|(?P<adverb>daily|weekly|monthly|yearly|annually|nightly|hourly)", _r_set),
+        (r"(?:the\s+)?(?P<cent>1?\d|2[01])(?:st|nd|rd|th)\s+century", _r_century),
+        (rf"(?:{_REL}\s+)?(?P<holiday>{_alt(list(_HOLIDAYS))})(?:\s+(?:of\s+)?{_YEAR})?", _r_holiday),
         (
             r"(?:(?P<hour>1[0-2]|0?[1-9])(?::(?P<minute>[0-5]\d))?\s*(?P<ampm>[ap]\.\s?m\.?|[ap]m\b)"
             r"|(?P<word>noon|midnight))",
@@ -697,29 +777,37 @@ _LEAD = re.compile(r"^(?:(?:on|in|at|during|by|of|from|until|till|through|throug
 _SINCE = re.compile(r"^since\s+", re.IGNORECASE)
 
 
-def resolve_expression(text: str, published: date | None, future: bool = False) -> TimeMention | None:
+def resolve_expression(text: str, published: date | str | None, future: bool = False) -> TimeMention | None:
     """Normalise one time phrase ('late last month', 'since Oct. 17'); None when it is not a time expression.
 
     Offsets in the result are relative to `text`. `future` makes bare weekdays and months point forward.
     """
+    if not isinstance(text, str):
+        raise DatelineError(f"resolve_expression needs a string, got {type(text).__name__}")
+    published = _published(published)
     stripped = text.strip().strip("\"'“”‘’()[]").rstrip(".,;:")
     since = bool(_SINCE.match(stripped))
     core = _LEAD.sub("", _SINCE.sub("", stripped))
     if core == "may":  # the modal verb, not the month
         return None
     ctx = _Ctx(published, future)
+    cores = [core, core[4:]] if core.lower().startswith("the ") else [core]  # 'the summer of 2019'
+    res = next((r for c in cores for r in _resolve_core(c, ctx)), None)
+    if res is None:
+        return None
+    if since:
+        res = _since(res, published)
+    start = text.find(stripped)
+    return _mention(text[start : start + len(stripped)], start, res)
+
+
+def _resolve_core(core: str, ctx: _Ctx) -> Iterator[_Res]:
+    """Results of the rules that match the whole phrase, in rule order (lazily: callers take the first)."""
     for pattern, fn in _rules(False):
         m = pattern.fullmatch(core)
-        if m is None:
-            continue
-        res = _run(fn, m, ctx)
-        if res is None:
-            continue
-        if since:
-            res = _since(res, published)
-        start = text.find(stripped)
-        return _mention(text[start : start + len(stripped)], start, res)
-    return None
+        res = _run(fn, m, ctx) if m else None
+        if res is not None:
+            yield res
 
 
 def _since(res: _Res, published: date | None) -> _Res:
@@ -745,7 +833,7 @@ def _mention(text: str, start: int, res: _Res) -> TimeMention:
 
 # ------------------------------------------------------------------------------------------ finding spans
 
-_FUTURE_AUX = {"will", "'ll", "shall", "wo", "’ll", "would", "'d"}
+_FUTURE_AUX = {"will", "'ll", "shall", "wo", "’ll"}  # not 'would': 'said police would deploy Sunday' is past
 _YEAR_CONTEXT = {"in", "since", "by", "until", "till", "from", "to", "before", "after", "during", "of", "between",
                  "and", "through", "early", "late", "mid", "around", "circa", "year", "fiscal", "-", "–", "or",
                  "summer", "spring", "winter", "autumn", "fall", "season"}  # fmt: skip
@@ -757,6 +845,9 @@ _FUTURE_GOVERNORS = {"plan", "plans", "planned", "planning", "expect", "expects"
                      "threaten", "threatened", "decide", "decided", "likely", "ready", "supposed", "slated", "want",
                      "wants", "wanted", "expecting", "scheduling"}  # fmt: skip
 _PLANNED = {"scheduled", "planned", "set", "slated", "due", "expected"}
+# present and past forms alike: a 'present' tag on them is too often a mistagged past ('when shells hit on Sunday')
+_SAME_PAST = {"hit", "put", "cut", "set", "hurt", "shut", "spread", "cast", "let", "burst", "cost", "quit", "split",
+              "beat", "read", "broadcast", "upset", "bet", "shed", "thrust"}  # fmt: skip
 _REPORTING = {"say", "says", "tell", "tells", "report", "reports", "claim", "claims", "announce", "announces"}
 _DEADLINE = re.compile(r"(?i)\b(?:by|until|till|as\s+(?:early|soon)\s+as|no\s+later\s+than|ahead\s+of)\s+$")
 
@@ -782,6 +873,10 @@ def _tense(doc: Doc, text: str, start: int, end: int) -> str | None:
     auxes = {c.lower_ for c in verb.children if c.dep_ in ("aux", "auxpass")}
     if verb.lower_ in _PLANNED and "had" not in auxes:
         return "future"
+    if {"to", "be"} <= auxes:  # 'to be published in November': as the governing verb says
+        gov = verb.head
+        if gov.lower_ in _FUTURE_GOVERNORS or {c.lower_ for c in gov.children} & _FUTURE_AUX:
+            return "future"
     if auxes & {"had", "has", "have", "was", "were", "did"}:
         return "past"
     if _DEADLINE.search(text[max(0, start - 25) : start]) or auxes & _FUTURE_AUX:
@@ -796,7 +891,9 @@ def _tense(doc: Doc, text: str, start: int, end: int) -> str | None:
     if verb.tag_ == "VBG":
         return "future" if auxes & {"is", "are", "'s", "'re", "am"} and verb.lower_ != "saying" else None
     direct = steps <= 2  # 'resumes Monday', 'is on Monday'; not 'Monday's vote ... is'
-    return "future" if direct and verb.tag_ in ("VBZ", "VBP") and verb.lower_ not in _REPORTING else None
+    if not direct or verb.tag_ not in ("VBZ", "VBP") or verb.lower_ in _REPORTING or verb.lower_ in _SAME_PAST:
+        return None
+    return "future"
 
 
 def _year_ok(doc: Doc, text: str, start: int, end: int) -> bool:
@@ -855,7 +952,8 @@ def _extend_since(text: str, start: int) -> int:
     return start - len(m.group(0)) if m else start
 
 
-_FORWARD_RULES = (_r_weekday, _r_month_day, _r_month, _r_season, _r_unit_rel)  # rules whose direction is ambiguous
+# rules whose direction (back or forward from P) is ambiguous and follows the clause's tense
+_FORWARD_RULES = (_r_weekday, _r_month_day, _r_month, _r_season, _r_unit_rel, _r_holiday)
 
 
 def _grammar_mentions(doc: Doc, text: str, published: date | None) -> list[TimeMention]:
@@ -928,8 +1026,25 @@ def _merge_clocks(text: str, mentions: list[TimeMention]) -> list[TimeMention]:
     return out
 
 
-def find_times(doc: Doc, published: date | None) -> list[TimeMention]:
+def _published(published: date | str | None) -> date | None:
+    """Accept a date or Report.published's 'YYYY-MM-DD' string; anything else is the caller's input error."""
+    if published is None or (isinstance(published, date) and not isinstance(published, datetime)):
+        return published
+    if isinstance(published, datetime):
+        return published.date()
+    if isinstance(published, str):
+        try:
+            return date.fromisoformat(published.strip()[:10])
+        except ValueError:
+            pass
+    raise DatelineError(f"publication date must be YYYY-MM-DD, got {published!r}")
+
+
+def find_times(doc: Doc, published: date | str | None) -> list[TimeMention]:
     """Every time expression in the report, in text order, normalised against the publication date."""
+    if not isinstance(doc, Doc):
+        raise DatelineError(f"find_times needs a spaCy Doc, got {type(doc).__name__}")
+    published = _published(published)
     text = doc.text  # built anew on each access: read it once
     mentions = _grammar_mentions(doc, text, published)
     mentions += _ent_mentions(list(doc.ents), mentions, published)

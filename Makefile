@@ -1,0 +1,42 @@
+# dateline: `make demo` sets everything up and runs the main job; `make test` sets up and runs the tests.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+DEMO_DB ?= demo.db
+
+.PHONY: setup demo test lint bench system-deps gazetteer clean
+
+setup: $(STAMP) gazetteer
+
+$(STAMP): pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade "pip>=24"
+	$(BIN)/python -m pip install -q -c constraints.txt -e ".[test]"
+	touch $(STAMP)
+
+gazetteer: $(STAMP)
+	$(BIN)/python -m dateline.gazetteer build
+
+demo: setup
+	$(BIN)/dateline extract examples/reports/harbour-shelling-wire.txt --pretty | head -n 60
+	$(BIN)/dateline ingest examples/reports --db $(DEMO_DB)
+	$(BIN)/dateline events --db $(DEMO_DB)
+	$(BIN)/dateline stats --db $(DEMO_DB)
+
+system-deps:
+	bash scripts/system-deps.sh
+
+test: setup system-deps
+	$(BIN)/ruff check src tests bench
+	$(BIN)/python -m pytest -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests bench
+
+bench: setup
+	$(BIN)/python bench/extract_bench.py
+	$(BIN)/python bench/merge_bench.py
+
+clean:
+	rm -rf $(VENV) $(DEMO_DB) .pytest_cache
