@@ -211,8 +211,8 @@ def test_find_times_in_a_report(nlp) -> None:
     assert found["early Thursday"].value == "2024-01-04"
     assert (found["Since Oct. 17"].start_date, found["Since Oct. 17"].end_date) == ("2023-10-17", "2024-01-04")
     assert found["late last month"].value == "2023-12"
-    assert found["three months"].value == "P3M"
-    assert found["three months"].start_date == "2023-10-04"
+    assert found["the three months"].value == "P3M"
+    assert found["the three months"].start_date == "2023-10-04"
     assert found["Wednesday"].value == "2024-01-03"
     assert found["almost four years to the day"].value == "2020-01-04"
     assert not any("27" in t for t in found)
@@ -312,3 +312,24 @@ def test_past_tense_deadline_just_ahead(nlp) -> None:
 
 def test_empty_text(nlp) -> None:
     assert find_times(nlp(""), P) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("every Thursday", "XXXX-WXX-4"), ("each July", "XXXX-07"), ("every day", "P1D"),
+     ("every night", "XXXX-XX-XXTNI")],
+)  # fmt: skip
+def test_recurrences_are_sets(text: str, value: str) -> None:
+    m = res(text)
+    assert (m.value, m.type, m.start_date) == (value, "SET", None)
+
+
+@pytest.mark.parametrize(("text", "value"), [("2 1/2 years", "P2.5Y"), ("a minute and a half", "PT1.5M")])
+def test_fractional_durations(text: str, value: str) -> None:
+    assert res(text).value == value
+
+
+def test_decade_words_need_the(nlp) -> None:
+    found = _by_text(nlp, "A man in his nineties recalled the late sixties.")
+    assert list(found) == ["the late sixties"]
+    assert (found["the late sixties"].start_date, found["the late sixties"].end_date) == ("1967-01-01", "1969-12-31")

@@ -54,6 +54,7 @@ TITLE_WORDS = _words(
     chancellor counterpart strategist militant fighter member candidate nominee sec sec. gov gov. pope bishop
     correspondent reporter journalist editor columnist researcher economist lawyer attorney doctor activist"""
 )
+PARTY_WORDS = _words("republican democrat democratic gop independent libertarian conservative liberal labour tory")
 HONORIFICS = _words("mr mr. mrs mrs. ms ms. miss")
 RELCL_TITLES = {
     "heads": "head",
@@ -141,9 +142,10 @@ def find_entities(doc: Doc) -> list[Entity]:
 
 def _candidates(doc: Doc) -> list[_Cand]:
     spans = _repair_spans(doc)
+    common = {t.text for t in doc if t.is_lower and t.is_alpha}  # words this report uses as common nouns
     cands: list[_Cand] = []
     for start, end, label in spans:
-        cand = _clean(doc, start, end, label)
+        cand = _clean(doc, start, end, label, common)
         if cand is not None:
             cands.append(cand)
     cands.extend(_collective_actors(doc, {i for c in cands for i in range(c.start, c.end)}))
@@ -192,22 +194,25 @@ def _repair_spans(doc: Doc) -> list[tuple[int, int, str]]:
     return [tuple(x) for x in out]
 
 
-def _clean(doc: Doc, start: int, end: int, label: str) -> _Cand | None:
+def _clean(doc: Doc, start: int, end: int, label: str, common: set[str]) -> _Cand | None:
     """Trim determiners, possessives, titles and trailing group nouns; drop what is not a name."""
     titles: list[str] = []
     for i in range(end - 1, start - 1, -1):  # a name never runs across a line break
         if "\n" in doc[i].text or "\n" in doc[i].whitespace_:
             start = i + 1
             break
-    while start < end and (doc[start].lower_ in ("the", "a", "an") or doc[start].is_punct):
+    while start < end and (doc[start].lower_ in ("the", "a", "an") or doc[start].is_punct or doc[start].is_lower):
         start += 1
     while end > start and (
         doc[end - 1].is_punct
         or doc[end - 1].is_space
         or doc[end - 1].tag_ == "POS"
+        or doc[end - 1].like_num
         or (doc[end - 1].is_lower and doc[end - 1].lower_ not in GROUP_WORDS)
     ):
         end -= 1
+    if label == "PERSON":
+        start = _strip_person_prefix(doc, start, end, common, titles)
     title_end = start
     while title_end < end - 1 and _is_title_word(doc[title_end]):
         title_end += 1
@@ -227,6 +232,18 @@ def _clean(doc: Doc, start: int, end: int, label: str) -> _Cand | None:
     if _is_false_name(doc, start, end, label) or _is_credit(doc, start, end):
         return None
     return _Cand(start, end, label, titles=titles, kind=kind)
+
+
+def _strip_person_prefix(doc: Doc, start: int, end: int, common: set[str], titles: list[str]) -> int:
+    """'Republican Jane Roe' -> title 'Republican'; 'Lawmakers Rip Jane Roe' (a headline) -> 'Rip Jane Roe'."""
+    while end - start > 1 and doc[start].whitespace_:  # whole words only, never the 'al' of 'al-Maliki'
+        tok = doc[start]
+        if tok.lower_ in PARTY_WORDS or tok.lower_ in DEMONYMS:
+            titles.append(tok.text)
+        elif not (tok.lower_ in common and end - start > 2):
+            break
+        start += 1
+    return start
 
 
 def _is_title_word(tok: Token) -> bool:
@@ -714,8 +731,18 @@ def _scan_mentions(doc: Doc, ents: list[_Ent]) -> None:
             ent.aliases.append(m.group())
 
 
+def _canonical(ent: _Ent, said: list[str]) -> str:
+    """The full name, unless it was seen once and a shorter full form inside it recurs (headline noise)."""
+    name = ent.name
+    if said.count(name) > 1:
+        return name
+    inner = [a for a in ent.aliases if a != name and len(a.split()) >= 2 and a in name and said.count(a) > 1]
+    return max(inner, key=len) if inner else name
+
+
 def _to_record(n: int, ent: _Ent, text: str) -> Entity:
     spans = sorted(set(ent.spans))
+    ent.name = _canonical(ent, [text[s:e] for s, e in spans])
     aliases = [a for a in ent.aliases if a != ent.name]
     if ent.kind == "state" and not ent.country:
         ent.country = iso2(ent.name) or place_country(ent.name)

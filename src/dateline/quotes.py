@@ -303,8 +303,8 @@ def _cue_near(doc: Doc, start: int, end: int, inside: _Inside) -> Token | None:
         return direct_link[0]
     if cands:
         return min(cands, key=lambda t: min(abs(t.idx - start), abs(t.idx - end)))
-    before = _text(doc)[max(lo, start - 3) : start].rstrip('“"« \n')
-    if before.endswith(":") or (start - 1 >= 0 and _text(doc)[:start].rstrip('“"« ').endswith(":")):
+    before = _text(doc)[max(0, start - 6) : start].rstrip("“\"«' \n")
+    if before.endswith(":"):
         prev_sent = doc[first[0].sent.start - 1].sent if first[0].sent.start > 0 else None
         for sent in (first[0].sent, prev_sent):
             found = [t for t in sent or [] if t.idx < start and _is_cue(t) and not inside(t.idx)] if sent else []

@@ -570,7 +570,14 @@ def _r_year(m: re.Match[str], ctx: _Ctx) -> _Res:
     return _narrow(res, _g(m, "mod"))
 
 
+_DECADE_WORDS = {"twenties": 2, "thirties": 3, "forties": 4, "fifties": 5, "sixties": 6, "seventies": 7,
+                 "eighties": 8, "nineties": 9}  # fmt: skip
+
+
 def _r_decade(m: re.Match[str], ctx: _Ctx) -> _Res:
+    """'the 1990s', "the '90s", 'the nineties' (the 1900s when no year says otherwise)."""
+    if _g(m, "word"):
+        return _narrow(_decade(1900 + 10 * _DECADE_WORDS[m["word"].lower()]), _g(m, "mod"))
     if _g(m, "short"):
         digit = int(m["short"])
         century = 1900 if digit >= 3 or ctx.published is None or ctx.published.year < 2000 else 2000
@@ -728,7 +735,11 @@ def _grammar(strict: bool) -> list[tuple[str, Resolver]]:
         (rf"{the}{_APPROX}{num}[\s-]+{unit}(?P<half>\s+and\s+a\s+half)?(?:\s+(?:(?:ago|earlier|before)\s+)?(?P<exact>to\s+the\s+day)"
          rf"|\s+(?P<dir>ago|earlier|before|later|after|from\s+now|hence)|{not_age}{since})", _r_amount),
         (rf"{_MOD}?(?:(?P<fiscal>fiscal)\s+(?:year\s+)?)?{_YEAR}(?!\s*(?:%|percent))", _r_year),
-        (rf"(?:the\s+)?{_MOD}?(?:the\s+)?(?:(?P<dec>1[5-9]\d|20\d)0'?s|'(?P<short>\d)0s)", _r_decade),
+        (
+            rf"(?:the\s+)?{_MOD}?(?:the\s+)?(?:(?P<dec>1[5-9]\d|20\d)0'?s|'(?P<short>\d)0s"
+            rf"|(?P<word>{_alt(list(_DECADE_WORDS))}))",
+            _r_decade,
+        ),
         (rf"{_MOD}?(?:{_REL}\s+)?(?P<season>spring|summer|autumn|winter|fall)(?:\s+(?:of\s+)?{_YEAR})?", _r_season),
         (rf"(?:the\s+)?(?P<ord>first|second|third|fourth)[\s-]quarter(?:\s+of\s+{_YEAR})?", _r_quarter),
         (
@@ -739,7 +750,7 @@ def _grammar(strict: bool) -> list[tuple[str, Resolver]]:
             _r_text_anchored,
         ),
         (rf"(?:each|every)\s+(?:{wd}|{month}|(?P<unit>day|week|month|year|morning|afternoon|evening|night))"
-         r"|(?P<adverb>daily|weekly|monthly|yearly|annually|nightly|hourly)", _r_set),
+         r"|(?P<adverb>nightly|hourly)", _r_set),  # not 'daily' etc.: mostly adjectives ('a daily paper')
         (r"(?:the\s+)?(?P<cent>1?\d|2[01])(?:st|nd|rd|th)\s+century", _r_century),
         (rf"(?:{_REL}\s+)?(?P<holiday>{_alt(list(_HOLIDAYS))})(?:\s+(?:of\s+)?{_YEAR})?", _r_holiday),
         (
@@ -916,6 +927,8 @@ def _context_ok(doc: Doc, text: str, m: re.Match[str], fn: Resolver) -> bool:
         return _year_ok(doc, text, start, end)
     if fn is _r_month and m.group(0).lower() == "may":
         return _year_ok(doc, text, start, end)
+    if fn is _r_decade and _g(m, "word"):  # 'the nineties', not 'in his nineties'
+        return m.group(0).lower().startswith("the")
     if fn is _r_season and not (_g(m, "mod") or _g(m, "rel") or _g(m, "year")):
         before = text[max(0, start - 12) : start].split()
         prev = before[-1].lower() if before else ""

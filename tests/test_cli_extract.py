@@ -1,0 +1,112 @@
+"""`dateline extract` end to end as a user runs it: inputs, metadata, output schema and bad input."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import jsonschema
+import pytest
+
+from dateline.schema import output_schema, shipped_schema
+
+REPORT = (
+    "Gunmen opened fire on a bus near Jos on Sunday, killing seven passengers, police said.\n\n"
+    '"We heard shots and then screaming," said Danjuma Pam, a driver who escaped.\n'
+)
+
+
+def dateline(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "dateline", *args], input=stdin, capture_output=True, timeout=300, check=False
+    )
+
+
+def one_json(proc: subprocess.CompletedProcess) -> dict:
+    lines = [line for line in proc.stdout.decode().splitlines() if line.strip()]
+    assert len(lines) == 1, proc.stderr.decode()
+    return json.loads(lines[0])
+
+
+def test_text_file_with_sidecar_and_flag_override(tmp_path):
+    path = tmp_path / "jos-bus.txt"
+    path.write_text(REPORT, encoding="utf-8")
+    (tmp_path / "jos-bus.meta.json").write_text(
+        json.dumps({"id": "jos-1", "outlet": "Plateau Post", "published": "2024-06-03", "url": "https://example.org/a"})
+    )
+    proc = dateline("extract", str(path), "--outlet", "Other Paper")
+    assert proc.returncode == 0, proc.stderr.decode()
+    out = one_json(proc)
+    assert out["report"]["id"] == "jos-1"
+    assert out["report"]["outlet"] == "Other Paper"  # flags win over the sidecar
+    assert out["report"]["published"] == "2024-06-03"
+    jsonschema.validate(out, shipped_schema())
+    event = next(e for e in out["events"] if e["type"] == "ASSAULT")
+    assert event["date"]["start"] == "2024-06-02"
+    assert event["fatalities"]["best"] == 7
+    quote = next(q for q in out["quotes"] if q["direct"])
+    assert quote["speaker"] == "Danjuma Pam"
+    assert REPORT[quote["start"] : quote["end"]] == quote["text"]
+
+
+def test_stdin_json_lines_gives_one_object_per_report():
+    rows = [
+        {"id": "a", "text": "Protesters marched in Lima on Friday against the new mining law.", "published": "2024-02-10"},
+        {"id": "b", "text": "Troops arrested a militia commander in Goma on Monday.", "published": "2024-02-13"},
+    ]
+    data = "\n".join(json.dumps(r) for r in rows).encode()
+    proc = dateline("extract", "-", stdin=data)
+    assert proc.returncode == 0, proc.stderr.decode()
+    outs = [json.loads(line) for line in proc.stdout.decode().splitlines()]
+    assert [o["report"]["id"] for o in outs] == ["a", "b"]
+    assert any(e["type"] == "PROTEST" for e in outs[0]["events"])
+
+
+def test_html_main_text_is_extracted(tmp_path):
+    page = tmp_path / "page.html"
+    page.write_text(
+        "<html><head><title>Blast in Kabul</title></head><body><nav>Home | World | Sport</nav>"
+        "<article><h1>Blast in Kabul</h1><p>A roadside bomb exploded in western Kabul on Tuesday, wounding six "
+        "people, the interior ministry said.</p><p>No group said it carried out the bombing.</p></article>"
+        "<footer>Copyright Example</footer></body></html>",
+        encoding="utf-8",
+    )
+    proc = dateline("extract", str(page), "--published", "2024-05-08")
+    out = one_json(proc)
+    assert "Home | World" not in out["report"]["text"]
+    assert any(e["type"] == "ASSAULT" and e["injuries"] and e["injuries"]["best"] == 6 for e in out["events"])
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("empty.txt", b"", "empty"),
+        ("binary.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary"),
+        ("latin1.txt", "Caf\xe9 bombing in Li\xe8ge".encode("latin-1"), "UTF-8"),
+        ("french.txt", "Des manifestants ont défilé jeudi dans les rues de Paris pour protester contre la réforme "
+         "des retraites, selon la police qui a compté plusieurs milliers de personnes.".encode(), "language"),
+    ],
+)
+def test_bad_input_is_one_clear_line_and_nonzero_exit(tmp_path, name, content, message):
+    path = tmp_path / name
+    path.write_bytes(content)
+    proc = dateline("extract", str(path))
+    err = proc.stderr.decode().strip()
+    assert proc.returncode != 0
+    assert len(err.splitlines()) == 1 and message in err
+    assert "Traceback" not in err
+
+
+def test_missing_file_and_impossible_date(tmp_path):
+    proc = dateline("extract", str(tmp_path / "nope.txt"))
+    assert proc.returncode != 0 and "no such file" in proc.stderr.decode()
+    good = tmp_path / "ok.txt"
+    good.write_text(REPORT)
+    proc = dateline("extract", str(good), "--published", "2024-02-30")
+    err = proc.stderr.decode().strip()
+    assert proc.returncode != 0 and "impossible" in err and len(err.splitlines()) == 1
+
+
+def test_shipped_schema_matches_the_records():
+    assert shipped_schema() == output_schema()
