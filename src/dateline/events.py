@@ -188,6 +188,7 @@ class Mention:
     hedges: list[str] = field(default_factory=list)
     negated: bool = False
     evidence: list[Span] = field(default_factory=list)
+    hurt: list[Token] = field(default_factory=list)  # people the casualty figures count
 
 
 @dataclass
@@ -481,6 +482,9 @@ def _read_mention(ctx: Context, sent: Span, group: list[Token], alone: bool = Tr
     for tok in group:
         _read_actors(ctx, tok, m)
     _read_casualties(group, m)
+    for noun in m.hurt:
+        if not noun.like_num and not any(a.role == "victim" and noun.text in a.name for a in m.actors):
+            _add_actor(ctx, m, noun, "victim")
     m.time = _time_for(ctx, sent, group)
     m.place = _place_for(ctx, sent, group, alone)
     m.mode = _mode_for(sent, group, alone) if ptype in ("ASSAULT", "PROTEST") else None
@@ -688,7 +692,7 @@ def actor_for(ctx: Context, tok: Token, role: str) -> Actor | None:
         owner = next((c for c in tok.children if c.dep_ in ("amod", "compound", "poss") and _names_actor(ctx, c)), None)
         return actor_for(ctx, owner, role) if owner is not None else None
     owner = [c for c in tok.children if c.dep_ == "poss" and c.lower_ in ("its", "their")]
-    if owner and (speaker := _reporting_subject(tok)) is not None and speaker.i != tok.i:
+    if owner and tok.lower_ in GROUP_WORDS | MILITARY_WORDS and (speaker := _reporting_subject(tok)) is not None and speaker.i != tok.i:
         found = actor_for(ctx, speaker, role)  # "the movement said its fighters ..." -> the movement
         if found is not None:
             return found.model_copy(update={"kind": _kind_of_word(tok.lower_, found.kind)})
@@ -705,11 +709,10 @@ def actor_for(ctx: Context, tok: Token, role: str) -> Actor | None:
     ent = _entity_in_phrase(ctx, tok)
     if ent is not None:
         head_is_entity = ctx.entities.get(tok.i) is ent
-        name = (
-            ent.name
-            if head_is_entity or tok.lower_ not in MILITARY_WORDS | CIVILIAN_WORDS | GROUP_WORDS
-            else (_phrase_text(tok))
-        )
+        named_by_appos = any(c.dep_ == "appos" and ctx.entities.get(c.i) is ent for c in tok.children)
+        # "a U.S. service member" is a person of that country, not the country itself
+        name = ent.name if head_is_entity or named_by_appos or tok.pos_ == "PROPN" else _phrase_text(tok)
+        head_is_entity = head_is_entity or named_by_appos
         kind = ent.kind if head_is_entity else _kind_of_word(tok.lower_, ent.kind)
         return Actor(
             name=name,
@@ -813,6 +816,7 @@ def _read_casualties(group: list[Token], m: Mention) -> None:
                 m.fatalities = count
             elif is_hurt and m.injuries is None:
                 m.injuries = count
+            m.hurt.append(noun)
     if m.injuries is None:
         for tok in group[0].sent:
             if tok.lower_ == "condition" and any(c.lower_ in ("critical", "serious") for c in tok.children):
@@ -820,6 +824,7 @@ def _read_casualties(group: list[Token], m: Mention) -> None:
                 for noun in [t for t in verb.children if t.dep_ in ("dobj", "nsubj", "nsubjpass")]:
                     if _belongs(tok, trigger_ids) and (count := casualties.count_of(noun)):
                         m.injuries = count
+                        m.hurt.append(noun)
 
 
 def _belongs(tok: Token, trigger_ids: set[int]) -> bool:

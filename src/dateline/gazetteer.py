@@ -21,14 +21,14 @@ from pathlib import Path
 
 from dateline import DatelineError
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 DB_NAME = f"gazetteer-v{SCHEMA_VERSION}.sqlite"
 MIN_ALT_POP = 1000  # alternate spellings only for places big enough to be written about under another name
 
 # Names people use for countries that neither pycountry nor countryinfo list as such.
 EXTRA_COUNTRY_NAMES: dict[str, list[str]] = {
     "US": ["U.S.", "U.S.A.", "US", "USA", "America", "United States", "the United States", "United States of America"],
-    "GB": ["UK", "U.K.", "Britain", "Great Britain", "United Kingdom", "England", "Scotland", "Wales"],
+    "GB": ["UK", "U.K.", "Britain", "Great Britain", "United Kingdom"],
     "RU": ["Russia"],
     "KR": ["South Korea"],
     "KP": ["North Korea", "DPRK", "D.P.R.K."],
@@ -310,6 +310,10 @@ def _add_cities(b: _Builder, cities: dict, names: dict[tuple[str, str], str]) ->
 REGIONS: list[tuple[str, str, float, float, list[str]]] = [
     ("West Bank", "PS", 31.95, 35.25, []),
     ("Gaza Strip", "PS", 31.42, 34.36, ["Gaza"]),
+    ("England", "GB", 52.5, -1.5, []),
+    ("Scotland", "GB", 56.5, -4.2, []),
+    ("Wales", "GB", 52.3, -3.7, []),
+    ("Northern Ireland", "GB", 54.6, -6.7, []),
     ("Kurdistan Region", "IQ", 36.4, 44.4, ["Iraqi Kurdistan"]),
     ("Golan Heights", "SY", 33.0, 35.75, ["Golan"]),
     ("Donbas", "UA", 48.0, 38.0, ["Donbass"]),

@@ -342,7 +342,7 @@ class _Context:
 
 def _score(p: Place, ctx: _Context, qualifier: Place | None) -> float:
     if p.kind == "country":
-        s = 60.0
+        s = 75.0
     elif p.kind == "region":
         s = 70.0
     elif p.kind == "admin1":
@@ -407,7 +407,11 @@ def _candidates(name: str) -> tuple[Place, ...]:
     if name.isupper() and "." not in name and len(name) <= 5:
         cands = tuple(c for c in cands if c.kind != "city")
     key = norm(name)
-    return tuple(replace(c, alt=False) if c.alt and norm(c.name).startswith(key + " ") else c for c in cands)
+    return tuple(replace(c, alt=False) if _short_form(c, key) else c for c in cands)
+
+
+def _short_form(p: Place, key: str) -> bool:
+    return p.alt and p.population >= 1_000_000 and norm(p.name).startswith(key + " ")
 
 
 def _best(cands: tuple[Place, ...], ctx: _Context, qualifier: Place | None = None) -> Place | None:
@@ -618,6 +622,8 @@ def find_places(doc: Doc) -> list[PlaceMention]:
 def resolve_place(name: str, context_countries: set[str] | None = None) -> PlaceMention | None:
     """Resolve a bare place name (offsets 0), biased toward the given countries."""
     clean = _clean_name(name or "")
+    if _is_demonym(clean):
+        return None
     ctx = _Context(countries=Counter({c.upper(): 2 for c in context_countries or ()}))
     p = _best(_candidates(clean), ctx)
     if p is None:

@@ -348,6 +348,10 @@ def _unit(text: str) -> str:
     return "century" if t.startswith("centur") else t
 
 
+# half a unit, written in the next smaller one
+_HALVES = {"year": "6M", "day": "T12H", "hour": "30M", "minute": "30S"}
+
+
 def _duration_value(n: float, unit: str, vague: bool) -> str:
     code = _UNIT_CODES[unit]
     if unit == "fortnight":
@@ -358,7 +362,11 @@ def _duration_value(n: float, unit: str, vague: bool) -> str:
         n, code = n * 100, "Y"
     elif unit == "weekend":
         code = "WE"
-    amount = "X" if vague else (str(int(n)) if n == int(n) else f"{n:g}")
+    whole = int(n)
+    if not vague and n - whole == 0.5 and unit in _HALVES:  # 'two and a half years' = P2Y6M, as TimeML writes it
+        head = f"{whole}{code}" if whole else ""
+        return f"{'PT' if unit in _TIME_UNITS else 'P'}{head}{_HALVES[unit]}"
+    amount = "X" if vague else (str(whole) if n == whole else f"{n:g}")
     return f"PT{amount}{code}" if unit in _TIME_UNITS else f"P{amount}{code}"
 
 
@@ -507,6 +515,8 @@ def _r_past_n(m: re.Match[str], ctx: _Ctx) -> _Res:
         vague, n = True, _RECENT_DAYS.get(unit, 7) / {"day": 1, "week": 7, "month": 30.5, "year": 365.25}.get(unit, 1)
     value = _duration_value(n, unit, vague)
     rel = (_g(m, "rel") or "").lower()
+    if rel == "first":  # 'the first three months' (of something named in the text): no range from P
+        return _Res(value, "DURATION", None, None, "unknown", "explicit")
     if ctx.published is None:
         return _Res(value, "DURATION", None, None, "unknown", "none")
     p = ctx.published
