@@ -52,7 +52,11 @@ def test_text_file_with_sidecar_and_flag_override(tmp_path):
 
 def test_stdin_json_lines_gives_one_object_per_report():
     rows = [
-        {"id": "a", "text": "Protesters marched in Lima on Friday against the new mining law.", "published": "2024-02-10"},
+        {
+            "id": "a",
+            "text": "Protesters marched in Lima on Friday against the new mining law.",
+            "published": "2024-02-10",
+        },
         {"id": "b", "text": "Troops arrested a militia commander in Goma on Monday.", "published": "2024-02-13"},
     ]
     data = "\n".join(json.dumps(r) for r in rows).encode()
@@ -84,8 +88,12 @@ def test_html_main_text_is_extracted(tmp_path):
         ("empty.txt", b"", "empty"),
         ("binary.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary"),
         ("latin1.txt", "Caf\xe9 bombing in Li\xe8ge".encode("latin-1"), "UTF-8"),
-        ("french.txt", "Des manifestants ont défilé jeudi dans les rues de Paris pour protester contre la réforme "
-         "des retraites, selon la police qui a compté plusieurs milliers de personnes.".encode(), "language"),
+        (
+            "french.txt",
+            "Des manifestants ont défilé jeudi dans les rues de Paris pour protester contre la réforme "
+            "des retraites, selon la police qui a compté plusieurs milliers de personnes.".encode(),
+            "language",
+        ),
     ],
 )
 def test_bad_input_is_one_clear_line_and_nonzero_exit(tmp_path, name, content, message):

@@ -34,7 +34,9 @@ def test_air_strike_who_did_what_to_whom_when_where():
     assert event.location.name == "Homs" and event.location.country == "SY"
     assert event.fatalities.low == 3 and event.fatalities.high == 3
     assert any("Israel" in name for name in actor_names(event, "initiator"))
-    assert event.evidence and ex.report.text[event.evidence[0].start : event.evidence[0].end] == event.evidence[0].sentence
+    assert (
+        event.evidence and ex.report.text[event.evidence[0].start : event.evidence[0].end] == event.evidence[0].sentence
+    )
 
 
 def test_passive_voice_keeps_roles_from_the_parse():

@@ -120,3 +120,21 @@ def test_resolve_place_with_context():
     assert resolve_place("Germany").precision == "country"
     assert resolve_place("Qwzxvbn") is None
     assert resolve_place("") is None
+
+
+def test_one_sense_per_report(nlp):
+    text = "Floods hit Ridgecrest Valley and Fresno. Fresno police said roads were closed."
+    found = places(nlp, text)
+    fresno = [p for p in found if p.text == "Fresno"]
+    assert len(fresno) == 2 and all(p.country == "US" for p in fresno)
+
+
+def test_title_words_are_not_states(nlp):
+    found = places(nlp, "After Mass on Sunday, Miss Carter thanked the choir.")
+    assert found == []
+
+
+def test_constituent_country_and_state_abbreviation(nlp):
+    found = places(nlp, "The team travelled from Wales to Dayton, Ohio, and then to Salem, Ore.")
+    assert by_text(found, "Wales").country == "GB"
+    assert by_text(found, "Salem").admin1 == "Oregon"

@@ -82,20 +82,94 @@ REPORTING_VERBS = {
 BACKGROUND_DAYS = 30
 MERGE_KM = 50.0
 # Seats of government named for the state (metonyms): their actions are the state's.
-INSTITUTION_COUNTRY = {"pentagon": "US", "white house": "US", "kremlin": "RU", "downing street": "GB",
-                       "elysee": "FR", "élysée": "FR", "knesset": "IL", "bundestag": "DE", "zhongnanhai": "CN",
-                       "state department": "US", "defense department": "US", "congress": "US", "capitol": "US"}
-WEAPON_SUBJECTS = {"rounds", "round", "shell", "shells", "bomb", "bombs", "missile", "rocket", "drone", "explosion",
-                   "blast", "explosions", "blasts", "fire", "gunfire", "bullets", "bullet", "strike", "strikes"}
+INSTITUTION_COUNTRY = {
+    "pentagon": "US",
+    "white house": "US",
+    "kremlin": "RU",
+    "downing street": "GB",
+    "elysee": "FR",
+    "élysée": "FR",
+    "knesset": "IL",
+    "bundestag": "DE",
+    "zhongnanhai": "CN",
+    "state department": "US",
+    "defense department": "US",
+    "congress": "US",
+    "capitol": "US",
+}
+WEAPON_SUBJECTS = {
+    "rounds",
+    "round",
+    "shell",
+    "shells",
+    "bomb",
+    "bombs",
+    "missile",
+    "rocket",
+    "drone",
+    "explosion",
+    "blast",
+    "explosions",
+    "blasts",
+    "fire",
+    "gunfire",
+    "bullets",
+    "bullet",
+    "strike",
+    "strikes",
+}
 GENERIC_LEMMAS = {"attack", "strike", "kill", "hit", "assault", "bomb", "shell", "fire", "target", "die", "wound"}
 GENERIC_TRIGGERS = {"attack", "attacks", "strike", "strikes", "killed", "killing", "assault", "incident"}
 QUANTITY_NOUNS = {"number", "dozens", "scores", "hundreds", "thousands", "group", "handful", "majority", "some"}
-ABSTRACT_NOUNS = {"escalation", "need", "time", "revenge", "fallout", "pressure", "violence", "job", "steps",
-                  "presence", "relevance", "face", "spirit", "end", "way", "part", "people's", "appearance"}
+ABSTRACT_NOUNS = {
+    "escalation",
+    "need",
+    "time",
+    "revenge",
+    "fallout",
+    "pressure",
+    "violence",
+    "job",
+    "steps",
+    "presence",
+    "relevance",
+    "face",
+    "spirit",
+    "end",
+    "way",
+    "part",
+    "people's",
+    "appearance",
+}
 RELATIVE_PRONOUNS = {"that", "which", "who", "whom"}
-PROJECTILES = {"gas", "cannon", "cannons", "bullets", "shots", "rounds", "volley", "salvo", "barrage",
-               "missile", "missiles", "rocket", "rockets", "shell", "shells", "mortar", "mortars", "drone", "drones",
-               "bomb", "bombs", "grenade", "grenades", "projectiles", "munitions", "artillery"}
+PROJECTILES = {
+    "gas",
+    "cannon",
+    "cannons",
+    "bullets",
+    "shots",
+    "rounds",
+    "volley",
+    "salvo",
+    "barrage",
+    "missile",
+    "missiles",
+    "rocket",
+    "rockets",
+    "shell",
+    "shells",
+    "mortar",
+    "mortars",
+    "drone",
+    "drones",
+    "bomb",
+    "bombs",
+    "grenade",
+    "grenades",
+    "projectiles",
+    "munitions",
+    "artillery",
+}
 PRONOUNS = {"he", "she", "they", "it", "we", "i", "who", "that", "which", "this", "you", "them", "him", "her", "us"}
 GROUP_WORDS = {
     "militia",
@@ -312,8 +386,8 @@ def trigger_type(tok: Token) -> str | None:
         if _irrealis(tok) or _repeated(tok):
             return None
         if lemma in ("release", "free") and not any(
-            c.dep_ in ("dobj", "nsubjpass") and c.lower_ not in ("statement", "video", "photographs", "images",
-                                                                  "report", "footage", "figures", "data")
+            c.dep_ in ("dobj", "nsubjpass")
+            and c.lower_ not in ("statement", "video", "photographs", "images", "report", "footage", "figures", "data")
             and (c.ent_type_ == "PERSON" or c.tag_ in ("NNS", "NNP") and c.lower_ not in ("photographs",))
             for c in tok.children
         ):
@@ -340,14 +414,36 @@ def _special_verb(tok: Token) -> str | None:
         return "THREATEN"
     if lemma in ("open",) and any(c.lower_ == "fire" for c in tok.children):
         return "ASSAULT"
-    if lemma in ("launch", "fire", "lob", "drop") and any(c.dep_ == "dobj" and c.lower_ in PROJECTILES
-                                                          for c in tok.children):
+    if lemma in ("launch", "fire", "lob", "drop") and any(
+        c.dep_ == "dobj" and c.lower_ in PROJECTILES for c in tok.children
+    ):
         return "ASSAULT"
     return None
 
 
-IRREALIS_HEADS = {"want", "try", "seek", "plan", "hope", "threaten", "aim", "intend", "need", "prepare", "wary",
-                  "fear", "prevent", "avoid", "refuse", "decline", "consider", "propose", "able", "ready", "likely"}
+IRREALIS_HEADS = {
+    "want",
+    "try",
+    "seek",
+    "plan",
+    "hope",
+    "threaten",
+    "aim",
+    "intend",
+    "need",
+    "prepare",
+    "wary",
+    "fear",
+    "prevent",
+    "avoid",
+    "refuse",
+    "decline",
+    "consider",
+    "propose",
+    "able",
+    "ready",
+    "likely",
+}
 
 
 DEMAND_HEADS = {"demand", "urge", "call", "ask", "insist", "request", "want", "propose", "suggest", "recommend"}
@@ -416,8 +512,10 @@ def _repeated(tok: Token) -> bool:
     for c in tok.children:
         if c.lower_ in ("repeatedly", "regularly", "frequently", "routinely"):
             return True
-        if c.lower_ == "times" and any(g.lower_ in ("several", "many", "multiple", "numerous", "dozens") or (
-                casualties.number_value(g) or 0) > 1 for g in c.children):
+        if c.lower_ == "times" and any(
+            g.lower_ in ("several", "many", "multiple", "numerous", "dozens") or (casualties.number_value(g) or 0) > 1
+            for g in c.children
+        ):
             return True
     return False
 
@@ -692,7 +790,12 @@ def actor_for(ctx: Context, tok: Token, role: str) -> Actor | None:
         owner = next((c for c in tok.children if c.dep_ in ("amod", "compound", "poss") and _names_actor(ctx, c)), None)
         return actor_for(ctx, owner, role) if owner is not None else None
     owner = [c for c in tok.children if c.dep_ == "poss" and c.lower_ in ("its", "their")]
-    if owner and tok.lower_ in GROUP_WORDS | MILITARY_WORDS and (speaker := _reporting_subject(tok)) is not None and speaker.i != tok.i:
+    if (
+        owner
+        and tok.lower_ in GROUP_WORDS | MILITARY_WORDS
+        and (speaker := _reporting_subject(tok)) is not None
+        and speaker.i != tok.i
+    ):
         found = actor_for(ctx, speaker, role)  # "the movement said its fighters ..." -> the movement
         if found is not None:
             return found.model_copy(update={"kind": _kind_of_word(tok.lower_, found.kind)})
@@ -718,8 +821,10 @@ def actor_for(ctx: Context, tok: Token, role: str) -> Actor | None:
             name=name,
             role=role,
             kind=kind,
-            country=ent.country or INSTITUTION_COUNTRY.get(ent.name.lower().removeprefix("the "))
-            or _country_in_phrase(ctx, tok) or demonym_country(ent.name),
+            country=ent.country
+            or INSTITUTION_COUNTRY.get(ent.name.lower().removeprefix("the "))
+            or _country_in_phrase(ctx, tok)
+            or demonym_country(ent.name),
             affiliation=ent.affiliation,
             entity=ent.id if head_is_entity else None,
         )
@@ -964,8 +1069,18 @@ def _country_place(cc: str, tok: Token) -> PlaceMention | None:
     c = gazetteer.country(cc)
     if c is None:
         return None
-    return PlaceMention(text=tok.text, start=tok.idx, end=tok.idx + len(tok.text), name=c.name, country=cc,
-                        lat=c.lat, lon=c.lon, precision="country", geonames_id=c.geonames_id, feature="country")
+    return PlaceMention(
+        text=tok.text,
+        start=tok.idx,
+        end=tok.idx + len(tok.text),
+        name=c.name,
+        country=cc,
+        lat=c.lat,
+        lon=c.lon,
+        precision="country",
+        geonames_id=c.geonames_id,
+        feature="country",
+    )
 
 
 def demonym_country(word: str) -> str | None:
@@ -1175,7 +1290,9 @@ def _conflict(group: list[Mention], m: Mention, published: dt.date | None = None
 
 def _with_victim_groups(actors: list[Actor]) -> list[Actor]:
     """Actors plus, as targets, the groups their victims belong to ('its commander was killed')."""
-    extra = [Actor(name=a.affiliation, role="target", kind="group") for a in actors if a.role == "victim" and a.affiliation]
+    extra = [
+        Actor(name=a.affiliation, role="target", kind="group") for a in actors if a.role == "victim" and a.affiliation
+    ]
     return actors + extra
 
 

@@ -342,9 +342,9 @@ class _Context:
 
 def _score(p: Place, ctx: _Context, qualifier: Place | None) -> float:
     if p.kind == "country":
-        s = 75.0
-    elif p.kind == "region":
         s = 70.0
+    elif p.kind == "region":
+        s = 68.0
     elif p.kind == "admin1":
         s = 38.0 + min(math.log10(p.population + 1), 8)
     elif p.kind == "admin2":
@@ -490,13 +490,9 @@ def _context_from(mentions: list[_Mention], demonyms: Counter) -> _Context:
 # ---------------------------------------------------------------- output
 
 
-def _direction_point(iso2: str, direction: tuple[int, int]) -> tuple[float, float] | None:
-    """Centre of the country's places lying in its northern/eastern/... third."""
-    return _part_point(iso2, direction)
-
-
 @lru_cache(maxsize=1024)
 def _part_point(iso2: str, direction: tuple[int, int]) -> tuple[float, float] | None:
+    """Centre of the country's places lying in its northern/eastern/... third: where 'northern X' points."""
     pts = country_cities(iso2)
     if len(pts) < 10 or direction == (0, 0):
         return _centroid(iso2)
@@ -539,7 +535,7 @@ def _record(doc: Doc, m: _Mention) -> PlaceMention | None:
 
 def _part_record(p: Place, rec: PlaceMention, direction: tuple[int, int]) -> PlaceMention:
     if p.kind == "country":
-        pt = _direction_point(p.country, direction) or (p.lat, p.lon)
+        pt = _part_point(p.country, direction) or (p.lat, p.lon)
         return rec.model_copy(
             update={"lat": pt[0], "lon": pt[1], "precision": "region", "feature": "region", "geonames_id": None}
         )

@@ -13,13 +13,15 @@ can be run and measured alone.
 from __future__ import annotations
 
 import datetime as dt
+import multiprocessing
 from collections.abc import Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 
 from spacy.tokens import Doc
 
 from dateline import __version__
-from dateline.events import find_events
 from dateline.entities import find_entities
+from dateline.events import find_events
 from dateline.geocode import find_places
 from dateline.nlp import load_nlp
 from dateline.quotes import find_quotes
@@ -35,11 +37,40 @@ def extract(report: Report) -> Extraction:
 
 
 def extract_many(reports: Iterable[Report], n_process: int = 1) -> Iterator[Extraction]:
-    """Extractions for a stream of reports, parsed in batches (and processes, when n_process > 1)."""
-    nlp = load_nlp()
-    pairs = ((r.text, r) for r in reports)
-    for doc, report in nlp.pipe(pairs, as_tuples=True, batch_size=BATCH_SIZE, n_process=n_process):
-        yield extract_doc(report, doc)
+    """Extractions for a stream of reports, in input order.
+
+    With n_process > 1 each worker process parses *and* runs every stage on its own batches, so the
+    stages after parsing scale with the cores instead of queueing behind one process.
+    """
+    if n_process <= 1:
+        nlp = load_nlp()
+        pairs = ((r.text, r) for r in reports)
+        for doc, report in nlp.pipe(pairs, as_tuples=True, batch_size=BATCH_SIZE):
+            yield extract_doc(report, doc)
+        return
+    ctx = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=n_process, mp_context=ctx, initializer=_warm_worker) as pool:
+        for batch in pool.map(_extract_batch, _batches(reports, BATCH_SIZE)):
+            yield from batch
+
+
+def _batches(reports: Iterable[Report], size: int) -> Iterator[list[Report]]:
+    batch: list[Report] = []
+    for report in reports:
+        batch.append(report)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _warm_worker() -> None:
+    load_nlp()
+
+
+def _extract_batch(batch: list[Report]) -> list[Extraction]:
+    return list(extract_many(batch, n_process=1))
 
 
 def extract_doc(report: Report, doc: Doc) -> Extraction:
