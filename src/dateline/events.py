@@ -665,6 +665,8 @@ def _read_actors(ctx: Context, tok: Token, m: Mention) -> None:
             elif c.dep_ == "dobj" and c.lower_ in PROJECTILES:  # "fired rockets at X"
                 for p in (g for prep in c.children if prep.lower_ in TARGET_PREPS for g in prep.children):
                     _add_actor(ctx, m, p, "target")
+            elif c.dep_ in ("dobj", "nsubjpass") and m.type == "MOBILIZE":
+                continue  # "deployed 5,000 soldiers": the force sent, not a party acted upon
             elif c.dep_ in ("dobj", "nsubjpass"):
                 role = "victim" if lemma in victim_verbs and _person_like(ctx, c) else "target"
                 if m.type not in ("ASSAULT", "COERCE") and c.dep_ == "dobj":
@@ -684,6 +686,9 @@ def _read_actors(ctx: Context, tok: Token, m: Mention) -> None:
     # noun trigger
     for c in tok.children:
         if c.dep_ in ("compound", "amod", "nmod", "poss") and _names_actor(ctx, c):
+            place = ctx.places.get(c.i)
+            if c.dep_ == "compound" and place is not None and place.precision in ("city", "district", "street"):
+                continue  # "the Luanda talks", "a Kabul bombing": a city names where, not who
             # "America's expulsion", "the militant's arrest": the possessor undergoes it.
             patient = c.dep_ == "poss" and m.type in ("COERCE", "CONCEDE", "RETREAT") and tok.lower_ != "withdrawal"
             _add_actor(ctx, m, c, "target" if patient else "initiator")
@@ -694,6 +699,11 @@ def _read_actors(ctx: Context, tok: Token, m: Mention) -> None:
                     continue
                 if word == "by":
                     _add_actor(ctx, m, p, "initiator")
+                elif word == "between":  # "fighting between the army and rebels": both sides
+                    sides = [p, *p.conjuncts]
+                    _add_actor(ctx, m, sides[0], "initiator")
+                    for other in sides[1:]:
+                        _add_actor(ctx, m, other, "target")
                 elif word in TARGET_PREPS and not _is_place_token(ctx, p):
                     _add_actor(ctx, m, p, "target")
                 elif word == "of" and m.type in ("ASSAULT", "COERCE", "CONCEDE"):

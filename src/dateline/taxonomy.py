@@ -161,6 +161,9 @@ WEAK_ASSAULT_NOUNS = {"operation", "campaign", "retaliation", "hostilities"}
 PARTICLE_REQUIRED = {"call": {"on", "for"}, "round": {"up"}, "blow": {"up"}}
 # Verbs like "carry out" / "launch" whose object noun is the real trigger.
 LIGHT_VERBS = {
+    "adopt",
+    "introduce",
+    "unveil",
     "launch",
     "carry",
     "conduct",
