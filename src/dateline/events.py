@@ -97,6 +97,7 @@ INSTITUTION_COUNTRY = {
     "congress": "US",
     "capitol": "US",
 }
+BOMB_NOUNS = {"bomb", "bombs", "ied", "ieds", "device", "explosive", "explosives", "grenade", "mine", "landmine"}
 WEAPON_SUBJECTS = {
     "rounds",
     "round",
@@ -227,6 +228,15 @@ GOVERNMENT_WORDS = {
     "embassy",
 }
 CIVILIAN_WORDS = {
+    "passengers",
+    "pilgrims",
+    "commuters",
+    "mourners",
+    "patients",
+    "shoppers",
+    "fishermen",
+    "displaced",
+    "civilian",
     "civilians",
     "residents",
     "villagers",
@@ -236,8 +246,6 @@ CIVILIAN_WORDS = {
     "worshippers",
     "students",
     "farmers",
-    "passengers",
-    "shoppers",
     "families",
 }
 
@@ -322,7 +330,8 @@ def find_events(
         dateline=find_dateline(doc.text),
     )
     mentions: list[Mention] = []
-    for sent in doc.sents:
+    sents = list(doc.sents)
+    for sent in sents[1:] if len(sents) > 2 and _is_headline(sents[0]) else sents:
         groups = _trigger_groups(sent)
         if not groups:
             _add_rival_toll(sent, mentions)
@@ -393,8 +402,10 @@ def trigger_type(tok: Token) -> str | None:
         ):
             return None
         return ptype
-    if tok.pos_ in ("NOUN", "PROPN") and tok.ent_type_ not in ("PERSON", "ORG", "GPE"):
+    if tok.pos_ in ("NOUN", "PROPN") and tok.ent_type_ not in ("PERSON", "ORG", "GPE", "DATE", "TIME"):
         word = tok.lower_
+        if word in BOMB_NOUNS and tok.dep_ in ("nsubj", "nsubjpass"):
+            return "ASSAULT"  # "a roadside bomb tore through the market"
         ptype = nouns.get(word)
         if ptype is None and "-" in word:
             ptype = nouns.get(word.split("-")[-1])
@@ -530,6 +541,12 @@ def _is_summary_count(tok: Token) -> bool:
         if c.lower_ in ("several", "many", "numerous", "dozens", "repeated", "multiple", "frequent", "hundreds"):
             return True
     return False
+
+
+def _is_headline(sent: Span) -> bool:
+    """A first line with no closing punctuation: a headline, which restates the lead in telegraphic grammar."""
+    text = sent.text.rstrip()
+    return "\n" in sent.text and len(sent) < 25 and not text.endswith((".", "!", "?", '"', "”", "'"))
 
 
 def _trigger_groups(sent: Span) -> list[list[Token]]:
