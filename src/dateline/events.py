@@ -457,6 +457,8 @@ IRREALIS_HEADS = {
 }
 
 
+ACCUSING_WORDS = {"accuse", "blame", "charge", "accusation", "accusations", "responsible", "condemn", "denounce",
+                  "deny", "criticize", "criticise", "suspect", "suspected", "guilty", "allegation", "allegations"}
 DEMAND_HEADS = {"demand", "urge", "call", "ask", "insist", "request", "want", "propose", "suggest", "recommend"}
 
 
@@ -468,6 +470,8 @@ def _irrealis(tok: Token) -> bool:
         return True
     if tok.dep_ == "pcomp" and tok.head.dep_ == "prep":
         gov = tok.head.head
+        if gov.lemma_.lower() in ACCUSING_WORDS or gov.lower_ in ACCUSING_WORDS:
+            return True  # "accused the army of shelling villages": the charge, told as an accusation event
         return gov.lemma_.lower() in IRREALIS_HEADS or gov.pos_ == "ADJ"
     return False
 
