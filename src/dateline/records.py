@@ -12,11 +12,14 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from dateline.taxonomy import PLOVER_TYPES
+
 DatePrecision = Literal["day", "week", "month", "season", "year", "range", "decade", "unknown"]
 PlacePrecision = Literal["street", "district", "city", "admin1", "country", "region"]
 ActorRole = Literal["initiator", "target", "victim"]
 ActorKind = Literal["person", "group", "state", "military", "government", "organization", "civilians", "unknown"]
 Certainty = Literal["asserted", "claimed", "hedged", "unverified", "denied"]
+PloverType = Literal[PLOVER_TYPES]
 
 
 class Record(BaseModel):
@@ -163,7 +166,7 @@ class Event(Record):
     """One event in a report: what, who, when, where, how many, who says so, and the evidence."""
 
     id: str
-    type: str = Field(description="PLOVER event type, e.g. ASSAULT, PROTEST, ACCUSE.")
+    type: PloverType = Field(description="PLOVER 2021 event type, e.g. ASSAULT, PROTEST, ACCUSE, DEMAND.")
     mode: str | None = Field(None, description="PLOVER mode, e.g. aerial, drone, firearms, explosives.")
     acled: AcledCode | None = None
     cameo: str | None = Field(None, description="CAMEO root code, two digits.")

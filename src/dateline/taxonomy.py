@@ -7,6 +7,13 @@ lemmatizer-free pipeline leaves as they are, so plurals are listed too).
 
 from __future__ import annotations
 
+# The sixteen PLOVER event types (PLOVER 2021: CAMEO's "demand" family is DEMAND, its disapproval and
+# accusation families are ACCUSE; appeals and plain requests are not PLOVER events and fold into DEMAND).
+PLOVER_TYPES = (
+    "AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "DEMAND",
+    "ACCUSE", "REJECT", "THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT",
+)  # fmt: skip
+
 # PLOVER type -> verb lemmas that trigger it.
 VERB_TRIGGERS: dict[str, set[str]] = {
     "ASSAULT": {
@@ -50,11 +57,11 @@ VERB_TRIGGERS: dict[str, set[str]] = {
     "PROTEST": {"protest", "demonstrate", "rally", "march", "riot", "picket", "boycott"},
     "ACCUSE": {"accuse", "blame", "condemn", "denounce", "criticize", "criticise", "decry", "fault", "slam"},
     "CONSULT": {"visit", "meet", "discuss", "consult", "confer", "negotiate", "telephone"},
-    "DEMAND": {"demand", "urge", "implore", "insist", "press", "call"},
+    "DEMAND": {"demand", "urge", "implore", "insist", "press", "call", "ask", "request", "appeal"},
     "THREATEN": {"threaten", "warn", "vow"},
     "AGREE": {"agree", "sign", "ratify", "accept"},
     "SUPPORT": {"support", "back", "endorse", "praise", "welcome", "recognize", "recognise"},
-    "AID": {"donate", "pledge", "airlift", "evacuate"},
+    "AID": {"donate", "pledge", "airlift"},
     "COERCE": {
         "arrest",
         "detain",
@@ -73,9 +80,10 @@ VERB_TRIGGERS: dict[str, set[str]] = {
     "SANCTION": {"sanction", "embargo", "suspend", "sever"},
     "MOBILIZE": {"deploy", "mobilize", "mobilise", "mass"},
     "REJECT": {"reject", "refuse", "veto", "dismiss"},
-    "RETREAT": {"withdraw", "retreat", "evacuate"},
-    "CONCEDE": {"release", "free", "concede", "apologize", "apologise", "resign", "lift"},
-    "REQUEST": {"ask", "request", "appeal", "seek"},
+    # PLOVER: a material concession (captives released, forces withdrawn, an official resigning) is RETREAT;
+    # a verbal one (a promise, an apology, lifting a restriction) is CONCEDE.
+    "RETREAT": {"withdraw", "retreat", "release", "free", "resign", "flee", "surrender"},
+    "CONCEDE": {"concede", "apologize", "apologise", "lift", "pardon"},
     "COOPERATE": {"cooperate", "collaborate"},
 }
 
@@ -141,7 +149,6 @@ NOUN_TRIGGERS: dict[str, set[str]] = {
     },
     "ACCUSE": {"condemnation", "condemnations", "accusation", "accusations", "criticism"},
     "CONSULT": {"visit", "talks", "meeting", "summit", "dialogue", "negotiations", "consultations"},
-    "DEMAND": {"demand", "demands", "ultimatum"},
     "THREATEN": {"threat", "threats", "warning"},
     "AGREE": {"ceasefire", "cease-fire", "truce", "agreement", "deal", "accord"},
     "SUPPORT": {"endorsement"},
@@ -150,9 +157,9 @@ NOUN_TRIGGERS: dict[str, set[str]] = {
     "SANCTION": {"sanctions", "embargo"},
     "MOBILIZE": {"deployment", "mobilization", "mobilisation", "buildup", "build-up"},
     "REJECT": {"rejection", "refusal", "veto"},
-    "RETREAT": {"withdrawal", "pullout", "retreat"},
-    "CONCEDE": {"release", "resignation", "apology"},
-    "REQUEST": {"request", "appeal"},
+    "RETREAT": {"withdrawal", "pullout", "retreat", "release", "resignation", "surrender"},
+    "CONCEDE": {"apology", "pardon", "amnesty"},
+    "DEMAND": {"demand", "demands", "ultimatum", "request", "appeal"},
 }
 
 # Nouns that only count as ASSAULT triggers with a violent modifier or argument (a "military operation").
@@ -311,7 +318,6 @@ ACLED_MAP: dict[tuple[str, str | None], tuple[str, str]] = {
 
 # PLOVER type -> CAMEO root code (ASSAULT splits by mode: armed force 19, other assault 18).
 CAMEO_ROOT = {
-    "REQUEST": "02",
     "AGREE": "03",
     "CONSULT": "04",
     "SUPPORT": "05",
