@@ -271,6 +271,7 @@ class Mention:
     negated: bool = False
     evidence: list[Span] = field(default_factory=list)
     hurt: list[Token] = field(default_factory=list)  # people the casualty figures count
+    fallback_place: PlaceMention | None = None  # the story's place, for a mention whose sentence names none
 
 
 @dataclass
@@ -341,6 +342,7 @@ def find_events(
                 mentions.append(mention)
     _mark_unverified(doc, mentions)
     _inherit_narrative_dates(ctx, mentions)
+    _inherit_places(ctx, mentions)
     merged = _merge_mentions(mentions, ctx.published)
     return [_to_event(ctx, i, group) for i, group in enumerate(merged, 1)]
 
@@ -806,8 +808,11 @@ def _add_actor(ctx: Context, m: Mention, tok: Token, role: str) -> None:
 def actor_for(ctx: Context, tok: Token, role: str) -> Actor | None:
     """The participant a noun phrase names, resolved to the report's entities where it can be."""
     if tok.lower_ in PRONOUNS:
-        speaker = _quote_speaker_at(ctx, tok.idx) if tok.lower_ in ("we", "i", "us") else None
-        return Actor(name=speaker, role=role, kind="unknown") if speaker else None
+        if tok.lower_ in ("we", "i", "us"):
+            speaker = _quote_speaker_at(ctx, tok.idx)
+            return Actor(name=speaker, role=role, kind="unknown") if speaker else None
+        antecedent = _antecedent(ctx, tok)
+        return actor_for(ctx, antecedent, role) if antecedent is not None else None
     if tok.like_num and tok.dep_ in ("dobj", "nsubjpass"):
         return None
     if tok.pos_ not in ("NOUN", "PROPN", "ADJ", "NUM"):
@@ -868,6 +873,51 @@ def actor_for(ctx: Context, tok: Token, role: str) -> Actor | None:
     if not text or len(text) > 80:
         return None
     return Actor(name=text, role=role, kind=_kind_of_word(tok.lower_, "unknown"), country=_country_in_phrase(ctx, tok))
+
+
+PERSON_PRONOUNS = {"he", "she", "him", "her", "his"}
+THING_PRONOUNS = {"it", "its", "they", "them", "their"}
+ANTECEDENT_SENTENCES = 2
+
+
+def _antecedent(ctx: Context, tok: Token) -> Token | None:
+    """What a third-person pronoun stands for.
+
+    "The group said it had seized the base": a pronoun in what a speaker says is the speaker. Otherwise the
+    nearest earlier participant of the right sort in this or the two sentences before: a person for he/she,
+    a group, state or organisation for it/they.
+    """
+    word = tok.lower_
+    if word not in PERSON_PRONOUNS | THING_PRONOUNS:
+        return None
+    speaker = _reporting_subject(tok)
+    if speaker is not None and speaker.i != tok.i and speaker.lower_ not in PRONOUNS and _fits(ctx, speaker, word):
+        return speaker
+    first_sent = tok.sent
+    for _ in range(ANTECEDENT_SENTENCES):
+        if first_sent.start == 0:
+            break
+        first_sent = ctx.doc[first_sent.start - 1].sent
+    for i in range(tok.i - 1, first_sent.start - 1, -1):
+        cand = ctx.doc[i]
+        if cand.dep_ in ("compound", "poss", "amod") or cand.pos_ not in ("NOUN", "PROPN"):
+            continue
+        if _fits(ctx, cand, word):
+            return cand
+    return None
+
+
+def _fits(ctx: Context, cand: Token, pronoun: str) -> bool:
+    """A person for he/she; a named group, state or organisation (or a word for one) for it/they."""
+    ent = ctx.entities.get(cand.i)
+    kind = ent.kind if ent is not None else _kind_of_word(cand.lower_, "unknown")
+    if ent is None and kind == "unknown" and cand.ent_type_ in ("ORG", "GPE", "NORP"):
+        kind = "group"
+    if pronoun in PERSON_PRONOUNS:
+        return kind == "person" and (ent is not None or cand.ent_type_ == "PERSON")
+    if pronoun in ("they", "them", "their"):
+        return kind in ("group", "military", "government", "state", "organization", "civilians")
+    return kind in ("group", "military", "government", "state", "organization") and cand.tag_ != "NNS"
 
 
 def _reporting_subject(tok: Token) -> Token | None:
@@ -1245,6 +1295,52 @@ def _inherit_narrative_dates(ctx: Context, mentions: list[Mention]) -> None:
             m.time = last.time
 
 
+# Events that happen somewhere on the ground: an unplaced one is where the story around it is.
+MATERIAL_TYPES = {"ASSAULT", "PROTEST", "COERCE", "MOBILIZE", "RETREAT", "AID", "CONSULT"}
+
+
+def _inherit_places(ctx: Context, mentions: list[Mention]) -> None:
+    """An unplaced event on the ground takes the place of the story it is told in.
+
+    First the latest placed, current event in its paragraph ("Gunmen attacked a post near X. The attack
+    began at dawn"), else the first placed current event of the report (its lead), else the dateline.
+    Kept apart from the mention's own place so it never decides which mentions are the same event.
+    """
+    text = ctx.doc.text
+    breaks = [mt.start() for mt in re.finditer(r"\n\s*\n", text)]
+
+    def paragraph(m: Mention) -> int:
+        return sum(1 for b in breaks if b < m.sent.start_char)
+
+    def current(m: Mention) -> bool:
+        return m.time is None or not _is_past(m.time, ctx.published)
+
+    placed = [m.place for m in mentions if m.place and current(m)]
+    lead = next((p for p in placed if _fine(p)), placed[0] if placed else None)
+    for i, m in enumerate(mentions):
+        if m.place is not None or m.type not in MATERIAL_TYPES or not current(m):
+            continue
+        para = paragraph(m)
+        near = next(
+            (o.place for o in reversed(mentions[:i]) if o.place and current(o) and paragraph(o) == para), None
+        )
+        m.fallback_place = _most_precise(near, lead, ctx.dateline)
+
+
+def _fine(place: PlaceMention | None) -> bool:
+    return place is not None and PRECISION_RANK.get(place.precision or "country", 5) <= PRECISION_RANK["city"]
+
+
+def _most_precise(*places: PlaceMention | None) -> PlaceMention | None:
+    """The first city-or-finer place in order of closeness; else the first coarse one, unless a later fine
+    place lies inside it ("Nigeria" in the story, "GUSAU" in the dateline: Gusau)."""
+    fine = next((p for p in places if _fine(p)), None)
+    coarse = next((p for p in places if p is not None), None)
+    if coarse is None or _fine(coarse):
+        return coarse
+    return fine if fine is not None and fine.country == coarse.country else coarse
+
+
 def _dedupe_actors(m: Mention) -> None:
     seen: dict[tuple[str, str], Actor] = {}
     for a in m.actors:
@@ -1314,9 +1410,34 @@ def _conflict(group: list[Mention], m: Mention, published: dt.date | None = None
     for role in ("initiator", "target"):  # victims differ between rival accounts of one event: no conflict
         a = [x for g in group for x in _with_victim_groups(g.actors) if x.role == role]
         b = [x for x in _with_victim_groups(m.actors) if x.role == role]
-        if a and b and not _actors_agree(a, b, by_country=role == "initiator"):
+        if _actors_clash(a, b, role):
             return True
     return False
+
+
+def _actors_clash(a: list[Actor], b: list[Actor], role: str) -> bool:
+    """Two accounts name different participants in one role.
+
+    Named participants (entities, states, proper names) must agree; a generic description ("a military post",
+    "jihadist fighters") can be the same participant as a named one, so it only clashes with another generic
+    description of an initiator of a different kind ("gunmen" vs "police").
+    """
+    named_a, named_b = [x for x in a if _is_named(x)], [x for x in b if _is_named(x)]
+    if named_a and named_b:
+        return not _actors_agree(named_a, named_b, by_country=role == "initiator")
+    if role != "initiator" or named_a or named_b or not a or not b:
+        return False
+    kinds_a = {x.kind for x in a} - {"unknown"}
+    kinds_b = {x.kind for x in b} - {"unknown"}
+    return bool(kinds_a and kinds_b and not kinds_a & kinds_b) and not _actors_agree(a, b, by_country=True)
+
+
+def _is_named(actor: Actor) -> bool:
+    """An actor the report names (an entity, a state, a proper name), not a description ("the attackers")."""
+    if actor.entity or actor.kind == "state":
+        return True
+    words = actor.name.split()
+    return any(w[:1].isupper() for w in words[1:]) or (len(words) == 1 and words[0][:1].isupper())
 
 
 def _with_victim_groups(actors: list[Actor]) -> list[Actor]:
@@ -1397,9 +1518,14 @@ def _to_event(ctx: Context, n: int, group: list[Mention]) -> Event:
     )
     date = _date_of(ctx, group)
     location = _location_of(group)
-    if location.name is None and ctx.dateline is not None and not _is_background(ctx, date):
-        location = _location_of([Mention(type=first.type, trigger=first.trigger, sent=first.sent, place=ctx.dateline)])
     actors = _merge_actors(group)
+    fallback = next((g.fallback_place for g in group if g.fallback_place), None)
+    if location.name is None and fallback is None and first.type not in MATERIAL_TYPES:
+        fallback = _speaker_country(group, actors)  # a statement is placed in its author's country
+    if location.name is None and fallback is None and not _is_background(ctx, date):
+        fallback = ctx.dateline
+    if location.name is None and fallback is not None:
+        location = _location_of([Mention(type=first.type, trigger=first.trigger, sent=first.sent, place=fallback)])
     fatalities = _merge_counts([g.fatalities for g in group])
     injuries = _merge_counts([g.injuries for g in group])
     level = "denied"
@@ -1430,6 +1556,12 @@ def _to_event(ctx: Context, n: int, group: list[Mention]) -> Event:
     )
     event.summary = summarize(event)
     return event
+
+
+def _speaker_country(group: list[Mention], actors: list[Actor]) -> PlaceMention | None:
+    """The country of a statement's author ('Pakistan's foreign office accused ...'), as a country-level place."""
+    cc = next((a.country for a in actors if a.role == "initiator" and a.country), None)
+    return _country_place(cc, group[0].trigger) if cc else None
 
 
 def _evidence(sent: Span) -> Evidence:
