@@ -161,3 +161,53 @@ def test_its_title_belongs_to_the_group_named_before(nlp):
 def test_bad_input_is_a_dateline_error():
     with pytest.raises(DatelineError):
         find_entities("not a doc")
+
+
+KINDS_REPORT = (
+    "NIAMEY (Savanna Courier) - Gunmen attacked a police post near the town of Tillabéri in western Niger "
+    "on Sunday, residents told Savanna Courier. Harakat Ansar al-Din wal-Jihad (HADJ), a militia active "
+    "along the border, said it had seized the post. Niger's army said the attackers had been repelled.\n\n"
+    "Members of the Black Rock gang, part of the Sable Union coalition, were seen leaving the area. "
+    "Moscow condemned the attack."
+)
+
+
+@pytest.fixture(scope="module")
+def kinds(nlp):
+    return find_entities(nlp(KINDS_REPORT))
+
+
+def test_a_country_is_a_state_and_a_town_is_no_participant(kinds):
+    assert by_name(kinds, "Niger").kind == "state"
+    assert not any(e.name == "Tillabéri" for e in kinds)
+
+
+def test_the_outlet_in_the_dateline_is_an_organization(kinds):
+    assert by_name(kinds, "Savanna Courier").kind == "organization"
+
+
+def test_a_name_cut_at_particles_is_rejoined_with_its_acronym(kinds):
+    hadj = by_name(kinds, "Harakat Ansar al-Din wal-Jihad")
+    assert hadj.kind == "group"
+    assert "HADJ" in hadj.aliases
+
+
+def test_names_vouched_for_by_a_group_noun(kinds):
+    assert by_name(kinds, "Black Rock").kind == "group"
+    assert by_name(kinds, "Sable Union").kind == "group"
+
+
+def test_a_capital_that_acts_stands_for_its_state(kinds):
+    moscow = by_name(kinds, "Moscow")
+    assert moscow.kind == "state"
+    assert moscow.country == "RU"
+
+
+def test_name_head_words_give_the_kind(nlp):
+    doc = nlp(
+        "The Ministry of Water said the dam held. The Ghana Armed Forces sent engineers, and the "
+        "Patriotic Renewal Front said it would help."
+    )
+    ents = find_entities(doc)
+    assert by_name(ents, "Ministry of Water").kind == "government"
+    assert by_name(ents, "Patriotic Renewal Front").kind == "group"

@@ -115,8 +115,8 @@ def test_according_to_clause(quotes):
 
 def test_split_quote_around_the_cue(nlp):
     text = (
-        "The mayor, Ines Moro, toured the flooded district. \"We will rebuild,\" she said. "
-        "\"But not before the river is tamed.\""
+        'The mayor, Ines Moro, toured the flooded district. "We will rebuild," she said. '
+        '"But not before the river is tamed."'
     )
     doc = nlp(text)
     found = find_quotes(doc, find_entities(doc))
@@ -125,13 +125,13 @@ def test_split_quote_around_the_cue(nlp):
 
 
 def test_colon_introduces_the_quote(nlp):
-    doc = nlp("The general Paul Okafor was blunt. Okafor said: \"The road stays closed until the mines are cleared.\"")
+    doc = nlp('The general Paul Okafor was blunt. Okafor said: "The road stays closed until the mines are cleared."')
     q = find_quotes(doc, find_entities(doc))[0]
     assert q.speaker == "Paul Okafor" and q.text.startswith("The road stays closed")
 
 
 def test_scare_quotes_without_a_speaker_are_dropped(nlp):
-    doc = nlp("The so-called \"green line\" runs through the old town.")
+    doc = nlp('The so-called "green line" runs through the old town.')
     assert find_quotes(doc, find_entities(doc)) == []
 
 
