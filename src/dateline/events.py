@@ -34,6 +34,8 @@ from dateline.records import (
     TimeMention,
 )
 from dateline.taxonomy import (
+    BLAME_VERBS,
+    COMMENT_VERBS,
     LIGHT_VERBS,
     MODE_WORDS,
     PARTICLE_REQUIRED,
@@ -122,6 +124,20 @@ WEAPON_SUBJECTS = {
 GENERIC_LEMMAS = {"attack", "strike", "kill", "hit", "assault", "bomb", "shell", "fire", "target", "die", "wound"}
 GENERIC_TRIGGERS = {"attack", "attacks", "strike", "strikes", "killed", "killing", "assault", "incident"}
 QUANTITY_NOUNS = {"number", "dozens", "scores", "hundreds", "thousands", "group", "handful", "majority", "some"}
+# "a faction of X", "members of X": the participant is X.
+PART_NOUNS = {
+    "faction",
+    "wing",
+    "cell",
+    "cells",
+    "unit",
+    "units",
+    "members",
+    "member",
+    "branch",
+    "splinter",
+    "affiliate",
+}
 ABSTRACT_NOUNS = {
     "escalation",
     "need",
@@ -272,6 +288,7 @@ class Mention:
     evidence: list[Span] = field(default_factory=list)
     hurt: list[Token] = field(default_factory=list)  # people the casualty figures count
     fallback_place: PlaceMention | None = None  # the story's place, for a mention whose sentence names none
+    blamed: bool = False  # the initiator is named by an accusation, not by the report itself
 
 
 @dataclass
@@ -394,7 +411,9 @@ def trigger_type(tok: Token) -> str | None:
             return None
         if lemma in ("hit", "target", "strike") and not any(c.dep_ in ("dobj", "nsubjpass") for c in tok.children):
             return None
-        if _irrealis(tok) or _repeated(tok):
+        if _irrealis(tok) or _repeated(tok) or _characterizes(tok):
+            return None
+        if lemma == "pledge" and any(c.dep_ == "dobj" and c.lower_ in ("allegiance", "loyalty") for c in tok.children):
             return None
         if lemma in ("release", "free") and not any(
             c.dep_ in ("dobj", "nsubjpass")
@@ -459,8 +478,24 @@ IRREALIS_HEADS = {
 }
 
 
-ACCUSING_WORDS = {"accuse", "blame", "charge", "accusation", "accusations", "responsible", "condemn", "denounce",
-                  "deny", "criticize", "criticise", "suspect", "suspected", "guilty", "allegation", "allegations"}
+ACCUSING_WORDS = {
+    "accuse",
+    "blame",
+    "charge",
+    "accusation",
+    "accusations",
+    "responsible",
+    "condemn",
+    "denounce",
+    "deny",
+    "criticize",
+    "criticise",
+    "suspect",
+    "suspected",
+    "guilty",
+    "allegation",
+    "allegations",
+}
 DEMAND_HEADS = {"demand", "urge", "call", "ask", "insist", "request", "want", "propose", "suggest", "recommend"}
 
 
@@ -476,6 +511,24 @@ def _irrealis(tok: Token) -> bool:
             return True  # "accused the army of shelling villages": the charge, told as an accusation event
         return gov.lemma_.lower() in IRREALIS_HEADS or gov.pos_ == "ADJ"
     return False
+
+
+CONFLICT_NOUNS = {"war", "conflict", "fighting", "violence", "insurgency", "crisis", "unrest", "campaign"}
+
+
+def _characterizes(tok: Token) -> bool:
+    """A perfect-tense verb that describes a participant or a whole war, not a dated event.
+
+    "the paramilitary, which has fought the army since 2023" says who the paramilitary is;
+    "the war has killed tens of thousands" sums up a conflict. Neither is one event.
+    """
+    perfect = any(c.dep_ == "aux" and c.lemma_ == "have" for c in tok.children) and tok.tag_ == "VBN"
+    if not perfect:
+        return False
+    if tok.dep_ == "relcl":
+        return True
+    subjects = [c for c in tok.children if c.dep_ == "nsubj"]
+    return any(s.lower_ in CONFLICT_NOUNS for s in subjects)
 
 
 def _generic_activity(tok: Token) -> bool:
@@ -581,7 +634,8 @@ def _linked(a: Token, b: Token) -> bool:
             steps += 1
             if node.i == y.i:
                 return True
-            if node.pos_ == "VERB" and node.i != y.i and trigger_type(node) is None and node.lemma_ not in LIGHT_VERBS:
+            light = node.lemma_ in LIGHT_VERBS or node.lemma_ in COMMENT_VERBS
+            if node.pos_ == "VERB" and node.i != y.i and trigger_type(node) is None and not light:
                 break
     return a.head.i == b.head.i and a.dep_ == "conj"
 
@@ -727,6 +781,9 @@ def _read_actors(ctx: Context, tok: Token, m: Mention) -> None:
                     _add_actor(ctx, m, sides[0], "initiator")
                     for other in sides[1:]:
                         _add_actor(ctx, m, other, "target")
+                elif word == "on" and tok.head.lemma_.lower() in BLAME_VERBS:
+                    _add_actor(ctx, m, p, "initiator")  # "blamed the attack on X" (parsed onto the noun)
+                    m.blamed = True
                 elif word in TARGET_PREPS and not _is_place_token(ctx, p):
                     _add_actor(ctx, m, p, "target")
                 elif word == "of" and m.type in ("ASSAULT", "COERCE", "CONCEDE"):
@@ -734,12 +791,34 @@ def _read_actors(ctx: Context, tok: Token, m: Mention) -> None:
                 elif word == "with" and m.type in ("CONSULT", "AGREE", "COOPERATE"):
                     _add_actor(ctx, m, p, "target")
     head = tok.head
+    _read_blamed(ctx, tok, m)
     if tok.dep_ in ("dobj", "pobj", "attr") and head.pos_ == "VERB" and head.lemma_.lower() in LIGHT_VERBS:
         for s in [c for c in head.children if c.dep_ == "nsubj"] or _inherited_subject(head):
             _add_actor(ctx, m, s, "initiator")
     if tok.dep_ == "pobj" and head.lower_ == "of" and head.head.lemma_.lower() in LIGHT_VERBS:
         for s in [c for c in head.head.children if c.dep_ == "nsubj"]:
             _add_actor(ctx, m, s, "initiator")
+
+
+def _read_blamed(ctx: Context, tok: Token, m: Mention) -> None:
+    """'blamed the attack on X', 'accused X of the bombing', 'X was blamed for the attack': X (allegedly) did it.
+
+    The initiator so named is someone else's claim, so the mention's certainty is lowered to claimed.
+    """
+    head = tok.head
+    if tok.dep_ == "pobj" and head.dep_ == "prep" and head.lower_ in ("for", "of"):
+        head = head.head  # "accused X of the attack", "blamed X for the attack"
+    if head.pos_ != "VERB" or head.lemma_.lower() not in BLAME_VERBS:
+        return
+    culprits = [c for c in head.children if c.dep_ in ("dobj", "nsubjpass") and c.i != tok.i]
+    culprits += [
+        p for c in head.children if c.dep_ == "prep" and c.lower_ == "on" for p in c.children if p.dep_ == "pobj"
+    ]
+    for c in culprits:
+        before = len(m.actors)
+        _add_actor(ctx, m, c, "initiator")
+        if len(m.actors) > before:
+            m.blamed = True
 
 
 def _inherited_subject(verb: Token) -> list[Token]:
@@ -835,7 +914,7 @@ def actor_for(ctx: Context, tok: Token, role: str) -> Actor | None:
         found = actor_for(ctx, speaker, role)  # "the movement said its fighters ..." -> the movement
         if found is not None:
             return found.model_copy(update={"kind": _kind_of_word(tok.lower_, found.kind)})
-    if tok.lower_ in QUANTITY_NOUNS:  # "a number of militants" -> the militants
+    if tok.lower_ in QUANTITY_NOUNS | PART_NOUNS:  # "a number of militants" -> the militants
         of = [p for c in tok.children if c.lower_ == "of" for p in c.children if p.dep_ == "pobj"]
         if of:
             return actor_for(ctx, of[0], role)
@@ -1065,7 +1144,25 @@ def _time_for(ctx: Context, sent: Span, group: list[Token]) -> TimeMention | Non
         if _anniversary(tm) and tok.i < group[0].i:
             return tm
     plain = [tm for tok, tm in sent_times if _clause_of(tok).dep_ == "ROOT" and not _anniversary(tm)]
-    return plain[0] if len(plain) == 1 else None
+    if len(plain) != 1:
+        return None
+    tok = next(t for t, tm in sent_times if tm is plain[0])
+    material = trigger_type(group[0]) in MATERIAL_TYPES
+    return _said_by(plain[0]) if material and _reports(_clause_of(tok), group) else plain[0]
+
+
+def _said_by(tm: TimeMention) -> TimeMention:
+    """What a speaker said on day D happened on D or in the days just before it."""
+    if not tm.end_date or tm.precision != "day":
+        return tm
+    end = dt.date.fromisoformat(tm.end_date)
+    start = end - dt.timedelta(days=2)
+    return tm.model_copy(update={"start_date": start.isoformat(), "precision": "range", "value": None})
+
+
+def _reports(verb: Token, group: list[Token]) -> bool:
+    """'..., the spokesman said on Monday': that date is when it was said, not when the reported event happened."""
+    return verb.lemma_.lower() in REPORTING_VERBS and all(t.i != verb.i for t in group)
 
 
 def _anniversary(tm: TimeMention) -> bool:
@@ -1235,13 +1332,25 @@ def _read_certainty(ctx: Context, sent: Span, group: list[Token], m: Mention) ->
     hedges = [h for t in group for h in certainty.hedges_near(sent, t)]
     m.hedges = sorted(set(hedges))
     speakers = _attribution(ctx, main)
-    m.attributed_to = speakers
+    if m.blamed:  # "the army blamed the attack on X": the army says X did it
+        blamers = [s for t in group for s in _blamer(t)]
+        speakers += [a.name for s in blamers if (a := actor_for(ctx, s, "initiator"))]
+    m.attributed_to = list(dict.fromkeys(speakers))
     if any(certainty.denied(t) for t in group):
         m.certainty = "denied"
     elif m.hedges:
         m.certainty = "hedged"
     elif speakers:
         m.certainty = "claimed"
+
+
+def _blamer(tok: Token) -> list[Token]:
+    head = tok.head.head if tok.dep_ == "pobj" else tok.head
+    if head.lemma_.lower() not in BLAME_VERBS:
+        return []
+    return [c for c in head.children if c.dep_ == "nsubj"] + [
+        p for c in head.children if c.dep_ == "agent" for p in c.children if p.dep_ == "pobj"
+    ]
 
 
 def _attribution(ctx: Context, trigger: Token) -> list[str]:
@@ -1321,9 +1430,7 @@ def _inherit_places(ctx: Context, mentions: list[Mention]) -> None:
         if m.place is not None or m.type not in MATERIAL_TYPES or not current(m):
             continue
         para = paragraph(m)
-        near = next(
-            (o.place for o in reversed(mentions[:i]) if o.place and current(o) and paragraph(o) == para), None
-        )
+        near = next((o.place for o in reversed(mentions[:i]) if o.place and current(o) and paragraph(o) == para), None)
         m.fallback_place = _most_precise(near, lead, ctx.dateline)
 
 
@@ -1410,12 +1517,12 @@ def _conflict(group: list[Mention], m: Mention, published: dt.date | None = None
     for role in ("initiator", "target"):  # victims differ between rival accounts of one event: no conflict
         a = [x for g in group for x in _with_victim_groups(g.actors) if x.role == role]
         b = [x for x in _with_victim_groups(m.actors) if x.role == role]
-        if _actors_clash(a, b, role):
+        if _actors_clash(a, b, role, material=group[0].type in MATERIAL_TYPES):
             return True
     return False
 
 
-def _actors_clash(a: list[Actor], b: list[Actor], role: str) -> bool:
+def _actors_clash(a: list[Actor], b: list[Actor], role: str, material: bool = True) -> bool:
     """Two accounts name different participants in one role.
 
     Named participants (entities, states, proper names) must agree; a generic description ("a military post",
@@ -1423,8 +1530,8 @@ def _actors_clash(a: list[Actor], b: list[Actor], role: str) -> bool:
     description of an initiator of a different kind ("gunmen" vs "police").
     """
     named_a, named_b = [x for x in a if _is_named(x)], [x for x in b if _is_named(x)]
-    if named_a and named_b:
-        return not _actors_agree(named_a, named_b, by_country=role == "initiator")
+    if named_a and named_b:  # a state's organs act as one ("the Pentagon", "U.S. forces"), but speak apart
+        return not _actors_agree(named_a, named_b, by_country=role == "initiator" and material)
     if role != "initiator" or named_a or named_b or not a or not b:
         return False
     kinds_a = {x.kind for x in a} - {"unknown"}

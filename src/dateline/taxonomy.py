@@ -190,12 +190,22 @@ LIGHT_VERBS = {
     "authorize",
     "approve",
     "escalate",
+}
+# Verbs that comment on an event: their subject is a commentator, never the event's initiator; but
+# "blamed the attack on X" and "accused X of the attack" name who (allegedly) did it.
+COMMENT_VERBS = {
     "condemn",
     "denounce",
     "blame",
     "report",
     "confirm",
+    "deny",
+    "describe",
+    "decry",
+    "mourn",
+    "investigate",
 }
+BLAME_VERBS = {"blame", "accuse", "attribute", "charge"}
 
 # Words signalling the mode of an ASSAULT, searched in the trigger's phrase and sentence (first hit wins).
 MODE_WORDS: list[tuple[str, tuple[str, ...]]] = [
