@@ -303,6 +303,7 @@ class Context:
     entities: dict[int, Entity]
     quotes: list[Quote]
     dateline: PlaceMention | None = None
+    descriptors: dict[int, set[str]] | None = None  # entity mention head -> words the report describes it by
 
 
 DATELINE_RE = re.compile(
@@ -920,6 +921,8 @@ def actor_for(ctx: Context, tok: Token, role: str) -> Actor | None:
             return actor_for(ctx, of[0], role)
     if tok.lower_ in ABSTRACT_NOUNS:
         return None
+    if tok.i not in ctx.entities and (ante := _described_antecedent(ctx, tok)) is not None:
+        return actor_for(ctx, ante, role)  # "the group", "the paramilitary": the named group meant
     if tok.ent_type_ == "NORP" and tok.dep_ in ("amod", "compound", "nmod") and (cc := demonym_country(tok.text)):
         state = _country_place(cc, tok)  # "American bombing" -> the United States
         if state is not None:
@@ -997,6 +1000,62 @@ def _fits(ctx: Context, cand: Token, pronoun: str) -> bool:
     if pronoun in ("they", "them", "their"):
         return kind in ("group", "military", "government", "state", "organization", "civilians")
     return kind in ("group", "military", "government", "state", "organization") and cand.tag_ != "NNS"
+
+
+# Heads of definite descriptions that stand for a named participant told of earlier ("the group").
+DESCRIPTION_WORDS = {
+    "group", "militia", "movement", "paramilitary", "party", "alliance", "network", "organisation",
+    "organization", "faction", "coalition", "gang", "cartel", "rebels", "insurgents", "militants", "outfit",
+    "agency", "charity", "union", "council", "body", "army", "military",
+}  # fmt: skip
+DESCRIPTION_KINDS = {"army": {"military"}, "military": {"military"}, "council": {"government", "organization"}}
+DESCRIPTION_SENTENCES = 6
+
+
+def _described_antecedent(ctx: Context, tok: Token) -> Token | None:
+    """The named participant a definite description stands for: 'X, a militia that ...' ... 'the militia'.
+
+    First the nearest earlier participant the report itself described with that word (an apposition, a
+    modifier or its name), else the nearest earlier one of a fitting kind, within a few sentences.
+    """
+    word = tok.lower_
+    if word not in DESCRIPTION_WORDS or not any(
+        c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in tok.children
+    ):
+        return None
+    if any(c.dep_ in ("compound", "amod", "poss", "nmod") for c in tok.children):
+        return None  # "the Sudanese army", "the rebel group": described in place
+    descriptors = _descriptors(ctx)
+    first = tok.sent
+    for _ in range(DESCRIPTION_SENTENCES):
+        if first.start == 0:
+            break
+        first = ctx.doc[first.start - 1].sent
+    earlier = [i for i in sorted(descriptors, reverse=True) if first.start <= i < tok.i]
+    for i in earlier:
+        if word in descriptors[i] or word.rstrip("s") in descriptors[i]:
+            return ctx.doc[i]
+    kinds = DESCRIPTION_KINDS.get(word, {"group", "organization"})
+    return next((ctx.doc[i] for i in earlier if ctx.entities[i].kind in kinds), None)
+
+
+def _descriptors(ctx: Context) -> dict[int, set[str]]:
+    """Per entity mention (its last token), the common nouns the report describes it with."""
+    if ctx.descriptors is not None:
+        return ctx.descriptors
+    out: dict[int, set[str]] = {}
+    for i, ent in ctx.entities.items():
+        if i + 1 < len(ctx.doc) and ctx.entities.get(i + 1) is ent:
+            continue  # only the mention's last token
+        tok = ctx.doc[i]
+        words = {w.lower() for w in ent.name.split()[-1:]}
+        words |= {c.lower_ for c in tok.children if c.dep_ == "appos" and c.pos_ == "NOUN"}
+        words |= {c.lower_ for c in tok.children if c.dep_ in ("amod", "compound") and c.pos_ in ("NOUN", "ADJ")}
+        if tok.dep_ == "appos" and tok.head.pos_ == "NOUN":
+            words.add(tok.head.lower_)  # "the paramilitary Rapid Support Forces" parsed the other way round
+        out[i] = words
+    ctx.descriptors = out
+    return out
 
 
 def _reporting_subject(tok: Token) -> Token | None:
