@@ -97,7 +97,8 @@ def test_anniversary_of_a_leap_day_clamps_to_feb_28() -> None:
 @pytest.mark.parametrize(
     ("text", "value", "start", "end", "precision"),
     [
-        ("in March", "2023-03", "2023-03-01", "2023-03-31", "month"),
+        ("in October", "2023-10", "2023-10-01", "2023-10-31", "month"),
+        ("in March", "2024-03", "2024-03-01", "2024-03-31", "month"),  # two months ahead beats ten back
         ("March 2019", "2019-03", "2019-03-01", "2019-03-31", "month"),
         ("February 2024", "2024-02", "2024-02-01", "2024-02-29", "month"),  # leap February
         ("last month", "2023-12", "2023-12-01", "2023-12-31", "month"),
@@ -337,3 +338,53 @@ def test_decade_words_need_the(nlp) -> None:
     found = _by_text(nlp, "A man in his nineties recalled the late sixties.")
     assert list(found) == ["the late sixties"]
     assert (found["the late sixties"].start_date, found["the late sixties"].end_date) == ("1967-01-01", "1969-12-31")
+
+
+def test_overnight_into_a_weekday_spans_the_night() -> None:
+    m = res("overnight into Tuesday")
+    check(m, "2024-01-01TNI", "2024-01-01", "2024-01-02", "range")
+    assert m.type == "TIME"
+
+
+def test_over_the_weekend_takes_in_friday_night() -> None:
+    check(res("over the weekend"), "2023-W52-WE", "2023-12-29", "2023-12-31", "week")
+    check(res("the weekend"), "2023-W52-WE", "2023-12-30", "2023-12-31", "week")
+
+
+def test_overnight_follows_the_day_its_sentence_names(nlp) -> None:
+    found = _by_text(nlp, "A curfew was declared on Tuesday after overnight riots in the port.")
+    m = found["overnight"]
+    assert (m.value, m.start_date, m.end_date) == ("2024-01-01TNI", "2024-01-01", "2024-01-02")
+
+
+def test_bare_overnight_is_the_night_into_publication(nlp) -> None:
+    m = _by_text(nlp, "Drones struck the depot overnight, the governor said.")["overnight"]
+    assert (m.start_date, m.end_date) == ("2024-01-03", "2024-01-04")
+
+
+def test_clock_time_takes_the_day_named_before_it(nlp) -> None:
+    found = _by_text(nlp, "The convoy left on Monday. Gunmen stopped it at around 7:15 p.m. near the bridge.")
+    m = found["around 7:15 p.m."]
+    assert (m.value, m.start_date, m.end_date, m.precision) == ("2024-01-01T19:15", "2024-01-01", "2024-01-01", "day")
+
+
+def test_clock_time_without_a_day_is_publication_or_the_day_before(nlp) -> None:
+    m = _by_text(nlp, "The shelling stopped at midday.")["midday"]
+    assert (m.value, m.start_date, m.end_date) == ("2024-01-04T12:00", "2024-01-03", "2024-01-04")
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase", "value"),
+    [("The talks follow Tuesday's vote in the assembly.", "Tuesday", "2024-01-02"),
+     ("Crowds gathered ahead of Saturday's march.", "Saturday", "2024-01-06"),
+     ("The permit had been due to expire Friday evening.", "Friday evening", "2023-12-29TEV"),
+     ("Trading is to resume on Monday.", "Monday", "2024-01-08"),
+     ("Aides said the minister would be travelling to the capital on Saturday.", "Saturday", "2024-01-06")],
+)  # fmt: skip
+def test_tense_of_the_phrase_sets_the_direction(nlp, text: str, phrase: str, value: str) -> None:
+    assert _by_text(nlp, text)[phrase].value == value
+
+
+def test_part_of_a_named_day() -> None:
+    m = res("mid-afternoon yesterday")
+    assert (m.value, m.type, m.start_date) == ("2024-01-03TAF", "TIME", "2024-01-03")

@@ -285,6 +285,9 @@ def _month_only(ctx: _Ctx, month: int, rel: str | None) -> _Res:
         year = p.year if month >= p.month else p.year + 1
     else:
         year = p.year if month <= p.month else p.year - 1
+        ahead = (month - p.month) % 12
+        if not ctx.past and 0 < ahead <= 3:
+            year += 1  # without a past tense, a month just ahead beats one most of a year back
     return _month(year, month)
 
 
@@ -415,6 +418,23 @@ def _r_month(m: re.Match[str], ctx: _Ctx) -> _Res:
     return _narrow(_month_only(ctx, _MONTHS[m["month"].lower().rstrip(".")], _g(m, "rel")), _g(m, "mod"))
 
 
+def _r_into(m: re.Match[str], ctx: _Ctx) -> _Res:
+    """'overnight into Sunday', 'Saturday night into Sunday': the night that ends on the named day."""
+    day = _weekday(ctx, _WEEKDAYS[m["wd"].lower()], None)
+    eve = day - timedelta(days=1)
+    return _Res(f"{eve.isoformat()}TNI", "TIME", eve, day, "range")
+
+
+def _r_part_day(m: re.Match[str], ctx: _Ctx) -> _Res:
+    """'morning Tuesday', 'mid-afternoon yesterday': a part of a named day."""
+    if _g(m, "word"):
+        d = ctx.p - timedelta(days=1 if m["word"].lower() == "yesterday" else 0)
+    else:
+        d = _weekday(ctx, _WEEKDAYS[m["wd"].lower()], None)
+    part = (_g(m, "part") or m["part2"]).lower()
+    return _Res(f"{d.isoformat()}T{_PARTS[part]}", "TIME", d, d, "day")
+
+
 def _r_weekday(m: re.Match[str], ctx: _Ctx) -> _Res:
     d = _weekday(ctx, _WEEKDAYS[m["wd"].lower()], _g(m, "rel"))
     part = _g(m, "part")
@@ -498,7 +518,10 @@ def _r_unit_rel(m: re.Match[str], ctx: _Ctx) -> _Res:
     pre = (_g(m, "pre") or "").lower()
     if rel == "the":  # 'the weekend': the latest one begun by P (the coming one in a future clause)
         p = ctx.p
-        return _weekend(p if p.weekday() >= 5 or ctx.future else p - timedelta(days=7))
+        res = _weekend(p if p.weekday() >= 5 or ctx.future else p - timedelta(days=7))
+        if _g(m, "over") is not None and res.start is not None:  # 'over the weekend' takes in Friday night
+            res.start -= timedelta(days=1)
+        return res
     if steps == 0 and pre in ("earlier", "later") and res.start and res.end:
         p = ctx.p  # 'earlier this month' = the month up to P; 'later this month' = after P
         span = (res.start, p) if pre == "earlier" else (p, res.end)
@@ -618,14 +641,21 @@ def _r_quarter(m: re.Match[str], ctx: _Ctx) -> _Res:
 
 
 def _r_clock(m: re.Match[str], ctx: _Ctx) -> _Res:
-    hour = int(m["hour"]) if _g(m, "hour") else (12 if m["word"].lower() == "noon" else 0)
+    """A time of day; the day it falls on is filled in later from the day mentions around it."""
+    if _g(m, "mid"):
+        part = "AF" if "after" in m["mid"].lower() else "MO"
+        return _Res(f"XXXX-XX-XXT{part}", "TIME", None, None, "unknown", "none")
+    if _g(m, "hour2"):
+        hour = int(m["hour2"]) % 12 + (12 if m["dpart"].lower() != "morning" else 0)
+        return _Res(f"XXXX-XX-XXT{hour:02d}:00", "TIME", None, None, "unknown", "none")
+    hour = int(m["hour"]) if _g(m, "hour") else (24 if m["word"].lower() == "midnight" else 12)  # the day's end
     minute = int(m["minute"] or 0) if _g(m, "hour") else 0
     ampm = (_g(m, "ampm") or "").lower().replace(".", "").replace(" ", "")
     if ampm == "pm" and hour < 12:
         hour += 12
     elif ampm == "am" and hour == 12:
         hour = 0
-    if hour > 23 or minute > 59:
+    if hour > 24 or minute > 59:
         raise _NoAnchor
     return _Res(f"XXXX-XX-XXT{hour:02d}:{minute:02d}", "TIME", None, None, "unknown", "none")
 
@@ -710,6 +740,7 @@ def _grammar(strict: bool) -> list[tuple[str, Resolver]]:
     not_age = r"(?![\s-]*(?:old|-old)\b)"
     the = r"(?:the\s+)?"
     since = r"(?:(?P<since>)(?=\s+since\b))?" if strict else r"(?P<since>\s+since\b.*)?"
+    over = r"(?:(?<=\bover\s)(?P<over>))?" if strict else r"(?:(?P<over>over)\s+)?"
     return [
         (rf"{_YEAR}-(?P<month>0[1-9]|1[0-2])-(?P<day>0[1-9]|[12]\d|3[01])", _r_iso),
         (r"(?P<a>\d{1,2})/(?P<b>\d{1,2})/(?P<year>\d{4}|\d{2})", _r_numeric),
@@ -721,6 +752,12 @@ def _grammar(strict: bool) -> list[tuple[str, Resolver]]:
         (rf"{_MOD}?{month}\s+(?P<yrel>last|next|this)\s+year", _r_month_rel_year),
         (rf"{_MOD}?(?:{_REL}\s+)?{month}(?!\s+\d)", _r_month),
         (rf"(?:(?P<mod2>early|late)\s+)?(?:{_REL}\s+)?{wd}{part}?", _r_weekday),
+        (rf"(?P<into>overnight|(?:late\s+)?(?:on\s+)?(?P<eve>{wd_any})\s+night)\s+(?:into|to)\s+(?:early\s+)?{wd}",
+         _r_into),
+        (rf"(?:(?P<pmod>mid-|mid\s+|early\s+|late\s+)?(?P<part>morning|afternoon|evening|night)\s+{wd}"
+         r"|(?P<pmod2>mid-|mid\s+|early\s+|late\s+)(?P<part2>morning|afternoon|evening|night)"
+         r"\s+(?P<word>yesterday|today))",
+         _r_part_day),
         (
             r"(?:(?:early|late|earlier|later)\s+)?(?P<word>today|yesterday|tomorrow|tonight|last\s+night|overnight"
             r"|this\s+(?:morning|afternoon|evening))" + part + "?",
@@ -737,7 +774,7 @@ def _grammar(strict: bool) -> list[tuple[str, Resolver]]:
             r"|decade|quarter)",
             _r_unit_rel,
         ),
-        (r"(?P<rel>the)\s+(?P<unit>weekend)", _r_unit_rel),
+        (over + r"(?P<rel>the)\s+(?P<unit>weekend)", _r_unit_rel),
         (rf"{_MOD}(?:the\s+)?(?P<unit>week(?:end)?|month|year|decade)(?!s)", _r_unit_rel),
         (rf"(?:the\s+)?(?P<rel>past|last|previous|next|coming|first)\s+{num}\s+{unit}{not_age}", _r_past_n),
         (r"(?:the\s+)?(?P<rel>past|last|previous|next|coming)\s+(?P<unit>(?:day|week|month|year|decade)s)", _r_past_n),
@@ -764,8 +801,9 @@ def _grammar(strict: bool) -> list[tuple[str, Resolver]]:
         (r"(?:the\s+)?(?P<cent>1?\d|2[01])(?:st|nd|rd|th)\s+century", _r_century),
         (rf"(?:{_REL}\s+)?(?P<holiday>{_alt(list(_HOLIDAYS))})(?:\s+(?:of\s+)?{_YEAR})?", _r_holiday),
         (
-            r"(?:(?P<hour>1[0-2]|0?[1-9])(?::(?P<minute>[0-5]\d))?\s*(?P<ampm>[ap]\.\s?m\.?|[ap]m\b)"
-            r"|(?P<word>noon|midnight))",
+            r"(?:(?:around|about|approximately|roughly)\s+)?(?:(?P<hour>1[0-2]|0?[1-9])(?::(?P<minute>[0-5]\d))?"
+            r"\s*(?P<ampm>[ap]\.\s?m\.?|[ap]m\b)|(?P<hour2>1[0-2]|[1-9])(?:\s+o'clock)?\s+in\s+the\s+"
+            r"(?P<dpart>morning|afternoon|evening)|(?P<word>noon|midnight|midday)|(?P<mid>mid-?\s?(?:morning|afternoon)))",
             _r_clock,
         ),
     ]
@@ -793,7 +831,8 @@ def _run(fn: Resolver, m: re.Match[str], ctx: _Ctx) -> _Res | None:
         return None
 
 
-_LEAD = re.compile(r"^(?:(?:on|in|at|during|by|of|from|until|till|through|throughout|for|over|before|after|as\s+of"
+_LEAD = re.compile(r"^(?:(?:on|in|at|during|by|of|from|until|till|through|throughout|for|over(?!\s+the\s+weekend)"
+                   r"|before|after|as\s+of"
                    r"|within)\s+)+", re.IGNORECASE)  # fmt: skip
 _SINCE = re.compile(r"^since\s+", re.IGNORECASE)
 
@@ -883,6 +922,32 @@ def _clause_verb(span: Span) -> tuple[Token, int]:
     return head, steps
 
 
+_AHEAD_OF = re.compile(r"(?i)\b(?:ahead\s+of|before|until|for)\s+$")
+
+
+def _possessive(doc: Doc, span: Span) -> bool:
+    """'Tuesday's vote': the phrase names an occasion, whose tense the clause around it does not tell."""
+    return span.end < len(doc) and doc[span.end].tag_ == "POS"
+
+
+def _had_governor(verb: Token) -> bool:
+    """'had been due to expire Friday', 'had been scheduled to ...': a plan told in the past perfect."""
+    gov = verb.head
+    if gov is verb or "to" not in {c.lower_ for c in verb.children if c.dep_ == "aux"}:
+        return False
+    return any(c.lower_ == "had" and c.dep_ in ("aux", "auxpass") for c in gov.children) or (
+        gov.head is not gov and any(c.lower_ == "had" and c.dep_ == "aux" for c in gov.head.children)
+    )
+
+
+def _past_main(verb: Token) -> bool:
+    """'a service planned for Saturday was cancelled': a plan modifying a noun in a past-tense clause."""
+    if verb.dep_ != "acl":
+        return False
+    main = verb.head.head
+    return main.tag_ == "VBD" or any(c.lower_ in ("was", "were") for c in main.children)
+
+
 def _tense(doc: Doc, text: str, start: int, end: int) -> str | None:
     """'future' when a time expression points forward from P (future tense, plans and deadlines: 'will meet
     Monday', 'is expected in April', 'planned to leave on Thursday', 'payable Jan. 2', 'by Jan. 14'), 'past'
@@ -892,13 +957,15 @@ def _tense(doc: Doc, text: str, start: int, end: int) -> str | None:
         return None
     verb, steps = _clause_verb(span)
     auxes = {c.lower_ for c in verb.children if c.dep_ in ("aux", "auxpass")}
-    if verb.lower_ in _PLANNED and "had" not in auxes:
+    if _possessive(doc, span):
+        return "future" if _AHEAD_OF.search(text[max(0, start - 12) : start]) else "past"
+    if verb.lower_ in _PLANNED and "had" not in auxes and not _past_main(verb):
         return "future"
     if {"to", "be"} <= auxes:  # 'to be published in November': as the governing verb says
         gov = verb.head
         if gov.lower_ in _FUTURE_GOVERNORS or {c.lower_ for c in gov.children} & _FUTURE_AUX:
             return "future"
-    if auxes & {"had", "has", "have", "was", "were", "did"}:
+    if auxes & {"had", "has", "have", "was", "were", "did"} or _had_governor(verb):
         return "past"
     if _DEADLINE.search(text[max(0, start - 25) : start]) or auxes & _FUTURE_AUX:
         return "future"
@@ -906,10 +973,16 @@ def _tense(doc: Doc, text: str, start: int, end: int) -> str | None:
         gov = verb.head
         if gov.lower_ in _FUTURE_GOVERNORS or {c.lower_ for c in gov.children} & _FUTURE_AUX:
             return "future"
+        if gov.lemma_ == "be" and gov.tag_ in ("VBZ", "VBP"):  # 'is to resume trading Tuesday'
+            return "future"
         return "past" if gov.tag_ == "VBD" else None
+    if verb.tag_ == "VBN" and steps <= 2 and auxes & {"is", "are", "'s", "'re", "am"}:
+        return "future"  # a present passive: 'when the case is heard in May'
     if verb.tag_ in ("VBD", "VBN"):
         return "past"
     if verb.tag_ == "VBG":
+        if {"would", "be"} <= auxes:  # 'would be traveling Thursday'
+            return "future"
         return "future" if auxes & {"is", "are", "'s", "'re", "am"} and verb.lower_ != "saying" else None
     direct = steps <= 2  # 'resumes Monday', 'is on Monday'; not 'Monday's vote ... is'
     if not direct or verb.tag_ not in ("VBZ", "VBP") or verb.lower_ in _REPORTING or verb.lower_ in _SAME_PAST:
@@ -1012,7 +1085,7 @@ def _ent_mentions(ents: list[Span], taken: list[TimeMention], published: date | 
     return out
 
 
-_CLOCK_DAY_GAP = re.compile(r"\s*(?:\(?[A-Z]{2,4}\)?\s+)?(?:on\s+)?")  # '9 a.m. EST Tuesday'
+_CLOCK_DAY_GAP = re.compile(r"\s*(?:\(?[A-Z]{2,4}\)?,?\s+)?(?:on\s+)?")  # '9 a.m. EST Tuesday'
 _DAY_CLOCK_GAP = re.compile(r"\s*,?\s*(?:at\s+)?")  # 'Tuesday at 9 a.m.'
 
 
@@ -1049,6 +1122,51 @@ def _merge_clocks(text: str, mentions: list[TimeMention]) -> list[TimeMention]:
     return out
 
 
+def _day_near(mentions: list[TimeMention], i: int, lo: int, hi: int) -> TimeMention | None:
+    """The closest day mention before mentions[i] that starts at or after lo; else the first after it before hi."""
+    before = [t for t in mentions[:i] if t.start >= lo and _is_day(t)]
+    if before:
+        return before[-1]
+    return next((t for t in mentions[i + 1 :] if t.start < hi and _is_day(t)), None)
+
+
+def _on_day(t: TimeMention, day: TimeMention, eve: bool = False) -> TimeMention:
+    """t moved onto day's date ('10 a.m.' after 'on Friday'); eve: the night running into that day."""
+    d = date.fromisoformat((day.value or "")[:10])
+    first = d - timedelta(days=1) if eve else d
+    return t.model_copy(update={"value": f"{first.isoformat()}{(t.value or '')[10:]}", "start_date": first.isoformat(),
+                                "end_date": d.isoformat(), "precision": "range" if eve else "day",
+                                "anchor": day.anchor})  # fmt: skip
+
+
+_CLOCK_REACH = 800  # characters back to look for the day a clock time falls on (about the lead and a paragraph)
+
+
+def _anchor_to_days(doc: Doc, text: str, mentions: list[TimeMention], published: date | None) -> list[TimeMention]:
+    """A bare clock time falls on the day last named shortly before it (else later in its sentence): 'on Friday
+    ... at about 10 a.m.'), else on P or the day before; a bare 'overnight' is the night into the day its sentence
+    names ('imposed a curfew on Tuesday after overnight clashes'), rather than the night into P."""
+    out = list(mentions)
+    for i, t in enumerate(out):
+        clock, night = _is_clock(t), t.text.lower() == "overnight"
+        if not (clock or night):
+            continue
+        span = doc.char_span(t.start, t.end, alignment_mode="expand")
+        if span is None:
+            continue
+        sent = span.sent
+        lo = max(0, t.start - _CLOCK_REACH) if clock else sent.start_char
+        day = _day_near(out, i, lo, sent.end_char)
+        if day is not None and day.text.lower() != "overnight":
+            out[i] = _on_day(t, day, eve=night)
+        elif clock and published is not None:  # no day named: told on P, so P or the day before
+            out[i] = t.model_copy(update={"value": f"{published.isoformat()}{(t.value or '')[10:]}",
+                                          "start_date": (published - timedelta(days=1)).isoformat(),
+                                          "end_date": published.isoformat(), "precision": "range",
+                                          "anchor": "publication"})  # fmt: skip
+    return out
+
+
 def _published(published: date | str | None) -> date | None:
     """Accept a date or Report.published's 'YYYY-MM-DD' string; anything else is the caller's input error."""
     if published is None or (isinstance(published, date) and not isinstance(published, datetime)):
@@ -1071,4 +1189,4 @@ def find_times(doc: Doc, published: date | str | None) -> list[TimeMention]:
     text = doc.text  # built anew on each access: read it once
     mentions = _grammar_mentions(doc, text, published)
     mentions += _ent_mentions(list(doc.ents), mentions, published)
-    return _merge_clocks(text, sorted(mentions, key=lambda t: t.start))
+    return _anchor_to_days(doc, text, _merge_clocks(text, sorted(mentions, key=lambda t: t.start)), published)
