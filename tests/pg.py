@@ -88,14 +88,23 @@ def pg_server() -> Iterator[str]:
         yield url
 
 
-@pytest.fixture
-def pg_database(pg_server: str) -> Iterator[str]:
-    """URL of a fresh, empty database on the session server; dropped afterwards."""
+@contextlib.contextmanager
+def fresh_database(server_url: str) -> Iterator[str]:
+    """URL of a new, empty database on the server at `server_url`; dropped on exit."""
     import psycopg
 
     name = "t_" + uuid.uuid4().hex[:12]
-    with psycopg.connect(pg_server, autocommit=True) as conn:
+    with psycopg.connect(server_url, autocommit=True) as conn:
         conn.execute(f"CREATE DATABASE {name}")
-    yield pg_server.rsplit("/", 1)[0] + "/" + name
-    with psycopg.connect(pg_server, autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    try:
+        yield server_url.rsplit("/", 1)[0] + "/" + name
+    finally:
+        with psycopg.connect(server_url, autocommit=True) as conn:
+            conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+@pytest.fixture
+def pg_database(pg_server: str) -> Iterator[str]:
+    """URL of a fresh, empty database on the session server; dropped afterwards."""
+    with fresh_database(pg_server) as url:
+        yield url

@@ -18,6 +18,7 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
+from pg import fresh_database, pg_server  # noqa: F401 - fixture
 
 from dateline import __version__
 from dateline.records import Actor, Count, DateRange, Event, Evidence, Extraction, Location, Quote, Report, Span
@@ -144,9 +145,9 @@ def store_url(path) -> str:
 def populate(url: str) -> None:
     from dateline.store import Store
 
-    store = Store(url)
-    for extraction in make_extractions():
-        store.add_extraction(extraction)
+    with Store(url) as store:
+        for extraction in make_extractions():
+            store.add_extraction(extraction)
 
 
 def free_port() -> int:
@@ -176,11 +177,17 @@ def running(app) -> Iterator[str]:
         thread.join(timeout=10)
 
 
-@pytest.fixture(scope="module")
-def db_url(tmp_path_factory) -> str:
-    url = store_url(tmp_path_factory.mktemp("api") / "events.db")
-    populate(url)
-    return url
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def db_url(request, tmp_path_factory) -> Iterator[str]:
+    """The same invented reports in a SQLite file and in a database on a real PostgreSQL server."""
+    if request.param == "sqlite":
+        url = store_url(tmp_path_factory.mktemp("api") / "events.db")
+        populate(url)
+        yield url
+        return
+    with fresh_database(request.getfixturevalue("pg_server")) as url:
+        populate(url)
+        yield url
 
 
 @pytest.fixture(scope="module")

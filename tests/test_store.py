@@ -281,10 +281,19 @@ def test_exports(store, tmp_path):
     assert write_events(events, "csv", out=out) == 3
     rows = list(csv.DictReader(io.StringIO(out.getvalue())))
     assert list(rows[0]) == COLUMNS
+    assert COLUMNS[:15] == ["event_date", "event_type", "sub_event_type", "actor1", "actor2", "country", "admin1",
+                            "location", "latitude", "longitude", "geo_precision", "time_precision", "fatalities",
+                            "source", "notes"]
+    protest = next(r for r in rows if r["plover_type"] == "PROTEST")
+    assert (protest["event_type"], protest["event_date"], protest["actor1"]) == ("Protests", "2024-03-12",
+                                                                                  "dock workers")
     strike = next(r for r in rows if r["sources_count"] == "3")
     assert strike["country"] == "Iraq" and strike["fatalities"] == "2" and strike["fatalities_high"] == "5"
     assert strike["geo_precision"] == "1" and strike["time_precision"] == "1"
     assert strike["source"] == "Daily Compass; Northern Ledger; Tigris Wire"
+    assert strike["event_type"] == "Explosions/Remote violence" and strike["sub_event_type"] == "Air/drone strike"
+    assert (strike["actor1"], strike["actor2"]) == ("Northern Shield militia", "Red Valley Brigade")
+    assert (strike["admin1"], strike["location"], strike["latitude"]) == ("Nineveh", "Mosul", "36.34")
     out = io.StringIO()
     write_events(events, "geojson", out=out)
     geo = json.loads(out.getvalue())
@@ -392,3 +401,209 @@ def test_month_dated_report_joins_the_day_event(store):
     page, _ = store.query_events()
     assert len(page) == 1 and page[0]["sources_count"] == 4
     assert page[0]["date"]["start"] == "2024-03-11"  # the day-precise sources decide the date
+
+
+# ---- `dateline ingest` end to end: real pipeline, real processes, SQLite and PostgreSQL -----------------------------
+
+# Invented reports (written for these tests): one drone strike told by two outlets, a different attack the same
+# day in the same city, and a protest in another city. Each "week" repeats them a week later under new ids.
+E2E_REPORTS = {
+    "ledger-depot": ("Northern Ledger", "Drone strike on Mosul fuel depot kills two\n\n"
+                     "A drone strike hit a fuel depot in Mosul on Monday, killing two guards, police said.\n\n"
+                     "The depot, on the western edge of the city, burned for several hours before firefighters "
+                     "brought the blaze under control.\n"),
+    "wire-depot": ("Tigris Wire", "Three killed as drone strikes Mosul fuel depot\n\n"
+                   "Three people were killed when a drone struck a fuel depot in Mosul on Monday, a local official "
+                   "said.\n\n\"The fire could be seen across the city,\" the official said. No group has said it "
+                   "carried out the attack.\n"),
+    "compass-market": ("Daily Compass", "Gunmen attack Mosul market\n\n"
+                       "Gunmen opened fire on traders at a market in Mosul on Monday, killing four people, police "
+                       "said.\n\nThe attackers fled on motorcycles, witnesses said.\n"),
+    "compass-basra": ("Daily Compass", "Dock workers march in Basra\n\n"
+                      "Hundreds of dock workers marched through Basra on Tuesday to demand unpaid wages, organisers "
+                      "said.\n"),
+}
+
+
+def write_e2e_corpus(folder: Path, weeks: int) -> int:
+    """Weeks 0-5 as .txt files with .meta.json sidecars in nested folders, later weeks as one JSON Lines corpus."""
+    import datetime as dt
+
+    rows = []
+    for week in range(weeks):
+        published = (dt.date(2024, 3, 12) + dt.timedelta(days=7 * week)).isoformat()  # a Tuesday
+        for rid, (outlet, text) in E2E_REPORTS.items():
+            meta = {"id": f"{rid}-{week}", "outlet": outlet, "published": published,
+                    "url": f"https://example.org/{rid}/{week}"}
+            if week < 6:
+                sub = folder / f"week{week}"
+                sub.mkdir(parents=True, exist_ok=True)
+                (sub / f"{rid}.txt").write_text(text)
+                (sub / f"{rid}.meta.json").write_text(json.dumps(meta))
+            else:
+                rows.append({**meta, "text": text})
+    if rows:
+        (folder / "later.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
+    return weeks * len(E2E_REPORTS)
+
+
+def _count_reports(url: str) -> int:
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(database_url(url))
+    try:
+        with engine.connect() as conn:
+            return conn.execute(text("SELECT count(*) FROM reports")).scalar()
+    except Exception:  # noqa: BLE001 - the table does not exist until the killed run has migrated
+        return 0
+    finally:
+        engine.dispose()
+
+
+def assert_depot_merged_market_apart(store: Store, week: int) -> None:
+    """What any reasonable extraction gives: the two depot reports are one event, the market attack another."""
+    page, _ = store.query_events(limit=1000)
+    owner = {s["report_id"]: e for e in page for s in e["sources"]}
+    depot = owner[f"ledger-depot-{week}"]
+    assert depot["type"] == "ASSAULT"
+    assert {s["report_id"] for s in depot["sources"]} >= {f"ledger-depot-{week}", f"wire-depot-{week}"}
+    assert depot["sources_count"] == 2
+    assert f"compass-market-{week}" not in {s["report_id"] for s in depot["sources"]}
+    figures = {s["outlet"]: (s.get("fatalities") or {}).get("best") for s in depot["sources"]}
+    if figures == {"Northern Ledger": 2, "Tigris Wire": 3}:  # the pipeline read both tolls: range is kept
+        assert (depot["fatalities"]["low"], depot["fatalities"]["high"]) == (2, 3)
+
+
+def test_ingest_killed_midway_then_rerun_matches_a_clean_run(db_url, tmp_path, capsys):
+    """SIGKILL a real `dateline ingest` process mid-corpus, run it again: nothing lost, nothing doubled."""
+    import signal
+    import time
+
+    corpus = tmp_path / "corpus"
+    n = write_e2e_corpus(corpus, weeks=12)
+    proc = subprocess.Popen([sys.executable, "-m", "dateline", "ingest", "-q", "--db", db_url, str(corpus)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 120
+    while _count_reports(db_url) == 0 and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    proc.send_signal(signal.SIGKILL)
+    proc.communicate(timeout=30)
+    assert proc.returncode == -signal.SIGKILL, "the ingest finished before it could be killed"
+    stored_when_killed = _count_reports(db_url)
+    assert 0 < stored_when_killed < n
+
+    assert cli_main(["ingest", "--db", db_url, str(corpus)]) == 0
+    err = capsys.readouterr().err
+    assert f"{n - stored_when_killed} added, 0 updated, {stored_when_killed} unchanged, 0 failed" in err
+    assert cli_main(["ingest", "--db", db_url, str(corpus)]) == 0  # and again: a no-op
+    assert f"0 added, 0 updated, {n} unchanged" in capsys.readouterr().err
+
+    clean = str(tmp_path / "clean.db")
+    assert cli_main(["ingest", "-q", "--db", clean, str(corpus)]) == 0
+    with Store(db_url) as resumed, Store(clean) as reference:
+        assert snapshot(resumed) == snapshot(reference)
+        assert resumed.stats() == reference.stats()
+        assert resumed.stats()["reports"] == n
+        for week in (0, 11):  # a week read from files and one from the JSON Lines corpus
+            assert_depot_merged_market_apart(resumed, week)
+
+
+def test_ingest_order_does_not_change_the_events(db_url, tmp_path, capsys):
+    """The same reports ingested file by file in two orders, and all at once, give the same merged events."""
+    corpus = tmp_path / "corpus"
+    write_e2e_corpus(corpus, weeks=1)
+    files = sorted((corpus / "week0").glob("*.txt"))
+    orders = [files, files[::-1], [corpus]]
+    snaps = []
+    for n, order in enumerate(orders):
+        url = db_url if n == 0 else str(tmp_path / f"order{n}.db")
+        for path in order:
+            assert cli_main(["ingest", "-q", "--db", url, str(path)]) == 0
+        with Store(url) as s:
+            snaps.append(snapshot(s))
+            assert_depot_merged_market_apart(s, 0)
+    assert snaps[0] == snaps[1] == snaps[2]
+    assert capsys.readouterr().err == ""
+
+
+def test_ingest_bad_files_among_good_ones(db_url, tmp_path, capsys):
+    """Each bad input costs one stderr line and exit status 1; every good report is stored."""
+    corpus = tmp_path / "corpus"
+    write_e2e_corpus(corpus, weeks=1)
+    (corpus / "junk.txt").write_bytes(b"\x00\x01\x02\xff\xfe binary junk \x00")
+    (corpus / "empty.txt").write_text("   \n")
+    (corpus / "broken.jsonl").write_text('{"text": "Police arrested two men in Basra on Monday."}\n{not json\n')
+    assert cli_main(["ingest", "--db", db_url, str(corpus), str(tmp_path / "missing.txt")]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    errors = [line for line in err if "error:" in line]
+    assert len(errors) == 4, err
+    for name in ("junk.txt", "empty.txt", "broken.jsonl:2", "missing.txt"):
+        assert sum(name in line for line in errors) == 1, (name, errors)
+    assert "Traceback" not in "\n".join(err)
+    assert "5 added" in err[-1] and "4 failed" in err[-1]
+    with Store(db_url) as s:
+        assert s.stats()["reports"] == 5
+
+
+def test_ingest_refuses_two_reports_with_one_id(tmp_path, capsys):
+    """a/report.txt and b/report.txt both default to id 'report': the second is refused, not swapped in."""
+    for sub, rid in (("a", "ledger-depot"), ("b", "wire-depot")):
+        (tmp_path / sub).mkdir()
+        (tmp_path / sub / "report.txt").write_text(E2E_REPORTS[rid][1])
+    db = str(tmp_path / "dup.db")
+    assert cli_main(["ingest", "--db", db, str(tmp_path / "a"), str(tmp_path / "b"), str(tmp_path / "a")]) == 1
+    err = capsys.readouterr().err.splitlines()
+    a, b = tmp_path / "a" / "report.txt", tmp_path / "b" / "report.txt"
+    assert [line for line in err if "error:" in line] == [
+        f"dateline ingest: error: {b}: report id 'report' is already used in this run by {a}; "
+        'give one of them its own "id" (in its .meta.json or JSON Lines row)']
+    assert "1 added" in err[-1] and "1 unchanged" in err[-1] and "1 failed" in err[-1]
+    with Store(db) as s:
+        assert s.get_report("report")["text"].startswith("Drone strike on Mosul")
+
+
+def _run_in_terminal(argv: list[str]) -> tuple[int, str]:
+    """Run a command with a pseudo-terminal as stdout and stderr, as a user at a shell would; its output and status."""
+    import pty
+
+    main_fd, sub_fd = pty.openpty()
+    env = {**os.environ, "COLUMNS": "100", "TERM": "xterm"}
+    proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=sub_fd, stderr=sub_fd, env=env)
+    os.close(sub_fd)
+    chunks = []
+    while True:
+        try:
+            data = os.read(main_fd, 65536)
+        except OSError:  # the terminal is closed once the process has exited
+            break
+        if not data:
+            break
+        chunks.append(data)
+    os.close(main_fd)
+    return proc.wait(timeout=120), b"".join(chunks).decode("utf-8", "replace")
+
+
+def test_ingest_shows_progress_in_a_terminal_and_q_silences_it(tmp_path):
+    corpus = tmp_path / "corpus"
+    n = write_e2e_corpus(corpus, weeks=2)
+    db = str(tmp_path / "tty.db")
+    status, shown = _run_in_terminal([sys.executable, "-m", "dateline", "ingest", "--db", db, str(corpus)])
+    assert status == 0, shown
+    assert "━" in shown and "reports:" in shown  # rich's bar with the running tally
+    assert f"dateline ingest: {n} reports: {n} added" in shown
+    status, shown = _run_in_terminal([sys.executable, "-m", "dateline", "ingest", "-q", "--db", db, str(corpus)])
+    assert (status, shown) == (0, "")
+
+
+def test_migrations_build_exactly_the_models_schema(db_url):
+    """The Alembic revisions and the SQLAlchemy models describe the same tables, indexes and types."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from dateline.store import Base
+
+    with Store(db_url) as s, s.engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+        version = conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+    assert diff == []
+    assert version == "0001"

@@ -67,8 +67,6 @@ def _ingest(store, args: argparse.Namespace) -> int:
     from rich.console import Console
     from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-    from dateline.read import iter_report_results
-
     console = Console(stderr=True)
     counts: Counter[str] = Counter()
     columns = [
@@ -81,9 +79,15 @@ def _ingest(store, args: argparse.Namespace) -> int:
     with Progress(*columns, console=console, transient=True, disable=args.quiet or not console.is_terminal) as bar:
         task = bar.add_task("", total=None)
         pending = []
-        for item in iter_report_results(args.paths):
+        seen: dict[str, tuple[str, str]] = {}  # report id -> (content hash, where it came from) in this run
+        for item in iter_inputs(args.paths):
             if isinstance(item, DatelineError):
                 _fail(counts, str(item))
+            elif (clash := _duplicate(seen, item)) is not None:
+                if clash:
+                    _fail(counts, clash)
+                else:
+                    counts["unchanged"] += 1  # the same report given twice (a file and its folder)
             elif store.status(item, args.reextract) == "unchanged":
                 counts["unchanged"] += 1
             else:
@@ -100,6 +104,73 @@ def _ingest(store, args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     return 1 if counts["failed"] else 0
+
+
+def iter_inputs(paths: list[str]):
+    """Each report under `paths`, or a DatelineError for each input that cannot be read.
+
+    A bad file stops only itself and a bad JSON Lines row only itself: folders are walked here file by file and
+    JSON Lines corpora row by row, so everything good around a bad input is still read.
+    """
+    from pathlib import Path
+
+    from dateline import read
+
+    for path in paths:
+        folder = Path(path)
+        if path == "-" or not folder.is_dir():
+            yield from _iter_file(path)
+            continue
+        files = sorted(f for f in folder.rglob("*") if f.is_file() and read._is_report_file(f))
+        if not files:
+            yield DatelineError(f"{path}: no .txt, .html or .jsonl reports in this folder")
+        for f in files:
+            yield from _iter_file(str(f))
+
+
+def _iter_file(path: str):
+    from pathlib import Path
+
+    from dateline import read
+
+    file = Path(path)
+    if path == "-" or file.suffix.lower() not in read.JSONL_SUFFIXES or not file.is_file():
+        yield from read.iter_report_results([path])
+        return
+    try:
+        text = read.decode(file.read_bytes(), path)
+    except OSError as err:
+        yield DatelineError(f"{path}: cannot read ({err.strerror})")
+        return
+    except DatelineError as err:
+        yield err
+        return
+    for lineno, line in enumerate(text.splitlines(), 1):
+        if line.strip():
+            try:
+                yield read._report_from_json_line(line, f"{path}:{lineno}", {})
+            except DatelineError as err:
+                yield err
+
+
+def _duplicate(seen: dict[str, tuple[str, str]], report) -> str | None:
+    """None for a report id not seen before in this run; "" for the same report again; else the error message.
+
+    Two different reports with one id (e.g. a/report.txt and b/report.txt, whose ids default to the file name)
+    would otherwise replace each other on every run, so the second one is refused instead.
+    """
+    from dateline.store import content_hash
+
+    digest, where = content_hash(report), report.source_path or report.id
+    if report.id not in seen:
+        seen[report.id] = (digest, where)
+        return None
+    if seen[report.id][0] == digest:
+        return ""
+    return (
+        f"{where}: report id {report.id!r} is already used in this run by {seen[report.id][1]}; "
+        'give one of them its own "id" (in its .meta.json or JSON Lines row)'
+    )
 
 
 def _tally(counts: Counter) -> str:

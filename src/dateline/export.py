@@ -87,6 +87,14 @@ def time_precision(date: dict) -> int | None:
     return 3 if date.get("start") else None
 
 
+def _acled_for(plover_type: str | None, mode: str | None) -> dict:
+    """ACLED event and sub-event type from the PLOVER type and mode, for events stored without them."""
+    from dateline.taxonomy import acled_for
+
+    found = acled_for(plover_type, mode) if plover_type else None
+    return {"event_type": found[0], "sub_event_type": found[1]} if found else {}
+
+
 def _first_actor(actors: list[dict], roles: tuple[str, ...]) -> str | None:
     return next((a["name"] for a in actors if a.get("role") in roles), None)
 
@@ -95,7 +103,7 @@ def flat_row(event: dict) -> dict:
     """One event as a flat row of ACLED and dateline columns."""
     date, loc = event.get("date") or {}, event.get("location") or {}
     fat, inj = event.get("fatalities") or {}, event.get("injuries") or {}
-    acled = event.get("acled") or {}
+    acled = event.get("acled") or _acled_for(event.get("type"), event.get("mode"))
     actors = event.get("actors") or []
     outlets = sorted({s.get("outlet") or s.get("report_id") for s in event.get("sources") or []})
     conservative = fat.get("low") if fat.get("low") is not None else fat.get("best")

@@ -223,7 +223,7 @@ def code_fingerprint() -> str:
     digest = hashlib.sha256()
     for path in sorted(root.rglob("*")):
         rel = path.relative_to(root)
-        skip = path.name in _NOT_PIPELINE or rel.parts[0] == "migrations" or "__pycache__" in rel.parts
+        skip = path.name in _NOT_PIPELINE or rel.parts[0] in ("migrations", "static") or "__pycache__" in rel.parts
         if path.is_file() and not skip and path.suffix in {".py", ".json", ".txt", ".tsv", ".csv"}:
             digest.update(str(rel).encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()[:16]
