@@ -211,3 +211,23 @@ def test_name_head_words_give_the_kind(nlp):
     ents = find_entities(doc)
     assert by_name(ents, "Ministry of Water").kind == "government"
     assert by_name(ents, "Patriotic Renewal Front").kind == "group"
+
+
+def test_titles_from_appositions_and_title_runs(nlp):
+    doc = nlp(
+        'The harbour master, Ana Pires, closed the port. "We had no choice," said Rui Costa, a 52-year-old '
+        "fisherman. Later the mayor met Deputy Mayor Joana Reis and said inspector Tiago Lobo would report."
+    )
+    ents = find_entities(doc)
+    assert any("master" in t for t in by_name(ents, "Ana Pires").titles)
+    assert by_name(ents, "Rui Costa").titles == ["fisherman"]
+    assert "Deputy Mayor" in by_name(ents, "Joana Reis").titles
+    assert "inspector" in by_name(ents, "Tiago Lobo").titles
+
+
+def test_an_acronym_seen_before_its_expansion_is_one_entity(nlp):
+    doc = nlp("RLF fighters were seen near the river. Later the River Liberation Front said it had no fighters there.")
+    ents = find_entities(doc)
+    front = by_name(ents, "River Liberation Front")
+    assert "RLF" in front.aliases
+    assert not any(e.name == "RLF" for e in ents)

@@ -159,7 +159,9 @@ def find_entities(doc: Doc) -> list[Entity]:
     if not isinstance(doc, Doc):
         raise DatelineError("find_entities needs a spaCy Doc")
     cands = _candidates(doc)
-    ents = [e for e in _link(doc, cands) if _settle_kind(doc, e)]
+    ents = [e for e in _merge_acronyms(_link(doc, cands)) if _settle_kind(doc, e)]
+    for ent in ents:
+        _prefer_country_name(ent)
     _resolve_affiliations(ents)
     _scan_mentions(doc, ents)
     ents.sort(key=lambda e: min(e.spans)[0] if e.spans else 0)
@@ -494,13 +496,17 @@ def _read_context(doc: Doc, cand: _Cand) -> None:
         cand.kind = "group"
     if root.dep_ == "compound" and root.head.lower_ in GROUP_WORDS and cand.label in ("ORG", "PERSON", "NORP"):
         cand.kind = "group"
-    if root.dep_ == "appos" and root.head.i < cand.start and _is_title_word(root.head) and cand.label == "PERSON":
-        left = [t for t in root.head.lefts if t.dep_ in ("amod", "compound")]
-        cand.titles.append(doc[left[0].i if left else root.head.i : root.head.i + 1].text)
-        for prep in root.head.children:
+    title_head = _title_before(root, cand)
+    if title_head is not None:
+        cand.label = "PERSON"
+        left = [t for t in title_head.lefts if t.dep_ in ("amod", "compound")]
+        cand.titles.append(doc[left[0].i if left else title_head.i : title_head.i + 1].text)
+        for prep in title_head.children:
             if prep.dep_ == "prep" and prep.lower_ in ("of", "for", "with"):
                 _of_affiliation(doc, cand, prep)
-        cand.country = cand.country or _country_of_token_span(list(root.head.lefts))
+        cand.country = cand.country or _country_of_token_span(list(title_head.lefts))
+    if not cand.titles and cand.label == "PERSON":
+        _title_run_before(doc, cand)
 
 
 def _region_word(doc: Doc, cand: _Cand) -> bool:
@@ -516,6 +522,42 @@ def _region_word(doc: Doc, cand: _Cand) -> bool:
     except Exception:  # noqa: BLE001 - an optional helper must never break entity finding
         return True
     return bool(places) and (places[0].kind in ("country", "admin1", "region") or places[0].population >= 100_000)
+
+
+def _title_before(root: Token, cand: _Cand) -> Token | None:
+    """'The ombudsman, X,' / 'The Congolese foreign minister, X,' / 'The governor of Y department, X,'.
+
+    The parser sometimes hangs the name on the last noun of the title's prepositional phrase: climb to the title.
+    """
+    if root.dep_ != "appos" or root.head.i >= cand.start:
+        return None
+    head = root.head
+    for _ in range(2):
+        if _is_title_word(head) or (cand.label == "PERSON" and _role_noun(head)):
+            return head
+        if head.dep_ == "pobj" and head.head.dep_ == "prep" and head.head.head.i < head.i:
+            head = head.head.head
+        else:
+            return None
+    return head if _is_title_word(head) else None
+
+
+def _title_run_before(doc: Doc, cand: _Cand) -> None:
+    """'... and Foreign Minister X', 'said prefect X': title words right before the name that the parse missed."""
+    i = cand.start
+    while i > 0 and cand.start - i < 4:
+        tok = doc[i - 1]
+        titled = _is_title_word(tok) and tok.lower_ not in HONORIFICS
+        capital_mod = i < cand.start and tok.text[:1].isupper() and tok.is_alpha and tok.ent_iob_ == "O"
+        if not (titled or capital_mod) or tok.is_sent_start and not titled:
+            break
+        i -= 1
+    if any(_is_title_word(t) for t in doc[i : cand.start]):
+        cand.titles.append(doc[i : cand.start].text)
+        return
+    prev = doc[cand.start - 1] if cand.start else None
+    if prev is not None and prev.is_lower and prev.dep_ == "compound" and _role_noun(prev):
+        cand.titles.append(prev.text)
 
 
 def _its_owner(doc: Doc, cand: _Cand, earlier: list[_Cand]) -> str | None:
@@ -572,24 +614,38 @@ def _prenominal_title(doc: Doc, cand: _Cand) -> None:
         cand.label = "PERSON"
 
 
+def _role_noun(tok: Token) -> bool:
+    """A common noun that can describe a person ('shopkeeper', 'ombudsman', 'student'), not a group or a place."""
+    low = tok.lower_
+    return (
+        tok.pos_ == "NOUN"
+        and tok.tag_ == "NN"
+        and tok.is_alpha
+        and low not in GROUP_WORDS | ORG_HINTS | PLACE_NOUNS | PLACE_HEADS | GOVERNMENT_WORDS | MILITARY_WORDS
+        and low not in OUTLET_WORDS
+    )
+
+
 def _apposition(doc: Doc, cand: _Cand, head: Token) -> None:
     """'X, the country's foreign minister,' / 'X, a commander of Y,' / 'Y, a militia that ...'."""
     if head.ent_type_ and head.ent_iob_ != "O" and head.pos_ == "PROPN":
         return  # alias apposition ('X, known as Y' is handled by linking)
     _kind_from_noun(cand, head)
-    if cand.label == "PERSON" and (head.lower_ in TITLE_WORDS or head.lower_ in GOVERNMENT_WORDS):
+    if cand.label == "PERSON" and (head.lower_ in TITLE_WORDS or head.lower_ in GOVERNMENT_WORDS or _role_noun(head)):
         left = [
             t
             for t in head.lefts
-            if t.dep_ not in ("det", "punct")
+            if t.dep_ not in ("det", "punct", "nummod")
+            and not any(ch.isdigit() for w in t.subtree for ch in w.text)
             and t.lower_ not in GENERIC_POSS
             and not (t.dep_ == "poss" and t.lower_ in ("country", "group", "nation"))
         ]
         words = [t for t in left if t.tag_ != "POS" or t.head.lower_ not in ("country", "group")] + [head]
+        words += [w for t in left if t.dep_ == "poss" for w in t.subtree if w not in words and w.dep_ != "det"]
         cand.titles.append(" ".join(t.text for t in sorted(words, key=lambda t: t.i)).replace(" 's", "'s"))
         cand.country = cand.country or _country_of_token_span(left)
     for child in head.children:
-        if child.dep_ == "prep" and child.lower_ in ("of", "for", "with", "in"):
+        if child.dep_ == "prep" and child.lower_ in ("of", "for", "with", "in", "at"):
             _of_affiliation(doc, cand, child)
         if child.dep_ == "relcl" and cand.kind == "group":
             _relative_clause(doc, cand, child)
@@ -637,8 +693,8 @@ def _kind_from_noun(cand: _Cand, noun: Token) -> None:
 
 def _entity_span_at(doc: Doc, i: int) -> str | None:
     tok = doc[i]
-    if not tok.ent_type_:
-        return None
+    if tok.ent_type_ not in NAME_LABELS | {"FAC", "LOC"}:
+        return None  # 'a mother of five': numbers and dates name nobody
     start = i
     while start > 0 and doc[start].ent_iob_ == "I":
         start -= 1
@@ -653,6 +709,52 @@ def _entity_span_at(doc: Doc, i: int) -> str | None:
 
 
 # ---------------------------------------------------------------- kinds
+
+
+def _initials(name: str) -> str:
+    """'Tigray People's Liberation Front' -> 'TPLF', 'World Food Programme' -> 'WFP'."""
+    return "".join(w[0] for w in re.split(r"[\s-]+", name) if w[:1].isupper())
+
+
+def _merge_acronyms(ents: list[_Ent]) -> list[_Ent]:
+    """An acronym seen before its expansion, or never bracketed at all ('RSF' ... 'Rapid Support Forces')."""
+    out: list[_Ent] = []
+    for ent in ents:
+        if ent.name.isupper() and len(ent.name) >= 2:
+            key = ent.name.lower()
+            full = next(
+                (
+                    o
+                    for o in ents
+                    if o is not ent and not o.name.isupper() and (key in o.keys or _initials(o.name) == ent.name)
+                ),
+                None,
+            )
+            if full is not None:
+                full.keys |= ent.keys
+                full.aliases += [a for a in ent.aliases if a not in full.aliases]
+                full.spans += ent.spans
+                full.cands += ent.cands
+                continue
+        out.append(ent)
+    return out
+
+
+def _prefer_country_name(ent: _Ent) -> None:
+    """A state is named by its country name, not the demonym it was first seen as ('Ukrainian' -> 'Ukraine')."""
+    if ent.kind != "state" or ent.name.lower() not in DEMONYMS and not _gazetteer_demonym(ent.name):
+        return
+    better = next((a for a in ent.aliases if a.lower() not in DEMONYMS and _is_country_name(a)), None)
+    if better:
+        ent.name = better
+
+
+def _gazetteer_demonym(word: str) -> bool:
+    gaz = _gazetteer()
+    try:
+        return bool(gaz and gaz.country_of_demonym().get(word.lower()))
+    except Exception:  # noqa: BLE001 - an optional helper must never break entity finding
+        return False
 
 
 def _settle_kind(doc: Doc, ent: _Ent) -> bool:
