@@ -60,11 +60,12 @@ _SEASONS = {"spring": "SP", "summer": "SU", "autumn": "FA", "fall": "FA", "winte
 _PARTS = {"morning": "MO", "afternoon": "AF", "evening": "EV", "night": "NI", "overnight": "NI"}
 _UNIT_CODES = {
     "second": "S", "minute": "M", "hour": "H", "day": "D", "week": "W", "weekend": "WE", "fortnight": "W",
-    "month": "M", "year": "Y", "decade": "DE", "century": "CE",
+    "month": "M", "quarter": "Q", "year": "Y", "decade": "DE", "century": "CE",
 }  # fmt: skip
 _TIME_UNITS = {"second", "minute", "hour"}
 # How far back an unnumbered 'recent weeks' reaches, in days: an estimate, so precision stays 'range'.
-_RECENT_DAYS = {"day": 7, "week": 42, "month": 183, "year": 1826, "decade": 7305, "hour": 1, "minute": 1}
+_RECENT_DAYS = {"day": 7, "week": 42, "month": 183, "quarter": 365, "year": 1826, "decade": 7305, "hour": 1,
+                "minute": 1}  # fmt: skip
 
 
 def _alt(words: list[str]) -> str:
@@ -124,7 +125,7 @@ def _shift(d: date, unit: str, n: float) -> date:
         return d + timedelta(days=round(days))
     if unit in ("week", "weekend", "fortnight"):
         return d + timedelta(days=round(n * (14 if unit == "fortnight" else 7)))
-    months = {"month": 1, "year": 12, "decade": 120, "century": 1200}[unit]
+    months = {"month": 1, "quarter": 3, "year": 12, "decade": 120, "century": 1200}[unit]
     return _add_months(d, round(n * months))
 
 
@@ -188,7 +189,7 @@ def _weekend(d: date) -> _Res:
 
 def _decade(first_year: int, anchor: str = "explicit") -> _Res:
     start, end = date(first_year, 1, 1), date(first_year + 9, 12, 31)
-    return _Res(f"{first_year // 10:03d}X", "DATE", start, end, "decade", anchor)
+    return _Res(f"{first_year // 10:03d}", "DATE", start, end, "decade", anchor)  # TimeML: the 1990s = 199
 
 
 def _season(year: int, code: str, anchor: str = "publication") -> _Res:
@@ -468,12 +469,19 @@ _REFS = {"now": "PRESENT_REF", "currently": "PRESENT_REF", "at present": "PRESEN
          "right now": "PRESENT_REF",
          "at the moment": "PRESENT_REF", "recently": "PAST_REF",
          "the past": "PAST_REF", "in the past": "PAST_REF", "the future": "FUTURE_REF",
-         "in the future": "FUTURE_REF", "the near future": "FUTURE_REF"}  # fmt: skip
+         "in the future": "FUTURE_REF", "the near future": "FUTURE_REF", "these days": "PRESENT_REF",
+         "the near term": "FUTURE_REF", "the short term": "FUTURE_REF", "current": "PRESENT_REF",
+         "recent": "PAST_REF"}  # fmt: skip
+# adjectives ('the current crisis', 'a recent raid'): they say when a state holds, not when anything happened
+_ADJ_REFS = {"current", "recent"}
 
 
 def _r_ref(m: re.Match[str], ctx: _Ctx) -> _Res:
-    value = _REFS[" ".join(m["ref"].lower().split())]
+    word = " ".join(m["ref"].lower().split())
+    value = _REFS[word]
     p = ctx.published
+    if word in _ADJ_REFS:
+        return _Res(value, "DATE", None, None, "unknown", "publication" if p else "none")
     if value == "PRESENT_REF":
         return _Res(value, "DATE", p, p, "unknown", "publication" if p else "none")
     if value == "PAST_REF":
@@ -632,12 +640,37 @@ def _r_season(m: re.Match[str], ctx: _Ctx) -> _Res:
 
 
 def _r_quarter(m: re.Match[str], ctx: _Ctx) -> _Res:
+    """'the third quarter' (the latest one begun by P), 'the 1988 second quarter', "next year's first quarter",
+    'the year-ago third quarter' (the one before the latest)."""
     q = _ORDINALS[m["ord"].lower()]
-    if _g(m, "year"):
-        return _quarter(int(m["year"]), q, "explicit")
+    year_text = _g(m, "year") or _g(m, "year2")
+    if year_text:
+        return _quarter(int(year_text), q, "explicit")
     p = ctx.p
+    if _g(m, "yrel"):
+        return _quarter(p.year + {"last": -1, "next": 1, "this": 0}[m["yrel"].lower()], q)
     year = p.year if date(p.year, 3 * q - 2, 1) <= p else p.year - 1
-    return _quarter(year, q)
+    return _quarter(year - (1 if _g(m, "ago") else 0), q)
+
+
+def _r_fin_quarter(m: re.Match[str], ctx: _Ctx) -> _Res:
+    """'the quarter', 'the latest quarter': the last quarter ended by P (what a results report covers);
+    'the year-ago quarter', 'year-earlier': that quarter a year before."""
+    p = ctx.p
+    last = (p.year * 4 + (p.month - 1) // 3) - 1 - (4 if _g(m, "ago") else 0)
+    return _quarter(last // 4, last % 4 + 1)
+
+
+def _r_half(m: re.Match[str], ctx: _Ctx) -> _Res:
+    """'the first half of 1990' (1990-H1), 'the second half of next year'."""
+    if _g(m, "year"):
+        year, anchor = int(m["year"]), "explicit"
+    else:
+        year, anchor = ctx.p.year + {"last": -1, "next": 1, "this": 0}[m["hrel"].lower()], "publication"
+    h = 1 if m["half"].lower() == "first" else 2
+    start = date(year, 1 if h == 1 else 7, 1)
+    end = date(year, 6, 30) if h == 1 else date(year, 12, 31)
+    return _Res(f"{year:04d}-H{h}", "DATE", start, end, "range", anchor)
 
 
 def _r_clock(m: re.Match[str], ctx: _Ctx) -> _Res:
@@ -697,6 +730,7 @@ def _r_text_anchored(m: re.Match[str], ctx: _Ctx) -> _Res:
 
 
 _SET_VALUES = {"day": "P1D", "daily": "P1D", "week": "P1W", "weekly": "P1W", "month": "P1M", "monthly": "P1M",
+               "quarter": "P1Q",
                "year": "P1Y", "yearly": "P1Y", "annually": "P1Y", "hourly": "PT1H", "morning": "XXXX-XX-XXTMO",
                "afternoon": "XXXX-XX-XXTAF", "evening": "XXXX-XX-XXTEV", "night": "XXXX-XX-XXTNI",
                "nightly": "XXXX-XX-XXTNI"}  # fmt: skip
@@ -765,20 +799,22 @@ def _grammar(strict: bool) -> list[tuple[str, Resolver]]:
         ),
         (
             r"(?P<ref>now|currently|nowadays|at\s+present|right\s+now|recently|the\s+(?:near\s+)?future"
-            r"|the\s+past)",
+            r"|the\s+(?:near|short)\s+term|these\s+days|current(?=\s+[a-z])|(?<!most\s)recent(?=\s+[a-z])"
+            rf"|the\s+past(?!\s+(?:{_NUM})\s))",
             _r_ref,
         ),
         (
             rf"{_MOD}?(?:(?P<pre>earlier|later)\s+)?(?P<rel>the\s+last|last|this\s+past|this|next|the\s+previous|previous"
-            r"|the\s+coming|coming|the\s+current|current|the\s+past|past)\s+(?P<unit>week(?:end)?|month|year"
+            r"|the\s+coming|coming|the\s+current|current|the\s+past|past)\s+(?:fiscal\s+)?(?P<unit>week(?:end)?|month|year"
             r"|decade|quarter)",
             _r_unit_rel,
         ),
         (over + r"(?P<rel>the)\s+(?P<unit>weekend)", _r_unit_rel),
         (rf"{_MOD}(?:the\s+)?(?P<unit>week(?:end)?|month|year|decade)(?!s)", _r_unit_rel),
-        (rf"(?:the\s+)?(?P<rel>past|last|previous|next|coming|first)\s+{num}\s+{unit}{not_age}", _r_past_n),
+        (rf"(?:the\s+)?(?P<rel>past|last|previous|next|coming|first)\s+{num}\s+(?P<unit>{_UNIT}|quarters?){not_age}",
+         _r_past_n),
         (r"(?:the\s+)?(?P<rel>past|last|previous|next|coming)\s+(?P<unit>(?:day|week|month|year|decade)s)", _r_past_n),
-        (r"recent\s+(?P<unit>(?:day|week|month|year|decade)s)", _r_recent),
+        (r"recent\s+(?P<unit>(?:day|week|month|quarter|year|decade)s)", _r_recent),
         (rf"{the}{_APPROX}{num}[\s-]+{unit}(?P<half>\s+and\s+a\s+half)?(?:\s+(?:(?:ago|earlier|before)\s+)?(?P<exact>to\s+the\s+day)"
          rf"|\s+(?P<dir>ago|earlier|before|later|after|from\s+now|hence)|{not_age}{since})", _r_amount),
         (rf"{_MOD}?(?:(?P<fiscal>fiscal)\s+(?:year\s+)?)?{_YEAR}(?!\s*(?:%|percent))", _r_year),
@@ -788,7 +824,14 @@ def _grammar(strict: bool) -> list[tuple[str, Resolver]]:
             _r_decade,
         ),
         (rf"{_MOD}?(?:{_REL}\s+)?(?P<season>spring|summer|autumn|winter|fall)(?:\s+(?:of\s+)?{_YEAR})?", _r_season),
-        (rf"(?:the\s+)?(?P<ord>first|second|third|fourth)[\s-]quarter(?:\s+of\s+{_YEAR})?", _r_quarter),
+        (rf"(?:the\s+)?(?:(?P<year2>1[5-9]\d\d|20\d\d)\s+|(?P<yrel>last|next|this)\s+year['’]s\s+|"
+         r"(?P<ago>year-(?:ago|earlier)\s+))?(?P<ord>first|second|third|fourth)[\s-]quarter"
+         rf"(?:\s+of\s+{_YEAR})?", _r_quarter),
+        (r"(?:the\s+)?(?:(?:comparable|same)\s+)?(?P<ago>year-(?:ago|earlier))(?:\s+(?:quarter|period))?"
+         r"|the\s+(?:(?:latest|most\s+recent|just-ended)\s+)?(?P<q>quarter)(?!\s+(?:of|century|mile|point|final))"
+         r"(?!-)", _r_fin_quarter),
+        (rf"the\s+(?P<half>first|second|last|latter)\s+half\s+of\s+(?:{_YEAR}|(?P<hrel>this|last|next)\s+year)",
+         _r_half),
         (
             r"(?:the\s+)?(?P<rel>next|following|previous|preceding|same)\s+(?P<unit>day|week|month|year|morning"
             r"|afternoon|evening|night)|(?:the\s+)?(?P<unit2>day|week|month|year)\s+(?:before|after|earlier)"
@@ -796,8 +839,8 @@ def _grammar(strict: bool) -> list[tuple[str, Resolver]]:
             r"|night)",
             _r_text_anchored,
         ),
-        (rf"(?:each|every)\s+(?:{wd}|{month}|(?P<unit>day|week|month|year|morning|afternoon|evening|night))"
-         r"|(?P<adverb>nightly|hourly)", _r_set),  # not 'daily' etc.: mostly adjectives ('a daily paper')
+        (rf"(?:each|every)\s+(?:{wd}|{month}|(?P<unit>day|week|month|quarter|year|morning|afternoon|evening|night))"
+         r"|(?P<adverb>nightly|hourly|daily|weekly|monthly|yearly|annually)", _r_set),
         (r"(?:the\s+)?(?P<cent>1?\d|2[01])(?:st|nd|rd|th)\s+century", _r_century),
         (rf"(?:{_REL}\s+)?(?P<holiday>{_alt(list(_HOLIDAYS))})(?:\s+(?:of\s+)?{_YEAR})?", _r_holiday),
         (
