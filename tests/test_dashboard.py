@@ -18,6 +18,7 @@ CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
     "--disable-sync", "--no-first-run", "--disable-quic",
 ]
+PROTEST_COLOUR = "#3182bd"
 N_EVENTS = sum(len(specs) for _, specs in REPORTS) - 1  # the two Kharkiv reports describe one strike
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium")
@@ -89,6 +90,11 @@ def test_type_filter_drives_list_map_and_url(page):
     assert markers_on_map(page) == 3
     assert "type=PROTEST" in page.url
     assert "type=PROTEST" in page.get_attribute(".export a[data-format=csv]", "href")
+    bars = page.locator("#timeline .bar rect:not(.hit)")
+    assert bars.count() == 3  # the timeline follows the filter too: three protests on three days
+    assert set(bars.evaluate_all("rects => rects.map(r => r.getAttribute('fill'))")) == {PROTEST_COLOUR}
+    dots = page.locator(".event-marker .dot").evaluate_all("ds => ds.map(d => getComputedStyle(d).backgroundColor)")
+    assert dots and set(dots) == {"rgb(49, 130, 189)"}  # markers are coloured by type
 
 
 def test_event_view_highlights_evidence_and_shows_sources(page):
@@ -145,3 +151,75 @@ def test_tile_url_setting_adds_a_tile_layer(page):
     assert page.locator("body.with-tiles").count() == 1
     assert page.locator("img.leaflet-tile").count() > 0
     assert page.locator("#tiles").input_value() == "http://127.0.0.1:9/{z}/{x}/{y}.png"
+
+
+def test_dashboard_needs_nothing_from_outside(browser, base_url):
+    """With every request off the server refused, the page still draws the map, outlines, markers and timeline."""
+    context = browser.new_context(viewport={"width": 1400, "height": 900}, base_url=base_url)
+    outside: list[str] = []
+
+    def only_local(route):
+        if route.request.url.startswith(base_url):
+            route.continue_()
+        else:
+            outside.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", only_local)
+    page = context.new_page()
+    try:
+        open_dashboard(page)
+        page.wait_for_function("document.querySelectorAll('.leaflet-overlay-pane path').length > 100")
+        assert markers_on_map(page) == N_EVENTS
+        assert page.locator("#timeline .bar").count() > 0
+        assert outside == []
+    finally:
+        context.close()
+
+
+def _weekly_extractions() -> list:
+    """An invented year of protests and attacks in two cities, one report each, every 12 days."""
+    import datetime as dt
+
+    from dateline import __version__
+    from dateline.records import Actor, DateRange, Event, Evidence, Extraction, Location, Report, Span
+
+    cities = [("Quito", "EC", -0.18, -78.47), ("Dakar", "SN", 14.72, -17.47)]
+    out = []
+    for n in range(30):
+        day = (dt.date(2024, 1, 3) + dt.timedelta(days=12 * n)).isoformat()
+        name, country, lat, lon = cities[n % 2]
+        kind = "PROTEST" if n % 3 else "ASSAULT"
+        text = f"Report {n}: a {kind.lower()} was reported in {name}."
+        t0 = text.index("reported")
+        event = Event(id="e1", type=kind, trigger=Span(text="reported", start=t0, end=t0 + 8),
+                      date=DateRange(start=day, end=day, precision="day"),
+                      location=Location(name=name, country=country, lat=lat, lon=lon, precision="city", text=name),
+                      actors=[Actor(name=f"group {n}", role="initiator", kind="group")],
+                      evidence=[Evidence(sentence=text, start=0, end=len(text))], summary=text)
+        report = Report(id=f"year-{n}", text=text, published=day, outlet=f"Outlet {n}")
+        out.append(Extraction(report=report, dateline_version=__version__, events=[event]))
+    return out
+
+
+def test_timeline_counts_per_week_over_a_long_span(browser, tmp_path):
+    from dateline.api import create_app
+    from dateline.store import Store
+
+    url = store_url(tmp_path / "year.db")
+    with Store(url) as store:
+        for extraction in _weekly_extractions():
+            store.add_extraction(extraction)
+    with running(create_app(url, None)) as base:
+        context = browser.new_context(viewport={"width": 1400, "height": 900}, base_url=base)
+        page = context.new_page()
+        try:
+            open_dashboard(page)
+            assert "events per week" in page.inner_text("#timeline-unit")
+            weeks = page.locator("#timeline .bar")
+            assert 45 <= weeks.count() <= 53  # one bar per week of the year, empty weeks included
+            titles = weeks.locator("title").evaluate_all("ts => ts.map(t => t.textContent)")
+            assert sum(int(t.split(": ")[1].split(" ")[0]) for t in titles) == 30
+            assert page.locator(".event-item").count() == 30
+        finally:
+            context.close()
