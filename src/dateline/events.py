@@ -288,6 +288,7 @@ class Mention:
     evidence: list[Span] = field(default_factory=list)
     hurt: list[Token] = field(default_factory=list)  # people the casualty figures count
     fallback_place: PlaceMention | None = None  # the story's place, for a mention whose sentence names none
+    occurrences: Count | None = None  # how many events a tally ("115 attacks") sums up
     blamed: bool = False  # the initiator is named by an accusation, not by the report itself
 
 
@@ -433,7 +434,8 @@ def trigger_type(tok: Token) -> str | None:
             ptype = nouns.get(word.split("-")[-1])
         if ptype == "ASSAULT" and word in WEAK_ASSAULT_NOUNS and not _violent_modifier(tok):
             return None
-        if ptype and (_is_summary_count(tok) or _modifies_other_noun(tok) or _generic_activity(tok)):
+        vague_tally = _is_summary_count(tok) and series_count(tok) is None
+        if ptype and (vague_tally or _modifies_other_noun(tok) or _generic_activity(tok)):
             return None
         return ptype
     return None
@@ -441,8 +443,11 @@ def trigger_type(tok: Token) -> str | None:
 
 def _special_verb(tok: Token) -> str | None:
     lemma = tok.lemma_.lower()
-    if lemma == "hold" and any(c.lower_ == "responsible" for c in tok.children):
-        return "ACCUSE"
+    if lemma == "hold" and any(
+        c.lower_ == "responsible" or c.dep_ == "dobj" and any(g.lower_ == "responsible" for g in c.children)
+        for c in tok.children
+    ):
+        return "ACCUSE"  # "held the coalition responsible for ..."
     if lemma == "promise" and any(c.lower_ in ("revenge", "retaliation", "vengeance") for c in tok.children):
         return "THREATEN"
     if lemma in ("open",) and any(c.lower_ == "fire" for c in tok.children):
@@ -603,6 +608,14 @@ def _is_summary_count(tok: Token) -> bool:
     return False
 
 
+def series_count(tok: Token) -> Count | None:
+    """'at least 115 attacks since October': a numbered tally is one record for the series, with its count."""
+    if tok.tag_ not in ("NNS", "NNPS") or tok.pos_ != "NOUN":
+        return None
+    nums = [c for c in tok.children if c.dep_ == "nummod" and (casualties.number_value(c) or 0) > 1]
+    return casualties.count_of(tok) if nums else None
+
+
 def _is_headline(sent: Span) -> bool:
     """A first line with no closing punctuation: a headline, which restates the lead in telegraphic grammar."""
     text = sent.text.rstrip()
@@ -649,11 +662,13 @@ def _read_mention(ctx: Context, sent: Span, group: list[Token], alone: bool = Tr
     ptype = trigger_type(main) or "ASSAULT"
     if any(certainty.negated(t) for t in group) and ptype != "ASSAULT":
         return None
-    m = Mention(type=ptype, trigger=main, sent=sent, evidence=[sent])
-    m.anaphoric = any(c.lower_ in ("the", "this", "that", "these", "those") for c in main.children)
+    m = Mention(type=ptype, trigger=main, sent=sent, evidence=[sent], occurrences=series_count(main))
+    m.anaphoric = any(c.dep_ == "det" and c.lower_ in ("the", "this", "that", "these", "those") for c in main.children)
     m.negated = any(certainty.negated(t) for t in group)
     m.anaphoric = m.anaphoric or any(
-        c.lower_ in PRONOUNS and c.dep_ in ("nsubj", "nsubjpass", "poss") for t in group for c in t.children
+        c.lower_ in PRONOUNS - RELATIVE_PRONOUNS and c.dep_ in ("nsubj", "nsubjpass", "poss")
+        for t in group
+        for c in t.children
     )
     for tok in group:
         _read_actors(ctx, tok, m)
@@ -1016,7 +1031,7 @@ def _described_antecedent(ctx: Context, tok: Token) -> Token | None:
     """The named participant a definite description stands for: 'X, a militia that ...' ... 'the militia'.
 
     First the nearest earlier participant the report itself described with that word (an apposition, a
-    modifier or its name), else the nearest earlier one of a fitting kind, within a few sentences.
+    modifier or its name), else the nearest earlier one of a fitting kind within a few sentences.
     """
     word = tok.lower_
     if word not in DESCRIPTION_WORDS or not any(
@@ -1031,12 +1046,12 @@ def _described_antecedent(ctx: Context, tok: Token) -> Token | None:
         if first.start == 0:
             break
         first = ctx.doc[first.start - 1].sent
-    earlier = [i for i in sorted(descriptors, reverse=True) if first.start <= i < tok.i]
+    earlier = [i for i in sorted(descriptors, reverse=True) if i < tok.i]
     for i in earlier:
         if word in descriptors[i] or word.rstrip("s") in descriptors[i]:
             return ctx.doc[i]
     kinds = DESCRIPTION_KINDS.get(word, {"group", "organization"})
-    return next((ctx.doc[i] for i in earlier if ctx.entities[i].kind in kinds), None)
+    return next((ctx.doc[i] for i in earlier if i >= first.start and ctx.entities[i].kind in kinds), None)
 
 
 def _descriptors(ctx: Context) -> dict[int, set[str]]:
@@ -1234,12 +1249,14 @@ def _since_clause_date(ctx: Context, tok: Token, tm: TimeMention, group: list[To
     if end_tok is None or ctx.published is None or end_tok.end >= len(ctx.doc):
         return None
     nxt = ctx.doc[end_tok.end]
-    if nxt.lower_ not in ("since", "after", "ago") or group[0].i < nxt.i:
+    if nxt.lower_ not in ("since", "after", "ago"):
         return None
     amount = _duration_days(tm.value)
     if amount is None:
         return None
     day = ctx.published - dt.timedelta(days=amount)
+    if group[0].i < nxt.i:
+        return _ongoing_since(ctx, tm, nxt, day, group) if nxt.lower_ == "since" else None
     first = day.replace(day=1)
     last = (first + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
     precise = amount < 14
@@ -1251,6 +1268,26 @@ def _since_clause_date(ctx: Context, tok: Token, tm: TimeMention, group: list[To
         start_date=(day if precise else first).isoformat(),
         end_date=(day if precise else last).isoformat(),
         precision="day" if precise else "month",
+    )
+
+
+def _ongoing_since(ctx: Context, tm: TimeMention, since: Token, day: dt.date, group: list[Token]) -> TimeMention | None:
+    """'a campaign that has killed N in the three months since ...': the campaign runs from then to now."""
+    span = ctx.doc.char_span(tm.start, tm.end, alignment_mode="expand")
+    clause = _clause_of(span.root) if span is not None else None
+    owners = {t.i for t in group} | {_clause_of(t).i for t in group}
+    phrase = {t.i for g in group for t in g.subtree}  # "the campaign in Gaza, which has ..." (often parsed onto Gaza)
+    if clause is None or not (clause.i in owners or clause.dep_ in ("relcl", "acl") and clause.head.i in phrase):
+        return None
+    first = day.replace(day=1)
+    return TimeMention(
+        text=ctx.doc.text[tm.start : since.idx + len(since.text)],
+        start=tm.start,
+        end=since.idx + len(since.text),
+        value=f"{first:%Y-%m}/{ctx.published.isoformat()}",
+        start_date=first.isoformat(),
+        end_date=ctx.published.isoformat(),
+        precision="range",
     )
 
 
@@ -1486,8 +1523,8 @@ def _inherit_places(ctx: Context, mentions: list[Mention]) -> None:
     placed = [m.place for m in mentions if m.place and current(m)]
     lead = next((p for p in placed if _fine(p)), placed[0] if placed else None)
     for i, m in enumerate(mentions):
-        if m.place is not None or m.type not in MATERIAL_TYPES or not current(m):
-            continue
+        if m.place is not None or m.type not in MATERIAL_TYPES or not current(m) or m.occurrences:
+            continue  # a tally of many events is not placed by the story's one
         para = paragraph(m)
         near = next((o.place for o in reversed(mentions[:i]) if o.place and current(o) and paragraph(o) == para), None)
         m.fallback_place = _most_precise(near, lead, ctx.dateline)
@@ -1565,6 +1602,8 @@ def _is_past(tm: TimeMention, published: dt.date | None) -> bool:
 
 
 def _conflict(group: list[Mention], m: Mention, published: dt.date | None = None) -> bool:
+    if (group[0].occurrences is None) != (m.occurrences is None):
+        return True  # a tally of many events is never one of them
     t = _group_time(group)
     if t and m.time and not _overlap(t, m.time):
         return True
@@ -1591,11 +1630,15 @@ def _actors_clash(a: list[Actor], b: list[Actor], role: str, material: bool = Tr
     named_a, named_b = [x for x in a if _is_named(x)], [x for x in b if _is_named(x)]
     if named_a and named_b:  # a state's organs act as one ("the Pentagon", "U.S. forces"), but speak apart
         return not _actors_agree(named_a, named_b, by_country=role == "initiator" and material)
-    if role != "initiator" or named_a or named_b or not a or not b:
+    if role != "initiator" or not a or not b:
         return False
-    kinds_a = {x.kind for x in a} - {"unknown"}
-    kinds_b = {x.kind for x in b} - {"unknown"}
-    return bool(kinds_a and kinds_b and not kinds_a & kinds_b) and not _actors_agree(a, b, by_country=True)
+    sides_a = {SIDES.get(x.kind) for x in a} - {None}
+    sides_b = {SIDES.get(x.kind) for x in b} - {None}
+    return bool(sides_a and sides_b and not sides_a & sides_b) and not _actors_agree(a, b, by_country=True)
+
+
+# Which side of a conflict a kind of actor stands on: a militia's attack and a state's strike are two events.
+SIDES = {"state": "state", "government": "state", "military": "state", "group": "armed", "civilians": "civilians"}
 
 
 def _is_named(actor: Actor) -> bool:
@@ -1688,7 +1731,7 @@ def _to_event(ctx: Context, n: int, group: list[Mention]) -> Event:
     fallback = next((g.fallback_place for g in group if g.fallback_place), None)
     if location.name is None and fallback is None and first.type not in MATERIAL_TYPES:
         fallback = _speaker_country(group, actors)  # a statement is placed in its author's country
-    if location.name is None and fallback is None and not _is_background(ctx, date):
+    if location.name is None and fallback is None and not _is_background(ctx, date) and not first.occurrences:
         fallback = ctx.dateline
     if location.name is None and fallback is not None:
         location = _location_of([Mention(type=first.type, trigger=first.trigger, sent=first.sent, place=fallback)])
@@ -1712,6 +1755,7 @@ def _to_event(ctx: Context, n: int, group: list[Mention]) -> Event:
         actors=actors,
         fatalities=fatalities,
         injuries=injuries,
+        occurrences=_merge_counts([g.occurrences for g in group]),
         weapons=sorted({w for g in group for w in g.weapons}),
         certainty=level,
         attributed_to=list(dict.fromkeys(s for g in group for s in g.attributed_to)),

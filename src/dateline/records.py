@@ -176,6 +176,9 @@ class Event(Record):
     actors: list[Actor] = Field(default_factory=list)
     fatalities: Count | None = None
     injuries: Count | None = None
+    occurrences: Count | None = Field(
+        None, description="Set when the record sums up a series ('at least 115 attacks since October'): how many."
+    )
     weapons: list[str] = Field(default_factory=list)
     certainty: Certainty = "asserted"
     attributed_to: list[str] = Field(default_factory=list)
