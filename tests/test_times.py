@@ -154,10 +154,11 @@ def test_durations(text: str, value: str, start: str | None, end: str | None, pr
     ("text", "value", "start", "end", "precision"),
     [
         ("since Oct. 17", "2023-10-17", "2023-10-17", "2024-01-04", "range"),
-        ("almost four years to the day", "2020-01-04", "2020-01-04", "2020-01-04", "day"),
+        ("four years to the day", "2020-01-04", "2020-01-04", "2020-01-04", "day"),
+        ("almost four years to the day", "2020-01-04", "2019-12-28", "2020-01-11", "range"),  # about, not exactly
         ("three days ago", "2024-01-01", "2024-01-01", "2024-01-01", "day"),
-        ("two decades ago", "2004", "2004-01-01", "2004-12-31", "year"),
-        ("two decades earlier", "2004", "2004-01-01", "2004-12-31", "year"),
+        ("two decades ago", "2004", "1999-01-01", "2008-12-31", "decade"),  # a round figure: decade-ish
+        ("two decades earlier", "2004", "1999-01-01", "2008-12-31", "decade"),
         ("six months ago", "2023-07", "2023-07-01", "2023-07-31", "month"),
         ("a week earlier", "2023-W52", "2023-12-25", "2023-12-31", "week"),
     ],
@@ -424,3 +425,17 @@ def test_current_and_recent_are_references_without_a_range(nlp) -> None:
 
 def test_the_current_fiscal_year() -> None:
     assert res("the current fiscal year").value == "2024"
+
+
+def test_rates_and_ordinals_are_not_amounts_of_time(nlp) -> None:
+    found = _by_text(nlp, "The airline runs four flights a week and saves $2 million a year; a second convoy left.")
+    assert found == {}
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase", "value"),
+    [("The town was besieged for weeks.", "weeks", "PXW"), ("Talks could resume within months.", "months", "PXM")],
+)  # fmt: skip
+def test_unmeasured_stretches_are_vague_durations(nlp, text: str, phrase: str, value: str) -> None:
+    m = _by_text(nlp, text)[phrase]
+    assert (m.value, m.type, m.start_date) == (value, "DURATION", None)

@@ -18,7 +18,9 @@ Conventions (documented here because downstream stages rely on them):
 - 'since X' keeps X's value and covers X..P with precision 'range'; 'the past three months' is a DURATION
   (P3M) covering P-3 months..P.
 - Offsets ('three days ago', 'a week earlier', 'almost four years to the day') are counted back from P; the
-  precision follows the unit (days give a day, months a month, years and decades a year).
+  precision follows the unit (days give a day, months a month, years a year). Round figures stay approximate:
+  'almost four years to the day' covers a week either side of that day, 'two decades earlier' the ten years
+  around the year it points at (precision 'decade').
 - Without P, absolute expressions still resolve; relative ones get value None and anchor 'none'.
 """
 
@@ -63,6 +65,7 @@ _UNIT_CODES = {
     "month": "M", "quarter": "Q", "year": "Y", "decade": "DE", "century": "CE",
 }  # fmt: skip
 _TIME_UNITS = {"second", "minute", "hour"}
+_ABOUT_DAYS = 7  # 'almost N years to the day' covers this many days either side of the day
 # How far back an unnumbered 'recent weeks' reaches, in days: an estimate, so precision stays 'range'.
 _RECENT_DAYS = {"day": 7, "week": 42, "month": 183, "quarter": 365, "year": 1826, "decade": 7305, "hour": 1,
                 "minute": 1}  # fmt: skip
@@ -100,7 +103,7 @@ _REL = r"(?P<rel>last|this\s+past|this|next|the\s+coming|the\s+current|the\s+pre
 _DAYNUM = r"(?P<day>[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
 _YEAR = r"(?P<year>1[5-9]\d\d|20\d\d)"
 _APPROX = (
-    r"(?:(?:almost|nearly|about|around|roughly|some|more\s+than|less\s+than|over|under|just\s+over"
+    r"(?:(?P<approx>almost|nearly|about|around|roughly|some|more\s+than|less\s+than|over|under|just\s+over"
     r"|just\s+under|at\s+least|barely|only|exactly|precisely|a\s+little\s+(?:over|more\s+than))\s+)?"
 )
 
@@ -566,6 +569,11 @@ def _r_recent(m: re.Match[str], ctx: _Ctx) -> _Res:
     return _Res(value, "DURATION", p - timedelta(days=_RECENT_DAYS.get(unit, 7)), p, "range")
 
 
+def _r_vague_span(m: re.Match[str], ctx: _Ctx) -> _Res:
+    """'for weeks', 'within months', 'over the years': an unmeasured stretch (PXW), with no place on the calendar."""
+    return _Res(_duration_value(1, _unit(m["unit"]), True), "DURATION", None, None, "unknown", "explicit")
+
+
 def _r_offset(m: re.Match[str], ctx: _Ctx) -> _Res:
     """'three days ago', 'a week earlier', 'almost four years to the day': counted back from P."""
     parsed = _number(m["num"])
@@ -584,13 +592,28 @@ def _r_offset(m: re.Match[str], ctx: _Ctx) -> _Res:
     if vague:
         return _Res("PAST_REF", "DATE", None, ctx.p, "unknown")
     d = _shift(ctx.p, unit, -n)
-    if _g(m, "exact") or unit in ("day", "hour", "minute", "second"):
+    approx = (_g(m, "approx") or "").lower() not in ("", "exactly", "precisely")
+    if _g(m, "exact"):
+        return _about(d) if approx else _day(d)
+    if unit in ("day", "hour", "minute", "second"):
         return _day(d)
+    if unit in ("decade", "century"):
+        return _decade_ish(d)
     if unit in ("week", "fortnight", "weekend"):
         return _week(d)
     if unit == "month":
         return _month(d.year, d.month)
     return _year(d.year)
+
+
+def _about(d: date) -> _Res:
+    """'almost four years to the day': about day d, so a week either side rather than a claim to the day."""
+    return _Res(d.isoformat(), "DATE", d - timedelta(days=_ABOUT_DAYS), d + timedelta(days=_ABOUT_DAYS), "range")
+
+
+def _decade_ish(d: date) -> _Res:
+    """'two decades earlier': a round figure, so the ten years around the year it points at."""
+    return _Res(f"{d.year:04d}", "DATE", date(d.year - 5, 1, 1), date(d.year + 4, 12, 31), "decade")
 
 
 def _r_duration(m: re.Match[str], ctx: _Ctx) -> _Res:
@@ -815,6 +838,9 @@ def _grammar(strict: bool) -> list[tuple[str, Resolver]]:
          _r_past_n),
         (r"(?:the\s+)?(?P<rel>past|last|previous|next|coming)\s+(?P<unit>(?:day|week|month|year|decade)s)", _r_past_n),
         (r"recent\s+(?P<unit>(?:day|week|month|quarter|year|decade)s)", _r_recent),
+        (r"(?:(?<=\bfor\s)|(?<=\bwithin\s)|(?<=\bover\s)|(?<=\bin\s))(?:the\s+)?(?P<unit>(?:hour|day|week|month|year"
+         r"|decade)s|centuries)(?:\s+or\s+(?:hour|day|week|month|year|decade)s)?(?!\s+(?:ago|earlier|later|before|after))",
+         _r_vague_span),
         (rf"{the}{_APPROX}{num}[\s-]+{unit}(?P<half>\s+and\s+a\s+half)?(?:\s+(?:(?:ago|earlier|before)\s+)?(?P<exact>to\s+the\s+day)"
          rf"|\s+(?P<dir>ago|earlier|before|later|after|from\s+now|hence)|{not_age}{since})", _r_amount),
         (rf"{_MOD}?(?:(?P<fiscal>fiscal)\s+(?:year\s+)?)?{_YEAR}(?!\s*(?:%|percent))", _r_year),
@@ -1046,6 +1072,17 @@ def _year_ok(doc: Doc, text: str, start: int, end: int) -> bool:
 _SEASON_CONTEXT = {"the", "in", "this", "during", "since", "of", "by", "until", "through", "that", "each", "every"}
 
 
+def _rate_or_ordinal(doc: Doc, start: int, end: int, unit: str) -> bool:
+    """'four flights a week', '$2 million a year' (a rate, not an amount of time) and 'a second attack'."""
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None:
+        return False
+    if unit == "second" and span.end < len(doc) and doc[span.end].pos_ in ("NOUN", "ADJ", "PROPN"):
+        return True
+    prev = doc[span.start - 1] if span.start > 0 else None
+    return prev is not None and (prev.pos_ in ("NUM", "NOUN", "PROPN") or prev.lower_ in ("twice", "once"))
+
+
 def _context_ok(doc: Doc, text: str, m: re.Match[str], fn: Resolver) -> bool:
     """Guards for words that are often not times: a bare year (a count?), 'May' (the modal), 'fall' (the verb)."""
     start, end = m.span()
@@ -1055,6 +1092,8 @@ def _context_ok(doc: Doc, text: str, m: re.Match[str], fn: Resolver) -> bool:
         return _year_ok(doc, text, start, end)
     if fn is _r_decade and _g(m, "word"):  # 'the nineties', not 'in his nineties'
         return m.group(0).lower().startswith("the")
+    if fn is _r_amount and m["num"].lower() in ("a", "an") and not (_g(m, "dir") or _g(m, "exact")):
+        return not _rate_or_ordinal(doc, start, end, m["unit"].lower())
     if fn is _r_season and not (_g(m, "mod") or _g(m, "rel") or _g(m, "year")):
         before = text[max(0, start - 12) : start].split()
         prev = before[-1].lower() if before else ""
