@@ -289,6 +289,7 @@ class Mention:
     hurt: list[Token] = field(default_factory=list)  # people the casualty figures count
     fallback_place: PlaceMention | None = None  # the story's place, for a mention whose sentence names none
     occurrences: Count | None = None  # how many events a tally ("115 attacks") sums up
+    fallback_time: DateRange | None = None  # the story's date, for a mention whose sentence gives none
     blamed: bool = False  # the initiator is named by an accusation, not by the report itself
 
 
@@ -362,6 +363,7 @@ def find_events(
     _mark_unverified(doc, mentions)
     _inherit_narrative_dates(ctx, mentions)
     _inherit_places(ctx, mentions)
+    _inherit_story_dates(ctx, mentions)
     merged = _merge_mentions(mentions, ctx.published)
     return [_to_event(ctx, i, group) for i, group in enumerate(merged, 1)]
 
@@ -1530,6 +1532,33 @@ def _inherit_places(ctx: Context, mentions: list[Mention]) -> None:
         m.fallback_place = _most_precise(near, lead, ctx.dateline)
 
 
+def _inherit_story_dates(ctx: Context, mentions: list[Mention]) -> None:
+    """An undated event of today's story happened when the story did.
+
+    An undated happening takes the day of the nearest earlier dated current event ("Gunmen attacked the post
+    on Saturday ... They also burned ..."), else of the first one; an undated statement about it was made
+    between that day and publication. Kept apart from the mention's own date so it never decides merging.
+    """
+    if ctx.published is None:
+        return
+    dated = [m for m in mentions if m.time is not None and m.time.start_date and not _is_past(m.time, ctx.published)]
+    if not dated:
+        return
+    for i, m in enumerate(mentions):
+        if m.time is not None or m.occurrences:
+            continue
+        before = [o for o in dated if mentions.index(o) < i]
+        source = (before[-1] if before else dated[0]).time
+        if m.type in MATERIAL_TYPES:
+            m.fallback_time = DateRange(
+                start=source.start_date, end=source.end_date, precision=source.precision, text=source.text
+            )
+        elif source.start_date <= ctx.published.isoformat():
+            m.fallback_time = DateRange(
+                start=source.start_date, end=ctx.published.isoformat(), precision="range", text=None
+            )
+
+
 def _fine(place: PlaceMention | None) -> bool:
     return place is not None and PRECISION_RANK.get(place.precision or "country", 5) <= PRECISION_RANK["city"]
 
@@ -1795,6 +1824,9 @@ def _date_of(ctx: Context, group: list[Mention]) -> DateRange:
     tm = _group_time(group)
     if tm is not None:
         return DateRange(start=tm.start_date, end=tm.end_date, precision=tm.precision, text=tm.text)
+    fallback = next((g.fallback_time for g in group if g.fallback_time), None)
+    if fallback is not None:
+        return fallback
     if ctx.published:
         # Undated news is about the days just before publication (the report's own news peg).
         start = ctx.published - dt.timedelta(days=2)
