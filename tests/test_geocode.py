@@ -138,3 +138,36 @@ def test_constituent_country_and_state_abbreviation(nlp):
     found = places(nlp, "The team travelled from Wales to Dayton, Ohio, and then to Salem, Ore.")
     assert by_text(found, "Wales").country == "GB"
     assert by_text(found, "Salem").admin1 == "Oregon"
+
+
+def test_countries_tagged_as_people_are_places(nlp):
+    found = places(nlp, "Mali and Burkina Faso agreed to share intelligence.")
+    assert by_text(found, "Mali").country == "ML"
+    assert by_text(found, "Burkina Faso").precision == "country"
+
+
+def test_locative_cue_overrides_the_entity_label(nlp):
+    found = places(nlp, "Burkina Faso said the attack near Djibo killed nine soldiers.")
+    assert by_text(found, "Burkina Faso").country == "BF"
+    djibo = by_text(found, "Djibo")
+    assert djibo.country == "BF" and djibo.precision == "city"
+
+
+def test_upper_case_dateline_is_a_place(nlp):
+    found = places(nlp, "TORRINGTON — The city council approved a new budget for the schools.")
+    assert by_text(found, "TORRINGTON").country == "US"
+
+
+def test_province_designator_picks_the_division(nlp):
+    found = places(nlp, "The governor of Kandahar province said the road was reopened.")
+    prov = by_text(found, "Kandahar province")
+    assert prov.precision == "admin1" and prov.country == "AF"
+    found = places(nlp, "Floods hit Washington state after a week of rain.")
+    assert by_text(found, "Washington").feature == "admin1"
+
+
+def test_outlet_names_are_not_places(nlp):
+    found = places(nlp, "Reporters from The Washington Post and the Boston Globe attended.")
+    assert found == []
+    found = places(nlp, "The Washington Post reported that Washington had approved the sale.")
+    assert [p.text for p in found] == ["Washington"]

@@ -13,7 +13,7 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
-from spacy.tokens import Doc, Span, Token
+from spacy.tokens import Doc, Token
 
 from dateline.gazetteer import Place, country, country_cities, country_of_demonym, lookup, norm
 from dateline.gazetteer import country_centroid as _centroid
@@ -94,6 +94,78 @@ NOT_PLACES = {
     "minister",
 }
 ADMIN2_WORDS = {"County", "Parish", "Borough", "District", "Municipality"}
+# Words after a name that make it a first- or second-order division: 'Nineveh province', 'Laurel County'.
+DESIGNATORS = {
+    "province",
+    "governorate",
+    "state",
+    "region",
+    "oblast",
+    "prefecture",
+    "county",
+    "parish",
+    "department",
+    "emirate",
+    "territory",
+    "canton",
+}
+# '<noun> of X' says X is a place whatever spaCy tagged it: 'the town of X', 'the outskirts of X'.
+CUE_NOUNS = {
+    "town",
+    "village",
+    "city",
+    "province",
+    "region",
+    "state",
+    "county",
+    "suburb",
+    "suburbs",
+    "outskirts",
+    "capital",
+    "municipality",
+    "governorate",
+    "hamlet",
+    "district",
+    "island",
+    "port",
+    "countryside",
+    "streets",
+    "residents",
+    "people",
+}
+WEAK_CUE_PREPS = {"in", "near", "outside", "at"}
+CUE_MIN_POP = 1_000  # after 'in'/'near' alone, a mislabelled name is taken as a town at least this big
+DATELINE_DASHES = {"--", "—", "–", "-", ",", "("}
+# Words naming an outlet: 'Washington' in 'The Washington Post' is a newspaper's name, not a place.
+MEDIA_WORDS = {
+    "post",
+    "times",
+    "herald",
+    "journal",
+    "tribune",
+    "gazette",
+    "chronicle",
+    "observer",
+    "guardian",
+    "telegraph",
+    "independent",
+    "inquirer",
+    "courier",
+    "globe",
+    "register",
+    "bulletin",
+    "dispatch",
+    "examiner",
+    "mirror",
+    "star",
+    "sun",
+    "daily",
+    "press",
+    "record",
+    "review",
+    "standard",
+}
+NON_PLACE_LABELS = {"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY", "LAW", "LANGUAGE"}
 SCAN_MIN_POP = 100_000  # a proper noun spaCy did not tag is taken as a city only when the city is this big
 
 
@@ -125,15 +197,34 @@ def _clean_name(text: str) -> str:
 def _ent_mentions(doc: Doc) -> list[_Mention]:
     out = []
     for ent in doc.ents:
-        if _is_demonym(ent.text):
+        if _is_demonym(ent.text) or _in_outlet_name(doc, ent.start, ent.end):
             continue
-        if ent.label_ in PLACE_LABELS or _person_as_place(ent):
-            start = ent.start + (1 if ent[0].lower_ == "the" else 0)
-            if start < ent.end:
-                out.append(_Mention(start, ent.end, _clean_name(doc[start : ent.end].text)))
+        start = ent.start + (1 if ent[0].lower_ == "the" else 0)
+        end = _trim_end(doc, start, ent.end)
+        if start >= end:
+            continue
+        if ent.label_ in PLACE_LABELS:
+            out.append(_Mention(start, end, _clean_name(doc[start:end].text)))
         elif ent.label_ == "ORG" and ent[-1].lower_ in AIRPORT_WORDS:
             out.append(_Mention(ent.start, ent.end, ent.text, shape="airport"))
+        elif ent.label_ not in NON_PLACE_LABELS and _mislabelled_place(doc, start, end, ent.label_):
+            out.append(_Mention(start, end, _clean_name(doc[start:end].text)))
     return out
+
+
+def _trim_end(doc: Doc, start: int, end: int) -> int:
+    """Drop trailing punctuation and possessives spaCy put inside an entity ('TORRINGTON —', 'Iraq 's')."""
+    while end > start and (doc[end - 1].is_punct or doc[end - 1].lower_ in {"'s", "’s"}):
+        end -= 1
+    return end
+
+
+def _in_outlet_name(doc: Doc, start: int, end: int) -> bool:
+    """'The Washington Post', 'New York Times': a place name heading an outlet's name is the outlet's."""
+    words = [t for t in doc[start:end]]
+    if len(words) > 1 and words[-1].lower_ in MEDIA_WORDS and words[-1].is_title:
+        return True
+    return end < len(doc) and doc[end].lower_ in MEDIA_WORDS and doc[end].is_title
 
 
 def _is_demonym(text: str) -> bool:
@@ -141,35 +232,120 @@ def _is_demonym(text: str) -> bool:
     return norm(_clean_name(text)) in country_of_demonym()
 
 
-def _person_as_place(ent: Span) -> bool:
-    """spaCy's small model tags some towns as people; trust a locative preposition and a big gazetteer hit."""
-    if ent.label_ not in {"PERSON", "ORG"} or len(ent) > 2 or ent.start == 0:
+def _mislabelled_place(doc: Doc, start: int, end: int, label: str) -> bool:
+    """spaCy's small model tags many places PERSON or ORG. A country or well-known region is never a person;
+    a name with a locative cue ('town of X', 'in X', 'X province', 'X, <country>') and a gazetteer hit is a place."""
+    if sum(t.is_alpha for t in doc[start:end]) > 4 or not all(_name_token(t) for t in doc[start:end]):
         return False
-    if ent.doc[ent.start - 1].lower_ not in {"in", "near", "outside"}:
+    text = _clean_name(doc[start:end].text)
+    if _in_outlet_name(doc, start, end) or _is_demonym(text):
         return False
-    cands = lookup(_clean_name(ent.text))
-    return bool(cands) and not cands[0].alt and (cands[0].kind != "city" or cands[0].population >= SCAN_MIN_POP)
+    cands = [c for c in _candidates(_title(text)) if not c.alt and norm(c.name) == norm(_title(text))]
+    if not cands:
+        return False
+    kinds = {c.kind for c in cands}
+    cue = _cue(doc, start, end, cands)
+    if kinds & {"country", "region"}:
+        return label != "PERSON" or cue is not None or not _part_of_person(doc, text)
+    if "admin1" in kinds and (label != "PERSON" or cue):
+        return True
+    if cue == "strong":
+        return True
+    return cue == "weak" and max(c.population for c in cands) >= CUE_MIN_POP
+
+
+def _name_token(tok: Token) -> bool:
+    return (tok.is_title or tok.is_upper or tok.text in {"-", "."}) and tok.lower_ not in NOT_PLACES
+
+
+def _title(text: str) -> str:
+    """'TORRINGTON' is looked up as 'Torrington'; mixed case is left as written."""
+    return text.title() if text.isupper() and len(text) > 3 else text
+
+
+def _part_of_person(doc: Doc, text: str) -> bool:
+    """'Jordan' after 'Michael Jordan' is the man: a name that ends a longer PERSON entity stays a person."""
+    key = norm(text)
+    return any(e.label_ == "PERSON" and len(e) > 1 and norm(e[-1].text) == key for e in doc.ents)
+
+
+def _cue(doc: Doc, start: int, end: int, cands: list[Place]) -> str | None:
+    """'strong' for 'town of X', 'X province', 'X, <its country>' and a wire dateline; 'weak' for 'in/near X'."""
+    prev = doc[start - 1].lower_ if start > 0 else ""
+    prev2 = doc[start - 2].lower_ if start > 1 else ""
+    nxt = doc[end].lower_ if end < len(doc) else ""
+    if prev in {"of", "from"} and prev2 in CUE_NOUNS | RELATIVE:
+        return "strong"
+    if nxt in DESIGNATORS or _dateline_head(doc, start, end):
+        return "strong"
+    if nxt == "," and end + 1 < len(doc) and _qualifies(doc, end + 1, cands):
+        return "strong"
+    return "weak" if prev in WEAK_CUE_PREPS else None
+
+
+def _dateline_head(doc: Doc, start: int, end: int) -> bool:
+    """'TORRINGTON —', 'KANDAHAR, Afghanistan': an upper-case name opening a paragraph is where a report was filed."""
+    if not doc[start].is_sent_start or not all(t.is_upper or t.is_punct for t in doc[start:end]):
+        return False
+    if end >= len(doc) or doc[end].text not in DATELINE_DASHES:
+        return False
+    return doc[end].text in {",", "("} or bool(doc[end - 1].whitespace_)
+
+
+def _qualifies(doc: Doc, i: int, cands: list[Place]) -> bool:
+    """'Djibo, Burkina Faso': the name after the comma is a country or region one of the readings lies in."""
+    for stop in range(min(len(doc), i + 3), i, -1):
+        for q in lookup(doc[i:stop].text):
+            if q.kind == "country" and any(c.country == q.country for c in cands):
+                return True
+            if q.kind == "admin1" and any(c.country == q.country and c.admin1 == q.name for c in cands):
+                return True
+    return False
 
 
 def _scan_mentions(doc: Doc, taken: set[int]) -> list[_Mention]:
-    """Proper-noun runs outside every entity that name a country, region or big city."""
+    """Proper-noun runs outside every entity that name a country, region or big city, or any town with a cue."""
     out = []
     i = 0
     n = len(doc)
     while i < n:
-        if i in taken or not _capitalised(doc[i]) or doc[i].ent_type_:
+        if i in taken or not _scannable(doc[i]):
             i += 1
             continue
         j = i
-        while j < n and j - i < 4 and j not in taken and _capitalised(doc[j]) and not doc[j].ent_type_:
+        while j < n and j - i < 6 and j not in taken and _scannable(doc[j]):
             j += 1
         hit = _longest_hit(doc, i, j)
-        if hit:
-            out.append(_Mention(i, hit, doc[i:hit].text, strong=False))
-            i = hit
+        cued = None if hit else _cued_hit(doc, i, j)
+        if hit or cued:
+            end = hit or cued
+            out.append(_Mention(i, end, _title(doc[i:end].text), strong=bool(cued)))
+            i = end
         else:
             i += 1
     return out
+
+
+def _scannable(tok: Token) -> bool:
+    """An untagged capitalised word, or an upper-case one opening a sentence (a wire dateline)."""
+    if tok.ent_type_:
+        return False
+    if _capitalised(tok):
+        return True
+    head = tok.doc[tok.sent.start : tok.i + 1]
+    return len(head) <= 6 and all(t.is_upper and t.is_alpha or _inner_hyphen(t) for t in head)
+
+
+def _inner_hyphen(tok: Token) -> bool:
+    """The hyphens of 'PORT-AU-PRINCE', written without spaces, belong to the name."""
+    return tok.text == "-" and tok.i > 0 and not tok.whitespace_ and not tok.doc[tok.i - 1].whitespace_
+
+
+def _cued_hit(doc: Doc, i: int, j: int) -> int | None:
+    for end in range(j, i, -1):
+        if _mislabelled_place(doc, i, end, ""):
+            return end
+    return None
 
 
 def _capitalised(tok: Token) -> bool:
@@ -231,12 +407,16 @@ def _extend(doc: Doc, m: _Mention) -> None:
     nxt = m.end
     if nxt < len(doc) and doc[nxt].lower_ in {"'s", "’s"}:
         nxt += 1
+    if m.shape == "plain" and m.end - m.start > 1 and last in DESIGNATORS:
+        m.shape = "admin"
     if m.shape == "plain" and nxt < len(doc):
         words = [doc[k].lower_ for k in range(nxt, min(nxt + 2, len(doc)))]
         if words[0] == "international" and len(words) > 1 and words[1] in AIRPORT_WORDS:
             m.shape, m.end = "airport", nxt + 2
         elif _shape_of(words[0].rstrip(".")):
             m.shape, m.end = _shape_of(words[0].rstrip(".")), nxt + 1
+        elif words[0] in DESIGNATORS and nxt == m.end:
+            m.shape = "admin"  # the span stays the name: 'Borno' in 'Borno state'
     if m.shape == "plain" and m.start > 0:
         _extend_left(doc, m)
 
@@ -279,7 +459,7 @@ def _discourse_mentions(doc: Doc, mentions: list[_Mention], taken: set[int]) -> 
     for ent in doc.ents:
         if ent.label_ == "PERSON" and ent.start not in taken and norm(_clean_name(ent.text)) in known:
             out.append(_Mention(ent.start, ent.end, _clean_name(ent.text), strong=False))
-        elif ent.label_ == "ORG" and ent.start not in taken:
+        elif ent.label_ == "ORG" and ent.start not in taken and not _in_outlet_name(doc, ent.start, ent.end):
             end = _known_prefix(doc, ent.start, min(ent.end, ent.start + 3), known)
             if end:
                 out.append(_Mention(ent.start, end, doc[ent.start : end].text, strong=False))
@@ -310,6 +490,10 @@ def _base_name(m: _Mention, doc: Doc) -> str:
         words = words[2:]
     elif m.shape == "airport":
         words = _airport_city_tokens(words)
+    elif m.shape == "admin" and words[-1].lower_ in DESIGNATORS:
+        words = words[:-1]
+    if words and _dateline_head(doc, m.start, m.end):  # 'AMMAN -' is a city, not an acronym
+        return _title(_clean_name(" ".join(t.text for t in words)))
     return _clean_name(" ".join(t.text for t in words)) if words else ""
 
 
@@ -443,7 +627,10 @@ def _demonym_context(doc: Doc) -> Counter:
 
 def _resolve_all(doc: Doc, mentions: list[_Mention]) -> None:
     for m in mentions:
-        m.candidates = _candidates(_base_name(m, doc)) if m.shape not in {"street", "district"} else ()
+        if m.shape == "admin":
+            m.candidates = _admin_candidates(doc, m)
+        elif m.shape not in {"street", "district"}:
+            m.candidates = _candidates(_base_name(m, doc))
     _link_qualifiers(doc, mentions)
     ctx = _Context(countries=_demonym_context(doc))
     for m in mentions:  # pass 1: importance and explicit qualifiers only
@@ -451,6 +638,20 @@ def _resolve_all(doc: Doc, mentions: list[_Mention]) -> None:
     ctx = _context_from(mentions, ctx.countries)
     for m in mentions:  # pass 2: with the report's geography
         m.place = _best(m.candidates, ctx.without(m.name), _qualifier_place(m, mentions))
+        if m.shape == "admin" and m.place and m.place.kind == "city" and m.place.country not in ctx.countries:
+            m.place = None  # 'Soum province' is not a Senegalese village of that name
+
+
+def _admin_candidates(doc: Doc, m: _Mention) -> tuple[Place, ...]:
+    """'Nineveh province', 'Laurel County': the designator asks for a division, not a town of that name; a
+    province named after its capital falls back to the capital's town readings."""
+    end = m.end + (1 if m.end < len(doc) and doc[m.end].lower_ in DESIGNATORS else 0)
+    full = _candidates(_clean_name(doc[m.start : end].text))
+    base = _candidates(_base_name(m, doc))
+    divisions = tuple(c for c in full + base if c.kind in {"admin1", "admin2", "region"})
+    if divisions:
+        return divisions
+    return tuple(c for c in base if not c.alt) or full
 
 
 def _link_qualifiers(doc: Doc, mentions: list[_Mention]) -> None:
@@ -576,7 +777,7 @@ def _local_record(doc: Doc, m: _Mention, mentions: list[_Mention], dominant: Pla
         admin1=city.admin1 if city.kind != "country" else None,
         lat=round(city.lat, 5),
         lon=round(city.lon, 5),
-        precision=precision if city.kind == "city" else "country",
+        precision=precision if city.kind == "city" else _place_record(city, text, 0).precision,
         geonames_id=None,
         feature=m.shape,
     )
@@ -587,7 +788,8 @@ def _city_for(doc: Doc, m: _Mention, mentions: list[_Mention]) -> Place | None:
     same = [x for x in mentions if x.place and x.place.kind == "city" and sent.start <= x.start < sent.end]
     if same:
         return min(same, key=lambda x: abs(x.start - m.start)).place
-    before = [x for x in mentions if x.place and x.place.kind == "city" and x.end <= m.start]
+    local = {"city", "admin1", "admin2"}  # 'Violence rose in the Jammu region. ... in Reasi district': the region
+    before = [x for x in mentions if x.place and x.place.kind in local and x.end <= m.start and x.shape != "part"]
     return before[-1].place if before else None
 
 
