@@ -1525,7 +1525,7 @@ def _inherit_places(ctx: Context, mentions: list[Mention]) -> None:
     placed = [m.place for m in mentions if m.place and current(m)]
     lead = next((p for p in placed if _fine(p)), placed[0] if placed else None)
     for i, m in enumerate(mentions):
-        if m.place is not None or m.type not in MATERIAL_TYPES or not current(m) or m.occurrences:
+        if _fine(m.place) or m.type not in MATERIAL_TYPES or not current(m) or m.occurrences:
             continue  # a tally of many events is not placed by the story's one
         para = paragraph(m)
         near = next((o.place for o in reversed(mentions[:i]) if o.place and current(o) and paragraph(o) == para), None)
@@ -1557,6 +1557,13 @@ def _inherit_story_dates(ctx: Context, mentions: list[Mention]) -> None:
             m.fallback_time = DateRange(
                 start=source.start_date, end=ctx.published.isoformat(), precision="range", text=None
             )
+
+
+def _inside(fine: PlaceMention, coarse: PlaceMention) -> bool:
+    """'northeastern Colombia' and the story's Tibú: the town is the more precise account of the same place."""
+    if fine.country != coarse.country:
+        return False
+    return coarse.precision != "admin1" or fine.admin1 == coarse.admin1
 
 
 def _fine(place: PlaceMention | None) -> bool:
@@ -1758,6 +1765,9 @@ def _to_event(ctx: Context, n: int, group: list[Mention]) -> Event:
     location = _location_of(group)
     actors = _merge_actors(group)
     fallback = next((g.fallback_place for g in group if g.fallback_place), None)
+    own = _group_place(group)
+    if own is not None and not _fine(own) and _fine(fallback) and _inside(fallback, own):
+        location = _location_of([Mention(type=first.type, trigger=first.trigger, sent=first.sent, place=fallback)])
     if location.name is None and fallback is None and first.type not in MATERIAL_TYPES:
         fallback = _speaker_country(group, actors)  # a statement is placed in its author's country
     if location.name is None and fallback is None and not _is_background(ctx, date) and not first.occurrences:
