@@ -170,3 +170,69 @@ def test_signed_quote_in_a_list_of_voices(nlp):
 def test_bad_input_is_a_dateline_error():
     with pytest.raises(DatelineError):
         find_quotes("text", [])
+
+
+def speaker_of(nlp, text: str, words: str) -> str | None:
+    doc = nlp(text)
+    return quote_with(find_quotes(doc, find_entities(doc)), words).speaker
+
+
+def test_one_of_them_takes_its_antecedent(nlp):
+    text = (
+        "Three nurses at the clinic described the night to the Valley Herald. "
+        '"We ran out of bandages by midnight," one of them said.'
+    )
+    assert speaker_of(nlp, text, "bandages") == "nurse"
+
+
+def test_one_noun_takes_the_modifiers_of_the_plural_before(nlp):
+    text = (
+        "Harbour workers refused to unload the ship. Their families joined them. "
+        '"We will not touch that cargo," one worker said.'
+    )
+    assert speaker_of(nlp, text, "cargo") == "harbour worker"
+
+
+def test_he_after_an_unnamed_witness_is_that_witness(nlp):
+    text = (
+        "A fisherman told the Valley Herald that the bridge collapsed at dawn. "
+        'He asked not to be named. "The whole span just folded," he said.'
+    )
+    assert speaker_of(nlp, text, "whole span") == "fisherman"
+
+
+def test_the_group_refers_back_to_the_named_group(nlp):
+    text = (
+        "The Riverside Relief Network said its trucks were stopped at the checkpoint. "
+        'The group called the delay "a death sentence for the sick."'
+    )
+    assert speaker_of(nlp, text, "death sentence") == "Riverside Relief Network"
+
+
+def test_a_name_given_inside_the_speaker_phrase(nlp):
+    text = '"They took everything," said a woman who gave her name only as Mirela.'
+    assert speaker_of(nlp, text, "took everything") == "Mirela"
+
+
+def test_the_statement_speaks_for_its_author(nlp):
+    text = (
+        "The raid was confirmed in a statement from the Coastal Guard Command. "
+        'It was carried out "with full regard for civilian life," the statement said.'
+    )
+    assert speaker_of(nlp, text, "civilian life") == "Coastal Guard Command"
+
+
+def test_a_quote_ending_its_sentence_keeps_the_cue_before_it(nlp):
+    text = (
+        'The Hill Front said it had shelled the depot "in answer to the raid." '
+        "The army said most shells fell in empty fields."
+    )
+    assert speaker_of(nlp, text, "answer to the raid") == "Hill Front"
+
+
+def test_the_next_paragraph_is_no_signature(nlp):
+    text = (
+        'Mayor Elena Brandt spoke first. "We will rebuild," she said. "Every house."\n\n'
+        "Governor Tomas Weil thanked the volunteers."
+    )
+    assert speaker_of(nlp, text, "Every house") == "Elena Brandt"

@@ -77,6 +77,14 @@ CLAUSE_VERBS = frozenset(
 )
 PERSON_PRONOUNS = {"he": "person", "she": "person", "him": "person", "her": "person"}
 GROUP_PRONOUNS = {"they", "it", "we"}
+GROUP_KINDS = {"group", "organization", "government", "military"}
+# Nouns that, as 'the N said', refer back to a group named earlier rather than naming one themselves.
+ANAPHORIC_NOUNS = frozenset(
+    {
+        *("group", "organisation", "organization", "militia", "paramilitary", "paramilitaries", "movement"),
+        *("network", "coalition", "outfit", "faction", "rebels", "insurgents", "agency", "charity"),
+    }
+)
 OPENERS = {"“": "”", '"': '"', "«": "»", "''": "''"}
 QUOTE_CHARS = re.compile(r"''|[“”\"«»‘’\n]")  # '' is the typewriter double quote of some archives
 
@@ -268,7 +276,7 @@ def _direct(doc: Doc, spans: list[tuple[int, int]], inside: _Inside, mentions: _
 def _signature(doc: Doc, end: int, mentions: _Mentions) -> _Speaker | None:
     """'"...," – Jane Doe, Tulsa': a quote signed by a name right after it (vox pops, epigraphs)."""
     text = _text(doc)
-    m = re.match(r"[”\"'»]*[\s,]*[-–—―]*\s*", text[end : end + 12])
+    m = re.match(r"[”\"'»]*[ \t,]*[-–—―]*[ \t]*", text[end : end + 12])  # same line: a signature
     pos = end + (m.end() if m else 0)
     found = [r for r in mentions.within(pos, pos + 60) if r[0] == pos and r[2].kind == "person"]
     if not found:
@@ -296,11 +304,12 @@ def _cue_near(doc: Doc, start: int, end: int, inside: _Inside) -> Token | None:
     if after < len(doc) and doc[after].idx < hi and doc[after].idx - end <= 4:
         sents.setdefault(doc[after].sent.start, doc[after].sent)
     cands = [t for s in sents.values() for t in s if lo <= t.idx < hi and _is_cue(t) and not inside(t.idx)]
-    direct_link = [
-        t for t in cands if any(start <= c.idx < end for c in t.children if c.dep_ in ("ccomp", "parataxis"))
-    ]
+    direct_link = [t for t in cands if _governs(t, start, end)]
     if direct_link:
         return direct_link[0]
+    if _text(doc)[start:end].rstrip()[-1:] in ".?!":  # the quote ends its sentence: its cue is not after it
+        own = [t for t in cands if t.sent.start == first[0].sent.start and t.idx < start]
+        cands = own or cands
     if cands:
         return min(cands, key=lambda t: min(abs(t.idx - start), abs(t.idx - end)))
     before = _text(doc)[max(0, start - 6) : start].rstrip("“\"«' \n")
@@ -311,6 +320,16 @@ def _cue_near(doc: Doc, start: int, end: int, inside: _Inside) -> Token | None:
             if found:
                 return found[-1]
     return None
+
+
+def _governs(cue: Token, start: int, end: int) -> bool:
+    """The quote lies inside the clause the cue reports ('X said it had fired ... "in response ..."')."""
+    for c in cue.children:
+        if c.dep_ in ("ccomp", "parataxis"):
+            lo, hi = c.left_edge.idx, c.right_edge.idx + len(c.right_edge)
+            if start <= c.idx < end or (lo <= start and end <= hi + 2):
+                return True
+    return False
 
 
 def _paragraph(text: str, start: int, end: int) -> tuple[int, int]:
@@ -400,13 +419,26 @@ def _according_source(cue: Token) -> Token | None:
 
 
 def _speaker_from_np(doc: Doc, head: Token, mentions: _Mentions) -> _Speaker:
-    """The speaker's noun phrase, mapped onto an entity when one of its mentions is the phrase's name."""
+    """The speaker's noun phrase, mapped onto an entity when one of its mentions is the phrase's name.
+
+    Before the phrase is read literally, the words that point elsewhere are followed: 'a woman who gave her
+    name as Joy', 'one of them', 'one leader', 'the group', 'the statement'.
+    """
+    for follow in (_name_given, _one_of, _anaphoric_noun, _statement_author):
+        found = follow(doc, head, mentions)
+        if found is not None:
+            return found
+    return _literal_speaker(doc, head, mentions)
+
+
+def _literal_speaker(doc: Doc, head: Token, mentions: _Mentions) -> _Speaker:
+    """The phrase itself: its entity when it names one, else its words ('security sources')."""
     left = head.left_edge.i
     right = head.i + 1
     for child in head.rights:  # keep 'for the ministry', drop relative clauses and appositions
         if child.dep_ == "punct" and child.i == right:
             continue
-        title_appos = child.dep_ == "appos" and head.lower_ in TITLE_WORDS
+        title_appos = child.dep_ == "appos" and (head.lower_ in TITLE_WORDS or child.pos_ == "PROPN")
         if title_appos or (child.dep_ in ("prep", "compound", "nummod") and child.i == right):
             right = child.right_edge.i + 1
         else:
@@ -420,6 +452,9 @@ def _speaker_from_np(doc: Doc, head: Token, mentions: _Mentions) -> _Speaker:
         ent = best[2]
         title = _title_in(doc, span, best[0]) or (ent.titles[0] if ent.titles else None)
         return _Speaker(ent.name, title, ent.affiliation, ent.kind)
+    member = _member_of(found, head)
+    if member is not None:  # 'an RSF adviser': an unnamed member speaks for the group
+        return _Speaker(member.name, head.text, member.name, member.kind)
     words = [t for t in span if not (t.i == span.start and t.dep_ == "det" and t.lower_ == "the")]
     text = doc[words[0].i : span.end].text if words else span.text
     return _Speaker(text, kind="unknown")
@@ -437,6 +472,116 @@ def _best_mention(found: list[tuple[int, int, Entity]], head: Token) -> tuple[in
     people = [r for r in found if r[2].kind == "person"]
     if people and head.lower_ in TITLE_WORDS:
         return people[-1]
+    return None
+
+
+def _member_of(found: list[tuple[int, int, Entity]], head: Token) -> Entity | None:
+    """The group of 'a Hezbollah commander', 'an RSF adviser' (no person named in the phrase)."""
+    if head.lower_ not in TITLE_WORDS or any(r[2].kind == "person" for r in found):
+        return None
+    groups = [r[2] for r in found if r[2].kind in GROUP_KINDS and r[1] <= head.idx]
+    return groups[-1] if groups else None
+
+
+def _name_given(doc: Doc, head: Token, mentions: _Mentions) -> _Speaker | None:
+    """'a woman who gave her name only as Joy', 'a man identified as X', 'a resident named X'."""
+    if head.pos_ != "NOUN":
+        return None
+    for tok in head.subtree:
+        if tok.pos_ == "PROPN" and tok.i > head.i and doc[tok.i - 1].lower_ in ("as", "named", "called"):
+            end = tok.i + 1
+            while end < len(doc) and doc[end].pos_ == "PROPN" and doc[end].text[:1].isupper():
+                end += 1
+            return _Speaker(doc[tok.i : end].text, head.text, kind="person")
+    return None
+
+
+def _one_of(doc: Doc, head: Token, mentions: _Mentions) -> _Speaker | None:
+    """'One of them said' -> the group named before; 'one leader said' -> 'community leader' from 'Community
+    leaders ...' earlier; 'one said' -> the people counted before ('two residents')."""
+    low = head.lower_
+    noun = None
+    if low == "one":
+        of = [p for c in head.children if c.lower_ == "of" for p in c.children if p.dep_ == "pobj"]
+        if of and of[0].lower_ not in ("them", "those", "us"):
+            return _Speaker(_singular_phrase(of[0]), kind="person")
+    elif any(c.lower_ == "one" and c.dep_ in ("nummod", "det") for c in head.children):
+        noun = head
+    else:
+        return None
+    plural = _plural_antecedent(doc, head, noun)
+    if plural is None:
+        return None  # 'one man said' with nobody counted before: the phrase itself
+    return _Speaker(_singular_phrase(plural), kind="person")
+
+
+def _plural_antecedent(doc: Doc, head: Token, noun: Token | None) -> Token | None:
+    """The nearest earlier plural person noun (as subject or counted): 'Residents ...', 'two security sources'."""
+    want = noun.lower_ if noun is not None else None
+    lo = max(0, head.i - 150)
+    for i in range(head.i - 1, lo - 1, -1):
+        tok = doc[i]
+        if tok.tag_ != "NNS" or tok.pos_ != "NOUN" or tok.lower_ in GROUP_WORDS:
+            continue
+        if want is not None:
+            if _singular(tok.lower_) == want:
+                return tok
+            continue
+        if tok.dep_ in ("nsubj", "nsubjpass"):
+            return tok
+    return None
+
+
+def _singular(word: str) -> str:
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith(("sses", "shes", "ches", "xes")):
+        return word[:-2]
+    if word.endswith("s") and not word.endswith("ss"):
+        return word[:-1]
+    return word
+
+
+def _singular_phrase(noun: Token) -> str:
+    """'Community leaders' -> 'community leader', 'two security sources' -> 'security source'."""
+    mods = [t for t in noun.lefts if t.dep_ in ("compound", "amod") and not t.like_num and t.is_alpha]
+    words = [t.lower_ if t.pos_ != "PROPN" else t.text for t in mods] + [_singular(noun.lower_)]
+    return " ".join(words)
+
+
+def _anaphoric_noun(doc: Doc, head: Token, mentions: _Mentions) -> _Speaker | None:
+    """'the group said' -> the group or organisation named last; 'the army said' keeps its own words."""
+    if head.lower_ not in ANAPHORIC_NOUNS or head.pos_ != "NOUN":
+        return None
+    if not any(c.lower_ == "the" and c.dep_ == "det" for c in head.children):
+        return None
+    if any(c.dep_ in ("compound", "amod", "appos", "poss") for c in head.children):
+        return None  # 'the human rights group Karapatan', 'the armed group': described, not a back-reference
+    found = mentions.before(head.idx, max(0, head.idx - 1500), GROUP_KINDS)
+    if not found:
+        return None
+    ent = found[0][2]
+    return _Speaker(ent.name, ent.titles[0] if ent.titles else None, ent.affiliation, ent.kind)
+
+
+def _statement_author(doc: Doc, head: Token, mentions: _Mentions) -> _Speaker | None:
+    """'the statement said' -> whoever issued the statement mentioned before ('a statement from X')."""
+    if head.lower_ not in STATEMENT_NOUNS or not any(c.lower_ == "the" for c in head.children):
+        return None
+    for i in range(head.i - 1, max(head.i - 200, -1), -1):
+        tok = doc[i]
+        if tok.lower_ not in STATEMENT_NOUNS:
+            continue
+        for prep in tok.children:
+            if prep.dep_ == "prep" and prep.lower_ in ("from", "by", "of"):
+                src = [p for p in prep.children if p.dep_ == "pobj"]
+                if src:
+                    return _literal_speaker(doc, src[0], mentions)
+        verb = tok.head.head if tok.dep_ == "pobj" and tok.head.lower_ == "in" else None
+        if verb is not None and verb.lower_ in reporting_words():
+            subj = _subject(verb)
+            if subj is not None:
+                return _literal_speaker(doc, subj, mentions)
     return None
 
 
@@ -461,10 +606,39 @@ def _resolve_pronoun(doc: Doc, pron: Token, mentions: _Mentions, inside: _Inside
     found = [r for r in mentions.before(pron.idx, lo, kinds) if not inside(r[0])]
     subjects = [r for r in found[:6] if _is_subject_at(doc, r[0])]
     pick = subjects[0] if subjects else (found[0] if found else None)
+    if low in PERSON_PRONOUNS:
+        unnamed = _unnamed_speaker_before(doc, pron, inside)
+        if unnamed is not None and (pick is None or unnamed.idx > pick[1]):
+            return _Speaker(_singular_phrase(unnamed), kind="person")
     if pick is None:
         return _recent_named_speaker(doc, pron, mentions) or _Speaker(pron.text, kind="unknown")
     ent = pick[2]
     return _Speaker(ent.name, ent.titles[0] if ent.titles else None, ent.affiliation, ent.kind)
+
+
+def _unnamed_speaker_before(doc: Doc, pron: Token, inside: _Inside) -> Token | None:
+    """'a teacher who survived told ...' / 'One of them, a farmer, said ...': the latest speaker described, not named.
+
+    Only the reporting verbs of this and the previous paragraph count, so a pronoun never jumps to an old witness.
+    """
+    text = _text(doc)
+    lo = text.rfind("\n", 0, max(0, text.rfind("\n", 0, pron.idx) - 1)) + 1
+    for i in range(pron.i - 1, -1, -1):
+        tok = doc[i]
+        if tok.idx < lo:
+            return None
+        if not _is_cue(tok) or inside(tok.idx):
+            continue
+        subj = _subject(tok)
+        if subj is None or subj.i >= pron.i or subj.lower_ in PERSON_PRONOUNS:
+            continue
+        appos = [c for c in subj.children if c.dep_ == "appos" and c.tag_ == "NN"]
+        noun = appos[0] if subj.lower_ == "one" and appos else subj
+        described = noun.tag_ == "NN" and noun.pos_ == "NOUN"
+        if described and noun.lower_ not in GROUP_WORDS | ANAPHORIC_NOUNS | set(STATEMENT_NOUNS):
+            return noun
+        return None  # the latest speaker is named or a group: the caller's choice stands
+    return None
 
 
 def _recent_named_speaker(doc: Doc, pron: Token, mentions: _Mentions) -> _Speaker | None:
