@@ -1175,7 +1175,7 @@ def _belongs(tok: Token, trigger_ids: set[int]) -> bool:
     near = {tok.head.i} | {c.i for c in tok.children} | {g.i for c in tok.children for g in c.children}
     near |= {c.i for c in tok.head.children}
     node = tok
-    for _ in range(4):  # up the tree: "...the campaign, which has 22,000 people dead"
+    for _ in range(5):  # up the tree: "...the campaign in Gaza, which has 22,000 people dead"
         if node.head.i == node.i:
             break
         node = node.head
@@ -1398,7 +1398,10 @@ def _mode_for(sent: Span, group: list[Token], alone: bool = True) -> str | None:
         for mode, words in MODE_WORDS:
             if any(_has_word(scope, w) for w in words):
                 return mode
-    if any(t.lower_ in ("riot", "riots", "rioters") for t in group) or "clashed with police" in text:
+    if (
+        any(t.lower_ in ("riot", "riots", "rioters", "looted", "looting") for t in group)
+        or "clashed with police" in text
+    ):
         return "riot"
     return None
 
@@ -1779,6 +1782,9 @@ def _to_event(ctx: Context, n: int, group: list[Mention]) -> Event:
     level = "denied"
     for g in group:
         level = certainty.stronger(level, g.certainty)
+    for a in actors:
+        if a.name == "protesters" and a.country is None:
+            a.country = location.country
     acled = acled_for(first.type, mode)
     trig = first.trigger
     evidence = [_evidence(s) for s in _unique_sents(group)]
@@ -1868,6 +1874,9 @@ def _merge_actors(group: list[Mention]) -> list[Actor]:
     # A victim's own group is the target: "its commander was killed" -> the group was attacked.
     for a in _with_victim_groups(list(out.values())):
         out.setdefault((a.name.lower(), a.role), a)
+    if group[0].type == "PROTEST" and not any(a.role == "initiator" for a in out.values()):
+        # "Protests also took place in X": a protest is always by protesters (ACLED's "Protesters (Country)")
+        out[("protesters", "initiator")] = Actor(name="protesters", role="initiator", kind="civilians")
     return list(out.values())
 
 
