@@ -17,6 +17,7 @@ import sys
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -36,9 +37,38 @@ _STOP = {"the", "a", "an", "of", "and", "for", "in", "on", "s", "mr", "mrs", "ms
 _WORD = re.compile(r"[^\W_]+")
 
 
+# Words that name the same thing: a state's armed forces, whatever the report calls them.
+_SYNONYMS = {"army": "military", "soldiers": "military", "troops": "military", "armed": "military"}
+
+
 def name_tokens(name: str | None) -> frozenset[str]:
-    """Lower-cased content words: 'the Rapid Support Forces' and 'Rapid Support Forces' compare equal."""
-    return frozenset(w for w in _WORD.findall((name or "").lower()) if w not in _STOP)
+    """Lower-cased content words: 'the Rapid Support Forces' and 'Rapid Support Forces' compare equal.
+
+    Nationality words count as their country and the words for a state's army as one ('Indian Army' and
+    'Military Forces of India' compare equal).
+    """
+    words = [w for w in _WORD.findall((name or "").lower()) if w not in _STOP]
+    out: set[str] = set()
+    for w in words:
+        out |= _country_words(w) or {_SYNONYMS.get(w, w)}
+    return frozenset(out)
+
+
+@lru_cache(maxsize=4096)
+def _country_words(word: str) -> frozenset[str]:
+    """'indian' -> {'india'}: a demonym as the words of its country's name (empty for other words)."""
+    from dateline.gazetteer import country
+
+    cc = _demonym_table().get(word)
+    entry = country(cc) if cc else None
+    return frozenset(_WORD.findall(entry.name.lower())) - _STOP if entry else frozenset()
+
+
+@lru_cache(maxsize=1)
+def _demonym_table() -> dict[str, str]:
+    from dateline.gazetteer import country_of_demonym
+
+    return country_of_demonym()
 
 
 def tokens_match(a: frozenset[str], b: frozenset[str]) -> bool:
@@ -158,7 +188,7 @@ def place_ok(gold: GoldEvent, pred: Event, max_km: float) -> bool:
 
 
 def _pred_names(actor: Any, entities: dict[str, Any]) -> list[str]:
-    names = [actor.name]
+    names = [actor.name, *([actor.normalized] if getattr(actor, "normalized", None) else [])]
     ent = entities.get(actor.entity or "")
     if ent is not None:
         names += [ent.name, *ent.aliases]

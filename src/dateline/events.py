@@ -1359,13 +1359,48 @@ def _country_place(cc: str, tok: Token) -> PlaceMention | None:
     )
 
 
+@lru_cache(maxsize=1)
+def _demonyms() -> dict[str, str]:
+    from dateline.gazetteer import country_of_demonym
+
+    return country_of_demonym()
+
+
 def demonym_country(word: str) -> str | None:
     """ISO2 for a nationality word ('Iraqi', 'American'), from the gazetteer's demonym table."""
-    try:
-        from dateline.gazetteer import country_of_demonym, norm
-    except ImportError:
+    from dateline.gazetteer import norm
+
+    return _demonyms().get(norm(word))
+
+
+POLICE_WORDS = {"police", "policemen", "policeman", "gendarmes", "gendarmerie", "officers"}
+SECURITY_WORDS = {"security", "paramilitary", "paramilitaries"}
+
+
+def normalized_actor(actor: Actor, country: str | None) -> str | None:
+    """ACLED-style name for a state force or a crowd the report only describes.
+
+    'soldiers' in a Nigerian story -> 'Military Forces of Nigeria'; 'riot police' -> 'Police Forces of Kenya';
+    'villagers' -> 'Civilians (Sudan)'. Named participants keep their own names (None here).
+    """
+    if actor.entity is not None or actor.kind not in ("military", "civilians", "government"):
         return None
-    return country_of_demonym().get(norm(word))
+    from dateline.gazetteer import country as country_entry
+
+    cc = actor.country or country
+    place = country_entry(cc) if cc else None
+    if place is None:
+        return None
+    words = set(actor.name.lower().split())
+    if actor.kind == "civilians":
+        return f"{'Protesters' if words & {'protesters', 'demonstrators'} else 'Civilians'} ({place.name})"
+    if actor.kind == "government":
+        return f"Government of {place.name}" if words & {"government", "authorities", "officials"} else None
+    if words & POLICE_WORDS:
+        return f"Police Forces of {place.name}"
+    if words & SECURITY_WORDS:
+        return f"Security Forces of {place.name}"
+    return f"Military Forces of {place.name}"
 
 
 def _locative(tok: Token, pm: PlaceMention) -> bool:
@@ -1785,6 +1820,7 @@ def _to_event(ctx: Context, n: int, group: list[Mention]) -> Event:
     for a in actors:
         if a.name == "protesters" and a.country is None:
             a.country = location.country
+        a.normalized = normalized_actor(a, location.country if location.precision != "region" else None)
     acled = acled_for(first.type, mode)
     trig = first.trigger
     evidence = [_evidence(s) for s in _unique_sents(group)]

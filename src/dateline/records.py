@@ -145,6 +145,11 @@ class Actor(Record):
     kind: ActorKind = "unknown"
     country: str | None = None
     affiliation: str | None = None
+    normalized: str | None = Field(
+        None,
+        description="ACLED-style name for a described state force or crowd: 'Military Forces of Nigeria', "
+        "'Police Forces of Kenya', 'Civilians (Sudan)'; empty for named participants.",
+    )
     entity: str | None = Field(None, description="Id of the matching entry in entities[], if any.")
 
 
