@@ -134,3 +134,64 @@ def test_summary_line_names_the_parts():
 def test_no_events_in_empty_text(text):
     ex = extract(Report(id="e", text=text or " ", published=None))
     assert ex.events == []
+
+
+def test_pronoun_in_a_claim_is_the_group_that_made_it():
+    ex = run(
+        "The Northern Liberation Front said on Wednesday that it had seized the town of Kidal from government "
+        "troops after two days of fighting."
+    )
+    seized = [e for e in ex.events if e.trigger.text == "seized"]
+    assert seized and "Northern Liberation Front" in actor_names(seized[0], "initiator")
+
+
+def test_the_group_means_the_group_the_report_named():
+    ex = run(
+        "Gunmen attacked a convoy near Gao on Monday, killing four drivers. The Sahel Freedom Movement, an armed "
+        "group active in the area, was blamed by the army. On Tuesday the group denied any role and accused the "
+        "army of killing civilians."
+    )
+    accusations = [e for e in ex.events if e.type == "ACCUSE"]
+    assert any("Sahel Freedom Movement" in actor_names(e, "initiator") for e in accusations)
+
+
+def test_the_party_blamed_for_an_attack_is_its_claimed_initiator():
+    ex = run(
+        "A bomb exploded at a bus station in Kaduna on Friday, killing six people. The governor blamed the attack "
+        "on the Northern Brigade, a separatist militia."
+    )
+    (bombing,) = [e for e in assault_events(ex) if e.fatalities and e.fatalities.best == 6]
+    assert any("Northern Brigade" in name for name in actor_names(bombing, "initiator"))
+    assert "governor" not in " ".join(actor_names(bombing, "initiator"))
+    assert any("governor" in who for who in bombing.attributed_to)
+
+
+def test_a_numbered_tally_is_one_series_record_with_its_range():
+    ex = run("Rebels have carried out at least 40 attacks on army posts since January 5, mostly with mortars.")
+    (series,) = [e for e in assault_events(ex) if e.occurrences]
+    assert series.occurrences.low == 40
+    assert (series.date.start, series.date.end) == ("2024-01-05", "2024-03-14")
+
+
+def test_undated_follow_up_takes_the_story_day_and_statements_run_to_publication():
+    ex = run(
+        "Police fired tear gas at protesters in Lusaka on Tuesday. Officers also detained 20 students outside the "
+        "university. A rights group condemned the arrests."
+    )
+    (detention,) = [e for e in ex.events if e.type == "COERCE" and "detained" in e.trigger.text]
+    assert (detention.date.start, detention.date.end) == ("2024-03-12", "2024-03-12")
+    (condemnation,) = [e for e in ex.events if e.type == "ACCUSE"]
+    assert (condemnation.date.start, condemnation.date.end) == ("2024-03-12", "2024-03-14")
+
+
+def test_described_state_forces_get_acled_style_names():
+    ex = run("Soldiers opened fire on villagers in the town of Mopti on Sunday, killing five, witnesses said.")
+    (event,) = assault_events(ex)
+    normalized = {a.role: a.normalized for a in event.actors}
+    assert normalized.get("initiator") == "Military Forces of Mali"
+
+
+def test_a_protest_with_no_named_crowd_is_by_protesters():
+    ex = run("Protests also took place in Mombasa on Tuesday.")
+    (protest,) = [e for e in ex.events if e.type == "PROTEST"]
+    assert actor_names(protest, "initiator") == {"protesters"}
