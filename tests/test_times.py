@@ -108,6 +108,7 @@ def test_anniversary_of_a_leap_day_clamps_to_feb_28() -> None:
         ("early last month", "2023-12", "2023-12-01", "2023-12-10", "range"),
         ("mid-December", "2023-12", "2023-12-11", "2023-12-20", "range"),
         ("July last year", "2023-07", "2023-07-01", "2023-07-31", "month"),
+        ("since October 8 last year", "2023-10-08", "2023-10-08", "2024-01-04", "range"),
         ("in 2019", "2019", "2019-01-01", "2019-12-31", "year"),
         ("last year", "2023", "2023-01-01", "2023-12-31", "year"),
         ("this year", "2024", "2024-01-01", "2024-12-31", "year"),
@@ -136,7 +137,7 @@ def test_iso_week_of_a_mid_year_date() -> None:
         ("three months", "P3M", None, None, "unknown"),
         ("for two weeks", "P2W", None, None, "unknown"),
         ("a few days", "PXD", None, None, "unknown"),
-        ("two and a half years after", "P2Y6M", None, None, "unknown"),
+        ("two and a half years later", "P2Y6M", None, None, "unknown"),
         ("in the three months since the vote", "P3M", "2023-10-04", "2024-01-04", "range"),
         ("the past 24 hours", "PT24H", "2024-01-03", "2024-01-04", "range"),
         ("over the last two weeks", "P2W", "2023-12-21", "2024-01-04", "range"),
@@ -439,3 +440,42 @@ def test_rates_and_ordinals_are_not_amounts_of_time(nlp) -> None:
 def test_unmeasured_stretches_are_vague_durations(nlp, text: str, phrase: str, value: str) -> None:
     m = _by_text(nlp, text)[phrase]
     assert (m.value, m.type, m.start_date) == (value, "DURATION", None)
+
+
+def test_before_and_after_stay_outside_the_span(nlp) -> None:
+    found = _by_text(nlp, "Two and a half years after the coup, and a day before the vote, rebels struck.")
+    assert found["Two and a half years"].value == "P2Y6M"
+    assert found["a day"].value == "P1D"
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "start", "end", "precision"),
+    [("the night of Saturday into Sunday", "2023-12-30TNI", "2023-12-30", "2023-12-31", "range"),
+     ("in the early hours of Monday", "2024-01-01TMO", "2024-01-01", "2024-01-01", "day"),
+     ("dawn on Tuesday", "2024-01-02TMO", "2024-01-02", "2024-01-02", "day"),
+     ("late on Tuesday", "2024-01-02", "2024-01-02", "2024-01-02", "day"),
+     ("the day before yesterday", "2024-01-02", "2024-01-02", "2024-01-02", "day"),
+     ("Q3 2023", "2023-Q3", "2023-07-01", "2023-09-30", "range"),
+     ("the third quarter of last year", "2023-Q3", "2023-07-01", "2023-09-30", "range"),
+     ("days ago", "PAST_REF", "2023-12-29", "2024-01-03", "range"),
+     ("a few days ago", "PAST_REF", "2023-12-29", "2024-01-03", "range"),
+     ("later in the year", "2024", "2024-01-04", "2024-12-31", "year")],
+)  # fmt: skip
+def test_news_day_phrases(text: str, value: str, start: str, end: str, precision: str) -> None:
+    check(res(text), value, start, end, precision)
+
+
+@pytest.mark.parametrize(("text", "value"), [("on Fridays", "XXXX-WXX-5"), ("Tuesday nights", "XXXX-WXX-2TNI")])
+def test_plural_weekdays_are_sets(text: str, value: str) -> None:
+    m = res(text)
+    assert (m.value, m.type) == (value, "SET")
+
+
+def test_unmeasured_offsets_from_an_event_are_left_to_the_text() -> None:
+    m = res("hours later")
+    assert (m.value, m.type, m.anchor) == ("PTXH", "DURATION", "text")
+    assert (res("later in the day").value, res("later in the day").anchor) == (None, "text")
+
+
+def test_pre_dawn_is_not_a_time_of_day(nlp) -> None:
+    assert _by_text(nlp, "Police carried out a pre-dawn raid on the camp.") == {}

@@ -59,7 +59,8 @@ _NUMBERS = {
 _VAGUE = {"a few": 3, "few": 3, "several": 5, "many": 5, "some": 3, "a number of": 3, "dozens of": 24}
 _ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4}
 _SEASONS = {"spring": "SP", "summer": "SU", "autumn": "FA", "fall": "FA", "winter": "WI"}
-_PARTS = {"morning": "MO", "afternoon": "AF", "evening": "EV", "night": "NI", "overnight": "NI"}
+_PARTS = {"morning": "MO", "afternoon": "AF", "evening": "EV", "night": "NI", "overnight": "NI", "dawn": "MO",
+          "daybreak": "MO", "dusk": "EV", "nightfall": "EV"}
 _UNIT_CODES = {
     "second": "S", "minute": "M", "hour": "H", "day": "D", "week": "W", "weekend": "WE", "fortnight": "W",
     "month": "M", "quarter": "Q", "year": "Y", "decade": "DE", "century": "CE",
@@ -413,8 +414,10 @@ def _r_month_year(m: re.Match[str], ctx: _Ctx) -> _Res:
 
 
 def _r_month_rel_year(m: re.Match[str], ctx: _Ctx) -> _Res:
-    """'July last year', 'April next year'."""
+    """'July last year', 'April next year', 'October 8 last year'."""
     year = ctx.p.year + {"last": -1, "next": 1, "this": 0}[m["yrel"].lower()]
+    if _g(m, "day"):
+        return _day(date(year, _MONTHS[m["month"].lower().rstrip(".")], int(m["day"])))
     return _narrow(_month(year, _MONTHS[m["month"].lower().rstrip(".")]), _g(m, "mod"))
 
 
@@ -427,6 +430,44 @@ def _r_into(m: re.Match[str], ctx: _Ctx) -> _Res:
     day = _weekday(ctx, _WEEKDAYS[m["wd"].lower()], None)
     eve = day - timedelta(days=1)
     return _Res(f"{eve.isoformat()}TNI", "TIME", eve, day, "range")
+
+
+def _r_night_of(m: re.Match[str], ctx: _Ctx) -> _Res:
+    """'the night of Saturday', 'on the night of March 3': that day's night."""
+    if _g(m, "wd"):
+        d = _weekday(ctx, _WEEKDAYS[m["wd"].lower()], None)
+    else:
+        res = _month_day(ctx, _MONTHS[m["month"].lower().rstrip(".")], int(m["day"]))
+        assert res.start is not None
+        d = res.start
+    return _Res(f"{d.isoformat()}TNI", "TIME", d, d, "day")
+
+
+def _r_early_hours(m: re.Match[str], ctx: _Ctx) -> _Res:
+    """'the early hours of Monday': that day before dawn; without a day it is placed like a clock time."""
+    if _g(m, "wd"):
+        d = _weekday(ctx, _WEEKDAYS[m["wd"].lower()], None)
+        return _Res(f"{d.isoformat()}TMO", "TIME", d, d, "day")
+    return _Res("XXXX-XX-XXTMO", "TIME", None, None, "unknown", "none")
+
+
+def _r_weekday_set(m: re.Match[str], ctx: _Ctx) -> _Res:
+    """'on Fridays', 'Tuesday nights': a weekly recurrence."""
+    part = _g(m, "plpart")
+    code = f"T{_PARTS[part.lower()[:-1]]}" if part else ""
+    return _Res(f"XXXX-WXX-{_WEEKDAYS[m['wd'].lower()] + 1}{code}", "SET", None, None, "unknown", "explicit")
+
+
+def _r_vague_offset(m: re.Match[str], ctx: _Ctx) -> _Res:
+    """'days ago' (a few days back from P: a range, PAST_REF); 'hours later' (an unmeasured stretch from an event
+    in the text)."""
+    unit = _unit(m["unit"])
+    if (_g(m, "dir") or "").lower() != "ago":
+        return _Res(_duration_value(1, unit, True), "DURATION", None, None, "unknown", "text")
+    p = ctx.p
+    if unit == "hour":
+        return _Res("PAST_REF", "DATE", p - timedelta(days=1), p, "range")
+    return _Res("PAST_REF", "DATE", _shift(p, unit, -2 * _VAGUE["a few"]), _shift(p, unit, -1), "range")
 
 
 def _r_part_day(m: re.Match[str], ctx: _Ctx) -> _Res:
@@ -447,7 +488,8 @@ def _r_weekday(m: re.Match[str], ctx: _Ctx) -> _Res:
     return _day(d)
 
 
-_DEICTIC = {"today": 0, "yesterday": -1, "tomorrow": 1, "tonight": 0}
+_DEICTIC = {"today": 0, "yesterday": -1, "tomorrow": 1, "tonight": 0, "the day before yesterday": -2,
+            "the day after tomorrow": 2}
 
 
 def _r_deictic(m: re.Match[str], ctx: _Ctx) -> _Res:
@@ -582,15 +624,15 @@ def _r_offset(m: re.Match[str], ctx: _Ctx) -> _Res:
     n, vague = parsed
     n += 0.5 if _g(m, "half") else 0.0
     unit = _unit(m["unit"])
-    direction = (_g(m, "dir") or "ago").lower()
+    direction = (_g(m, "dir") or _g(m, "dir2") or "ago").lower()
     if direction in ("later", "after", "before", "from now", "hence", "on", "into"):
         value = _duration_value(n, unit, vague)
         if direction in ("from now", "hence") and ctx.published:
             d = _shift(ctx.published, unit, n)
             return _Res(d.isoformat(), "DATE", d, d, "day")
         return _Res(value, "DURATION", None, None, "unknown", "explicit")
-    if vague:
-        return _Res("PAST_REF", "DATE", None, ctx.p, "unknown")
+    if vague:  # 'a few days ago', 'several years ago': between one and twice the estimate back
+        return _Res("PAST_REF", "DATE", _shift(ctx.p, unit, -2 * n), _shift(ctx.p, unit, -1), "range")
     d = _shift(ctx.p, unit, -n)
     approx = (_g(m, "approx") or "").lower() not in ("", "exactly", "precisely")
     if _g(m, "exact"):
@@ -665,13 +707,14 @@ def _r_season(m: re.Match[str], ctx: _Ctx) -> _Res:
 def _r_quarter(m: re.Match[str], ctx: _Ctx) -> _Res:
     """'the third quarter' (the latest one begun by P), 'the 1988 second quarter', "next year's first quarter",
     'the year-ago third quarter' (the one before the latest)."""
-    q = _ORDINALS[m["ord"].lower()]
+    q = int(m["qn"]) if _g(m, "qn") else _ORDINALS[m["ord"].lower()]
     year_text = _g(m, "year") or _g(m, "year2")
     if year_text:
         return _quarter(int(year_text), q, "explicit")
     p = ctx.p
-    if _g(m, "yrel"):
-        return _quarter(p.year + {"last": -1, "next": 1, "this": 0}[m["yrel"].lower()], q)
+    yrel = _g(m, "yrel") or _g(m, "yrel2")
+    if yrel:
+        return _quarter(p.year + {"last": -1, "next": 1, "this": 0}[yrel.lower()], q)
     year = p.year if date(p.year, 3 * q - 2, 1) <= p else p.year - 1
     return _quarter(year - (1 if _g(m, "ago") else 0), q)
 
@@ -698,6 +741,8 @@ def _r_half(m: re.Match[str], ctx: _Ctx) -> _Res:
 
 def _r_clock(m: re.Match[str], ctx: _Ctx) -> _Res:
     """A time of day; the day it falls on is filled in later from the day mentions around it."""
+    if _g(m, "dawn"):
+        return _Res(f"XXXX-XX-XXT{_PARTS[m['dawn']]}", "TIME", None, None, "unknown", "none")
     if _g(m, "mid"):
         part = "AF" if "after" in m["mid"].lower() else "MO"
         return _Res(f"XXXX-XX-XXT{part}", "TIME", None, None, "unknown", "none")
@@ -747,7 +792,7 @@ def _r_holiday(m: re.Match[str], ctx: _Ctx) -> _Res:
 def _r_text_anchored(m: re.Match[str], ctx: _Ctx) -> _Res:
     """'the next day', 'the week before', 'later that year': anchored to an event in the text, not to P, so
     the value is left to the caller; the precision still tells the granularity."""
-    unit = (_g(m, "unit") or _g(m, "unit2") or _g(m, "unit3") or "day").lower()
+    unit = (_g(m, "unit") or _g(m, "unit2") or _g(m, "unit3") or _g(m, "unit4") or "day").lower()
     precision = unit if unit in ("day", "week", "month", "year") else "day"
     return _Res(None, "DATE", None, None, precision, "text")
 
@@ -778,7 +823,7 @@ def _r_century(m: re.Match[str], ctx: _Ctx) -> _Res:
 
 def _r_amount(m: re.Match[str], ctx: _Ctx) -> _Res:
     """An amount of time: an offset from P when it says 'ago', 'earlier', 'to the day'; else a duration."""
-    return _r_offset(m, ctx) if _g(m, "dir") or _g(m, "exact") else _r_duration(m, ctx)
+    return _r_offset(m, ctx) if _g(m, "dir") or _g(m, "dir2") or _g(m, "exact") else _r_duration(m, ctx)
 
 
 # ------------------------------------------------------------------------------------------------ grammar
@@ -807,16 +852,22 @@ def _grammar(strict: bool) -> list[tuple[str, Resolver]]:
         (rf"(?:{wd_any},?\s+)?(?:the\s+)?{_DAYNUM}(?:\s+of)?\s+{month}", _r_month_day),
         (rf"{_MOD}?{month},?\s+(?:of\s+)?{_YEAR}", _r_month_year),
         (rf"{_MOD}?{month}\s+(?P<yrel>last|next|this)\s+year", _r_month_rel_year),
+        (rf"(?:{wd_any},?\s+)?{month}\s+{_DAYNUM},?\s+(?P<yrel>last|next|this)\s+year", _r_month_rel_year),
         (rf"{_MOD}?(?:{_REL}\s+)?{month}(?!\s+\d)", _r_month),
-        (rf"(?:(?P<mod2>early|late)\s+)?(?:{_REL}\s+)?{wd}{part}?", _r_weekday),
-        (rf"(?P<into>overnight|(?:late\s+)?(?:on\s+)?(?P<eve>{wd_any})\s+night)\s+(?:into|to)\s+(?:early\s+)?{wd}",
-         _r_into),
-        (rf"(?:(?P<pmod>mid-|mid\s+|early\s+|late\s+)?(?P<part>morning|afternoon|evening|night)\s+{wd}"
+        (rf"(?:(?P<mod2>early|late)\s+(?:on\s+)?)?(?:{_REL}\s+)?{wd}{part}?", _r_weekday),
+        (rf"(?:overnight|(?:late\s+)?(?:on\s+)?(?:(?:the\s+)?night\s+of\s+{wd_any}|{wd_any}\s+night))\s+(?:into|to)"
+         rf"\s+(?:early\s+)?{wd}", _r_into),
+        (rf"(?:the\s+)?night\s+of\s+(?:{wd}|{month}\s+{_DAYNUM})(?!\s+(?:into|to)\b)(?!,?\s+[A-Z][a-z]{2,8}\.?\s+\d)",
+         _r_night_of),
+        (rf"the\s+(?:early|small|wee)\s+hours(?:\s+of\s+(?:(?:the\s+)?morning|{wd}))?", _r_early_hours),
+        (rf"(?:(?P<pmod>mid-|mid\s+|early\s+|late\s+)?(?P<part>morning|afternoon|evening|night|dawn|dusk)\s+(?:on\s+)?{wd}"
          r"|(?P<pmod2>mid-|mid\s+|early\s+|late\s+)(?P<part2>morning|afternoon|evening|night)"
          r"\s+(?P<word>yesterday|today))",
          _r_part_day),
+        (rf"{wd}(?:s|\s+(?P<plpart>mornings|afternoons|evenings|nights))", _r_weekday_set),
         (
             r"(?:(?:early|late|earlier|later)\s+)?(?P<word>today|yesterday|tomorrow|tonight|last\s+night|overnight"
+            r"|the\s+day\s+before\s+yesterday|the\s+day\s+after\s+tomorrow"
             r"|this\s+(?:morning|afternoon|evening))" + part + "?",
             _r_deictic,
         ),
@@ -833,16 +884,20 @@ def _grammar(strict: bool) -> list[tuple[str, Resolver]]:
             _r_unit_rel,
         ),
         (over + r"(?P<rel>the)\s+(?P<unit>weekend)", _r_unit_rel),
+        (r"(?P<pre>earlier|later)\s+in\s+the\s+(?P<unit>week|month|year)", _r_unit_rel),
         (rf"{_MOD}(?:the\s+)?(?P<unit>week(?:end)?|month|year|decade)(?!s)", _r_unit_rel),
         (rf"(?:the\s+)?(?P<rel>past|last|previous|next|coming|first)\s+{num}\s+(?P<unit>{_UNIT}|quarters?){not_age}",
          _r_past_n),
         (r"(?:the\s+)?(?P<rel>past|last|previous|next|coming)\s+(?P<unit>(?:day|week|month|year|decade)s)", _r_past_n),
         (r"recent\s+(?P<unit>(?:day|week|month|quarter|year|decade)s)", _r_recent),
+        (r"(?:(?:just|only|mere)\s+)?(?P<unit>(?:hour|day|week|month|year|decade)s)(?:\s+(?P<dir>ago|earlier|later)\b"
+         r"|(?=\s+(?P<dir2>before|after)\b))", _r_vague_offset),
         (r"(?:(?<=\bfor\s)|(?<=\bwithin\s)|(?<=\bover\s)|(?<=\bin\s))(?:the\s+)?(?P<unit>(?:hour|day|week|month|year"
          r"|decade)s|centuries)(?:\s+or\s+(?:hour|day|week|month|year|decade)s)?(?!\s+(?:ago|earlier|later|before|after))",
          _r_vague_span),
         (rf"{the}{_APPROX}{num}[\s-]+{unit}(?P<half>\s+and\s+a\s+half)?(?:\s+(?:(?:ago|earlier|before)\s+)?(?P<exact>to\s+the\s+day)"
-         rf"|\s+(?P<dir>ago|earlier|before|later|after|from\s+now|hence)|{not_age}{since})", _r_amount),
+         rf"|\s+(?P<dir>ago|earlier|later|from\s+now|hence)\b|(?=\s+(?P<dir2>before|after)\b)|{not_age}{since})",
+         _r_amount),
         (rf"{_MOD}?(?:(?P<fiscal>fiscal)\s+(?:year\s+)?)?{_YEAR}(?!\s*(?:%|percent))", _r_year),
         (
             rf"(?:the\s+)?{_MOD}?(?:the\s+)?(?:(?P<dec>1[5-9]\d|20\d)0'?s|'(?P<short>\d)0s"
@@ -852,7 +907,9 @@ def _grammar(strict: bool) -> list[tuple[str, Resolver]]:
         (rf"{_MOD}?(?:{_REL}\s+)?(?P<season>spring|summer|autumn|winter|fall)(?:\s+(?:of\s+)?{_YEAR})?", _r_season),
         (rf"(?:the\s+)?(?:(?P<year2>1[5-9]\d\d|20\d\d)\s+|(?P<yrel>last|next|this)\s+year['’]s\s+|"
          r"(?P<ago>year-(?:ago|earlier)\s+))?(?P<ord>first|second|third|fourth)[\s-]quarter"
-         rf"(?:\s+of\s+{_YEAR})?", _r_quarter),
+         rf"(?:\s+of\s+(?:{_YEAR}|(?P<yrel2>last|next|this)\s+year))?", _r_quarter),
+        (rf"(?-i:Q)(?P<qn>[1-4])(?:\s+{_YEAR}|(?=\s+(?:results|earnings|profits?|sales|revenues?|growth)\b))",
+         _r_quarter),
         (r"(?:the\s+)?(?:(?:comparable|same)\s+)?(?P<ago>year-(?:ago|earlier))(?:\s+(?:quarter|period))?"
          r"|the\s+(?:(?:latest|most\s+recent|just-ended)\s+)?(?P<q>quarter)(?!\s+(?:of|century|mile|point|final))"
          r"(?!-)", _r_fin_quarter),
@@ -860,9 +917,10 @@ def _grammar(strict: bool) -> list[tuple[str, Resolver]]:
          _r_half),
         (
             r"(?:the\s+)?(?P<rel>next|following|previous|preceding|same)\s+(?P<unit>day|week|month|year|morning"
-            r"|afternoon|evening|night)|(?:the\s+)?(?P<unit2>day|week|month|year)\s+(?:before|after|earlier)"
+            r"|afternoon|evening|night)|(?:the\s+)?(?<!\ba\s)(?<!\bone\s)(?P<unit2>day|week|month|year)"
+            r"\s+(?:before|after|earlier)"
             r"|(?:(?:earlier|later)\s+)?that\s+(?:same\s+)?(?P<unit3>day|week|month|year|morning|afternoon|evening"
-            r"|night)",
+            r"|night)|(?:earlier|later)\s+in\s+the\s+(?P<unit4>day|morning|afternoon|evening)",
             _r_text_anchored,
         ),
         (rf"(?:each|every)\s+(?:{wd}|{month}|(?P<unit>day|week|month|quarter|year|morning|afternoon|evening|night))"
@@ -872,7 +930,8 @@ def _grammar(strict: bool) -> list[tuple[str, Resolver]]:
         (
             r"(?:(?:around|about|approximately|roughly)\s+)?(?:(?P<hour>1[0-2]|0?[1-9])(?::(?P<minute>[0-5]\d))?"
             r"\s*(?P<ampm>[ap]\.\s?m\.?|[ap]m\b)|(?P<hour2>1[0-2]|[1-9])(?:\s+o'clock)?\s+in\s+the\s+"
-            r"(?P<dpart>morning|afternoon|evening)|(?P<word>noon|midnight|midday)|(?P<mid>mid-?\s?(?:morning|afternoon)))",
+            r"(?P<dpart>morning|afternoon|evening)|(?P<word>noon|midnight|midday)|(?P<mid>mid-?\s?(?:morning|afternoon))"
+            r"|(?<!-)(?P<dawn>(?-i:dawn|dusk|daybreak|nightfall)))",
             _r_clock,
         ),
     ]
@@ -1092,7 +1151,7 @@ def _context_ok(doc: Doc, text: str, m: re.Match[str], fn: Resolver) -> bool:
         return _year_ok(doc, text, start, end)
     if fn is _r_decade and _g(m, "word"):  # 'the nineties', not 'in his nineties'
         return m.group(0).lower().startswith("the")
-    if fn is _r_amount and m["num"].lower() in ("a", "an") and not (_g(m, "dir") or _g(m, "exact")):
+    if fn is _r_amount and m["num"].lower() in ("a", "an") and not (_g(m, "dir") or _g(m, "dir2") or _g(m, "exact")):
         return not _rate_or_ordinal(doc, start, end, m["unit"].lower())
     if fn is _r_season and not (_g(m, "mod") or _g(m, "rel") or _g(m, "year")):
         before = text[max(0, start - 12) : start].split()
@@ -1131,7 +1190,8 @@ def _extend_since(text: str, start: int) -> int:
 
 
 # rules whose direction (back or forward from P) is ambiguous and follows the clause's tense
-_FORWARD_RULES = (_r_weekday, _r_month_day, _r_month, _r_season, _r_unit_rel, _r_holiday)
+_FORWARD_RULES = (_r_weekday, _r_month_day, _r_month, _r_season, _r_unit_rel, _r_holiday, _r_into, _r_night_of,
+                  _r_early_hours, _r_part_day)  # fmt: skip
 
 
 def _grammar_mentions(doc: Doc, text: str, published: date | None) -> list[TimeMention]:
