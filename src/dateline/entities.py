@@ -265,7 +265,7 @@ def _name_continues(doc: Doc, i: int, sent_end: int) -> int:
     nxt = doc[i + 1] if i + 1 < sent_end else None
     if nxt is None:
         return 1 if not prev.whitespace_ and tok.text[:1].isupper() and tok.is_alpha else 0
-    if not prev.whitespace_ and tok.text in ("-", "'", "’") and not tok.whitespace_ and nxt.is_alpha:
+    if not prev.whitespace_ and tok.text in ("-", "'", "’") and not tok.whitespace_ and nxt.text[:1].isupper():
         return 2
     if tok.lower_ in NAME_PARTICLES:
         if not tok.whitespace_ and nxt.text == "-" and i + 2 < sent_end and doc[i + 2].is_alpha:
@@ -466,9 +466,12 @@ def _capitalised_run(doc: Doc, i: int, step: int, taken: set[int], places: bool 
 
 
 def _name_word(tok: Token) -> bool:
-    return (tok.text[:1].isupper() or (tok.like_num and tok.i > 0 and tok.doc[tok.i - 1].text[:1].isupper())) and not (
-        _is_title_word(tok) or tok.lower_ in ("the", "a", "an") or tok.is_punct or tok.ent_type_ in ("DATE", "TIME")
-    )
+    """A word that can sit inside a name: capitalised noun, or a number after one ('Daraa 24')."""
+    if tok.is_punct or tok.lower_ in ("the", "a", "an") or tok.ent_type_ in ("DATE", "TIME") or _is_title_word(tok):
+        return False
+    if tok.like_num:
+        return tok.i > 0 and tok.doc[tok.i - 1].text[:1].isupper()
+    return tok.text[:1].isupper() and tok.pos_ in ("PROPN", "NOUN")
 
 
 # ---------------------------------------------------------------- context: titles, affiliation, kind
@@ -886,7 +889,9 @@ def _place_acts(doc: Doc, cand: _Cand) -> bool:
     if root.dep_ not in ("nsubj", "agent") or cand.label == "PERSON":
         return False
     verb = root.head if root.dep_ == "nsubj" else root.head.head
-    return verb.lower_ not in BE_WORDS and verb.pos_ in ("VERB", "AUX") and not _place_context(doc, cand)
+    if _place_context(doc, cand) or verb.pos_ not in ("VERB", "AUX"):
+        return False
+    return verb.lower_ not in BE_WORDS or any(c.dep_ == "acomp" for c in verb.children)  # 'X has been wary'
 
 
 def _outlet_context(doc: Doc, cand: _Cand) -> bool:

@@ -276,7 +276,7 @@ def _direct(doc: Doc, spans: list[tuple[int, int]], inside: _Inside, mentions: _
 def _signature(doc: Doc, end: int, mentions: _Mentions) -> _Speaker | None:
     """'"...," – Jane Doe, Tulsa': a quote signed by a name right after it (vox pops, epigraphs)."""
     text = _text(doc)
-    m = re.match(r"[”\"'»]*[ \t,]*[-–—―]*[ \t]*", text[end : end + 12])  # same line: a signature
+    m = re.match(r"[”\"'»]*(?:\s*[-–—―]+|[^\S\n]*,?)[^\S\n]*", text[end : end + 12])  # a dash, or the same line
     pos = end + (m.end() if m else 0)
     found = [r for r in mentions.within(pos, pos + 60) if r[0] == pos and r[2].kind == "person"]
     if not found:
