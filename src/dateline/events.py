@@ -306,6 +306,7 @@ class Context:
     quotes: list[Quote]
     dateline: PlaceMention | None = None
     descriptors: dict[int, set[str]] | None = None  # entity mention head -> words the report describes it by
+    story_place: PlaceMention | None = None  # where the report's news happens (its lead's place)
 
 
 DATELINE_RE = re.compile(
@@ -454,12 +455,27 @@ def _special_verb(tok: Token) -> str | None:
         return "THREATEN"
     if lemma in ("open",) and any(c.lower_ == "fire" for c in tok.children):
         return "ASSAULT"
+    if lemma in ("send", "dispatch", "order", "rush", "move") and any(
+        c.dep_ in ("dobj", "nsubjpass") and c.lower_ in FORCE_NOUNS for c in tok.children
+    ):
+        return "MOBILIZE"  # "ordered 5,000 soldiers to the region", "reinforcements were sent"
+    if lemma == "declare" and any(c.dep_ == "dobj" and c.lower_ in ("emergency", "curfew") for c in tok.children):
+        return "COERCE"  # "declared a curfew"
+    if lemma == "declare" and any(
+        c.dep_ == "dobj" and c.lower_ == "state" and any(g.lower_ == "of" for g in c.children) for c in tok.children
+    ):
+        return "COERCE"  # "declared a state of emergency"
     if lemma in ("launch", "fire", "lob", "drop") and any(
         c.dep_ == "dobj" and c.lower_ in PROJECTILES for c in tok.children
     ):
         return "ASSAULT"
     return None
 
+
+FORCE_NOUNS = {
+    "troops", "soldiers", "reinforcements", "police", "policemen", "forces", "units", "battalions",
+    "officers", "commandos", "paratroopers", "marines", "warships", "tanks",
+}  # fmt: skip
 
 IRREALIS_HEADS = {
     "want",
@@ -679,7 +695,7 @@ def _read_mention(ctx: Context, sent: Span, group: list[Token], alone: bool = Tr
         if not noun.like_num and not any(a.role == "victim" and noun.text in a.name for a in m.actors):
             _add_actor(ctx, m, noun, "victim")
     m.time = _time_for(ctx, sent, group)
-    m.place = _place_for(ctx, sent, group, alone)
+    m.place = _place_for(ctx, sent, group, alone) if ptype in MATERIAL_TYPES else _statement_place(ctx, group)
     m.mode = _mode_for(sent, group, alone) if ptype in ("ASSAULT", "PROTEST") else None
     _single_victim_killed(ctx, group, m)
     m.weapons = _weapons_in(sent) if ptype == "ASSAULT" else []
@@ -1325,6 +1341,22 @@ def _place_for(ctx: Context, sent: Span, group: list[Token], alone: bool = True)
     return candidates[0][2]
 
 
+def _statement_place(ctx: Context, group: list[Token]) -> PlaceMention | None:
+    """Where a statement was made: only a place said of the act itself ('told reporters in Kyiv'),
+    never one its content is about ('accused the rebels of shelling Goma')."""
+    for trig in group:
+        verbs = [trig] + [a for a in trig.ancestors if a.lemma_.lower() in REPORTING_VERBS][:1]
+        for verb in verbs:
+            for prep in verb.children:
+                if prep.dep_ != "prep" or prep.lower_ not in ("in", "at", "during"):
+                    continue
+                for obj in prep.children:
+                    pm = ctx.places.get(obj.i)
+                    if pm is not None and pm.lat is not None:
+                        return pm
+    return None
+
+
 def _demonym_place(ctx: Context, group: list[Token]) -> PlaceMention | None:
     """'throughout Israeli border communities': a nationality word in a locative phrase gives the country."""
     for trig in group:
@@ -1562,6 +1594,7 @@ def _inherit_places(ctx: Context, mentions: list[Mention]) -> None:
 
     placed = [m.place for m in mentions if m.place and current(m)]
     lead = next((p for p in placed if _fine(p)), placed[0] if placed else None)
+    ctx.story_place = lead
     for i, m in enumerate(mentions):
         if _fine(m.place) or m.type not in MATERIAL_TYPES or not current(m) or m.occurrences:
             continue  # a tally of many events is not placed by the story's one
@@ -1807,7 +1840,8 @@ def _to_event(ctx: Context, n: int, group: list[Mention]) -> Event:
     if own is not None and not _fine(own) and _fine(fallback) and _inside(fallback, own):
         location = _location_of([Mention(type=first.type, trigger=first.trigger, sent=first.sent, place=fallback)])
     if location.name is None and fallback is None and first.type not in MATERIAL_TYPES:
-        fallback = _speaker_country(group, actors)  # a statement is placed in its author's country
+        # a statement is placed in its author's country, else in the country the story is about
+        fallback = _speaker_country(group, actors) or _story_country(ctx, first.trigger)
     if location.name is None and fallback is None and not _is_background(ctx, date) and not first.occurrences:
         fallback = ctx.dateline
     if location.name is None and fallback is not None:
@@ -1847,6 +1881,12 @@ def _to_event(ctx: Context, n: int, group: list[Mention]) -> Event:
     )
     event.summary = summarize(event)
     return event
+
+
+def _story_country(ctx: Context, tok: Token) -> PlaceMention | None:
+    """The country the report is about: that of its first placed current event, else of its dateline."""
+    place = ctx.story_place or ctx.dateline
+    return _country_place(place.country, tok) if place is not None and place.country else None
 
 
 def _speaker_country(group: list[Mention], actors: list[Actor]) -> PlaceMention | None:
