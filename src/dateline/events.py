@@ -695,7 +695,7 @@ def _read_mention(ctx: Context, sent: Span, group: list[Token], alone: bool = Tr
         if not noun.like_num and not any(a.role == "victim" and noun.text in a.name for a in m.actors):
             _add_actor(ctx, m, noun, "victim")
     m.time = _time_for(ctx, sent, group)
-    m.place = _place_for(ctx, sent, group, alone) if ptype in MATERIAL_TYPES else _statement_place(ctx, group)
+    m.place = _place_for(ctx, sent, group, alone) if ptype in PLACED_TYPES else _statement_place(ctx, group)
     m.mode = _mode_for(sent, group, alone) if ptype in ("ASSAULT", "PROTEST") else None
     _single_victim_killed(ctx, group, m)
     m.weapons = _weapons_in(sent) if ptype == "ASSAULT" else []
@@ -1345,6 +1345,8 @@ def _statement_place(ctx: Context, group: list[Token]) -> PlaceMention | None:
     """Where a statement was made: only a place said of the act itself ('told reporters in Kyiv'),
     never one its content is about ('accused the rebels of shelling Goma')."""
     for trig in group:
+        if trig.lemma_.lower() in ("visit", "tour") and (pm := _visited(ctx, trig)) is not None:
+            return pm
         verbs = [trig] + [a for a in trig.ancestors if a.lemma_.lower() in REPORTING_VERBS][:1]
         for verb in verbs:
             for prep in verb.children:
@@ -1354,6 +1356,15 @@ def _statement_place(ctx: Context, group: list[Token]) -> PlaceMention | None:
                     pm = ctx.places.get(obj.i)
                     if pm is not None and pm.lat is not None:
                         return pm
+    return None
+
+
+def _visited(ctx: Context, verb: Token) -> PlaceMention | None:
+    """'visited Lebanon', 'toured the front in Kharkiv': the place visited."""
+    for c in verb.children:
+        pm = ctx.places.get(c.i)
+        if c.dep_ == "dobj" and pm is not None and pm.lat is not None:
+            return pm
     return None
 
 
@@ -1573,7 +1584,9 @@ def _inherit_narrative_dates(ctx: Context, mentions: list[Mention]) -> None:
 
 
 # Events that happen somewhere on the ground: an unplaced one is where the story around it is.
-MATERIAL_TYPES = {"ASSAULT", "PROTEST", "COERCE", "MOBILIZE", "RETREAT", "AID", "CONSULT"}
+MATERIAL_TYPES = {"ASSAULT", "PROTEST", "COERCE", "MOBILIZE", "RETREAT", "AID"}
+# Events whose own sentence places them ('held talks in Riyadh'), though the story's place may not be theirs.
+PLACED_TYPES = MATERIAL_TYPES | {"CONSULT"}
 
 
 def _inherit_places(ctx: Context, mentions: list[Mention]) -> None:
@@ -1592,7 +1605,7 @@ def _inherit_places(ctx: Context, mentions: list[Mention]) -> None:
     def current(m: Mention) -> bool:
         return m.time is None or not _is_past(m.time, ctx.published)
 
-    placed = [m.place for m in mentions if m.place and current(m)]
+    placed = [m.place for m in mentions if m.place and current(m) and m.type in PLACED_TYPES]
     lead = next((p for p in placed if _fine(p)), placed[0] if placed else None)
     ctx.story_place = lead
     for i, m in enumerate(mentions):
@@ -1612,7 +1625,7 @@ def _inherit_story_dates(ctx: Context, mentions: list[Mention]) -> None:
     """
     if ctx.published is None:
         return
-    dated = [m for m in mentions if m.time is not None and m.time.start_date and not _is_past(m.time, ctx.published)]
+    dated = [m for m in mentions if _story_day(m.time) and not _is_past(m.time, ctx.published)]
     if not dated:
         return
     for i, m in enumerate(mentions):
@@ -1631,10 +1644,32 @@ def _inherit_story_dates(ctx: Context, mentions: list[Mention]) -> None:
 
 
 def _inside(fine: PlaceMention, coarse: PlaceMention) -> bool:
-    """'northeastern Colombia' and the story's Tibú: the town is the more precise account of the same place."""
+    """'northeastern Colombia' and the story's Tibú: the town is the more precise account of the same place.
+
+    A part of a country ('northern Iraq') holds the town only if the town lies nearer that part's centre
+    than the country's centre: Baghdad is not in northern Iraq.
+    """
     if fine.country != coarse.country:
         return False
-    return coarse.precision != "admin1" or fine.admin1 == coarse.admin1
+    if coarse.precision == "admin1":
+        return fine.admin1 == coarse.admin1
+    if coarse.precision == "region" and coarse.feature != "country":
+        from dateline.gazetteer import country as country_entry
+
+        whole = country_entry(coarse.country) if coarse.country else None
+        if whole is None or None in (fine.lat, coarse.lat):
+            return False
+        return distance_km(fine.lat, fine.lon, coarse.lat, coarse.lon) < distance_km(
+            fine.lat, fine.lon, whole.lat, whole.lon
+        )
+    return True
+
+
+def _story_day(tm: TimeMention | None) -> bool:
+    """A date that pins a story down: a day or a few days ('last year' does not)."""
+    if tm is None or not tm.start_date or not tm.end_date:
+        return False
+    return (dt.date.fromisoformat(tm.end_date) - dt.date.fromisoformat(tm.start_date)).days <= 7
 
 
 def _fine(place: PlaceMention | None) -> bool:
@@ -1839,7 +1874,7 @@ def _to_event(ctx: Context, n: int, group: list[Mention]) -> Event:
     own = _group_place(group)
     if own is not None and not _fine(own) and _fine(fallback) and _inside(fallback, own):
         location = _location_of([Mention(type=first.type, trigger=first.trigger, sent=first.sent, place=fallback)])
-    if location.name is None and fallback is None and first.type not in MATERIAL_TYPES:
+    if location.name is None and fallback is None and first.type not in PLACED_TYPES:
         # a statement is placed in its author's country, else in the country the story is about
         fallback = _speaker_country(group, actors) or _story_country(ctx, first.trigger)
     if location.name is None and fallback is None and not _is_background(ctx, date) and not first.occurrences:
