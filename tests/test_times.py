@@ -479,3 +479,25 @@ def test_unmeasured_offsets_from_an_event_are_left_to_the_text() -> None:
 
 def test_pre_dawn_is_not_a_time_of_day(nlp) -> None:
     assert _by_text(nlp, "Police carried out a pre-dawn raid on the camp.") == {}
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "start", "end", "precision"),
+    [("nineteen ninety-six", "1996", "1996-01-01", "1996-12-31", "year"),
+     ("January nineteen ninety-seven", "1997-01", "1997-01-01", "1997-01-31", "month"),
+     ("the year two thousand", "2000", "2000-01-01", "2000-12-31", "year"),
+     ("by year-end", "2024-12", "2024-12-01", "2024-12-31", "month"),
+     ("the full year", "2024", "2024-01-01", "2024-12-31", "year"),
+     ("the week of March 6", "2024-W10", "2024-03-04", "2024-03-10", "week")],
+)  # fmt: skip
+def test_spoken_years_and_business_phrases(text: str, value: str, start: str, end: str, precision: str) -> None:
+    check(res(text), value, start, end, precision)
+
+
+def test_two_thousand_alone_is_a_count(nlp) -> None:
+    assert _by_text(nlp, "About two thousand people marched.") == {}
+
+
+def test_since_points_back_even_for_a_coming_date(nlp) -> None:
+    m = _by_text(nlp, "Prices have doubled since March, traders say.")["since March"]
+    assert (m.start_date, m.end_date) == ("2023-03-01", "2024-01-04")

@@ -109,6 +109,16 @@ _APPROX = (
 )
 
 
+_TEENS = ["ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"]
+_TENS = ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
+_ONES = ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
+# years as broadcast transcripts write them: 'nineteen ninety-six', 'the year two thousand', 'two thousand and one'
+_SPOKEN_YEAR = (
+    rf"(?:(?P<cent>nineteen|twenty)[\s-](?P<tens>{'|'.join(_TEENS + _TENS)})(?:[\s-](?P<ones>{'|'.join(_ONES)}))?"
+    rf"|(?P<y2k>(?:the\s+year\s+)?two\s+thousand)(?:\s+and\s+(?P<ones2>{'|'.join(_ONES)}))?(?!\s+[a-z]+s\b))"
+)
+
+
 # ----------------------------------------------------------------------------------------- date helpers
 
 
@@ -561,7 +571,7 @@ def _calendar_unit(ctx: _Ctx, unit: str, steps: int) -> _Res:
 def _r_unit_rel(m: re.Match[str], ctx: _Ctx) -> _Res:
     """'last week', 'this month', 'earlier this year', 'late last month', 'the end of next week'."""
     rel = " ".join((_g(m, "rel") or "this").lower().split())
-    unit = _unit(m["unit"])
+    unit = _unit(_g(m, "unit") or m["unit2"])
     mod = _g(m, "mod")
     if rel in ("the past", "past", "the last") and unit != "weekend":  # 'for the last week': the 7 days to P
         return _r_past_n(m, ctx)
@@ -580,6 +590,40 @@ def _r_unit_rel(m: re.Match[str], ctx: _Ctx) -> _Res:
         span = (res.start, p) if pre == "earlier" else (p, res.end)
         return _Res(res.value, res.type, span[0], span[1], res.precision, res.anchor)
     return _narrow(res, mod)
+
+
+def _spoken_year(m: re.Match[str]) -> int:
+    if _g(m, "y2k"):
+        if not m["y2k"].lower().startswith("the") and not _g(m, "ones2"):
+            raise ValueError("'two thousand' alone is mostly a count")
+        return 2000 + (_ONES.index(m["ones2"].lower()) + 1 if _g(m, "ones2") else 0)
+    tens = m["tens"].lower()
+    value = _TEENS.index(tens) + 10 if tens in _TEENS else (_TENS.index(tens) + 2) * 10
+    return (1900 if m["cent"].lower() == "nineteen" else 2000) + value + (
+        _ONES.index(m["ones"].lower()) + 1 if _g(m, "ones") else 0)
+
+
+def _r_spoken_year(m: re.Match[str], ctx: _Ctx) -> _Res:
+    """'nineteen ninety-six', 'January nineteen ninety-seven', 'the winter of nineteen ninety-four'."""
+    year = _spoken_year(m)
+    if _g(m, "month"):
+        return _month(year, _MONTHS[m["month"].lower().rstrip(".")], "explicit")
+    if _g(m, "season"):
+        return _season(year, _SEASONS[m["season"].lower()], "explicit")
+    return _year(year, "explicit")
+
+
+def _r_year_end(m: re.Match[str], ctx: _Ctx) -> _Res:
+    """'by year-end': December of P's year (of the year before in a past-tense clause told before December)."""
+    p = ctx.p
+    return _month(p.year - (1 if ctx.past and p.month < 12 else 0), 12)
+
+
+def _r_week_of(m: re.Match[str], ctx: _Ctx) -> _Res:
+    """'the week of March 6': the Monday..Sunday week holding that day."""
+    res = _month_day(ctx, _MONTHS[m["month"].lower().rstrip(".")], int(m["day"]))
+    assert res.start is not None
+    return _week(res.start)
 
 
 def _r_past_n(m: re.Match[str], ctx: _Ctx) -> _Res:
@@ -884,7 +928,12 @@ def _grammar(strict: bool) -> list[tuple[str, Resolver]]:
             _r_unit_rel,
         ),
         (over + r"(?P<rel>the)\s+(?P<unit>weekend)", _r_unit_rel),
-        (r"(?P<pre>earlier|later)\s+in\s+the\s+(?P<unit>week|month|year)", _r_unit_rel),
+        (r"(?P<pre>earlier|later)\s+in\s+the\s+(?P<unit>week|month|year)|the\s+(?:full\s+)?(?:fiscal\s+)?(?<!the\s)"
+         r"(?P<unit2>year)(?!\s+(?:before|after|earlier|ago|ended|ending|to))", _r_unit_rel),
+        (r"(?:the\s+)?(?:year[-\s]end|year['’]s\s+end)", _r_year_end),
+        (rf"(?:{month}\s+|(?:the\s+)?(?P<season>spring|summer|autumn|winter|fall)\s+of\s+)?{_SPOKEN_YEAR}",
+         _r_spoken_year),
+        (rf"the\s+week\s+of\s+{month}\s+{_DAYNUM}", _r_week_of),
         (rf"{_MOD}(?:the\s+)?(?P<unit>week(?:end)?|month|year|decade)(?!s)", _r_unit_rel),
         (rf"(?:the\s+)?(?P<rel>past|last|previous|next|coming|first)\s+{num}\s+(?P<unit>{_UNIT}|quarters?){not_age}",
          _r_past_n),
@@ -912,6 +961,7 @@ def _grammar(strict: bool) -> list[tuple[str, Resolver]]:
          _r_quarter),
         (r"(?:the\s+)?(?:(?:comparable|same)\s+)?(?P<ago>year-(?:ago|earlier))(?:\s+(?:quarter|period))?"
          r"|the\s+(?:(?:latest|most\s+recent|just-ended)\s+)?(?P<q>quarter)(?!\s+(?:of|century|mile|point|final))"
+         r"|the\s+(?:latest|most\s+recent)\s+period"
          r"(?!-)", _r_fin_quarter),
         (rf"the\s+(?P<half>first|second|last|latter)\s+half\s+of\s+(?:{_YEAR}|(?P<hrel>this|last|next)\s+year)",
          _r_half),
@@ -978,7 +1028,7 @@ def resolve_expression(text: str, published: date | str | None, future: bool = F
     core = _LEAD.sub("", _SINCE.sub("", stripped))
     if core == "may":  # the modal verb, not the month
         return None
-    ctx = _Ctx(published, future)
+    ctx = _Ctx(published, future and not since, since)
     cores = [core, core[4:]] if core.lower().startswith("the ") else [core]  # 'the summer of 2019'
     res = next((r for c in cores for r in _resolve_core(c, ctx)), None)
     if res is None:
@@ -1181,7 +1231,8 @@ def _gates() -> dict[Resolver, tuple[str, ...]]:
         _r_vague_offset: _UNIT_KEYS, _r_amount: _UNIT_KEYS, _r_text_anchored: _UNIT_KEYS + ("morning", "afternoon",
         "evening", "night"), _r_decade: _DIGITS + tuple(_DECADE_WORDS), _r_season: tuple(_SEASONS),
         _r_quarter: ("quarter", "q1", "q2", "q3", "q4"), _r_fin_quarter: ("quarter", "year-"), _r_half: ("half",),
-        _r_set: ("each", "every", "ly"), _r_century: ("centur",),
+        _r_set: ("each", "every", "ly"), _r_century: ("centur",), _r_spoken_year: ("nineteen", "twenty", "thousand"),
+        _r_year_end: ("end",), _r_week_of: ("week of",),
         _r_holiday: tuple(k.split()[0] for k in _HOLIDAY_KEYS),
         _r_clock: _DIGITS + ("noon", "midnight", "midday", "mid", "dawn", "dusk", "daybreak", "nightfall"),
     }  # fmt: skip
@@ -1222,7 +1273,7 @@ def _extend_since(text: str, start: int) -> int:
 
 # rules whose direction (back or forward from P) is ambiguous and follows the clause's tense
 _FORWARD_RULES = (_r_weekday, _r_month_day, _r_month, _r_season, _r_unit_rel, _r_holiday, _r_into, _r_night_of,
-                  _r_early_hours, _r_part_day)  # fmt: skip
+                  _r_early_hours, _r_part_day, _r_year_end, _r_week_of)  # fmt: skip
 
 
 def _grammar_mentions(doc: Doc, text: str, published: date | None) -> list[TimeMention]:
@@ -1230,11 +1281,13 @@ def _grammar_mentions(doc: Doc, text: str, published: date | None) -> list[TimeM
     for start, end, m, fn in _select(_candidates(text)):
         if not _context_ok(doc, text, m, fn):
             continue
+        new_start = _extend_since(text, start)
         tense = _tense(doc, text, start, end) if fn in _FORWARD_RULES and published is not None else None
+        if new_start != start:
+            tense = "past"  # 'since X': X is behind P
         res = _run(fn, m, _Ctx(published, tense == "future", tense == "past"))
         if res is None:
             continue
-        new_start = _extend_since(text, start)
         if new_start != start:
             res, start = _since(res, published), new_start
         out.append(_mention(text[start:end], start, res))
