@@ -1961,12 +1961,22 @@ def _date_of(ctx: Context, group: list[Mention]) -> DateRange:
     return DateRange()
 
 
+PART_WORDS = {
+    "northern", "southern", "eastern", "western", "central", "northeastern", "northwestern", "southeastern",
+    "southwestern", "north-eastern", "north-western", "south-eastern", "south-western",
+}  # fmt: skip
+
+
 def _location_of(group: list[Mention]) -> Location:
     pm = _group_place(group)
     if pm is None:
         return Location()
+    name = pm.name or pm.text
+    first_word = (pm.text or "").split(" ")[0].lower()
+    if pm.precision == "region" and first_word in PART_WORDS and pm.name and pm.name in pm.text:
+        name = f"{first_word} {pm.name}"  # "northern Iraq": a part of the country, named as the report does
     return Location(
-        name=pm.name or pm.text,
+        name=name,
         country=pm.country,
         admin1=pm.admin1,
         lat=pm.lat,
