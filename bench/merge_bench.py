@@ -2,6 +2,7 @@
 
     python bench/merge_bench.py                   # 10k, 100k, 1M mentions + 100k-event query bench
     python bench/merge_bench.py --sizes 10000 --events 20000
+    python bench/merge_bench.py --sizes 1000000 --countries 40 --events 0   # the denser fixed world
 
 Prints figures only; it asserts nothing about time.
 """
@@ -10,13 +11,14 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import gc
 import os
 import random
 import sys
 import tempfile
 import time
 
-from dateline.merge import cluster, prepare
+from dateline.merge import _gc_paused, cluster, merge_event, prepare
 
 TYPES = ["ASSAULT", "PROTEST", "COERCE", "ACCUSE", "MOBILIZE"]
 MODES = ["aerial", "firearms", "explosives", "shelling", None]
@@ -32,9 +34,17 @@ CODES = [
 ]
 
 
-def synthetic_events(n_mentions: int, seed: int = 7, countries: int = 40, days: int = 1095) -> list[dict]:
-    """Mentions of invented events: each real event is reported by 1-4 outlets with small disagreements."""
+def synthetic_events(n_mentions: int, seed: int = 7, countries: int | None = None, days: int = 1095) -> list[dict]:
+    """Mentions of invented events: each real event is reported by 1-4 outlets with small disagreements.
+
+    The world grows with the corpus as real coverage does: 40 countries up to 200k mentions, then one more per
+    5,000 (200 at 1M, about the countries ACLED covers), so a country sees at most ~4 events a day over three
+    years. A fixed 40-country world at 1M would put ~10 events of 5 types by 25 groups in each country every
+    day, more than twice the densest real coverage; pass ``countries`` (``--countries``) to bench that anyway.
+    """
     rng = random.Random(seed)
+    countries = countries or max(40, n_mentions // 5000)
+    codes = _country_codes(countries)
     centres = [(rng.uniform(-35, 60), rng.uniform(-100, 140)) for _ in range(countries)]
     rows: list[dict] = []
     n_event = 0
@@ -49,11 +59,23 @@ def synthetic_events(n_mentions: int, seed: int = 7, countries: int = 40, days: 
         words = rng.sample(WORDS, 4)
         killed = rng.randrange(0, 30)
         for outlet in range(rng.choice((1, 1, 2, 2, 3, 4))):
-            rows.append(_mention(rng, n_event, outlet, c, lat, lon, day, kind, mode, initiator, target, words, killed))
+            rows.append(_mention(rng, n_event, outlet, c, codes[c], lat, lon, day, kind, mode, initiator, target, words,
+                                 killed))
     return rows[:n_mentions]
 
 
-def _mention(rng, n_event, outlet, c, lat, lon, day, kind, mode, initiator, target, words, killed) -> dict:
+def _country_codes(n: int) -> list[str]:
+    """n distinct ISO 3166 alpha-2 codes, the commonly reported ones first."""
+    import pycountry
+
+    rest = sorted(c.alpha_2 for c in pycountry.countries if c.alpha_2 not in CODES)
+    codes = (CODES + rest)[:n]
+    if len(codes) < n:
+        raise SystemExit(f"at most {len(CODES) + len(rest)} countries")
+    return codes
+
+
+def _mention(rng, n_event, outlet, c, code, lat, lon, day, kind, mode, initiator, target, words, killed) -> dict:
     slip = rng.choice((0, 0, 0, 1, -1))
     when = dt.date.fromordinal(day + slip).isoformat()
     fine = rng.random() < 0.8
@@ -63,7 +85,7 @@ def _mention(rng, n_event, outlet, c, lat, lon, day, kind, mode, initiator, targ
         "mode": mode,
         "trigger": {"text": words[0], "start": 0, "end": len(words[0])},
         "date": {"start": when, "end": when, "precision": "day"},
-        "location": {"name": f"Town {c}", "country": CODES[c % len(CODES)], "admin1": f"A{c}-{int(lat) % 5}",
+        "location": {"name": f"Town {c}", "country": code, "admin1": f"A{c}-{int(lat) % 5}",
                      "lat": lat + rng.uniform(-0.05, 0.05) if fine else None,
                      "lon": lon + rng.uniform(-0.05, 0.05) if fine else None,
                      "precision": "city" if fine else "admin1"},
@@ -75,18 +97,43 @@ def _mention(rng, n_event, outlet, c, lat, lon, day, kind, mode, initiator, targ
     return {"key": f"{report}#e1", "report_id": report, "outlet": f"Outlet {outlet}", "event": event}
 
 
-def bench_merge(sizes: list[int]) -> None:
-    """Wall and CPU time of the pure merge; CPU time is what counts when other jobs share the cores."""
+def bench_merge(sizes: list[int], countries: int | None = None) -> None:
+    """Wall and CPU time of the whole in-memory merge: prepare the pair-test view, cluster, build merged events.
+
+    CPU time is what counts when other jobs share the cores. Quality is measured against the synthetic truth:
+    pair precision (linked mentions that are one real event) and pair recall (one real event's mentions linked).
+    """
     for n in sizes:
-        rows = synthetic_events(n)
-        w0, c0 = time.perf_counter(), time.process_time()
-        mentions = prepare(rows)
-        w1, c1 = time.perf_counter(), time.process_time()
-        groups = cluster(mentions)
-        w2, c2 = time.perf_counter(), time.process_time()
-        print(f"merge {n:>9,} mentions: prepare {w1 - w0:6.2f} s (cpu {c1 - c0:6.2f})  cluster {w2 - w1:6.2f} s "
-              f"(cpu {c2 - c1:6.2f})  total {w2 - w0:6.2f} s (cpu {c2 - c0:6.2f})  -> {len(groups):,} merged events",
-              flush=True)
+        rows = synthetic_events(n, countries=countries)
+        gc.collect()
+        with _gc_paused():
+            w0, c0 = time.perf_counter(), time.process_time()
+            mentions = prepare(rows)
+            w1 = time.perf_counter()
+            groups = cluster(mentions)
+            w2 = time.perf_counter()
+            by_key = {r["key"]: r for r in rows}
+            merged = [merge_event([by_key[k] for k in g]) for g in groups]
+            w3, c3 = time.perf_counter(), time.process_time()
+        print(f"merge {n:>9,} mentions: prepare {w1 - w0:5.1f} s  cluster {w2 - w1:5.1f} s  build {w3 - w2:5.1f} s  "
+              f"total {w3 - w0:5.1f} s (cpu {c3 - c0:5.1f})  -> {len(merged):,} merged events; "
+              f"{_quality(groups)}", flush=True)
+        del rows, mentions, groups, by_key, merged
+
+
+def _quality(groups: list[list[str]]) -> str:
+    """Pair precision and recall of the merged groups against the synthetic events they were generated from."""
+    from collections import Counter
+
+    truth: Counter[str] = Counter()
+    linked = correct = 0
+    for g in groups:
+        per_event = Counter(k.split("-")[0] for k in g)  # key r<event>-<outlet>#e1
+        linked += len(g) * (len(g) - 1) // 2
+        correct += sum(c * (c - 1) // 2 for c in per_event.values())
+        truth.update(per_event)
+    true_pairs = sum(c * (c - 1) // 2 for c in truth.values())
+    return f"pair precision {correct / max(1, linked):.3f}, recall {correct / max(1, true_pairs):.3f}"
 
 
 def bench_query(n_events: int) -> None:
@@ -125,8 +172,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="*", default=[10_000, 100_000, 1_000_000])
     parser.add_argument("--events", type=int, default=100_000, help="events in the query benchmark store (0: skip)")
+    parser.add_argument("--countries", type=int, default=None, help="fixed number of countries (default: grows)")
     args = parser.parse_args(argv)
-    bench_merge(args.sizes)
+    bench_merge(args.sizes, args.countries)
     if args.events:
         bench_query(args.events)
     return 0

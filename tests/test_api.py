@@ -446,3 +446,53 @@ def test_serve_command_options():
     add_arguments(parser, "serve")
     args = parser.parse_args(["--db", "x.db", "--port", "9000"])
     assert (args.db, args.host, args.port) == ("x.db", "127.0.0.1", 9000)
+
+
+# ---------------------------------------------------------------- the `dateline serve` command itself
+
+
+def test_serve_command_runs_a_server_that_answers(tmp_path):
+    """`dateline serve` as a user starts it: a separate process, token from the environment, stopped by SIGINT."""
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    db = str(tmp_path / "serve.db")
+    populate(db)
+    port = free_port()
+    env = {**os.environ, "DATELINE_TOKEN": TOKEN}
+    proc = subprocess.Popen([sys.executable, "-m", "dateline", "serve", "--db", db, "--port", str(port),
+                             "--log-level", "warning"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                health = httpx.get(f"{base}/api/health", timeout=2)
+                break
+            except httpx.TransportError:
+                assert proc.poll() is None and time.monotonic() < deadline, proc.stderr.read().decode()
+                time.sleep(0.1)
+        assert health.json()["accepts_reports"] is True
+        assert len(httpx.get(f"{base}/api/events", params={"country": "UA"}).json()["events"]) == 1
+        assert httpx.get(f"{base}/docs").status_code == 200
+        assert_error(httpx.post(f"{base}/api/reports", json={"text": "x"}), 401, "token")
+    finally:
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=20)
+    assert proc.returncode == 0, err.decode()
+    assert f"http://127.0.0.1:{port}/" in out.decode() and "read-write" in out.decode()
+    assert "Traceback" not in err.decode()
+
+
+@pytest.mark.parametrize(("argv", "words"), [
+    (["--port", "70000"], "not a TCP port"),
+    (["--db", "/nonexistent-folder/x.db"], "does not exist"),
+])
+def test_serve_command_bad_options_are_one_line(argv, words, capsys):
+    from dateline.cli import main
+
+    assert main(["serve", *argv]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and words in err[0] and err[0].startswith("dateline serve: error:")

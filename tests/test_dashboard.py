@@ -177,6 +177,24 @@ def test_dashboard_needs_nothing_from_outside(browser, base_url):
         context.close()
 
 
+def test_api_docs_page_works_offline(browser, base_url):
+    """/docs draws Swagger UI from vendored files: every endpoint is listed with nothing fetched from outside."""
+    context = browser.new_context(base_url=base_url)
+    outside: list[str] = []
+    context.route("**/*", lambda route: route.continue_() if route.request.url.startswith(base_url)
+                  else (outside.append(route.request.url), route.abort()))
+    page = context.new_page()
+    try:
+        page.goto("/docs")
+        page.wait_for_selector(".swagger-ui .opblock", timeout=15_000)
+        paths = page.locator(".opblock-summary-path").all_inner_texts()
+        assert {"/api/events", "/api/events/{event_id}", "/api/stats", "/api/export", "/api/reports"} <= {
+            p.replace("\u200b", "") for p in paths}
+        assert outside == []
+    finally:
+        context.close()
+
+
 def _weekly_extractions() -> list:
     """An invented year of protests and attacks in two cities, one report each, every 12 days."""
     import datetime as dt

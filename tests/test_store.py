@@ -607,3 +607,27 @@ def test_migrations_build_exactly_the_models_schema(db_url):
         version = conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
     assert diff == []
     assert version == "0001"
+
+
+def test_ingest_reextract_redoes_reports_of_older_code(tmp_path, capsys):
+    """After an upgrade (another dateline version or extraction code), only `--reextract` redoes stored reports."""
+    from sqlalchemy import update
+
+    from dateline.store import ReportRow
+
+    corpus = tmp_path / "corpus"
+    n = write_e2e_corpus(corpus, weeks=1)
+    db = str(tmp_path / "up.db")
+    assert cli_main(["ingest", "-q", "--db", db, str(corpus)]) == 0
+    with Store(db) as s, s.engine.begin() as conn:  # as if stored by an older release
+        conn.execute(update(ReportRow).values(dateline_version="0.0.1", code_hash="older"))
+        before = snapshot(s)
+    assert cli_main(["ingest", "--db", db, str(corpus)]) == 0
+    assert f"0 added, 0 updated, {n} unchanged" in capsys.readouterr().err
+    assert cli_main(["ingest", "--reextract", "--db", db, str(corpus)]) == 0
+    assert f"0 added, {n} updated, 0 unchanged" in capsys.readouterr().err
+    with Store(db) as s:
+        assert snapshot(s) == before and s.stats()["reports"] == n
+        assert {x.dateline_version for x in s.extractions()} != {"0.0.1"}
+    assert cli_main(["ingest", "--reextract", "--db", db, str(corpus)]) == 0
+    assert f"0 added, 0 updated, {n} unchanged" in capsys.readouterr().err

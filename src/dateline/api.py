@@ -99,6 +99,8 @@ def create_app(store_url: str | None, token: str | None, *, store: Any = None) -
         title="dateline",
         version=__version__,
         description="Events read from news reports, merged across outlets, each field with its evidence.",
+        docs_url=None,  # served below from vendored Swagger UI files, so /docs works offline too
+        redoc_url=None,
     )
     _add_error_handlers(app)
     app.add_middleware(_BodyLimit, limit=MAX_BODY_BYTES)
@@ -502,10 +504,22 @@ def _extract(report: Any):
 
 
 def _add_dashboard(app: "FastAPI") -> None:
+    from fastapi.openapi.docs import get_swagger_ui_html
     from fastapi.responses import FileResponse
     from fastapi.staticfiles import StaticFiles
 
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+
+    @app.get("/docs", include_in_schema=False)
+    def api_docs():
+        swagger = "/static/vendor/swagger-ui"
+        return get_swagger_ui_html(
+            openapi_url=app.openapi_url,
+            title="dateline API",
+            swagger_js_url=f"{swagger}/swagger-ui-bundle.js",
+            swagger_css_url=f"{swagger}/swagger-ui.css",
+            swagger_favicon_url=f"{swagger}/favicon-32x32.png",
+        )
 
     @app.get("/", include_in_schema=False)
     def dashboard():

@@ -19,7 +19,7 @@ import hashlib
 import math
 import re
 import statistics
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
@@ -331,6 +331,16 @@ def cluster(mentions: Sequence[Mention]) -> list[list[str]]:
         return sorted(sorted(g) for g in groups.values())
 
 
+def merge_all(members: Sequence[dict]) -> list[dict]:
+    """Merge many mentions at once (bulk loads, benchmarks): cluster them, then one merged event per component.
+
+    Each member is a ``merge_event`` member dict; the result is sorted by the merged events' smallest member key.
+    """
+    with _gc_paused():
+        by_key = {m["key"]: m for m in members}
+        return [merge_event([by_key[k] for k in comp]) for comp in cluster(prepare(members))]
+
+
 def components(keys: Iterable[str], edges: Iterable[tuple[str, str]]) -> list[list[str]]:
     """Connected components of an explicit graph, as sorted key lists (used for incremental merging)."""
     keys = sorted(set(keys))
@@ -349,15 +359,20 @@ def components(keys: Iterable[str], edges: Iterable[tuple[str, str]]) -> list[li
 
 def _majority(values: Iterable, default=None):
     """Most frequent non-empty value; ties broken by sort order so the result is order-independent."""
-    counts = Counter(v for v in values if v not in (None, ""))
-    if not counts:
-        return default
+    counts: dict = {}
+    for v in values:
+        if v is not None and v != "":
+            counts[v] = counts.get(v, 0) + 1
+    if len(counts) <= 1:  # the common case: every source agrees (or none says)
+        return next(iter(counts), default)
     return min(counts, key=lambda v: (-counts[v], str(v)))
 
 
 def merge_counts(counts: Sequence[dict | None]) -> dict | None:
     """Merge casualty figures: low = min of lows, best = median of bests, high = max of highs and bests."""
-    counts = [c for c in counts if c and any(c.get(k) is not None for k in ("low", "best", "high"))]
+    counts = [
+        c for c in counts if c and (c.get("low") is not None or c.get("best") is not None or c.get("high") is not None)
+    ]
     if not counts:
         return None
     if len(counts) == 1:  # one source: keep its range as told ("at least 12" stays open-ended)
@@ -394,8 +409,12 @@ def _merge_actors(members: Sequence[dict]) -> list[dict]:
             groups[(actor.get("role"), actor_signature(actor["name"]))].append(actor)
     merged = []
     for (role, _sig), actors in groups.items():
-        name = _majority(a["name"] for a in actors)
-        first = min((a for a in actors if a["name"] == name), key=lambda a: sorted(a.items(), key=str).__repr__())
+        if len(actors) == 1:
+            first = actors[0]
+        else:
+            name = _majority(a["name"] for a in actors)
+            named = [a for a in actors if a["name"] == name]
+            first = named[0] if len(named) == 1 else min(named, key=lambda a: sorted(a.items(), key=str).__repr__())
         merged.append({**first, "role": role, "mentions": len(actors)})
     role_order = {"initiator": 0, "target": 1, "victim": 2}
     return sorted(merged, key=lambda a: (role_order.get(a["role"], 3), -a["mentions"], a["name"]))
@@ -414,7 +433,7 @@ def _representative(members: Sequence[dict]) -> dict:
             m["key"],
         )
 
-    return min(members, key=rank)
+    return members[0] if len(members) == 1 else min(members, key=rank)
 
 
 def _source(m: dict) -> dict:

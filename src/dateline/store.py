@@ -50,6 +50,7 @@ from dateline.merge import (
     event_key,
     matches,
     mention_from_event,
+    merge_all,
     merge_event,
 )
 from dateline.records import Extraction, Report
@@ -572,9 +573,7 @@ class Store:
 
         Each member is a merge.py member dict; reports are created as stubs without text.
         """
-        mentions = [mention_from_event(m["key"], m["report_id"], m["event"]) for m in members]
-        by_key = {m["key"]: m for m in members}
-        merged = [merge_event([by_key[k] for k in comp]) for comp in cluster(mentions)]
+        merged = merge_all(members)
         owner = {s["event_key"]: m["id"] for m in merged for s in m["sources"]}
         now, version = _now(), "bulk"
         with self.engine.begin() as conn:
