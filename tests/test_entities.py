@@ -231,3 +231,23 @@ def test_an_acronym_seen_before_its_expansion_is_one_entity(nlp):
     front = by_name(ents, "River Liberation Front")
     assert "RLF" in front.aliases
     assert not any(e.name == "RLF" for e in ents)
+
+
+def test_affiliations_from_group_modifiers_and_of_phrases(nlp):
+    doc = nlp(
+        "A Falcon Brigade commander, Idris Kamara, said his men held the ridge. "
+        "Nadia Osei of the Unity Party told reporters the vote would go ahead."
+    )
+    ents = find_entities(doc)
+    kamara = by_name(ents, "Idris Kamara")
+    assert kamara.affiliation == "Falcon Brigade"
+    assert kamara.titles == ["commander"]
+    assert by_name(ents, "Nadia Osei").affiliation == "Unity Party"
+    assert by_name(ents, "Unity Party").kind == "group"
+
+
+def test_a_capital_acting_in_a_later_untagged_mention(nlp):
+    doc = nlp("The foreign ministry in Accra said it was concerned. Accra has repeatedly urged restraint.")
+    accra = by_name(find_entities(doc), "Accra")
+    assert accra.kind == "state"
+    assert accra.country == "GH"

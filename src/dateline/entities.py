@@ -68,11 +68,14 @@ PLACE_NOUNS = _words(
 PLACE_HEADS = _words("road street avenue square chowk bridge highway market crossing roundabout boulevard")
 DIRECTIONS = _words("north south east west northeast northwest southeast southwest north-east north-west outside")
 LOCATIVE_PREPS = _words("in near at outside inside around across into towards toward throughout")
-BE_WORDS = _words("is are was were be been being has have had lies lay remains remained")
+BE_WORDS = _words(
+    "is are was were be been being has have had lies lay remains remained become became becomes seems seemed"
+)
 ORG_HINTS = _words("agency outlet organization organisation company news network committee")
 TITLE_WORDS = _words(
     """president minister prime premier spokesman spokeswoman spokesperson envoy commander general gen gen.
-    maj maj. major col col. colonel lt lt. lieutenant sgt sgt. sergeant capt capt. captain adm adm. admiral secretary
+    maj maj. major brig brig. brigadier cpl cpl. corporal pvt pvt. private cmdr cmdr. commodore
+    col col. colonel lt lt. lieutenant sgt sgt. sergeant capt capt. captain adm adm. admiral secretary
     ambassador chief leader head director official governor mayor senator sen sen. rep rep. representative king
     queen prince emir sheikh sheik cleric ayatollah imam judge prosecutor officer diplomat deputy chairman
     chairwoman ceo founder analyst professor dr dr. lawmaker speaker advisor adviser aide coordinator negotiator
@@ -184,9 +187,18 @@ def _candidates(doc: Doc) -> list[_Cand]:
     cands.sort(key=lambda c: c.start)
     for i, cand in enumerate(cands):
         _read_context(doc, cand)
+        nxt = cands[i + 1] if i + 1 < len(cands) else None
+        if cand.label == "PERSON" and nxt is not None and _of_between(doc, cand.end, nxt.start):
+            cand.affiliation = doc[nxt.start : nxt.end].text
         if cand.label == "PERSON" and not cand.affiliation:
             cand.affiliation = _its_owner(doc, cand, cands[:i])
     return cands
+
+
+def _of_between(doc: Doc, end: int, start: int) -> bool:
+    """Only 'of' or 'of the' between two names: 'X of the Y Party'."""
+    words = [t.lower_ for t in doc[end:start]]
+    return words in (["of"], ["of", "the"])
 
 
 def _repair_spans(doc: Doc) -> list[tuple[int, int, str]]:
@@ -203,6 +215,7 @@ def _repair_spans(doc: Doc) -> list[tuple[int, int, str]]:
         out.append([ent.start, _cut_at_bracket(doc, ent.start, ent.end), ent.label_])
     for item in out:
         item[0], item[1] = _widen_name(doc, item[0], item[1], item[2])
+    out = [list(x) for item in out for x in _split_person_of_org(doc, *item)]
     for item in out:  # untagged capitalised name words just before a name: 'Harakat' + 'Hezbollah al-Nujaba'
         while (
             item[2] in ("PERSON", "ORG")
@@ -226,6 +239,20 @@ def _repair_spans(doc: Doc) -> list[tuple[int, int, str]]:
             item[1] += 1
             item[2] = "ORG"
     return _drop_overlaps([tuple(x) for x in out])
+
+
+def _split_person_of_org(doc: Doc, start: int, end: int, label: str) -> list[tuple[int, int, str]]:
+    """'Nadia Osei of the Unity Party' tagged as one ORG: a person's name, 'of', and the organisation's name."""
+    ofs = [i for i in range(start + 2, end - 1) if doc[i].lower_ == "of"]
+    if label != "ORG" or not ofs:
+        return [(start, end, label)]
+    k = ofs[0]
+    person = doc[start:k]
+    org_start = k + 2 if doc[k + 1].lower_ == "the" else k + 1
+    names_person = all(t.pos_ == "PROPN" and t.is_title and t.lower_ not in ORG_HEADS for t in person)
+    if not names_person or len(person) > 3 or doc[end - 1].lower_ not in ORG_HEADS | GROUP_WORDS:
+        return [(start, end, label)]
+    return [(start, k, "PERSON"), (org_start, end, "ORG")]
 
 
 def _cut_at_bracket(doc: Doc, start: int, end: int) -> int:
@@ -503,6 +530,10 @@ def _read_context(doc: Doc, cand: _Cand) -> None:
     if title_head is not None:
         cand.label = "PERSON"
         left = [t for t in title_head.lefts if t.dep_ in ("amod", "compound")]
+        owner = [t for t in left if t.ent_type_ in ("ORG", "PERSON")]  # 'a Falcon Brigade commander, X'
+        if owner:
+            cand.affiliation = cand.affiliation or _entity_span_at(doc, owner[-1].i)
+            left = [t for t in left if t.i > owner[-1].i]
         cand.titles.append(doc[left[0].i if left else title_head.i : title_head.i + 1].text)
         for prep in title_head.children:
             if prep.dep_ == "prep" and prep.lower_ in ("of", "for", "with"):
@@ -792,7 +823,7 @@ def _settle_kind(doc: Doc, ent: _Ent) -> bool:
         ent.kind, ent.country = "state", ent.country or code
         return True
     if _is_place(doc, ent):
-        acts = any(_place_acts(doc, c) for c in ent.cands)
+        acts = any(_place_acts(doc, c) for c in ent.cands) or _acts_untagged(doc, ent)
         if acts:
             ent.kind, ent.country = "state", ent.country or place_country(ent.name)
         return acts
@@ -881,6 +912,16 @@ def _place_context(doc: Doc, cand: _Cand) -> bool:
     if cand.end < len(doc) and doc[cand.end].lower_ in PLACE_NOUNS and doc[cand.end].is_lower:
         return True
     return any(c.dep_ == "appos" and c.lower_ in PLACE_NOUNS for c in root.children)
+
+
+def _acts_untagged(doc: Doc, ent: _Ent) -> bool:
+    """Later mentions the NER missed can act too: 'The ministry in Accra said ... Accra has urged restraint.'"""
+    seen = {doc[c.start].idx for c in ent.cands}
+    for m in re.finditer(r"(?<![\w-])" + re.escape(ent.name) + r"(?![\w-])", _text(doc)):
+        span = doc.char_span(m.start(), m.end())
+        if span is not None and m.start() not in seen and _place_acts(doc, _Cand(span.start, span.end, "GPE")):
+            return True
+    return False
 
 
 def _place_acts(doc: Doc, cand: _Cand) -> bool:
