@@ -501,3 +501,14 @@ def test_two_thousand_alone_is_a_count(nlp) -> None:
 def test_since_points_back_even_for_a_coming_date(nlp) -> None:
     m = _by_text(nlp, "Prices have doubled since March, traders say.")["since March"]
     assert (m.start_date, m.end_date) == ("2023-03-01", "2024-01-04")
+
+
+def test_coordinated_weekday_nights_are_days_not_sets(nlp) -> None:
+    found = _by_text(nlp, "The raids took place on Friday and Saturday nights in two districts.")
+    assert found["Saturday nights"].value == "2023-12-30TNI"
+
+
+def test_small_hours_after_a_night_fall_on_its_morning(nlp) -> None:
+    found = _by_text(nlp, "Drones hit the port overnight into Tuesday, starting around 2:40 a.m. By dawn, fires raged.")
+    assert found["around 2:40 a.m."].value == "2024-01-02T02:40"
+    assert found["dawn"].value == "2024-01-02TMO"

@@ -880,7 +880,7 @@ def _grammar(strict: bool) -> list[tuple[str, Resolver]]:
     month = f"(?P<month>{_names(_MONTHS, strict, True)})"
     wd = f"(?P<wd>{_names(_WEEKDAYS, strict, False)})"
     wd_any = _names(_WEEKDAYS, strict, False)
-    part = r"(?:\s+(?P<part>morning|afternoon|evening|night))"
+    part = r"(?:\s+(?P<part>morning|afternoon|evening|night)s?)"  # plural: 'Friday and Saturday nights'
     num = f"(?P<num>{_NUM})"
     unit = f"(?P<unit>{_UNIT})"
     not_age = r"(?![\s-]*(?:old|-old)\b)"
@@ -898,6 +898,7 @@ def _grammar(strict: bool) -> list[tuple[str, Resolver]]:
         (rf"{_MOD}?{month}\s+(?P<yrel>last|next|this)\s+year", _r_month_rel_year),
         (rf"(?:{wd_any},?\s+)?{month}\s+{_DAYNUM},?\s+(?P<yrel>last|next|this)\s+year", _r_month_rel_year),
         (rf"{_MOD}?(?:{_REL}\s+)?{month}(?!\s+\d)", _r_month),
+        (rf"(?<!\band\s){wd}(?:s|\s+(?P<plpart>mornings|afternoons|evenings|nights))", _r_weekday_set),
         (rf"(?:(?P<mod2>early|late)\s+(?:on\s+)?)?(?:{_REL}\s+)?{wd}{part}?", _r_weekday),
         (rf"(?:overnight|(?:late\s+)?(?:on\s+)?(?:(?:the\s+)?night\s+of\s+{wd_any}|{wd_any}\s+night))\s+(?:into|to)"
          rf"\s+(?:early\s+)?{wd}", _r_into),
@@ -908,7 +909,6 @@ def _grammar(strict: bool) -> list[tuple[str, Resolver]]:
          r"|(?P<pmod2>mid-|mid\s+|early\s+|late\s+)(?P<part2>morning|afternoon|evening|night)"
          r"\s+(?P<word>yesterday|today))",
          _r_part_day),
-        (rf"{wd}(?:s|\s+(?P<plpart>mornings|afternoons|evenings|nights))", _r_weekday_set),
         (
             r"(?:(?:early|late|earlier|later)\s+)?(?P<word>today|yesterday|tomorrow|tonight|last\s+night|overnight"
             r"|the\s+day\s+before\s+yesterday|the\s+day\s+after\s+tomorrow"
@@ -1348,17 +1348,33 @@ def _merge_clocks(text: str, mentions: list[TimeMention]) -> list[TimeMention]:
     return out
 
 
-def _day_near(mentions: list[TimeMention], i: int, lo: int, hi: int) -> TimeMention | None:
-    """The closest day mention before mentions[i] that starts at or after lo; else the first after it before hi."""
-    before = [t for t in mentions[:i] if t.start >= lo and _is_day(t)]
+def _is_night(t: TimeMention) -> bool:
+    """'overnight into Sunday': a night spanning two days."""
+    return t.precision == "range" and (t.value or "").endswith("TNI") and bool(t.start_date and t.end_date)
+
+
+def _day_near(mentions: list[TimeMention], i: int, lo: int, hi: int, nights: bool) -> TimeMention | None:
+    """The closest day (or night) mention before mentions[i] starting at or after lo; else the first after it
+    before hi."""
+    ok = (lambda t: _is_day(t) or _is_night(t)) if nights else _is_day
+    before = [t for t in mentions[:i] if t.start >= lo and ok(t)]
     if before:
         return before[-1]
-    return next((t for t in mentions[i + 1 :] if t.start < hi and _is_day(t)), None)
+    return next((t for t in mentions[i + 1 :] if t.start < hi and ok(t)), None)
+
+
+def _clock_date(t: TimeMention, day: TimeMention) -> date:
+    """The date of day; for a night, the morning side for small hours ('2:40 a.m.', 'dawn'), else the evening side."""
+    if not _is_night(day):
+        return date.fromisoformat((day.value or "")[:10])
+    clock = (t.value or "")[11:]
+    small_hours = clock == "MO" or (clock[:2].isdigit() and int(clock[:2]) < 12)
+    return date.fromisoformat((day.end_date if small_hours else day.start_date) or "")
 
 
 def _on_day(t: TimeMention, day: TimeMention, eve: bool = False) -> TimeMention:
     """t moved onto day's date ('10 a.m.' after 'on Friday'); eve: the night running into that day."""
-    d = date.fromisoformat((day.value or "")[:10])
+    d = _clock_date(t, day)
     first = d - timedelta(days=1) if eve else d
     return t.model_copy(update={"value": f"{first.isoformat()}{(t.value or '')[10:]}", "start_date": first.isoformat(),
                                 "end_date": d.isoformat(), "precision": "range" if eve else "day",
@@ -1382,7 +1398,7 @@ def _anchor_to_days(doc: Doc, text: str, mentions: list[TimeMention], published:
             continue
         sent = span.sent
         lo = max(0, t.start - _CLOCK_REACH) if clock else sent.start_char
-        day = _day_near(out, i, lo, sent.end_char)
+        day = _day_near(mentions, i, lo, sent.end_char, nights=clock)  # days as named, not clocks placed
         if day is not None and day.text.lower() != "overnight":
             out[i] = _on_day(t, day, eve=night)
         elif clock and published is not None:  # no day named: told on P, so P or the day before
