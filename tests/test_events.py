@@ -195,3 +195,19 @@ def test_a_protest_with_no_named_crowd_is_by_protesters():
     ex = run("Protests also took place in Mombasa on Tuesday.")
     (protest,) = [e for e in ex.events if e.type == "PROTEST"]
     assert actor_names(protest, "initiator") == {"protesters"}
+
+
+def test_a_condemnation_of_an_attack_targets_its_perpetrators():
+    ex = run(
+        "Fighters of the Coastal Liberation Army attacked a police station in Kismayo on Monday, killing two "
+        "officers. The regional governor condemned the attack."
+    )
+    (condemnation,) = [e for e in ex.events if e.type == "ACCUSE"]
+    assert any("Coastal Liberation Army" in name for name in actor_names(condemnation, "target"))
+
+
+def test_every_party_to_a_deal_is_a_source():
+    ex = run("The government signed a peace agreement with the Eastern Front in 2019.")
+    (deal,) = [e for e in ex.events if e.type == "AGREE"]
+    assert any("Eastern Front" in name for name in actor_names(deal, "initiator"))
+    assert not actor_names(deal, "target")

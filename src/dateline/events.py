@@ -138,6 +138,7 @@ PART_NOUNS = {
     "splinter",
     "affiliate",
 }
+MEMBER_NOUNS = {"fighters", "militants", "gunmen", "soldiers", "troops", "officers", "supporters", "loyalists"}
 ABSTRACT_NOUNS = {
     "escalation",
     "need",
@@ -366,7 +367,31 @@ def find_events(
     _inherit_places(ctx, mentions)
     _inherit_story_dates(ctx, mentions)
     merged = _merge_mentions(mentions, ctx.published)
+    _target_the_culprits(merged)
     return [_to_event(ctx, i, group) for i, group in enumerate(merged, 1)]
+
+
+JOINT_TYPES = {"CONSULT", "AGREE", "COOPERATE"}
+# Statements whose object can be an event: 'X condemned the bombing' is aimed at whoever carried it out.
+AIMED_TYPES = {"ACCUSE", "DEMAND", "THREATEN"}
+
+
+def _target_the_culprits(groups: list[list[Mention]]) -> None:
+    """'The governor condemned the attack': the condemnation targets the attack's initiators."""
+    event_of = {m.trigger.i: g for g in groups for m in g if m.type == "ASSAULT"}
+    for group in groups:
+        if group[0].type not in AIMED_TYPES:
+            continue
+        for m in group:
+            objects = [c for c in m.trigger.children if c.dep_ in ("dobj", "nsubjpass")]
+            for obj in objects:
+                event = event_of.get(obj.i)
+                if event is None or any(x is m for x in event):
+                    continue
+                culprits = [a for g in event for a in g.actors if a.role == "initiator"]
+                named = [a for a in culprits if _is_named(a)] or culprits
+                have = {a.name for a in m.actors}
+                m.actors += [a.model_copy(update={"role": "target"}) for a in named if a.name not in have]
 
 
 # --- indexes -----------------------------------------------------------------------------------------------
@@ -813,8 +838,8 @@ def _read_actors(ctx: Context, tok: Token, m: Mention) -> None:
                 elif word == "between":  # "fighting between the army and rebels": both sides
                     sides = [p, *p.conjuncts]
                     _add_actor(ctx, m, sides[0], "initiator")
-                    for other in sides[1:]:
-                        _add_actor(ctx, m, other, "target")
+                    for other in sides[1:]:  # talks and deals have no target: every party is a source (PLOVER)
+                        _add_actor(ctx, m, other, "initiator" if m.type in JOINT_TYPES else "target")
                 elif word == "on" and tok.head.lemma_.lower() in BLAME_VERBS:
                     _add_actor(ctx, m, p, "initiator")  # "blamed the attack on X" (parsed onto the noun)
                     m.blamed = True
@@ -822,8 +847,8 @@ def _read_actors(ctx: Context, tok: Token, m: Mention) -> None:
                     _add_actor(ctx, m, p, "target")
                 elif word == "of" and m.type in ("ASSAULT", "COERCE", "CONCEDE"):
                     _add_actor(ctx, m, p, "victim" if _person_like(ctx, p) else "target")
-                elif word == "with" and m.type in ("CONSULT", "AGREE", "COOPERATE"):
-                    _add_actor(ctx, m, p, "target")
+                elif word == "with" and m.type in JOINT_TYPES:
+                    _add_actor(ctx, m, p, "initiator")  # "a peace deal with the rebels": a party to it
     head = tok.head
     _read_blamed(ctx, tok, m)
     if tok.dep_ in ("dobj", "pobj", "attr") and head.pos_ == "VERB" and head.lemma_.lower() in LIGHT_VERBS:
@@ -948,9 +973,10 @@ def actor_for(ctx: Context, tok: Token, role: str) -> Actor | None:
         found = actor_for(ctx, speaker, role)  # "the movement said its fighters ..." -> the movement
         if found is not None:
             return found.model_copy(update={"kind": _kind_of_word(tok.lower_, found.kind)})
-    if tok.lower_ in QUANTITY_NOUNS | PART_NOUNS:  # "a number of militants" -> the militants
+    if tok.lower_ in QUANTITY_NOUNS | PART_NOUNS | MEMBER_NOUNS:  # "a number of militants" -> the militants
         of = [p for c in tok.children if c.lower_ == "of" for p in c.children if p.dep_ == "pobj"]
-        if of:
+        named = of and (of[0].i in ctx.entities or of[0].pos_ == "PROPN")
+        if of and (tok.lower_ not in MEMBER_NOUNS or named):  # "fighters of the X Army" -> the X Army
             return actor_for(ctx, of[0], role)
     if tok.lower_ in ABSTRACT_NOUNS:
         return None
