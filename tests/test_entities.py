@@ -251,3 +251,19 @@ def test_a_capital_acting_in_a_later_untagged_mention(nlp):
     accra = by_name(find_entities(doc), "Accra")
     assert accra.kind == "state"
     assert accra.country == "GH"
+
+
+def test_places_listed_or_described_are_no_participants(nlp):
+    doc = nlp(
+        "Rebels briefly held towns including Oroville and Tarkin. The car was hit near the Velmar bridge, "
+        "and a farmer from Dunmore, near the border, was hurt."
+    )
+    names = {e.name for e in find_entities(doc)}
+    assert not names & {"Oroville", "Tarkin", "Velmar", "Dunmore"}
+
+
+def test_acronyms_are_no_towns(nlp):
+    doc = nlp("The EU said it would extend the sanctions, and the UN said it would send observers.")
+    ents = find_entities(doc)
+    assert by_name(ents, "EU").kind == "organization"
+    assert by_name(ents, "EU").country is None

@@ -30,7 +30,7 @@ def _pairs(text: str) -> dict[str, str | None]:
 
 
 GROUP_WORDS = _words(
-    "gang gangs cartel cartels coalition "
+    "gang gangs cartel cartels coalition community communities tribe tribes clan clans "
     "militia militias brigade brigades group groups movement front army forces party rebels insurgents "
     "battalion battalions faction factions cell network organization organisation wing militants fighters "
     "guerrillas jihadists"
@@ -39,7 +39,7 @@ GROUP_WORDS = _words(
 GROUP_NAME_WORDS = _words(
     "harakat kataib kata'ib asaib asa'ib jaish liwa saraya ansar hezbollah hizballah hizbullah hezb hizb "
     "jabhat tahrir hayat hayat jamaat jamaa taliban shabab al-shabab houthis houthi shabaab qaeda boko haram "
-    "daesh isis isil hamas jihad mujahideen dawlah islamiyah"
+    "daesh isis isil hamas jihad mujahideen dawlah islamiyah jama'at nusrat"
 )
 GOVERNMENT_WORDS = _words(
     "ministry department government pentagon parliament congress senate cabinet administration kremlin "
@@ -63,7 +63,8 @@ OUTLET_WORDS = _words(
 )
 PLACE_NOUNS = _words(
     "town city village province district region area state county township neighbourhood neighborhood camp "
-    "base capital suburb municipality governorate department outskirts border locality settlement valley"
+    "base capital suburb municipality governorate department outskirts border locality settlement valley sector "
+    "towns cities villages provinces districts regions areas camps bases suburbs settlements"
 )
 PLACE_HEADS = _words("road street avenue square chowk bridge highway market crossing roundabout boulevard")
 DIRECTIONS = _words("north south east west northeast northwest southeast southwest north-east north-west outside")
@@ -819,7 +820,7 @@ def _settle_kind(doc: Doc, ent: _Ent) -> bool:
         ent.kind = "organization"
         return True
     code = iso2(ent.name)
-    if code and _is_country_name(ent.name):
+    if code and any(_is_country_name(a) or a.lower() in DEMONYMS for a in [ent.name, *ent.aliases]):
         ent.kind, ent.country = "state", ent.country or code
         return True
     if _is_place(doc, ent):
@@ -887,8 +888,8 @@ def _is_place(doc: Doc, ent: _Ent) -> bool:
     if words[-1] in PLACE_HEADS:
         return True
     gaz = _gazetteer()
-    if gaz is None:
-        return False
+    if gaz is None or (ent.name.isupper() and len(ent.name) <= 4):
+        return False  # 'EU', 'UN': acronyms are no towns
     try:
         places = [p for p in gaz.lookup(ent.name) if not p.alt]
     except Exception:  # noqa: BLE001 - an optional helper must never break entity finding
@@ -907,11 +908,27 @@ def _place_context(doc: Doc, cand: _Cand) -> bool:
         return True
     if root.dep_ == "pobj" and head.lower_ == "of" and head.head.lower_ in PLACE_NOUNS | DIRECTIONS:
         return True
-    if root.dep_ in ("compound", "nmod") and head.lower_ in PLACE_NOUNS and head.i == cand.end:
+    if root.dep_ in ("compound", "nmod") and head.lower_ in PLACE_NOUNS | PLACE_HEADS and head.i == cand.end:
         return True
-    if cand.end < len(doc) and doc[cand.end].lower_ in PLACE_NOUNS and doc[cand.end].is_lower:
+    if cand.end < len(doc) and doc[cand.end].lower_ in PLACE_NOUNS | PLACE_HEADS and doc[cand.end].is_lower:
+        return True
+    after = [t.lower_ for t in doc[cand.end : cand.end + 2]]
+    if any(c.dep_ == "prep" and c.lower_ in ("near", "outside") for c in root.children) or after in (
+        [",", "near"],
+        [",", "outside"],
+    ):
+        return True  # 'from Humera, near the border'
+    if root.dep_ in ("pobj", "conj") and _listed_among_places(root):
         return True
     return any(c.dep_ == "appos" and c.lower_ in PLACE_NOUNS for c in root.children)
+
+
+def _listed_among_places(tok: Token) -> bool:
+    """'towns including Lalibela and Gondar', 'villages such as X': named as one of several places."""
+    while tok.dep_ == "conj" and tok.head is not tok:
+        tok = tok.head
+    prep = tok.head
+    return tok.dep_ == "pobj" and prep.lower_ in ("including", "like", "as") and prep.head.lower_ in PLACE_NOUNS
 
 
 def _acts_untagged(doc: Doc, ent: _Ent) -> bool:
@@ -954,11 +971,11 @@ def iso2(name: str) -> str | None:
         return COUNTRY_ALIASES[low]
     if low in DEMONYMS:
         return DEMONYMS[low]
+    if len(low) <= 3:
+        return None  # 'UN', 'EU', 'BLA' are not ISO codes or towns here
     gaz = _gazetteer_country(low)
     if gaz:
         return gaz
-    if len(low) <= 3:
-        return None  # 'UN', 'EU', 'BLA' are not ISO codes here
     try:
         import pycountry
 
