@@ -11,6 +11,7 @@ import io
 import itertools
 import json
 import os
+import re
 import subprocess
 import sys
 import textwrap
@@ -314,8 +315,8 @@ def test_exports(store, tmp_path):
 # ---- CLI ------------------------------------------------------------------------------------------------------------
 
 
-def test_cli_events_event_stats(tmp_path, capsys):
-    db = str(tmp_path / "cli.db")
+def test_cli_events_event_stats(db_url, tmp_path, capsys):
+    db = db_url
     with Store(db) as s:
         for x in strike_reports() + other_reports():
             s.add_extraction(x)
@@ -589,8 +590,10 @@ def test_ingest_shows_progress_in_a_terminal_and_q_silences_it(tmp_path):
     db = str(tmp_path / "tty.db")
     status, shown = _run_in_terminal([sys.executable, "-m", "dateline", "ingest", "--db", db, str(corpus)])
     assert status == 0, shown
-    assert "━" in shown and "reports:" in shown  # rich's bar with the running tally
-    assert f"dateline ingest: {n} reports: {n} added" in shown
+    plain = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", shown)
+    bar, summary = plain.rsplit("dateline ingest: ", 1)
+    assert "━" in bar and f" {n} reports: {n} added" in bar  # rich's bar, with the tally as reports are stored
+    assert summary.startswith(f"{n} reports: {n} added")
     status, shown = _run_in_terminal([sys.executable, "-m", "dateline", "ingest", "-q", "--db", db, str(corpus)])
     assert (status, shown) == (0, "")
 

@@ -78,6 +78,10 @@ def _ingest(store, args: argparse.Namespace) -> int:
     ]
     with Progress(*columns, console=console, transient=True, disable=args.quiet or not console.is_terminal) as bar:
         task = bar.add_task("", total=None)
+
+        def shown() -> None:
+            bar.update(task, description=_tally(counts))
+
         pending = []
         seen: dict[str, tuple[str, str]] = {}  # report id -> (content hash, where it came from) in this run
         for item in iter_inputs(args.paths):
@@ -93,10 +97,10 @@ def _ingest(store, args: argparse.Namespace) -> int:
             else:
                 pending.append(item)
             if len(pending) >= BATCH:
-                _store_batch(store, pending, counts)
+                _store_batch(store, pending, counts, shown)
                 pending = []
-            bar.update(task, description=_tally(counts))
-        _store_batch(store, pending, counts)
+            shown()
+        _store_batch(store, pending, counts, shown)
     if not args.quiet:
         stats = store.stats()
         print(
@@ -186,18 +190,19 @@ def _fail(counts: Counter, message: str) -> None:
     print(f"dateline ingest: error: {message}", file=sys.stderr)
 
 
-def _store_batch(store, reports: list, counts: Counter) -> None:
+def _store_batch(store, reports: list, counts: Counter, shown=lambda: None) -> None:
     """Extract and store a batch; each report is stored in its own transaction and fails alone."""
     from sqlalchemy.exc import SQLAlchemyError
 
     for report, result in _extract_each(reports):
         if isinstance(result, Exception):
             _fail(counts, f"{report.source_path or report.id}: extraction failed: {result}")
-            continue
-        try:
-            counts[store.add_extraction(result, reextract=True)] += 1
-        except (DatelineError, SQLAlchemyError) as err:
-            _fail(counts, f"{report.source_path or report.id}: not stored: {str(err).splitlines()[0]}")
+        else:
+            try:
+                counts[store.add_extraction(result, reextract=True)] += 1
+            except (DatelineError, SQLAlchemyError) as err:
+                _fail(counts, f"{report.source_path or report.id}: not stored: {str(err).splitlines()[0]}")
+        shown()
 
 
 def _extract_each(reports: list):
