@@ -267,3 +267,18 @@ def test_acronyms_are_no_towns(nlp):
     ents = find_entities(doc)
     assert by_name(ents, "EU").kind == "organization"
     assert by_name(ents, "EU").country is None
+
+
+def test_bracketed_acronym_spells_out_its_full_name(nlp):
+    doc = nlp("Supporters of the Kenya Jamhuri-e-Umoja Front (KJUF) party marched on Friday.")
+    front = by_name(find_entities(doc), "Kenya Jamhuri-e-Umoja Front")
+    assert "KJUF" in front.aliases
+    assert front.kind == "group"
+
+
+def test_a_capital_speaking_for_a_named_country_is_that_state(nlp):
+    doc = nlp("Observers say the rebels are backed by Rwanda. Kigali denies supporting the rebels.")
+    ents = find_entities(doc)
+    rwanda = by_name(ents, "Rwanda")
+    assert "Kigali" in rwanda.aliases
+    assert not any(e.name == "Kigali" for e in ents)

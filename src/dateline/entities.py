@@ -166,6 +166,7 @@ def find_entities(doc: Doc) -> list[Entity]:
     ents = [e for e in _merge_acronyms(_link(doc, cands)) if _settle_kind(doc, e)]
     for ent in ents:
         _prefer_country_name(ent)
+    ents = _merge_capitals(ents)
     _resolve_affiliations(ents)
     _scan_mentions(doc, ents)
     ents.sort(key=lambda e: min(e.spans)[0] if e.spans else 0)
@@ -239,7 +240,59 @@ def _repair_spans(doc: Doc) -> list[tuple[int, int, str]]:
         ):  # also GPE 'Sinaloa' + 'Cartel', 'Kenya' + 'Army'
             item[1] += 1
             item[2] = "ORG"
-    return _drop_overlaps([tuple(x) for x in out])
+    spans = [tuple(x) for x in out]
+    for start, end in _acronym_expansions(doc):  # 'the Pakistan Tehreek-e-Insaf (PTI)': one name
+        spans = [x for x in spans if x[1] <= start or x[0] >= end] + [(start, end, "ORG")]
+    spans += _acting_capitals(doc, spans)
+    return _drop_overlaps(spans)
+
+
+def _acronym_expansions(doc: Doc) -> list[tuple[int, int]]:
+    """Token ranges of names whose initials spell the bracketed acronym after them, however the NER cut them."""
+    out = []
+    for i in range(1, len(doc) - 2):
+        acro = doc[i + 1].text
+        if doc[i].text != "(" or doc[i + 2].text != ")" or not (acro.isupper() and acro.isalpha() and len(acro) >= 2):
+            continue
+        j = i
+        while j > 0 and i - j < 10 and _in_long_name(doc[j - 1]):
+            j -= 1
+        for start in range(j, i):
+            if not doc[start].text[:1].isupper():
+                continue
+            initials = "".join(t.text[0] for t in doc[start:i] if t.text[:1].isupper() and t.is_alpha)
+            if initials == acro:
+                out.append((start, i))
+                break
+    return out
+
+
+def _in_long_name(tok: Token) -> bool:
+    """Words of a long name: capitalised words, hyphens, short particles ('Tehreek-e-Insaf', 'al-Sham', 'for')."""
+    if tok.text in ("-", "'", "’", "&"):
+        return True
+    if tok.text[:1].isupper():
+        return tok.is_alpha or "-" in tok.text or "'" in tok.text
+    return tok.lower_ in NAME_PARTICLES | {"e", "ul", "of", "for", "and"}
+
+
+def _acting_capitals(doc: Doc, spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """Capitals the NER missed that act as their government ('Kigali denies ...')."""
+    taken = {i for s, e, _ in spans for i in range(s, e)}
+    gaz = _gazetteer()
+    out = []
+    for tok in doc:
+        if tok.i in taken or tok.ent_iob_ != "O" or tok.pos_ != "PROPN" or tok.dep_ != "nsubj" or gaz is None:
+            continue
+        if tok.head.pos_ != "VERB" or any(c.dep_ == "compound" for c in tok.children):
+            continue
+        try:
+            places = gaz.lookup(tok.text)
+        except Exception:  # noqa: BLE001 - an optional helper must never break entity finding
+            return out
+        if places and any(p.capital for p in places[:2]):
+            out.append((tok.i, tok.i + 1, "GPE"))
+    return out
 
 
 def _split_person_of_org(doc: Doc, start: int, end: int, label: str) -> list[tuple[int, int, str]]:
@@ -771,6 +824,30 @@ def _merge_acronyms(ents: list[_Ent]) -> list[_Ent]:
                 full.spans += ent.spans
                 full.cands += ent.cands
                 continue
+        out.append(ent)
+    return out
+
+
+def _merge_capitals(ents: list[_Ent]) -> list[_Ent]:
+    """'Kigali denies ...' when Rwanda is named too: the capital speaks for the state, one actor."""
+    out: list[_Ent] = []
+    for ent in ents:
+        country = next(
+            (
+                o
+                for o in ents
+                if o is not ent
+                and ent.kind == o.kind == "state"
+                and o.country == ent.country
+                and _is_country_name(o.name)
+            ),
+            None,
+        )
+        if country is not None and not _is_country_name(ent.name) and ent.name.lower() not in DEMONYMS:
+            country.aliases += [a for a in ent.aliases if a not in country.aliases]
+            country.keys |= ent.keys
+            country.spans += ent.spans
+            continue
         out.append(ent)
     return out
 
