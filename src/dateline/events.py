@@ -372,6 +372,7 @@ def find_events(
 
 
 JOINT_TYPES = {"CONSULT", "AGREE", "COOPERATE"}
+VERBAL_TYPES = {"ACCUSE", "DEMAND", "THREATEN", "REJECT", "SUPPORT", "CONCEDE", "AGREE"}
 # Statements whose object can be an event: 'X condemned the bombing' is aimed at whoever carried it out.
 AIMED_TYPES = {"ACCUSE", "DEMAND", "THREATEN"}
 
@@ -465,6 +466,8 @@ def trigger_type(tok: Token) -> str | None:
         vague_tally = _is_summary_count(tok) and series_count(tok) is None
         if ptype and (vague_tally or _modifies_other_noun(tok) or _generic_activity(tok)):
             return None
+        if ptype in VERBAL_TYPES and tok.tag_ == "NNS" and not any(c.dep_ in ("det", "poss") for c in tok.children):
+            return None  # "condemnations no longer matter": statements in general, not one statement
         return ptype
     return None
 
@@ -959,8 +962,8 @@ def actor_for(ctx: Context, tok: Token, role: str) -> Actor | None:
         return None  # "no group has claimed the attack" names nobody
     if tok.like_num:
         return None  # "12 injured": a figure, not a participant
-    if tok.lower_ in PROJECTILES | WEAPON_SUBJECTS:
-        # "Russian artillery pounded ...": the weapon's owner is the participant
+    if tok.lower_ in PROJECTILES | WEAPON_SUBJECTS or _is_event_noun(tok):
+        # "Russian artillery pounded ...", "the U.S. retaliation killed ...": the participant is its owner
         owner = next((c for c in tok.children if c.dep_ in ("amod", "compound", "poss") and _names_actor(ctx, c)), None)
         return actor_for(ctx, owner, role) if owner is not None else None
     owner = [c for c in tok.children if c.dep_ == "poss" and c.lower_ in ("its", "their")]
@@ -1115,6 +1118,11 @@ def _descriptors(ctx: Context) -> dict[int, set[str]]:
         out[i] = words
     ctx.descriptors = out
     return out
+
+
+def _is_event_noun(tok: Token) -> bool:
+    """A noun that names a happening ('the retaliation', 'the bombing'), never a participant."""
+    return tok.pos_ == "NOUN" and tok.lower_ in _lexicon()[1] and tok.lower_ not in GROUP_WORDS
 
 
 def _reporting_subject(tok: Token) -> Token | None:
