@@ -512,3 +512,13 @@ def test_small_hours_after_a_night_fall_on_its_morning(nlp) -> None:
     found = _by_text(nlp, "Drones hit the port overnight into Tuesday, starting around 2:40 a.m. By dawn, fires raged.")
     assert found["around 2:40 a.m."].value == "2024-01-02T02:40"
     assert found["dawn"].value == "2024-01-02TMO"
+
+
+def test_day_span_within_a_month(nlp) -> None:
+    m = _by_text(nlp, "Talks were held March 3-5 in the capital.")["March 3-5"]
+    assert (m.value, m.start_date, m.end_date, m.precision) == ("2023-03-03", "2023-03-03", "2023-03-05", "range")
+
+
+def test_twenty_four_hour_clock_with_a_zone(nlp) -> None:
+    found = _by_text(nlp, "The truce took effect at 0600 GMT on Tuesday.")
+    assert found["0600 GMT on Tuesday"].value == "2024-01-02T06:00"

@@ -419,6 +419,16 @@ def _r_month_day(m: re.Match[str], ctx: _Ctx) -> _Res:
     return _month_day(ctx, _MONTHS[m["month"].lower().rstrip(".")], int(m["day"]), _g(m, "rel"))
 
 
+def _r_day_span(m: re.Match[str], ctx: _Ctx) -> _Res:
+    """'March 3-5', 'May 10 to 12': the days of one month, dated like the first of them."""
+    first = _r_month_day(m, ctx)
+    assert first.start is not None
+    last = first.start.replace(day=int(m["day2"]))
+    if last <= first.start:
+        raise ValueError("a day span must run forward")
+    return _Res(first.value, "DATE", first.start, last, "range", first.anchor)
+
+
 def _r_month_year(m: re.Match[str], ctx: _Ctx) -> _Res:
     return _narrow(_month(int(m["year"]), _MONTHS[m["month"].lower().rstrip(".")], "explicit"), _g(m, "mod"))
 
@@ -793,6 +803,8 @@ def _r_clock(m: re.Match[str], ctx: _Ctx) -> _Res:
     if _g(m, "hour2"):
         hour = int(m["hour2"]) % 12 + (12 if m["dpart"].lower() != "morning" else 0)
         return _Res(f"XXXX-XX-XXT{hour:02d}:00", "TIME", None, None, "unknown", "none")
+    if _g(m, "h24"):  # '0735 GMT', '14:30 local time'
+        return _Res(f"XXXX-XX-XXT{m['h24']}:{m['m24']}", "TIME", None, None, "unknown", "none")
     hour = int(m["hour"]) if _g(m, "hour") else (24 if m["word"].lower() == "midnight" else 12)  # the day's end
     minute = int(m["minute"] or 0) if _g(m, "hour") else 0
     ampm = (_g(m, "ampm") or "").lower().replace(".", "").replace(" ", "")
@@ -893,6 +905,8 @@ def _grammar(strict: bool) -> list[tuple[str, Resolver]]:
         (rf"(?:{wd_any},?\s+)?{month}\s+{_DAYNUM},?\s+{_YEAR}", _r_full_date),
         (rf"(?:{wd_any},?\s+)?(?:the\s+)?{_DAYNUM}(?:\s+of)?\s+{month},?\s+{_YEAR}", _r_full_date),
         (rf"(?:{wd_any},?\s+)?(?:{_REL}\s+)?{month}\s+{_DAYNUM}(?![\d,]*\d)(?!\s*(?:%|percent))", _r_month_day),
+        (rf"{month}\s+{_DAYNUM}\s*(?:-|–|to|through|until)\s*(?P<day2>[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?(?![\d,.]*\d)"
+         rf"(?!\s*(?:%|percent))", _r_day_span),
         (rf"(?:{wd_any},?\s+)?(?:the\s+)?{_DAYNUM}(?:\s+of)?\s+{month}", _r_month_day),
         (rf"{_MOD}?{month},?\s+(?:of\s+)?{_YEAR}", _r_month_year),
         (rf"{_MOD}?{month}\s+(?P<yrel>last|next|this)\s+year", _r_month_rel_year),
@@ -981,7 +995,8 @@ def _grammar(strict: bool) -> list[tuple[str, Resolver]]:
             r"(?:(?:around|about|approximately|roughly)\s+)?(?:(?P<hour>1[0-2]|0?[1-9])(?::(?P<minute>[0-5]\d))?"
             r"\s*(?P<ampm>[ap]\.\s?m\.?|[ap]m\b)|(?P<hour2>1[0-2]|[1-9])(?:\s+o'clock)?\s+in\s+the\s+"
             r"(?P<dpart>morning|afternoon|evening)|(?P<word>noon|midnight|midday)|(?P<mid>mid-?\s?(?:morning|afternoon))"
-            r"|(?<!-)(?P<dawn>(?-i:dawn|dusk|daybreak|nightfall)))",
+            r"|(?<!-)(?P<dawn>(?-i:dawn|dusk|daybreak|nightfall))"
+            r"|(?P<h24>[01]\d|2[0-3]):?(?P<m24>[0-5]\d)(?=\s*(?:\(?(?-i:GMT|UTC)\b|local\s+time|hrs\b|hours\b)))",
             _r_clock,
         ),
     ]
@@ -1222,7 +1237,8 @@ def _gates() -> dict[Resolver, tuple[str, ...]]:
     most of the ~45 scans over a sentence or a short report."""
     return {
         _r_iso: _DIGITS, _r_numeric: _DIGITS, _r_full_date: _DIGITS, _r_year: _DIGITS,
-        _r_month_day: _MONTH_KEYS, _r_month_year: _MONTH_KEYS, _r_month_rel_year: _MONTH_KEYS, _r_month: _MONTH_KEYS,
+        _r_month_day: _MONTH_KEYS, _r_month_year: _MONTH_KEYS, _r_day_span: _MONTH_KEYS,
+        _r_month_rel_year: _MONTH_KEYS, _r_month: _MONTH_KEYS,
         _r_weekday: _WEEKDAY_KEYS, _r_into: _WEEKDAY_KEYS, _r_part_day: _WEEKDAY_KEYS + ("yesterday", "today"),
         _r_weekday_set: _WEEKDAY_KEYS, _r_night_of: ("night",), _r_early_hours: ("hours",),
         _r_deictic: ("today", "yesterday", "tomorrow", "tonight", "night", "this "),
@@ -1273,7 +1289,7 @@ def _extend_since(text: str, start: int) -> int:
 
 # rules whose direction (back or forward from P) is ambiguous and follows the clause's tense
 _FORWARD_RULES = (_r_weekday, _r_month_day, _r_month, _r_season, _r_unit_rel, _r_holiday, _r_into, _r_night_of,
-                  _r_early_hours, _r_part_day, _r_year_end, _r_week_of)  # fmt: skip
+                  _r_early_hours, _r_part_day, _r_year_end, _r_week_of, _r_day_span)  # fmt: skip
 
 
 def _grammar_mentions(doc: Doc, text: str, published: date | None) -> list[TimeMention]:
@@ -1311,7 +1327,7 @@ def _ent_mentions(ents: list[Span], taken: list[TimeMention], published: date | 
     return out
 
 
-_CLOCK_DAY_GAP = re.compile(r"\s*(?:\(?[A-Z]{2,4}\)?,?\s+)?(?:on\s+)?")  # '9 a.m. EST Tuesday'
+_CLOCK_DAY_GAP = re.compile(r"\s*(?:\(?[A-Z]{2,4}\)?,?\s+|local\s+time\s+)?(?:on\s+)?")  # '9 a.m. EST Tuesday'
 _DAY_CLOCK_GAP = re.compile(r"\s*,?\s*(?:at\s+)?")  # 'Tuesday at 9 a.m.'
 
 
@@ -1327,8 +1343,8 @@ def _join_clock(text: str, first: TimeMention, second: TimeMention) -> TimeMenti
     """'9 a.m. Tuesday' / 'Tuesday at 9 a.m.' as one TIME mention on that day."""
     gap = text[first.end : second.start]
     clock, day = (first, second) if _is_clock(first) else (second, first)
-    if not (_is_clock(clock) and _is_day(day)):
-        return None
+    if not (_is_clock(clock) and _is_day(day)) or ")" in gap and text[max(0, first.start - 1) : first.start] == "(":
+        return None  # not '(0735 GMT) Friday': a bracketed conversion of a clock time told before it
     if not (_CLOCK_DAY_GAP if clock is first else _DAY_CLOCK_GAP).fullmatch(gap):
         return None
     value = f"{(day.value or '')[:10]}{(clock.value or '')[10:]}"
