@@ -1381,6 +1381,10 @@ def _statement_place(ctx: Context, group: list[Token]) -> PlaceMention | None:
     for trig in group:
         if trig.lemma_.lower() in ("visit", "tour") and (pm := _visited(ctx, trig)) is not None:
             return pm
+        if trig.dep_ in ("advcl", "xcomp", "conj") and trigger_type(trig.head) in PLACED_TYPES:
+            act = _place_for(ctx, trig.sent, [trig.head])  # "marched through X, demanding ...": said there
+            if _fine(act):
+                return act
         verbs = [trig] + [a for a in trig.ancestors if a.lemma_.lower() in REPORTING_VERBS][:1]
         for verb in verbs:
             for prep in verb.children:
