@@ -282,3 +282,10 @@ def test_a_capital_speaking_for_a_named_country_is_that_state(nlp):
     rwanda = by_name(ents, "Rwanda")
     assert "Kigali" in rwanda.aliases
     assert not any(e.name == "Kigali" for e in ents)
+
+
+def test_possessive_national_bodies_are_collective_actors(nlp):
+    doc = nlp("Ghana's foreign office accused Togo of stalling, and the Ashanti government agreed.")
+    office = by_name(find_entities(doc), "Ghana's foreign office")
+    assert office.kind == "government"
+    assert office.country == "GH"

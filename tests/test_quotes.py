@@ -241,3 +241,8 @@ def test_the_next_paragraph_is_no_signature(nlp):
 def test_a_dash_signs_a_quote_even_across_a_line_break(nlp):
     text = "\u201cThe buses never come on time and nobody listens.\u201d\n\u2015 Marta Lindqvist, commuter\n"
     assert speaker_of(nlp, text, "buses never come") == "Marta Lindqvist"
+
+
+def test_a_group_named_in_apposition_speaks(nlp):
+    text = 'The rights group Vigilia accused the police of "firing first" during the raid.'
+    assert speaker_of(nlp, text, "firing first") == "Vigilia"

@@ -487,15 +487,20 @@ def _collective_actors(doc: Doc, taken: set[int]) -> list[_Cand]:
     out = []
     for tok in doc:
         low = tok.lower_
-        if tok.i in taken or tok.pos_ != "NOUN" or (low not in MILITARY_WORDS and low not in GOVERNMENT_WORDS):
+        official = low in GOVERNMENT_WORDS or low == "office"  # 'the Pakistan foreign office'
+        if tok.i in taken or tok.pos_ != "NOUN" or (low not in MILITARY_WORDS and not official):
             continue
-        mods = [c for c in tok.lefts if c.dep_ in ("amod", "compound", "nmod") and c.ent_type_ in ("NORP", "GPE")]
+        mods = [
+            c for c in tok.lefts if c.dep_ in ("amod", "compound", "nmod", "poss") and c.ent_type_ in ("NORP", "GPE")
+        ]
         if not mods:
             continue
         start = min(m.left_edge.i for m in mods)
         kind = "military" if low in MILITARY_WORDS else "government"
         country = _country_of_token_span(doc[start : tok.i])
-        if country:  # national forces and governments only, not 'Satanic forces'
+        if not country and official and len(mods) == 1 and mods[0].ent_type_ == "GPE":
+            country = place_country(_entity_span_at(doc, mods[0].i) or mods[0].text)  # 'the Manipur government'
+        if country:  # national and regional forces and governments only, not 'Satanic forces'
             out.append(_Cand(start, tok.i + 1, "COLLECTIVE", kind=kind, country=country))
     return out
 

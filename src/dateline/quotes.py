@@ -465,6 +465,10 @@ def _best_mention(found: list[tuple[int, int, Entity]], head: Token) -> tuple[in
     for row in found:
         if row[0] <= head.idx < row[1]:
             return row
+    end = head.idx + len(head)
+    named = [r for r in found if 0 <= r[0] - end <= 2 and r[2].kind != "state"]
+    if named and head.pos_ == "NOUN":  # 'the rights group Karapatan', 'The ombudsman, Iris Marin,'
+        return named[0]
     if head.lower_ in GROUP_WORDS | GOVERNMENT_WORDS:  # 'the X militia said', 'the X group said'
         named = [r for r in found if r[1] <= head.idx and head.idx - r[1] <= 2]
         if named:
