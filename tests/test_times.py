@@ -510,7 +510,8 @@ def test_coordinated_weekday_nights_are_days_not_sets(nlp) -> None:
 
 def test_small_hours_after_a_night_fall_on_its_morning(nlp) -> None:
     found = _by_text(nlp, "Drones hit the port overnight into Tuesday, starting around 2:40 a.m. By dawn, fires raged.")
-    assert found["around 2:40 a.m."].value == "2024-01-02T02:40"
+    m = found["around 2:40 a.m."]
+    assert (m.value, m.start_date, m.end_date, m.precision) == ("2024-01-02T02:40", "2024-01-01", "2024-01-02", "range")
     assert found["dawn"].value == "2024-01-02TMO"
 
 

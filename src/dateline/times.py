@@ -1389,11 +1389,15 @@ def _clock_date(t: TimeMention, day: TimeMention) -> date:
 
 
 def _on_day(t: TimeMention, day: TimeMention, eve: bool = False) -> TimeMention:
-    """t moved onto day's date ('10 a.m.' after 'on Friday'); eve: the night running into that day."""
+    """t moved onto day's date ('10 a.m.' after 'on Friday'); eve: the night running into that day. A clock time
+    inside a named night keeps the night as its range: the value says which side of midnight, but a local small-hours
+    time is the same night in another zone, and that night is how such an attack is dated."""
     d = _clock_date(t, day)
     first = d - timedelta(days=1) if eve else d
-    return t.model_copy(update={"value": f"{first.isoformat()}{(t.value or '')[10:]}", "start_date": first.isoformat(),
-                                "end_date": d.isoformat(), "precision": "range" if eve else "day",
+    lo, hi = (date.fromisoformat(day.start_date or ""), date.fromisoformat(day.end_date or "")) if _is_night(day) else (
+        first, d)
+    return t.model_copy(update={"value": f"{first.isoformat()}{(t.value or '')[10:]}", "start_date": lo.isoformat(),
+                                "end_date": hi.isoformat(), "precision": "range" if lo != hi else "day",
                                 "anchor": day.anchor})  # fmt: skip
 
 
