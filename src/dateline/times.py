@@ -10,7 +10,19 @@ Conventions (documented here because downstream stages rely on them):
   the clause points forward ('will meet on Monday', 'is expected in April', 'by Jan. 14') or the phrase says
   'next'. A month/day without a year takes the nearer of its two occurrences around P (reports give the year
   for other years, so 'Jan. 14' in a Jan. 5 report is nine days ahead), keeping the past one in a past-tense
-  clause unless that is most of a year back and the coming one within a month.
+  clause unless that is most of a year back and the coming one within a month. A bare month up to three months
+  ahead is the coming one unless the clause is in the past tense. A possessive weekday ('Tuesday's vote') is past
+  unless it follows 'ahead of' / 'before'. 'since X' always reaches back.
+- Nights: 'overnight into Sunday' / 'Saturday night into Sunday' cover both days (value 2023-07-01TNI); a bare
+  'overnight' is the night into the day its sentence names, else into P. 'over the weekend' runs Friday..Sunday
+  (Friday-night raids), 'the weekend' Saturday..Sunday.
+- Clock times ('about 10 a.m.', '0600 GMT', 'dawn') take the day named last before them (within a paragraph or
+  so); inside a named night, the small hours go to its morning side but keep the night as their range. With no day
+  named, they are P or the day before (range).
+- Adjectival 'current' / 'recent' are PRESENT_REF / PAST_REF without a calendar range (they date a state, not an
+  event); 'recent months', 'days ago', 'a few years ago' carry an estimated range ending at or before P.
+- Quarters: 'the quarter' / 'the latest quarter' is the last one ended by P (what a results report covers);
+  'year-ago' / 'year-earlier' is that quarter a year before. Decades are written as TimeML does ('199').
 - Phrases anchored to an event in the text ('the next day', 'later that year') are found with value None and
   anchor 'text'; the events stage can resolve them against the event they follow.
 - 'early/mid/late X' keeps X's value (e.g. 2023-12) but narrows start_date/end_date to the first, middle or
