@@ -523,3 +523,8 @@ def test_day_span_within_a_month(nlp) -> None:
 def test_twenty_four_hour_clock_with_a_zone(nlp) -> None:
     found = _by_text(nlp, "The truce took effect at 0600 GMT on Tuesday.")
     assert found["0600 GMT on Tuesday"].value == "2024-01-02T06:00"
+
+
+def test_titles_and_marches_are_not_times(nlp) -> None:
+    found = _by_text(nlp, "Crowds joined the annual March for Life, and the case aired on 60 Minutes.")
+    assert found == {}

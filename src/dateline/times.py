@@ -986,9 +986,8 @@ def _grammar(strict: bool) -> list[tuple[str, Resolver]]:
         (rf"(?-i:Q)(?P<qn>[1-4])(?:\s+{_YEAR}|(?=\s+(?:results|earnings|profits?|sales|revenues?|growth)\b))",
          _r_quarter),
         (r"(?:the\s+)?(?:(?:comparable|same)\s+)?(?P<ago>year-(?:ago|earlier))(?:\s+(?:quarter|period))?"
-         r"|the\s+(?:(?:latest|most\s+recent|just-ended)\s+)?(?P<q>quarter)(?!\s+(?:of|century|mile|point|final))"
-         r"|the\s+(?:latest|most\s+recent)\s+period"
-         r"(?!-)", _r_fin_quarter),
+         r"|the\s+(?:(?:latest|most\s+recent|just-ended)\s+)?(?P<q>quarter)(?!\s+(?:of|century|mile|point|final))(?!-)"
+         r"|the\s+(?:latest|most\s+recent)\s+period", _r_fin_quarter),
         (rf"the\s+(?P<half>first|second|last|latter)\s+half\s+of\s+(?:{_YEAR}|(?P<hrel>this|last|next)\s+year)",
          _r_half),
         (
@@ -1006,7 +1005,7 @@ def _grammar(strict: bool) -> list[tuple[str, Resolver]]:
         (
             r"(?:(?:around|about|approximately|roughly)\s+)?(?:(?P<hour>1[0-2]|0?[1-9])(?::(?P<minute>[0-5]\d))?"
             r"\s*(?P<ampm>[ap]\.\s?m\.?|[ap]m\b)|(?P<hour2>1[0-2]|[1-9])(?:\s+o'clock)?\s+in\s+the\s+"
-            r"(?P<dpart>morning|afternoon|evening)|(?P<word>noon|midnight|midday)|(?P<mid>mid-?\s?(?:morning|afternoon))"
+            r"(?P<dpart>morning|afternoon|evening)|(?<!high\s)(?P<word>noon|midnight|midday)|(?P<mid>mid-?\s?(?:morning|afternoon))"
             r"|(?<!-)(?P<dawn>(?-i:dawn|dusk|daybreak|nightfall))"
             r"|(?P<h24>[01]\d|2[0-3]):?(?P<m24>[0-5]\d)(?=\s*(?:\(?(?-i:GMT|UTC)\b|local\s+time|hrs\b|hours\b)))",
             _r_clock,
@@ -1208,6 +1207,10 @@ def _year_ok(doc: Doc, text: str, start: int, end: int) -> bool:
 _SEASON_CONTEXT = {"the", "in", "this", "during", "since", "of", "by", "until", "through", "that", "each", "every"}
 
 
+_TITLE = re.compile(r"\d+\s+([A-Z][a-z]+)")  # '60 Minutes'
+_MARCH_EVENT = re.compile(r"\s+(?:for|of|on|against|to)\s+(?:the\s+)?[A-Z]")
+
+
 def _rate_or_ordinal(doc: Doc, start: int, end: int, unit: str) -> bool:
     """'four flights a week', '$2 million a year' (a rate, not an amount of time) and 'a second attack'."""
     span = doc.char_span(start, end, alignment_mode="expand")
@@ -1226,6 +1229,10 @@ def _context_ok(doc: Doc, text: str, m: re.Match[str], fn: Resolver) -> bool:
         return _year_ok(doc, text, start, end)
     if fn is _r_month and m.group(0).lower() == "may":
         return _year_ok(doc, text, start, end)
+    if fn is _r_month and m.group(0) == "March" and _MARCH_EVENT.match(text, end):
+        return False  # 'the March for Life', 'the March of the Mothers': a march, not the month
+    if fn is _r_amount and m["unit"][:1].isupper() and m["num"][:1].isdigit():
+        return False  # '60 Minutes': a title
     if fn is _r_decade and _g(m, "word"):  # 'the nineties', not 'in his nineties'
         return m.group(0).lower().startswith("the")
     if fn is _r_amount and m["num"].lower() in ("a", "an") and not (_g(m, "dir") or _g(m, "dir2") or _g(m, "exact")):
@@ -1329,6 +1336,11 @@ def _ent_mentions(ents: list[Span], taken: list[TimeMention], published: date | 
         if ent.label_ not in ("DATE", "TIME"):
             continue
         if any(ent.start_char < t.end and t.start < ent.end_char for t in taken):
+            continue
+        title = _TITLE.fullmatch(ent.text)
+        if title and title[1].lower().rstrip("s") in _UNIT_CODES:  # '60 Minutes', not '3 March'
+            continue
+        if ent.text == "March" and _MARCH_EVENT.match(ent.doc.text, ent.end_char):
             continue
         found = resolve_expression(ent.text, published)
         if found is None or (found.value is None and found.anchor != "none"):
