@@ -345,3 +345,17 @@ def test_cli_gate_exit_code_with_stored_extractions(tmp_path, monkeypatch, capsy
     printed = capsys.readouterr().out
     assert "REGRESSION" in printed and "MISS   ASSAULT" in printed and "FALSE  PROTEST" in printed
     assert main(["eval", str(tmp_path / "absent")]) == 2
+
+
+def test_names_compare_nationalities_as_countries_and_armies_as_one():
+    from dateline.evaluate import name_tokens, tokens_match
+
+    assert tokens_match(name_tokens("Indian Army"), name_tokens("Military Forces of India"))
+    assert tokens_match(name_tokens("Kenyan police"), name_tokens("Police Forces of Kenya"))
+    assert not tokens_match(name_tokens("Kenyan police"), name_tokens("Military Forces of Uganda"))
+    # a normalized actor name counts in matching, its own words do not have to
+    normalized = [
+        Actor(name="gunmen", role="initiator"),
+        Actor(name="two officers", role="victim", normalized="Kenya Police"),
+    ]
+    assert score_report(gold(), extraction(event(actors=normalized))).tp["ASSAULT"] == 1
