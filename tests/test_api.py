@@ -403,7 +403,16 @@ def test_posted_report_is_extracted_and_stored(writable):
                                                 "id": "ke-courier"}, headers={"Authorization": f"Bearer {TOKEN}"})
     assert (again.status_code, again.json()["status"]) == (200, "unchanged")
     assert writable.get("/api/reports/ke-courier").json()["text"] == text
-    assert writable.get("/api/stats").json()["reports"] == 1
+    page = ("<html><head><title>Traders protest in Mombasa</title></head><body><nav>Home | Africa</nav><article>"
+            "<h1>Traders protest in Mombasa</h1><p>Hundreds of traders marched through Mombasa on Monday against a "
+            "new market levy, organisers said.</p></article><footer>Rift Courier</footer></body></html>")
+    posted = writable.post("/api/reports", json={"html": page, "published": "2025-04-08", "outlet": "Rift Courier"},
+                           headers={"Authorization": f"Bearer {TOKEN}"})
+    assert posted.status_code == 201, posted.text
+    stored = writable.get(posted.json()["report_url"]).json()
+    assert stored["title"] == "Traders protest in Mombasa" and "Home | Africa" not in stored["text"]
+    assert stored["text"].endswith("organisers said.")
+    assert writable.get("/api/stats").json()["reports"] == 2
 
 
 # ---------------------------------------------------------------- robustness and the dashboard's files
