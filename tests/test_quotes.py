@@ -246,3 +246,17 @@ def test_a_dash_signs_a_quote_even_across_a_line_break(nlp):
 def test_a_group_named_in_apposition_speaks(nlp):
     text = 'The rights group Vigilia accused the police of "firing first" during the raid.'
     assert speaker_of(nlp, text, "firing first") == "Vigilia"
+
+
+def test_titles_in_quotation_marks_are_not_speech(nlp):
+    doc = nlp('"We are ready," Ana Ruiz said on the programme "Morning With Marta." She left early.')
+    texts = [q.text for q in find_quotes(doc, find_entities(doc))]
+    assert not any("Morning" in t for t in texts)
+
+
+def test_quoted_words_never_speak(nlp):
+    text = (
+        '"The wall will not hold," Ivo Marek, a retired engineer, said on Channel Nine\u2019s "River Watch." '
+        '"Nobody listened to us."'
+    )
+    assert speaker_of(nlp, text, "wall will not hold") == "Ivo Marek"

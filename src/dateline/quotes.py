@@ -264,13 +264,20 @@ def _direct(doc: Doc, spans: list[tuple[int, int]], inside: _Inside, mentions: _
             speaker = signed
         elif last is not None and _same_run(_text(doc), last[0], start):
             speaker, cue_text = last[1], last[2]
-        if speaker is None and len(_text(doc)[start:end].split()) <= 3:
+        if (speaker is None and len(_text(doc)[start:end].split()) <= 3) or _is_title(_text(doc)[start:end]):
             continue  # a scare quote or a title, not speech
         speaker = speaker or _Speaker(None)
         quotes.append(_quote(_text(doc), start, end, True, speaker, cue_text))
         if speaker.name:
             last = (end, speaker, cue_text or "")
     return quotes
+
+
+def _is_title(text: str) -> bool:
+    """'Fox and Friends', 'Meet the Press': a short quotation in title case names a work, it is not speech."""
+    words = re.findall(r"[^\W\d_]+", text)
+    content = [w for w in words if len(w) > 3 or w[:1].isupper()]
+    return 2 <= len(words) <= 5 and len(content) >= 2 and all(w[:1].isupper() for w in content)
 
 
 def _signature(doc: Doc, end: int, mentions: _Mentions) -> _Speaker | None:
@@ -368,11 +375,24 @@ def _cue_text(doc: Doc, cue: Token) -> str:
 
 def _speaker_of(doc: Doc, cue: Token, mentions: _Mentions, inside: _Inside) -> _Speaker | None:
     subj = _subject(cue)
+    if subj is not None and inside(subj.idx):  # a misparse: words inside quotation marks never speak
+        subj = _name_before_cue(doc, cue, inside)
     if subj is None:
         return None
     if subj.lower_ in PERSON_PRONOUNS or subj.lower_ in GROUP_PRONOUNS:
         return _resolve_pronoun(doc, subj, mentions, inside)
     return _speaker_from_np(doc, subj, mentions)
+
+
+def _name_before_cue(doc: Doc, cue: Token, inside: _Inside) -> Token | None:
+    """The last person's name before the cue in its sentence, outside quotation marks ('..., Flynn, a ..., said')."""
+    for i in range(cue.i - 1, cue.sent.start - 1, -1):
+        tok = doc[i]
+        if tok.ent_type_ == "PERSON" and not inside(tok.idx):
+            while tok.dep_ in ("compound", "flat") and tok.head.i > tok.i and tok.head.ent_type_ == "PERSON":
+                tok = tok.head
+            return tok
+    return None
 
 
 def _subject(cue: Token) -> Token | None:
