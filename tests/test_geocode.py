@@ -178,3 +178,21 @@ def test_outlet_names_are_not_places(nlp):
     assert found == []
     found = places(nlp, "The Washington Post reported that Washington had approved the sale.")
     assert [p.text for p in found] == ["Washington"]
+
+
+def test_district_named_after_its_town_is_placed_at_the_town(nlp):
+    found = places(nlp, "Police in India said two militants were killed in Kathua district on Sunday.")
+    district = by_text(found, "Kathua district")
+    assert district.precision == "district" and district.country == "IN"
+    assert haversine(district.lat, district.lon, 32.37, 75.52) < 30
+
+
+def test_city_quarter_stays_with_its_city(nlp):
+    found = places(nlp, "Drones struck Kharkiv in Ukraine overnight. One hit a block in the Shevchenkivskyi district.")
+    quarter, city = by_text(found, "Shevchenkivskyi district"), by_text(found, "Kharkiv")
+    assert (quarter.lat, quarter.lon) == (city.lat, city.lon)
+
+
+def test_person_named_like_a_town_stays_a_person(nlp):
+    found = places(nlp, "President Obama spoke in Denver. Later, at Obama's town hall, people cheered.")
+    assert [p.text for p in found] == ["Denver"]

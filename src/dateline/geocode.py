@@ -165,6 +165,54 @@ MEDIA_WORDS = {
     "review",
     "standard",
 }
+# One-word names that are far more often something else: 'Central defeated Eastern', 'in Congress', 'Lot No. 5'.
+LONE_NOT_PLACES = {
+    "central",
+    "eastern",
+    "western",
+    "northern",
+    "southern",
+    "northwest",
+    "northeast",
+    "southwest",
+    "southeast",
+    "congress",
+    "parliament",
+    "senate",
+    "lot",
+    "unity",
+    "liberty",
+    "victoria",
+}
+PERSON_TITLES = {
+    "mr",
+    "mrs",
+    "ms",
+    "miss",
+    "dr",
+    "president",
+    "gov",
+    "governor",
+    "sen",
+    "senator",
+    "rep",
+    "judge",
+    "coach",
+    "officer",
+    "sgt",
+    "lt",
+    "capt",
+    "gen",
+    "col",
+    "minister",
+    "mayor",
+    "pope",
+    "king",
+    "queen",
+    "prince",
+    "sheikh",
+}
+ADMIN1_MIN_POP = 100_000  # a mislabelled region name with no cue is taken only for a big region (a US state)
 NON_PLACE_LABELS = {"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY", "LAW", "LANGUAGE"}
 SCAN_MIN_POP = 100_000  # a proper noun spaCy did not tag is taken as a city only when the city is this big
 
@@ -207,8 +255,10 @@ def _ent_mentions(doc: Doc) -> list[_Mention]:
             out.append(_Mention(start, end, _clean_name(doc[start:end].text)))
         elif ent.label_ == "ORG" and ent[-1].lower_ in AIRPORT_WORDS:
             out.append(_Mention(ent.start, ent.end, ent.text, shape="airport"))
-        elif ent.label_ not in NON_PLACE_LABELS and _mislabelled_place(doc, start, end, ent.label_):
-            out.append(_Mention(start, end, _clean_name(doc[start:end].text)))
+        elif ent.label_ not in NON_PLACE_LABELS:
+            sure = _mislabelled_place(doc, start, end, ent.label_)
+            if sure is not None:
+                out.append(_Mention(start, end, _clean_name(doc[start:end].text), strong=sure))
     return out
 
 
@@ -232,30 +282,45 @@ def _is_demonym(text: str) -> bool:
     return norm(_clean_name(text)) in country_of_demonym()
 
 
-def _mislabelled_place(doc: Doc, start: int, end: int, label: str) -> bool:
+def _mislabelled_place(doc: Doc, start: int, end: int, label: str) -> bool | None:
     """spaCy's small model tags many places PERSON or ORG. A country or well-known region is never a person;
-    a name with a locative cue ('town of X', 'in X', 'X province', 'X, <country>') and a gazetteer hit is a place."""
-    if sum(t.is_alpha for t in doc[start:end]) > 4 or not all(_name_token(t) for t in doc[start:end]):
-        return False
-    text = _clean_name(doc[start:end].text)
-    if _in_outlet_name(doc, start, end) or _is_demonym(text):
-        return False
-    cands = [c for c in _candidates(_title(text)) if not c.alt and norm(c.name) == norm(_title(text))]
+    a name with a locative cue ('town of X', 'in X', 'X province', 'X, <country>') and a gazetteer hit is a place.
+    None when it is not a place; True when it is sure enough to vouch for the name's other mentions."""
+    cands = _exact_readings(doc, start, end)
     if not cands:
-        return False
+        return None
+    text = _clean_name(doc[start:end].text)
     kinds = {c.kind for c in cands}
     cue = _cue(doc, start, end, cands)
-    if kinds & {"country", "region"}:
-        return label != "PERSON" or cue is not None or not _part_of_person(doc, text)
-    if "admin1" in kinds and (label != "PERSON" or cue):
+    if cue != "dateline" and _personal_name(doc, text):
+        return None
+    if label == "NORP" and end < len(doc) and doc[end].pos_ == "NOUN" and doc[end].is_lower:
+        return None  # 'Arab culture': an adjective, whatever town shares the word
+    big_admin1 = any(c.kind == "admin1" and c.population >= ADMIN1_MIN_POP for c in cands)
+    if kinds & {"country", "region"} or (big_admin1 and (label != "PERSON" or cue)):
         return True
-    if cue == "strong":
+    if cue in {"strong", "dateline"}:
         return True
-    return cue == "weak" and max(c.population for c in cands) >= CUE_MIN_POP
+    if cue == "weak" and max(c.population for c in cands) >= CUE_MIN_POP:
+        return max(c.population for c in cands) >= SCAN_MIN_POP
+    return None
+
+
+def _exact_readings(doc: Doc, start: int, end: int) -> list[Place]:
+    """Gazetteer entries whose own name the span spells, for a span shaped like a name."""
+    if sum(t.is_alpha for t in doc[start:end]) > 4 or not all(_name_token(t) for t in doc[start:end]):
+        return []
+    if end - start == 1 and doc[start].lower_ in NOT_PLACES:
+        return []
+    text = _clean_name(doc[start:end].text)
+    if _in_outlet_name(doc, start, end) or _is_demonym(text) or norm(text) in LONE_NOT_PLACES:
+        return []
+    key = norm(_title(text))
+    return [c for c in _candidates(_title(text)) if not c.alt and norm(c.name) == key]
 
 
 def _name_token(tok: Token) -> bool:
-    return (tok.is_title or tok.is_upper or tok.text in {"-", "."}) and tok.lower_ not in NOT_PLACES
+    return tok.is_title or tok.is_upper or tok.text in {"-", "."}
 
 
 def _title(text: str) -> str:
@@ -263,20 +328,34 @@ def _title(text: str) -> str:
     return text.title() if text.isupper() and len(text) > 3 else text
 
 
-def _part_of_person(doc: Doc, text: str) -> bool:
-    """'Jordan' after 'Michael Jordan' is the man: a name that ends a longer PERSON entity stays a person."""
-    key = norm(text)
-    return any(e.label_ == "PERSON" and len(e) > 1 and norm(e[-1].text) == key for e in doc.ents)
+def _personal_name(doc: Doc, text: str) -> bool:
+    """'Jordan' after 'Michael Jordan', 'Obama' after 'President Obama': a name that ends a longer PERSON entity
+    or follows a title somewhere in the report is a person's throughout it."""
+    return norm(text) in _person_names(doc)
+
+
+def _person_names(doc: Doc) -> set[str]:
+    names = set()
+    for e in doc.ents:
+        if e.label_ == "PERSON" and len(e) > 1 and not any(t.is_upper and len(t) > 2 for t in e):
+            names.add(norm(e[-1].text))
+            if len(e) > 2:
+                names.add(norm(e[-2:].text))
+    for tok in doc[1:]:
+        if tok.is_title and doc[tok.i - 1].lower_.rstrip(".") in PERSON_TITLES:
+            names.add(norm(tok.text))
+    return names
 
 
 def _cue(doc: Doc, start: int, end: int, cands: list[Place]) -> str | None:
-    """'strong' for 'town of X', 'X province', 'X, <its country>' and a wire dateline; 'weak' for 'in/near X'."""
+    """'dateline' for a wire dateline; 'strong' for 'town of X', 'X province', 'X, <its country>'; 'weak' for
+    'in/near X'."""
     prev = doc[start - 1].lower_ if start > 0 else ""
     prev2 = doc[start - 2].lower_ if start > 1 else ""
     nxt = doc[end].lower_ if end < len(doc) else ""
-    if prev in {"of", "from"} and prev2 in CUE_NOUNS | RELATIVE:
-        return "strong"
-    if nxt in DESIGNATORS or _dateline_head(doc, start, end):
+    if _dateline_head(doc, start, end):
+        return "dateline"
+    if prev in {"of", "from"} and prev2 in CUE_NOUNS | RELATIVE or nxt in DESIGNATORS:
         return "strong"
     if nxt == "," and end + 1 < len(doc) and _qualifies(doc, end + 1, cands):
         return "strong"
@@ -315,8 +394,9 @@ def _scan_mentions(doc: Doc, taken: set[int]) -> list[_Mention]:
         j = i
         while j < n and j - i < 6 and j not in taken and _scannable(doc[j]):
             j += 1
-        hit = _longest_hit(doc, i, j)
-        cued = None if hit else _cued_hit(doc, i, j)
+        upper = not _capitalised(doc[i])  # an upper-case run is only ever a dateline
+        hit = None if upper else _longest_hit(doc, i, j)
+        cued = None if hit else _cued_hit(doc, i, j, upper)
         if hit or cued:
             end = hit or cued
             out.append(_Mention(i, end, _title(doc[i:end].text), strong=bool(cued)))
@@ -341,9 +421,11 @@ def _inner_hyphen(tok: Token) -> bool:
     return tok.text == "-" and tok.i > 0 and not tok.whitespace_ and not tok.doc[tok.i - 1].whitespace_
 
 
-def _cued_hit(doc: Doc, i: int, j: int) -> int | None:
+def _cued_hit(doc: Doc, i: int, j: int, upper: bool) -> int | None:
     for end in range(j, i, -1):
-        if _mislabelled_place(doc, i, end, ""):
+        if upper and not _dateline_head(doc, i, end):
+            continue
+        if _mislabelled_place(doc, i, end, "") is not None:
             return end
     return None
 
@@ -629,7 +711,9 @@ def _resolve_all(doc: Doc, mentions: list[_Mention]) -> None:
     for m in mentions:
         if m.shape == "admin":
             m.candidates = _admin_candidates(doc, m)
-        elif m.shape not in {"street", "district"}:
+        elif m.shape == "district":
+            m.candidates = _district_candidates(doc, m)
+        elif m.shape != "street":
             m.candidates = _candidates(_base_name(m, doc))
     _link_qualifiers(doc, mentions)
     ctx = _Context(countries=_demonym_context(doc))
@@ -640,6 +724,25 @@ def _resolve_all(doc: Doc, mentions: list[_Mention]) -> None:
         m.place = _best(m.candidates, ctx.without(m.name), _qualifier_place(m, mentions))
         if m.shape == "admin" and m.place and m.place.kind == "city" and m.place.country not in ctx.countries:
             m.place = None  # 'Soum province' is not a Senegalese village of that name
+        if m.shape == "district" and m.place and not _unique_town(m.place, m.candidates, ctx):
+            m.place = None
+
+
+def _district_candidates(doc: Doc, m: _Mention) -> tuple[Place, ...]:
+    """'Kupwara district' is named after its main town: the town, or a second-order division of that name,
+    when the gazetteer has one in a country the report is about (checked after resolution)."""
+    if doc[m.end - 1].lower_ != "district" or m.end - m.start < 2:
+        return ()
+    base = _clean_name(doc[m.start : m.end - 1].text)
+    return tuple(c for c in _candidates(base) if c.kind in {"city", "admin2"} and not c.alt)
+
+
+def _unique_town(p: Place, cands: tuple[Place, ...], ctx: _Context) -> bool:
+    """A district takes a town's place only in a country the report is about and when the name is that country's
+    one town of it: 'Shevchenkivskyi district' names a quarter in several Ukrainian cities."""
+    if p.country not in ctx.countries:
+        return False
+    return all(haversine(p.lat, p.lon, c.lat, c.lon) < 50 for c in cands if c.country == p.country)
 
 
 def _admin_candidates(doc: Doc, m: _Mention) -> tuple[Place, ...]:
@@ -676,7 +779,7 @@ def _context_from(mentions: list[_Mention], demonyms: Counter) -> _Context:
     ctx = _Context(countries=Counter(demonyms))
     for m in mentions:
         p = m.place
-        if p is None or p.country is None:
+        if p is None or p.country is None or m.shape == "district":
             continue
         vote = 2 if p.kind == "country" else 1
         ctx.countries[p.country] += vote
@@ -729,6 +832,8 @@ def _record(doc: Doc, m: _Mention) -> PlaceMention | None:
         rec = _part_record(p, rec, m.direction)
     elif m.shape == "relative":
         rec = rec.model_copy(update={"precision": "region", "feature": "region"})
+    elif m.shape == "district":
+        rec = rec.model_copy(update={"precision": "district", "feature": "district", "name": _clean_name(text)})
     return rec
 
 
@@ -810,13 +915,27 @@ def _local_record(doc: Doc, m: _Mention, mentions: list[_Mention], dominant: Pla
 
 
 def _city_for(doc: Doc, m: _Mention, mentions: list[_Mention]) -> Place | None:
-    sent = doc[m.start].sent
-    same = [x for x in mentions if x.place and x.place.kind == "city" and sent.start <= x.start < sent.end]
-    if same:
-        return min(same, key=lambda x: abs(x.start - m.start)).place
+    same = _sentence_city(doc, m, mentions)
+    if same is not None:
+        return same
     local = {"city", "admin1", "admin2"}  # 'Violence rose in the Jammu region. ... in Reasi district': the region
     before = [x for x in mentions if x.place and x.place.kind in local and x.end <= m.start and x.shape != "part"]
     return before[-1].place if before else None
+
+
+def _city_district(doc: Doc, m: _Mention, mentions: list[_Mention]) -> bool:
+    """A district with a city in its sentence, or with no reading of its own, is a part of a city; otherwise
+    ('Kupwara district') it is the division around the town it is named after."""
+    return m.place is None or _sentence_city(doc, m, mentions) is not None
+
+
+def _sentence_city(doc: Doc, m: _Mention, mentions: list[_Mention]) -> Place | None:
+    """The city named nearest a district in its own sentence: 'the Shevchenkivskyi district of Kharkiv'."""
+    sent = doc[m.start].sent
+    same = [
+        x for x in mentions if x is not m and x.place and x.place.kind == "city" and sent.start <= x.start < sent.end
+    ]
+    return min(same, key=lambda x: abs(x.start - m.start)).place if same else None
 
 
 def _dominant(mentions: list[_Mention]) -> Place | None:
@@ -836,7 +955,7 @@ def find_places(doc: Doc) -> list[PlaceMention]:
     dominant = _dominant(mentions)
     out = []
     for m in mentions:
-        local = m.shape in {"street", "district"}
+        local = m.shape == "street" or (m.shape == "district" and _city_district(doc, m, mentions))
         rec = _local_record(doc, m, mentions, dominant) if local else _record(doc, m)
         if rec is not None:
             out.append(rec)
