@@ -103,7 +103,8 @@ def test_anniversary_of_a_leap_day_clamps_to_feb_28() -> None:
         ("February 2024", "2024-02", "2024-02-01", "2024-02-29", "month"),  # leap February
         ("last month", "2023-12", "2023-12-01", "2023-12-31", "month"),
         ("this month", "2024-01", "2024-01-01", "2024-01-31", "month"),
-        ("earlier this month", "2024-01", "2024-01-01", "2024-01-04", "month"),
+        ("earlier this month", "2024-01", "2024-01-01", "2024-01-03", "month"),  # before P, which would be 'today'
+        ("earlier this week", "2024-W01", "2024-01-01", "2024-01-03", "week"),
         ("late last month", "2023-12", "2023-12-21", "2023-12-31", "range"),
         ("early last month", "2023-12", "2023-12-01", "2023-12-10", "range"),
         ("mid-December", "2023-12", "2023-12-11", "2023-12-20", "range"),
@@ -459,7 +460,7 @@ def test_before_and_after_stay_outside_the_span(nlp) -> None:
      ("the third quarter of last year", "2023-Q3", "2023-07-01", "2023-09-30", "range"),
      ("days ago", "PAST_REF", "2023-12-29", "2024-01-03", "range"),
      ("a few days ago", "PAST_REF", "2023-12-29", "2024-01-03", "range"),
-     ("later in the year", "2024", "2024-01-04", "2024-12-31", "year")],
+     ("later in the year", "2024", "2024-01-05", "2024-12-31", "year")],
 )  # fmt: skip
 def test_news_day_phrases(text: str, value: str, start: str, end: str, precision: str) -> None:
     check(res(text), value, start, end, precision)

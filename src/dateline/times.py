@@ -608,8 +608,9 @@ def _r_unit_rel(m: re.Match[str], ctx: _Ctx) -> _Res:
             res.start -= timedelta(days=1)
         return res
     if steps == 0 and pre in ("earlier", "later") and res.start and res.end:
-        p = ctx.p  # 'earlier this month' = the month up to P; 'later this month' = after P
-        span = (res.start, p) if pre == "earlier" else (p, res.end)
+        p = ctx.p  # 'earlier this month' = the month before P (the report says 'today' for P); 'later' = after P
+        before, after = max(res.start, p - timedelta(days=1)), min(res.end, p + timedelta(days=1))
+        span = (res.start, before) if pre == "earlier" else (after, res.end)
         return _Res(res.value, res.type, span[0], span[1], res.precision, res.anchor)
     return _narrow(res, mod)
 
