@@ -382,7 +382,9 @@ def test_clock_time_without_a_day_is_publication_or_the_day_before(nlp) -> None:
      ("Crowds gathered ahead of Saturday's march.", "Saturday", "2024-01-06"),
      ("The permit had been due to expire Friday evening.", "Friday evening", "2023-12-29TEV"),
      ("Trading is to resume on Monday.", "Monday", "2024-01-08"),
-     ("Aides said the minister would be travelling to the capital on Saturday.", "Saturday", "2024-01-06")],
+     ("Aides said the minister would be travelling to the capital on Saturday.", "Saturday", "2024-01-06"),
+     ("The court ruled and set Friday as the deadline for the handover.", "Friday", "2023-12-29"),
+     ("The firm's stake was small before Friday's purchases.", "Friday", "2023-12-29")],
 )  # fmt: skip
 def test_tense_of_the_phrase_sets_the_direction(nlp, text: str, phrase: str, value: str) -> None:
     assert _by_text(nlp, text)[phrase].value == value

@@ -1127,7 +1127,7 @@ def _clause_verb(span: Span) -> tuple[Token, int]:
     return head, steps
 
 
-_AHEAD_OF = re.compile(r"(?i)\b(?:ahead\s+of|before|until|for)\s+$")
+_AHEAD_OF = re.compile(r"(?i)\b(?:ahead\s+of|run-up\s+to|preparations?\s+for|until)\s+$")
 
 
 def _possessive(doc: Doc, span: Span) -> bool:
@@ -1163,8 +1163,10 @@ def _tense(doc: Doc, text: str, start: int, end: int) -> str | None:
     verb, steps = _clause_verb(span)
     auxes = {c.lower_ for c in verb.children if c.dep_ in ("aux", "auxpass")}
     if _possessive(doc, span):
-        return "future" if _AHEAD_OF.search(text[max(0, start - 12) : start]) else "past"
-    if verb.lower_ in _PLANNED and "had" not in auxes and not _past_main(verb):
+        return "future" if _AHEAD_OF.search(text[max(0, start - 20) : start]) else "past"
+    # not the active past 'set Friday as the deadline'
+    planned = verb.lower_ in _PLANNED and not (verb.lower_ == "set" and verb.tag_ == "VBD")
+    if planned and "had" not in auxes and not _past_main(verb):
         return "future"
     if {"to", "be"} <= auxes:  # 'to be published in November': as the governing verb says
         gov = verb.head
