@@ -211,3 +211,13 @@ def test_every_party_to_a_deal_is_a_source():
     (deal,) = [e for e in ex.events if e.type == "AGREE"]
     assert any("Eastern Front" in name for name in actor_names(deal, "initiator"))
     assert not actor_names(deal, "target")
+
+
+def test_weapon_evidence_in_a_later_sentence_joins_the_attack():
+    ex = run(
+        "A drone strike hit a truck near Marib on Sunday, killing three fighters. Debris photographed at the scene "
+        "matched the Kestrel Air-Launched Missile, investigators said."
+    )
+    (event,) = assault_events(ex)
+    assert any("Missile" in w for w in event.weapons)
+    assert len(event.evidence) == 2

@@ -358,6 +358,7 @@ def find_events(
         groups = _trigger_groups(sent)
         if not groups:
             _add_rival_toll(sent, mentions)
+            _add_weapon_evidence(ctx, sent, mentions)
         for group in groups:
             mention = _read_mention(ctx, sent, group, alone=len(groups) == 1)
             if mention is not None:
@@ -743,6 +744,24 @@ def _single_victim_killed(ctx: Context, group: list[Token], m: Mention) -> None:
 
 
 TOLL_NOUNS = {"toll", "number", "figure", "count", "tally"}
+
+
+def _add_weapon_evidence(ctx: Context, sent: Span, mentions: list[Mention]) -> None:
+    """'Fragments found at the site were consistent with a guided missile': a sentence that names weapons but
+    tells of no event of its own describes the last attack told, within the next paragraph at most."""
+    last = next((m for m in reversed(mentions) if m.type == "ASSAULT" and not m.occurrences), None)
+    if last is None or sent.start_char - last.sent.end_char > 1500:
+        return
+    words = {t.lower_ for t in sent}
+    if not _weapon_names(sent) and not words & FORENSIC_WORDS:
+        return  # "fired his gun into the air": a weapon, but not evidence of the attack
+    weapons = _weapons_in(sent)
+    if weapons:
+        last.weapons = sorted({*last.weapons, *weapons})
+        last.evidence.append(sent)
+
+
+FORENSIC_WORDS = {"fragments", "fragment", "debris", "remnants", "shrapnel", "casings", "wreckage", "munition"}
 
 
 def _add_rival_toll(sent: Span, mentions: list[Mention]) -> None:
@@ -1538,10 +1557,39 @@ def _weapons_in(sent: Span) -> list[str]:
     text = sent.text.lower()
     found = [w for w in WEAPON_WORDS if _has_word(text, w)]
     found = [w for w in found if not any(w != o and w in o for o in found)]
-    for ent in sent.ents:
-        if ent.label_ in ("PRODUCT", "FAC", "ORG") and ent[-1].lower_ in WEAPON_NAME_HEADS:
-            found.append(ent.text)
+    for name in _weapon_names(sent):
+        found = [w for w in found if w != name.split()[-1].lower()]  # "missile" is the named missile itself
+        found.append(name)
     return sorted(set(found))
+
+
+def _maker(tok: Token) -> bool:
+    return tok.lower_.endswith(("-made", "-built", "-supplied", "-designed", "-produced")) or (
+        tok.i + 1 < len(tok.doc) and tok.doc[tok.i + 1].lower_ in ("-made", "made", "-built")
+    )
+
+
+def _in_name(tok: Token) -> bool:
+    """Part of a capitalised name: a capitalised word, a hyphen, or 'to'/'of' between hyphens ('Air-to-Ground')."""
+    if tok.text[:1].isupper() or tok.text == "-":
+        return True
+    return tok.lower_ in ("to", "of") and tok.i > 0 and tok.doc[tok.i - 1].text == "-"
+
+
+def _weapon_names(sent: Span) -> list[str]:
+    """Capitalised weapon names ending in a weapon word: 'the Joint Air-to-Ground Missile', 'a Shahed Drone'."""
+    names = []
+    for tok in sent:
+        if tok.lower_ not in WEAPON_NAME_HEADS or not tok.text[:1].isupper() or tok.i == sent.start:
+            continue
+        start = tok.i
+        while start > sent.start and _in_name(sent.doc[start - 1]):
+            start -= 1
+        while start < tok.i and (not sent.doc[start].text[:1].isupper() or _maker(sent.doc[start])):
+            start += 1  # "U.S.-made" says who made it, not what it is called
+        if start < tok.i and not sent.doc[start].is_sent_start:
+            names.append(sent.doc[start : tok.i + 1].text)
+    return names
 
 
 def _read_certainty(ctx: Context, sent: Span, group: list[Token], m: Mention) -> None:
