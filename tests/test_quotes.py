@@ -260,3 +260,19 @@ def test_quoted_words_never_speak(nlp):
         '"Nobody listened to us."'
     )
     assert speaker_of(nlp, text, "wall will not hold") == "Ivo Marek"
+
+
+def test_more_ways_to_report_words(nlp):
+    text = (
+        'Parents wrote to the council. "Our children are thriving," the letter reads.\n\n'
+        'Lena Ostrova continued:\n\n"Nobody asked the teachers."\n'
+    )
+    doc = nlp(text)
+    quotes = find_quotes(doc, find_entities(doc))
+    assert quote_with(quotes, "thriving").cue == "reads"
+    assert quote_with(quotes, "Nobody asked").speaker == "Lena Ostrova"
+
+
+def test_a_dash_signature_needs_no_known_entity(nlp):
+    text = "\u201cThe rent doubled in a year and nobody explained why.\u201d \u2015 Pia Halvorsen\n"
+    assert speaker_of(nlp, text, "rent doubled") == "Pia Halvorsen"

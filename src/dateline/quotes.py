@@ -26,13 +26,16 @@ IRREGULAR = {
     "write": "writes wrote written writing",
     "speak": "speaks spoke spoken speaking",
     "tweet": "tweets tweeted tweeting",
+    "read": "reads reading",  # 'the letter reads'
+    "sing": "sings sang sung singing",
+    "put": "puts",  # only in 'as X put it' (see _is_cue)
 }
 REGULAR = (
     "add state announce declare warn claim deny insist argue ask urge yell shout scream cry explain note "
     "acknowledge admit suggest estimate predict promise vow threaten pledge describe confirm report allege accuse "
     "blame condemn criticize criticise praise post testify recall respond reply concede assert maintain contend "
     "charge emphasize emphasise stress observe remark quip joke boast complain lament demand implore call caution "
-    "reiterate inform mention repeat disclose reveal comment chant"
+    "reiterate inform mention repeat disclose reveal comment chant continue recount"
 )
 DOUBLED = {"admit": "admitted admitting", "regret": "regretted regretting", "quip": "quipped quipping"}
 ALWAYS_CUE = {"according"}  # 'according to X'
@@ -287,7 +290,9 @@ def _signature(doc: Doc, end: int, mentions: _Mentions) -> _Speaker | None:
     pos = end + (m.end() if m else 0)
     found = [r for r in mentions.within(pos, pos + 60) if r[0] == pos and r[2].kind == "person"]
     if not found:
-        return None
+        dashed = m is not None and re.search(r"[-–—―]", m.group())
+        name = re.match(r"[A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){1,3}(?=\s*(?:[,.\n]|$))", text[pos : pos + 60])
+        return _Speaker(name.group(), kind="person") if dashed and name else None
     ent = found[0][2]
     return _Speaker(ent.name, ent.titles[0] if ent.titles else None, ent.affiliation, ent.kind)
 
@@ -351,6 +356,10 @@ def _is_cue(tok: Token) -> bool:
         return False
     if low == "according":
         return tok.i + 1 < len(tok.doc) and tok.doc[tok.i + 1].lower_ == "to"
+    if low in ("put", "puts"):
+        return tok.i + 1 < len(tok.doc) and tok.doc[tok.i + 1].lower_ == "it"
+    if low.startswith("continu"):  # '"...," he continued.' / 'Smith continued:', not 'fighting continued'
+        return tok.i + 1 < len(tok.doc) and tok.doc[tok.i + 1].is_punct
     return tok.pos_ in ("VERB", "AUX") or tok.tag_.startswith("VB")
 
 
