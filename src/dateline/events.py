@@ -995,6 +995,9 @@ def actor_for(ctx: Context, tok: Token, role: str) -> Actor | None:
         found = actor_for(ctx, speaker, role)  # "the movement said its fighters ..." -> the movement
         if found is not None:
             return found.model_copy(update={"kind": _kind_of_word(tok.lower_, found.kind)})
+    if tok.lower_ in ("others", "some", "many", "most") and not any(c.dep_ == "prep" for c in tok.children):
+        crowd = _crowd_antecedent(ctx, tok)  # "Some residents wept. Others vowed revenge." -> residents
+        return actor_for(ctx, crowd, role) if crowd is not None else None
     if tok.lower_ in QUANTITY_NOUNS | PART_NOUNS | MEMBER_NOUNS:  # "a number of militants" -> the militants
         of = [p for c in tok.children if c.lower_ == "of" for p in c.children if p.dep_ == "pobj"]
         named = of and (of[0].i in ctx.entities or of[0].pos_ == "PROPN")
@@ -1137,6 +1140,16 @@ def _descriptors(ctx: Context) -> dict[int, set[str]]:
         out[i] = words
     ctx.descriptors = out
     return out
+
+
+def _crowd_antecedent(ctx: Context, tok: Token) -> Token | None:
+    """The plural group of people an 'others' or 'some' picks out of, told in this or the sentence before."""
+    first = tok.sent if tok.sent.start == 0 else ctx.doc[tok.sent.start - 1].sent
+    for i in range(tok.i - 1, first.start - 1, -1):
+        cand = ctx.doc[i]
+        if cand.tag_ == "NNS" and (cand.lower_ in CIVILIAN_WORDS or cand.lower_ in casualties.PERSON_NOUNS):
+            return cand
+    return None
 
 
 def _is_event_noun(tok: Token) -> bool:
@@ -1724,8 +1737,9 @@ def _inherit_story_dates(ctx: Context, mentions: list[Mention]) -> None:
                 start=source.start_date, end=source.end_date, precision=source.precision, text=source.text
             )
         elif source.start_date <= ctx.published.isoformat():
+            same_day = source.start_date == ctx.published.isoformat()
             m.fallback_time = DateRange(
-                start=source.start_date, end=ctx.published.isoformat(), precision="range", text=None
+                start=source.start_date, end=ctx.published.isoformat(), precision="day" if same_day else "range"
             )
 
 
