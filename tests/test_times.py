@@ -384,7 +384,9 @@ def test_clock_time_without_a_day_is_publication_or_the_day_before(nlp) -> None:
      ("Trading is to resume on Monday.", "Monday", "2024-01-08"),
      ("Aides said the minister would be travelling to the capital on Saturday.", "Saturday", "2024-01-06"),
      ("The court ruled and set Friday as the deadline for the handover.", "Friday", "2023-12-29"),
-     ("The firm's stake was small before Friday's purchases.", "Friday", "2023-12-29")],
+     ("The firm's stake was small before Friday's purchases.", "Friday", "2023-12-29"),
+     ("The board declared a dividend payable Feb. 15 to holders of record Feb. 1.", "Feb. 15", "2024-02-15"),
+     ("The index stayed near the record set on July 6.", "July 6", "2023-07-06")],
 )  # fmt: skip
 def test_tense_of_the_phrase_sets_the_direction(nlp, text: str, phrase: str, value: str) -> None:
     assert _by_text(nlp, text)[phrase].value == value
@@ -531,3 +533,8 @@ def test_twenty_four_hour_clock_with_a_zone(nlp) -> None:
 def test_titles_and_marches_are_not_times(nlp) -> None:
     found = _by_text(nlp, "Crowds joined the annual March for Life, and the case aired on 60 Minutes.")
     assert found == {}
+
+
+def test_a_deadline_just_gone_stays_this_year(nlp) -> None:
+    found = _by_text(nlp, "They will try to block the order to return the boy by Jan. 2.")
+    assert found["Jan. 2"].value == "2024-01-02"

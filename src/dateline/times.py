@@ -78,6 +78,7 @@ _UNIT_CODES = {
     "month": "M", "quarter": "Q", "year": "Y", "decade": "DE", "century": "CE",
 }  # fmt: skip
 _TIME_UNITS = {"second", "minute", "hour"}
+_DEADLINE_GRACE = 7  # days a forward-pointing month/day may lie before P and still be this year's
 _ABOUT_DAYS = 7  # 'almost N years to the day' covers this many days either side of the day
 # How far back an unnumbered 'recent weeks' reaches, in days: an estimate, so precision stays 'range'.
 _RECENT_DAYS = {"day": 7, "week": 42, "month": 183, "quarter": 365, "year": 1826, "decade": 7305, "hour": 1,
@@ -286,8 +287,11 @@ def _month_day(ctx: _Ctx, month: int, day: int, rel: str | None = None) -> _Res:
     still wins over one more than 300 days back ('the offer was extended to Nov. 20').
     """
     p = ctx.p
-    if ctx.future or rel in ("next", "coming", "the coming"):
+    if rel in ("next", "coming", "the coming"):
         return _day(_occurrence(p, month, day, True))
+    if ctx.future:  # a deadline a few days gone ('to repatriate the child by Jan. 14') is still this one
+        before = _occurrence(p, month, day, False)
+        return _day(before if (p - before).days <= _DEADLINE_GRACE else _occurrence(p, month, day, True))
     before = _occurrence(p, month, day, False)
     if rel in ("last", "this past", "previous"):
         return _day(before)
@@ -1114,7 +1118,8 @@ _PLANNED = {"scheduled", "planned", "set", "slated", "due", "expected"}
 _SAME_PAST = {"hit", "put", "cut", "set", "hurt", "shut", "spread", "cast", "let", "burst", "cost", "quit", "split",
               "beat", "read", "broadcast", "upset", "bet", "shed", "thrust"}  # fmt: skip
 _REPORTING = {"say", "says", "tell", "tells", "report", "reports", "claim", "claims", "announce", "announces"}
-_DEADLINE = re.compile(r"(?i)\b(?:by|until|till|as\s+(?:early|soon)\s+as|no\s+later\s+than|ahead\s+of)\s+$")
+_DEADLINE = re.compile(r"(?i)\b(?:by|until|till|as\s+(?:early|soon)\s+as|no\s+later\s+than|ahead\s+of|payable|effective"
+                       r"|of\s+record)\s+$")
 
 
 def _clause_verb(span: Span) -> tuple[Token, int]:
@@ -1164,8 +1169,9 @@ def _tense(doc: Doc, text: str, start: int, end: int) -> str | None:
     auxes = {c.lower_ for c in verb.children if c.dep_ in ("aux", "auxpass")}
     if _possessive(doc, span):
         return "future" if _AHEAD_OF.search(text[max(0, start - 20) : start]) else "past"
-    # not the active past 'set Friday as the deadline'
-    planned = verb.lower_ in _PLANNED and not (verb.lower_ == "set" and verb.tag_ == "VBD")
+    # 'set for Monday' / 'set to resume', not 'set Friday as the deadline' or 'the record set on Aug. 6'
+    set_for = any(c.lower_ in ("for", "to") for c in verb.children)
+    planned = verb.lower_ in _PLANNED and (verb.lower_ != "set" or set_for)
     if planned and "had" not in auxes and not _past_main(verb):
         return "future"
     if {"to", "be"} <= auxes:  # 'to be published in November': as the governing verb says
