@@ -276,7 +276,8 @@ def test_no_publication_date_in_a_report(nlp) -> None:
 @pytest.mark.parametrize(
     ("text", "value"),
     [("Christmas", "2023-12-25"), ("New Year's Eve", "2023-12-31"), ("last Thanksgiving", "2023-11-23"),
-     ("Thanksgiving 2022", "2022-11-24"), ("next Christmas", "2024-12-25")],
+     ("Thanksgiving 2022", "2022-11-24"), ("next Christmas", "2024-12-25"), ("Good Friday 2024", "2024-03-29"),
+     ("Easter", "2023-04-09"), ("next Easter", "2024-03-31")],
 )  # fmt: skip
 def test_holidays(text: str, value: str) -> None:
     check(res(text), value, value, value, "day")

@@ -837,7 +837,9 @@ def _r_clock(m: re.Match[str], ctx: _Ctx) -> _Res:
 _HOLIDAYS = {"Christmas Day": (12, 25), "Christmas Eve": (12, 24), "Christmas": (12, 25), "Boxing Day": (12, 26),
              "New Year's Day": (1, 1), "New Year's Eve": (12, 31), "New Year’s Day": (1, 1), "New Year’s Eve": (12, 31),
              "Valentine's Day": (2, 14), "Independence Day": (7, 4), "Halloween": (10, 31), "Thanksgiving Day": (11, 0),
-             "Thanksgiving": (11, 0)}  # fmt: skip
+             "Thanksgiving": (11, 0), "Easter Sunday": (0, 0), "Easter": (0, 0), "Good Friday": (0, -2),
+             "Easter Monday": (0, 1)}  # fmt: skip
+# month 0: days from Western Easter Sunday; day 0 in November: US Thanksgiving
 _HOLIDAY_KEYS = {k.lower().replace("’", "'"): v for k, v in _HOLIDAYS.items()}
 
 
@@ -847,16 +849,33 @@ def _thanksgiving(year: int) -> date:
     return first + timedelta(days=(3 - first.weekday()) % 7 + 21)
 
 
+def _easter(year: int) -> date:
+    """Western Easter Sunday (the anonymous Gregorian computus)."""
+    a, b, c = year % 19, year // 100, year % 100
+    d, e = divmod(b, 4)
+    g = (8 * b + 13) // 25
+    h = (19 * a + b - d - g + 15) % 30
+    i, k = divmod(c, 4)
+    l_ = (32 + 2 * e + 2 * i - h - k) % 7
+    month, day = divmod(h + l_ - 7 * ((a + 11 * h + 22 * l_) // 451) + 114, 31)
+    return date(year, month, day + 1)
+
+
+def _holiday_date(month: int, day: int, year: int) -> date:
+    if month == 0:
+        return _easter(year) + timedelta(days=day)
+    return _thanksgiving(year) if day == 0 else date(year, month, day)
+
+
 def _r_holiday(m: re.Match[str], ctx: _Ctx) -> _Res:
-    """Fixed-date holidays ('Christmas Eve', 'last Thanksgiving'), chosen like a bare weekday."""
+    """Holidays ('Christmas Eve', 'last Thanksgiving', 'Good Friday'), chosen like a bare weekday."""
     month, day = _HOLIDAY_KEYS[" ".join(m["holiday"].lower().replace("’", "'").split())]
     if _g(m, "year"):
-        year = int(m["year"])
-        return _day(_thanksgiving(year) if day == 0 else date(year, month, day), "explicit")
+        return _day(_holiday_date(month, day, int(m["year"])), "explicit")
     p = ctx.p
     rel = (_g(m, "rel") or "").lower()
     forward = ctx.future or rel in ("next", "coming", "the coming")
-    candidates = [_thanksgiving(y) if day == 0 else date(y, month, day) for y in range(p.year - 1, p.year + 2)]
+    candidates = [_holiday_date(month, day, y) for y in range(p.year - 1, p.year + 2)]
     if rel in ("last", "previous", "this past"):
         return _day([d for d in candidates if d < p][-1])
     return _day([d for d in candidates if d >= p][0] if forward else [d for d in candidates if d <= p][-1])
