@@ -196,3 +196,11 @@ def test_city_quarter_stays_with_its_city(nlp):
 def test_person_named_like_a_town_stays_a_person(nlp):
     found = places(nlp, "President Obama spoke in Denver. Later, at Obama's town hall, people cheered.")
     assert [p.text for p in found] == ["Denver"]
+
+
+def test_place_heading_a_public_body_is_a_place(nlp):
+    found = places(nlp, "He was held at the Laurel County Detention Center, the U.S. Navy said.")
+    assert by_text(found, "Laurel County").country == "US"
+    assert by_text(found, "U.S.").precision == "country"
+    found = places(nlp, "The Minnesota Twins beat the Boston Red Sox, Delta Air Lines said.")
+    assert all(p.text not in {"Boston", "Delta"} for p in found)

@@ -183,6 +183,8 @@ LONE_NOT_PLACES = {
     "unity",
     "liberty",
     "victoria",
+    "federal",
+    "commerce",
 }
 PERSON_TITLES = {
     "mr",
@@ -212,6 +214,74 @@ PERSON_TITLES = {
     "prince",
     "sheikh",
 }
+# Words that follow a place's name at the head of a public body's name: 'Georgia Bureau of Investigation',
+# 'Huntsville Fire Department', 'U.S. Navy'. A team or a firm ('Minnesota Twins', 'Delta Air Lines') has none.
+INSTITUTION_WORDS = {
+    "police",
+    "fire",
+    "sheriff",
+    "sheriff's",
+    "department",
+    "bureau",
+    "service",
+    "highway",
+    "patrol",
+    "commission",
+    "board",
+    "council",
+    "city",
+    "county",
+    "state",
+    "university",
+    "college",
+    "medical",
+    "hospital",
+    "health",
+    "school",
+    "schools",
+    "public",
+    "supreme",
+    "court",
+    "circuit",
+    "superior",
+    "district",
+    "senate",
+    "house",
+    "legislature",
+    "assembly",
+    "army",
+    "navy",
+    "national",
+    "coast",
+    "ministry",
+    "government",
+    "chamber",
+    "port",
+    "transit",
+    "water",
+    "emergency",
+    "division",
+    "office",
+    "agency",
+    "environmental",
+    "forest",
+    "housing",
+    "regional",
+    "community",
+    "metropolitan",
+    "census",
+    "attorney",
+    "general",
+    "election",
+    "electoral",
+    "parliament",
+    "armed",
+    "military",
+    "forces",
+    "embassy",
+    "consulate",
+}
+EMBEDDED_MIN_POP = 10_000  # a town heading a public body's name must be at least this big
 ADMIN1_MIN_POP = 100_000  # a mislabelled region name with no cue is taken only for a big region (a US state)
 NON_PLACE_LABELS = {"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY", "LAW", "LANGUAGE"}
 SCAN_MIN_POP = 100_000  # a proper noun spaCy did not tag is taken as a city only when the city is this big
@@ -251,7 +321,10 @@ def _ent_mentions(doc: Doc) -> list[_Mention]:
         end = _trim_end(doc, start, ent.end)
         if start >= end:
             continue
-        if ent.label_ in PLACE_LABELS:
+        if ent.label_ == "FAC" and not _shape_of(doc[end - 1].lower_.rstrip(".")) and not lookup(doc[start:end].text):
+            if head := _embedded_place(doc, start, end):  # 'Laurel County Detention Center'
+                out.append(_Mention(start, head, _clean_name(doc[start:head].text), strong=False))
+        elif ent.label_ in PLACE_LABELS:
             out.append(_Mention(start, end, _clean_name(doc[start:end].text)))
         elif ent.label_ == "ORG" and ent[-1].lower_ in AIRPORT_WORDS:
             out.append(_Mention(ent.start, ent.end, ent.text, shape="airport"))
@@ -259,6 +332,8 @@ def _ent_mentions(doc: Doc) -> list[_Mention]:
             sure = _mislabelled_place(doc, start, end, ent.label_)
             if sure is not None:
                 out.append(_Mention(start, end, _clean_name(doc[start:end].text), strong=sure))
+            elif ent.label_ == "ORG" and (head := _embedded_place(doc, start, end)):
+                out.append(_Mention(start, head, _clean_name(doc[start:head].text), strong=False))
     return out
 
 
@@ -306,6 +381,27 @@ def _mislabelled_place(doc: Doc, start: int, end: int, label: str) -> bool | Non
     return None
 
 
+def _embedded_place(doc: Doc, start: int, end: int) -> int | None:
+    """'Georgia Bureau of Investigation', 'Laurel County Jail': the place a public body is named for, as the end
+    of that place's name inside the organisation's span."""
+    for stop in range(min(end - 1, start + 3), start, -1):
+        cands = _exact_readings(doc, start, stop)
+        if not cands:
+            continue
+        county = doc[stop - 1].text in ADMIN2_WORDS and any(c.kind == "admin2" for c in cands)
+        if county or doc[stop].lower_ in INSTITUTION_WORDS and _big_enough(cands):
+            return stop
+    return None
+
+
+def _big_enough(cands: list[Place]) -> bool:
+    if any(c.kind == "country" for c in cands):
+        return True
+    if any(c.kind == "admin1" and c.population >= ADMIN1_MIN_POP for c in cands):
+        return True
+    return any(c.kind == "city" and c.population >= EMBEDDED_MIN_POP for c in cands)
+
+
 def _exact_readings(doc: Doc, start: int, end: int) -> list[Place]:
     """Gazetteer entries whose own name the span spells, for a span shaped like a name."""
     if sum(t.is_alpha for t in doc[start:end]) > 4 or not all(_name_token(t) for t in doc[start:end]):
@@ -316,7 +412,8 @@ def _exact_readings(doc: Doc, start: int, end: int) -> list[Place]:
     if _in_outlet_name(doc, start, end) or _is_demonym(text) or norm(text) in LONE_NOT_PLACES:
         return []
     key = norm(_title(text))
-    return [c for c in _candidates(_title(text)) if not c.alt and norm(c.name) == key]
+    # 'U.S.', 'Britain', 'S.C.' are a country's or state's own names too; 'Mass' and 'Miss' are not
+    return [c for c in _candidates(_title(text)) if not c.alt and (norm(c.name) == key or _exact_enough(text, c))]
 
 
 def _name_token(tok: Token) -> bool:
@@ -388,7 +485,7 @@ def _scan_mentions(doc: Doc, taken: set[int]) -> list[_Mention]:
     i = 0
     n = len(doc)
     while i < n:
-        if i in taken or not _scannable(doc[i]):
+        if i in taken or not _scannable(doc[i]) or doc[i].lower_ == "the":
             i += 1
             continue
         j = i
