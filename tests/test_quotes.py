@@ -182,7 +182,7 @@ def test_one_of_them_takes_its_antecedent(nlp):
         "Three nurses at the clinic described the night to the Valley Herald. "
         '"We ran out of bandages by midnight," one of them said.'
     )
-    assert speaker_of(nlp, text, "bandages") == "nurse"
+    assert speaker_of(nlp, text, "bandages") == "nurses"
 
 
 def test_one_noun_takes_the_modifiers_of_the_plural_before(nlp):

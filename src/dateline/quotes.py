@@ -530,14 +530,18 @@ def _name_given(doc: Doc, head: Token, mentions: _Mentions) -> _Speaker | None:
 
 
 def _one_of(doc: Doc, head: Token, mentions: _Mentions) -> _Speaker | None:
-    """'One of them said' -> the group named before; 'one leader said' -> 'community leader' from 'Community
-    leaders ...' earlier; 'one said' -> the people counted before ('two residents')."""
+    """'One of them said' -> the group named before ('security sources'); 'one of the nurses' -> 'nurses';
+    'one leader said' -> 'community leader' from 'Community leaders ...'; 'one said' -> one of the people
+    counted before ('Two residents ...' -> 'resident')."""
     low = head.lower_
     noun = None
     if low == "one":
         of = [p for c in head.children if c.lower_ == "of" for p in c.children if p.dep_ == "pobj"]
         if of and of[0].lower_ not in ("them", "those", "us"):
-            return _Speaker(_singular_phrase(of[0]), kind="person")
+            return _Speaker(_phrase(of[0], singular=False), kind="person")
+        if of:
+            plural = _plural_antecedent(doc, head, None)
+            return _Speaker(_phrase(plural, singular=False), kind="person") if plural is not None else None
     elif any(c.lower_ == "one" and c.dep_ in ("nummod", "det") for c in head.children):
         noun = head
     else:
@@ -545,7 +549,7 @@ def _one_of(doc: Doc, head: Token, mentions: _Mentions) -> _Speaker | None:
     plural = _plural_antecedent(doc, head, noun)
     if plural is None:
         return None  # 'one man said' with nobody counted before: the phrase itself
-    return _Speaker(_singular_phrase(plural), kind="person")
+    return _Speaker(_phrase(plural, singular=True), kind="person")
 
 
 def _plural_antecedent(doc: Doc, head: Token, noun: Token | None) -> Token | None:
@@ -575,11 +579,15 @@ def _singular(word: str) -> str:
     return word
 
 
-def _singular_phrase(noun: Token) -> str:
-    """'Community leaders' -> 'community leader', 'two security sources' -> 'security source'."""
+def _phrase(noun: Token, singular: bool) -> str:
+    """'two security sources' -> 'security sources' (or 'security source'); numbers and articles dropped."""
     mods = [t for t in noun.lefts if t.dep_ in ("compound", "amod") and not t.like_num and t.is_alpha]
-    words = [t.lower_ if t.pos_ != "PROPN" else t.text for t in mods] + [_singular(noun.lower_)]
-    return " ".join(words)
+    head = _singular(noun.lower_) if singular else noun.lower_
+    return " ".join([t.lower_ if t.pos_ != "PROPN" else t.text for t in mods] + [head])
+
+
+def _singular_phrase(noun: Token) -> str:
+    return _phrase(noun, singular=True)
 
 
 def _anaphoric_noun(doc: Doc, head: Token, mentions: _Mentions) -> _Speaker | None:
