@@ -912,7 +912,9 @@ def _inherited_subject(verb: Token) -> list[Token]:
             if subj:
                 return subj
         elif node.dep_ == "relcl":
-            return [node.head]
+            # "the gunmen who fired": the relative clause's head; "in Kalat, where ... were killed": no one
+            adverbial = any(c.lower_ in ("where", "when") for c in node.children)
+            return [] if adverbial else [node.head]
         else:
             break
     return []
@@ -1115,7 +1117,7 @@ def _described_antecedent(ctx: Context, tok: Token) -> Token | None:
         if first.start == 0:
             break
         first = ctx.doc[first.start - 1].sent
-    earlier = [i for i in sorted(descriptors, reverse=True) if i < tok.i]
+    earlier = [i for i in reversed(descriptors) if i < tok.i]  # _descriptors keeps document order
     for i in earlier:
         if word in descriptors[i] or word.rstrip("s") in descriptors[i]:
             return ctx.doc[i]
@@ -1138,8 +1140,8 @@ def _descriptors(ctx: Context) -> dict[int, set[str]]:
         if tok.dep_ == "appos" and tok.head.pos_ == "NOUN":
             words.add(tok.head.lower_)  # "the paramilitary Rapid Support Forces" parsed the other way round
         out[i] = words
-    ctx.descriptors = out
-    return out
+    ctx.descriptors = dict(sorted(out.items()))
+    return ctx.descriptors
 
 
 def _crowd_antecedent(ctx: Context, tok: Token) -> Token | None:
@@ -1207,9 +1209,12 @@ def _phrase_text(tok: Token) -> str:
     if not keep:
         return tok.text
     start = keep[0].i
-    while start < tok.i and tok.doc[start].dep_ in ("det", "punct", "cc"):
-        start += 1
+    while start < tok.i and (tok.doc[start].dep_ in ("det", "punct", "cc") or tok.doc[start].lower_ in STATE_WORDS):
+        start += 1  # "shot dead 23 people": the figure's people, not "dead 23 people"
     return tok.doc[start : tok.i + 1].text.strip(" ,'\"“”")
+
+
+STATE_WORDS = {"dead", "injured", "wounded", "alive"}
 
 
 def _quote_speaker_at(ctx: Context, offset: int) -> str | None:
@@ -1278,6 +1283,11 @@ def _clause_of(tok: Token) -> Token:
 def _time_for(ctx: Context, sent: Span, group: list[Token]) -> TimeMention | None:
     """A date attached to the trigger's clause; else the only date in a sentence whose other clauses have none."""
     clauses = {_clause_of(t).i for t in group} | {t.i for t in group}
+    for t in group:  # "blocked a road on Monday ... and shot 23 people": joined verbs share their modifiers
+        node = _clause_of(t)
+        while node.dep_ == "conj" and node.head.i != node.i:
+            node = node.head
+            clauses.add(node.i)
     sent_times: list[tuple[Token, TimeMention]] = []
     seen: set[int] = set()
     for tok in sent:
@@ -1724,14 +1734,14 @@ def _inherit_story_dates(ctx: Context, mentions: list[Mention]) -> None:
     """
     if ctx.published is None:
         return
-    dated = [m for m in mentions if _story_day(m.time) and not _is_past(m.time, ctx.published)]
+    dated = [i for i, m in enumerate(mentions) if _story_day(m.time) and not _is_past(m.time, ctx.published)]
     if not dated:
         return
     for i, m in enumerate(mentions):
         if m.time is not None or m.occurrences:
             continue
-        before = [o for o in dated if mentions.index(o) < i]
-        source = (before[-1] if before else dated[0]).time
+        before = [j for j in dated if j < i]
+        source = mentions[before[-1] if before else dated[0]].time
         if m.type in MATERIAL_TYPES:
             m.fallback_time = DateRange(
                 start=source.start_date, end=source.end_date, precision=source.precision, text=source.text
