@@ -539,3 +539,15 @@ def test_titles_and_marches_are_not_times(nlp) -> None:
 def test_a_deadline_just_gone_stays_this_year(nlp) -> None:
     found = _by_text(nlp, "They will try to block the order to return the boy by Jan. 2.")
     assert found["Jan. 2"].value == "2024-01-02"
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase", "value", "start", "end"),
+    [("The summit would be held on April 24 and 25, he said.", "April 24 and 25", "2024-04-24", "2024-04-24",
+      "2024-04-25"),
+     ("The troops will stay for two more weeks.", "two more weeks", "P2W", None, None),
+     ("It was the worst flood this century.", "this century", "20", "2000-01-01", "2099-12-31")],
+)  # fmt: skip
+def test_more_news_phrases(nlp, text: str, phrase: str, value: str, start: str | None, end: str | None) -> None:
+    m = _by_text(nlp, text)[phrase]
+    assert (m.value, m.start_date, m.end_date) == (value, start, end)

@@ -586,6 +586,9 @@ def _calendar_unit(ctx: _Ctx, unit: str, steps: int) -> _Res:
         return _year(p.year + steps)
     if unit == "decade":
         return _decade((p.year // 10 + steps) * 10, "publication")
+    if unit == "century":
+        first = (p.year // 100 + steps) * 100
+        return _Res(f"{first // 100:02d}", "DATE", date(max(first, 1), 1, 1), date(first + 99, 12, 31), "range")
     if unit == "quarter":
         q = (p.month - 1) // 3 + steps
         return _quarter(p.year + q // 4, q % 4 + 1)
@@ -941,7 +944,7 @@ def _grammar(strict: bool) -> list[tuple[str, Resolver]]:
         (rf"(?:{wd_any},?\s+)?{month}\s+{_DAYNUM},?\s+{_YEAR}", _r_full_date),
         (rf"(?:{wd_any},?\s+)?(?:the\s+)?{_DAYNUM}(?:\s+of)?\s+{month},?\s+{_YEAR}", _r_full_date),
         (rf"(?:{wd_any},?\s+)?(?:{_REL}\s+)?{month}\s+{_DAYNUM}(?![\d,]*\d)(?!\s*(?:%|percent))", _r_month_day),
-        (rf"{month}\s+{_DAYNUM}\s*(?:-|–|to|through|until)\s*(?P<day2>[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?(?![\d,.]*\d)"
+        (rf"{month}\s+{_DAYNUM}\s*(?:-|–|to|through|until|and)\s*(?P<day2>[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?(?![\d,.]*\d)"
          rf"(?!\s*(?:%|percent))", _r_day_span),
         (rf"(?:{wd_any},?\s+)?(?:the\s+)?{_DAYNUM}(?:\s+of)?\s+{month}", _r_month_day),
         (rf"{_MOD}?{month},?\s+(?:of\s+)?{_YEAR}", _r_month_year),
@@ -974,7 +977,7 @@ def _grammar(strict: bool) -> list[tuple[str, Resolver]]:
         (
             rf"{_MOD}?(?:(?P<pre>earlier|later)\s+)?(?P<rel>the\s+last|last|this\s+past|this|next|the\s+previous|previous"
             r"|the\s+coming|coming|the\s+current|current|the\s+past|past)\s+(?:fiscal\s+)?(?P<unit>week(?:end)?|month|year"
-            r"|decade|quarter)",
+            r"|decade|quarter|century)",
             _r_unit_rel,
         ),
         (over + r"(?P<rel>the)\s+(?P<unit>weekend)", _r_unit_rel),
@@ -994,7 +997,7 @@ def _grammar(strict: bool) -> list[tuple[str, Resolver]]:
         (r"(?:(?<=\bfor\s)|(?<=\bwithin\s)|(?<=\bover\s)|(?<=\bin\s))(?:the\s+)?(?P<unit>(?:hour|day|week|month|year"
          r"|decade)s|centuries)(?:\s+or\s+(?:hour|day|week|month|year|decade)s)?(?!\s+(?:ago|earlier|later|before|after))",
          _r_vague_span),
-        (rf"{the}{_APPROX}{num}[\s-]+{unit}(?P<half>\s+and\s+a\s+half)?(?:\s+(?:(?:ago|earlier|before)\s+)?(?P<exact>to\s+the\s+day)"
+        (rf"{the}{_APPROX}{num}[\s-]+(?:(?:more|additional|further)\s+)?{unit}(?P<half>\s+and\s+a\s+half)?(?:\s+(?:(?:ago|earlier|before)\s+)?(?P<exact>to\s+the\s+day)"
          rf"|\s+(?P<dir>ago|earlier|later|from\s+now|hence)\b|(?=\s+(?P<dir2>before|after)\b)|{not_age}{since})",
          _r_amount),
         (rf"{_MOD}?(?:(?P<fiscal>fiscal)\s+(?:year\s+)?)?{_YEAR}(?!\s*(?:%|percent))", _r_year),
@@ -1208,6 +1211,8 @@ def _tense(doc: Doc, text: str, start: int, end: int) -> str | None:
         if gov.lemma_ == "be" and gov.tag_ in ("VBZ", "VBP"):  # 'is to resume trading Tuesday'
             return "future"
         return "past" if gov.tag_ == "VBD" else None
+    if "would" in auxes and verb.tag_ in ("VB", "VBN"):
+        return None  # 'the summit would be held on April 24': reported plans, either side of P
     if verb.tag_ == "VBN" and steps <= 2 and auxes & {"is", "are", "'s", "'re", "am"}:
         return "future"  # a present passive: 'when the case is heard in May'
     if verb.tag_ in ("VBD", "VBN"):
