@@ -289,3 +289,12 @@ def test_possessive_national_bodies_are_collective_actors(nlp):
     office = by_name(find_entities(doc), "Ghana's foreign office")
     assert office.kind == "government"
     assert office.country == "GH"
+
+
+def test_a_speaker_named_like_a_town_is_a_person(nlp):
+    doc = nlp("Madison said the bill would pass. Santiago Pena, Paraguay's president, welcomed the deal.")
+    ents = find_entities(doc)
+    assert by_name(ents, "Madison").kind == "person"
+    pena = by_name(ents, "Santiago Pena")
+    assert pena.kind == "person"
+    assert pena.country == "PY"

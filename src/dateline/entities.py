@@ -69,6 +69,9 @@ PLACE_NOUNS = _words(
 PLACE_HEADS = _words("road street avenue square chowk bridge highway market crossing roundabout boulevard")
 DIRECTIONS = _words("north south east west northeast northwest southeast southwest north-east north-west outside")
 LOCATIVE_PREPS = _words("in near at outside inside around across into towards toward throughout")
+SPEECH_VERBS = _words(
+    "said says say told tells added stated announced claimed denied warned urged insisted argued wrote explained"
+)
 BE_WORDS = _words(
     "is are was were be been being has have had lies lay remains remained become became becomes seems seemed"
 )
@@ -600,6 +603,8 @@ def _read_context(doc: Doc, cand: _Cand) -> None:
         cand.country = cand.country or _country_of_token_span(list(title_head.lefts))
     if not cand.titles and cand.label == "PERSON":
         _title_run_before(doc, cand)
+    if not cand.titles:
+        _surface_apposition(doc, cand)
 
 
 def _region_word(doc: Doc, cand: _Cand) -> bool:
@@ -633,6 +638,23 @@ def _title_before(root: Token, cand: _Cand) -> Token | None:
         else:
             return None
     return head if _is_title_word(head) else None
+
+
+def _surface_apposition(doc: Doc, cand: _Cand) -> None:
+    """'X, Paraguay's president, ...' when the parse missed the apposition: a short title phrase between commas."""
+    if cand.end >= len(doc) or doc[cand.end].text != ",":
+        return
+    j = cand.end + 1
+    while j < len(doc) and j - cand.end <= 5 and doc[j].text != "," and doc[j].pos_ not in ("VERB", "AUX"):
+        j += 1
+    words = [t for t in doc[cand.end + 1 : j] if t.dep_ != "det" and t.lower_ not in ("a", "an", "the")]
+    if j >= len(doc) or doc[j].text != "," or not words or words[-1].lower_ not in TITLE_WORDS:
+        return
+    if words[-1].lower_ in GROUP_WORDS or cand.label not in ("PERSON", "ORG"):
+        return
+    cand.label = "PERSON"
+    cand.titles.append(doc[words[0].i : words[-1].i + 1].text)
+    cand.country = cand.country or _country_of_token_span(words)
 
 
 def _title_run_before(doc: Doc, cand: _Cand) -> None:
@@ -724,6 +746,8 @@ def _apposition(doc: Doc, cand: _Cand, head: Token) -> None:
     if head.ent_type_ and head.ent_iob_ != "O" and head.pos_ == "PROPN":
         return  # alias apposition ('X, known as Y' is handled by linking)
     _kind_from_noun(cand, head)
+    if cand.label in ("ORG", "GPE", "NORP") and head.lower_ in TITLE_WORDS and head.lower_ not in GROUP_WORDS:
+        cand.label = "PERSON"  # 'Santiago Pena, Paraguay's president,' tagged as an organisation
     if cand.label == "PERSON" and (head.lower_ in TITLE_WORDS or head.lower_ in GOVERNMENT_WORDS or _role_noun(head)):
         left = [
             t
@@ -905,6 +929,9 @@ def _settle_kind(doc: Doc, ent: _Ent) -> bool:
     if code and any(_is_country_name(a) or a.lower() in DEMONYMS for a in [ent.name, *ent.aliases]):
         ent.kind, ent.country = "state", ent.country or code
         return True
+    if any(c.label == "PERSON" and _speaks(doc, c) for c in ent.cands) and not _is_capital(ent.name):
+        ent.kind = "person"  # 'Madison said ...': a speaker named like a town is a person
+        return True
     if _is_place(doc, ent):
         acts = any(_place_acts(doc, c) for c in ent.cands) or _acts_untagged(doc, ent)
         if acts:
@@ -1013,6 +1040,20 @@ def _listed_among_places(tok: Token) -> bool:
     return tok.dep_ == "pobj" and prep.lower_ in ("including", "like", "as") and prep.head.lower_ in PLACE_NOUNS
 
 
+def _speaks(doc: Doc, cand: _Cand) -> bool:
+    """The name is the subject of a verb of saying ('X said', 'X told reporters')."""
+    root = doc[cand.start : cand.end].root
+    return root.dep_ == "nsubj" and root.head.lower_ in SPEECH_VERBS
+
+
+def _is_capital(name: str) -> bool:
+    gaz = _gazetteer()
+    try:
+        return bool(gaz) and any(p.capital for p in gaz.lookup(name)[:2])
+    except Exception:  # noqa: BLE001 - an optional helper must never break entity finding
+        return False
+
+
 def _acts_untagged(doc: Doc, ent: _Ent) -> bool:
     """Later mentions the NER missed can act too: 'The ministry in Accra said ... Accra has urged restraint.'"""
     seen = {doc[c.start].idx for c in ent.cands}
@@ -1104,11 +1145,14 @@ def place_country(name: str) -> str | None:
 
 
 def _country_of_token_span(tokens) -> str | None:
+    """The first country word among the tokens ('Iraqi', 'Iraq's'), also when the NER took it for an ORG."""
     for tok in tokens:
         if tok.ent_type_ in ("GPE", "NORP") or tok.lower_ in DEMONYMS:
             code = iso2(_entity_span_at(tok.doc, tok.i) or tok.text)
             if code:
                 return code
+        elif tok.ent_type_ == "ORG" and tok.pos_ == "PROPN" and _is_country_name(tok.text):
+            return iso2(tok.text)
     return None
 
 
