@@ -221,3 +221,11 @@ def test_weapon_evidence_in_a_later_sentence_joins_the_attack():
     (event,) = assault_events(ex)
     assert any("Missile" in w for w in event.weapons)
     assert len(event.evidence) == 2
+
+
+def test_tear_gas_on_a_crowd_is_coercion_of_that_crowd():
+    ex = run("Police fired tear gas on Monday to disperse hundreds of students outside the parliament in Nairobi.")
+    (event,) = [e for e in ex.events if e.type == "COERCE"]
+    assert event.mode == "crowd-control"
+    assert any("students" in name for name in actor_names(event, "target"))
+    assert not assault_events(ex)

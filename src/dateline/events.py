@@ -433,6 +433,8 @@ def trigger_type(tok: Token) -> str | None:
     verbs, nouns = _lexicon()
     if tok.pos_ == "VERB":
         lemma = tok.lemma_.lower()
+        if lemma in ("fire", "use", "deploy", "spray", "lob", "shoot") and _crowd_control(tok):
+            return "COERCE"  # tear gas and water cannon disperse a crowd: coercion, not an armed attack
         ptype = verbs.get(lemma)
         if ptype is None:
             return _special_verb(tok)
@@ -471,6 +473,31 @@ def trigger_type(tok: Token) -> str | None:
             return None  # "condemnations no longer matter": statements in general, not one statement
         return ptype
     return None
+
+
+CROWD_CONTROL = {("tear", "gas"), ("water", "cannon"), ("water", "cannons"), ("rubber", "bullets"), ("pepper", "spray")}
+
+
+def _crowd_control(verb: Token) -> bool:
+    """'fired tear gas and water cannon', 'used rubber bullets': non-lethal means of dispersing a crowd."""
+    objects = [c for c in verb.children if c.dep_ == "dobj"]
+    objects += [conj for o in objects for conj in o.conjuncts]
+    for obj in objects:
+        mods = {c.lower_ for c in obj.children if c.dep_ in ("compound", "amod", "nmod")}
+        if any(word in mods and obj.lower_ == head for word, head in CROWD_CONTROL) or obj.lower_ == "batons":
+            return True
+    return False
+
+
+def _dispersed(verb: Token) -> list[Token]:
+    """Whom tear gas was used on: '... to disperse the marchers', '... when protesters tried to ...'."""
+    out = []
+    for clause in (c for c in verb.children if c.dep_ in ("advcl", "xcomp")):
+        if clause.lemma_.lower() in ("disperse", "scatter", "repel", "stop", "push"):
+            out += [c for c in clause.children if c.dep_ == "dobj"]
+        elif any(c.dep_ == "mark" and c.lower_ in ("when", "as", "after") for c in clause.children):
+            out += [c for c in clause.children if c.dep_ == "nsubj"]
+    return out
 
 
 def _special_verb(tok: Token) -> str | None:
@@ -726,6 +753,10 @@ def _read_mention(ctx: Context, sent: Span, group: list[Token], alone: bool = Tr
     m.time = _time_for(ctx, sent, group)
     m.place = _place_for(ctx, sent, group, alone) if ptype in PLACED_TYPES else _statement_place(ctx, group)
     m.mode = _mode_for(sent, group, alone) if ptype in ("ASSAULT", "PROTEST") else None
+    if ptype == "COERCE" and any(_crowd_control(t) for t in group if t.pos_ == "VERB"):
+        m.mode = "crowd-control"
+        for crowd in (c for t in group for c in _dispersed(t)):
+            _add_actor(ctx, m, crowd, "target")
     _single_victim_killed(ctx, group, m)
     m.weapons = _weapons_in(sent) if ptype == "ASSAULT" else []
     _read_certainty(ctx, sent, group, m)
@@ -1496,6 +1527,7 @@ def demonym_country(word: str) -> str | None:
     return _demonyms().get(norm(word))
 
 
+CROWD_WORDS = {"protesters", "demonstrators", "marchers", "rioters", "protestors"}
 POLICE_WORDS = {"police", "policemen", "policeman", "gendarmes", "gendarmerie", "officers"}
 SECURITY_WORDS = {"security", "paramilitary", "paramilitaries"}
 
@@ -1506,7 +1538,8 @@ def normalized_actor(actor: Actor, country: str | None) -> str | None:
     'soldiers' in a Nigerian story -> 'Military Forces of Nigeria'; 'riot police' -> 'Police Forces of Kenya';
     'villagers' -> 'Civilians (Sudan)'. Named participants keep their own names (None here).
     """
-    if actor.entity is not None or actor.kind not in ("military", "civilians", "government"):
+    crowd = set(actor.name.lower().split()) & CROWD_WORDS
+    if actor.entity is not None or (actor.kind not in ("military", "civilians", "government") and not crowd):
         return None
     from dateline.gazetteer import country as country_entry
 
@@ -1515,8 +1548,10 @@ def normalized_actor(actor: Actor, country: str | None) -> str | None:
     if place is None:
         return None
     words = set(actor.name.lower().split())
+    if crowd:
+        return f"{'Rioters' if 'rioters' in crowd else 'Protesters'} ({place.name})"
     if actor.kind == "civilians":
-        return f"{'Protesters' if words & {'protesters', 'demonstrators'} else 'Civilians'} ({place.name})"
+        return f"Civilians ({place.name})"
     if actor.kind == "government":
         return f"Government of {place.name}" if words & {"government", "authorities", "officials"} else None
     if words & POLICE_WORDS:
