@@ -551,3 +551,15 @@ def test_a_deadline_just_gone_stays_this_year(nlp) -> None:
 def test_more_news_phrases(nlp, text: str, phrase: str, value: str, start: str | None, end: str | None) -> None:
     m = _by_text(nlp, text)[phrase]
     assert (m.value, m.start_date, m.end_date) == (value, start, end)
+
+
+def test_text_anchored_phrases_count_from_the_last_date_named(nlp) -> None:
+    found = _by_text(nlp, "Rebels seized the town on Dec. 3. The next day, troops arrived. Later that day they left.")
+    assert (found["The next day"].value, found["The next day"].anchor) == ("2023-12-04", "text")
+    assert found["Later that day"].value == "2023-12-03"
+
+
+def test_text_anchored_phrases_stay_open_without_a_fine_enough_date(nlp) -> None:
+    found = _by_text(nlp, "The dam broke in 2019. The next day it rained, the day before the vote.")
+    assert found["The next day"].value is None
+    assert found["the day before"].value is None

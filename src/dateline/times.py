@@ -23,8 +23,10 @@ Conventions (documented here because downstream stages rely on them):
   event); 'recent months', 'days ago', 'a few years ago' carry an estimated range ending at or before P.
 - Quarters: 'the quarter' / 'the latest quarter' is the last one ended by P (what a results report covers);
   'year-ago' / 'year-earlier' is that quarter a year before. Decades are written as TimeML does ('199').
-- Phrases anchored to an event in the text ('the next day', 'later that year') are found with value None and
-  anchor 'text'; the events stage can resolve them against the event they follow.
+- Phrases anchored to an event in the text ('the next day', 'later that year') keep anchor 'text'. find_times
+  counts them from the date named last before them (if it is fine enough: not 'the next day' after 'in 2019');
+  otherwise, and for 'the day before the vote' (counted from an event named next) and in resolve_expression, the
+  value stays None for the events stage to resolve against the event they follow.
 - 'early/mid/late X' keeps X's value (e.g. 2023-12) but narrows start_date/end_date to the first, middle or
   last third of X; precision is then 'range' because the covered days are narrower than X.
 - 'since X' keeps X's value and covers X..P with precision 'range'; 'the past three months' is a DURATION
@@ -1486,6 +1488,79 @@ def _anchor_to_days(doc: Doc, text: str, mentions: list[TimeMention], published:
     return out
 
 
+_TEXT_SAME = re.compile(r"(?i)\b(?:same|that|in\s+the)\b")
+_TEXT_ON = re.compile(r"(?i)\b(?:next|following|after)\b")
+_TEXT_BACK = re.compile(r"(?i)\b(?:previous|preceding|before|earlier)\b")
+_TEXT_PART = re.compile(r"(?i)\b(morning|afternoon|evening|night)\b")
+_FOLLOWED_BY_WORD = re.compile(r"\s+[\w'‘“\"]")
+_DAY_VALUE = re.compile(r"\d{4}-\d\d-\d\d")
+_MONTH_VALUE = re.compile(r"\d{4}-(?:\d\d|SP|SU|FA|WI)")
+_TEXT_REACH = 1500  # characters back to look for the date a 'the next day' counts from
+_GRAIN = {"day": 0, "week": 1, "month": 2, "season": 2, "year": 3}
+
+
+def _text_step(phrase: str) -> int:
+    """'the next day' +1, 'the week before' -1, 'later that day' / 'the same day' 0."""
+    if _TEXT_SAME.search(phrase):
+        return 0
+    return 1 if _TEXT_ON.search(phrase) else -1 if _TEXT_BACK.search(phrase) else 0
+
+
+def _text_ref(mentions: list[TimeMention], i: int, unit: str) -> date | None:
+    """The day the last date named before mentions[i] starts on, if it is at least as fine as unit."""
+    t = mentions[i]
+    for ref in reversed(mentions[:i]):
+        if ref.start < t.start - _TEXT_REACH:
+            return None
+        if ref.anchor == "text" or ref.type in ("DURATION", "SET") or not (ref.value or "")[:1].isdigit():
+            continue
+        if ref.start_date is None or _value_grain(ref.value or "") > _GRAIN[unit]:
+            return None  # the last date named is too coarse ('in 2019 ... the next day')
+        return date.fromisoformat(ref.start_date)
+    return None
+
+
+def _value_grain(value: str) -> int:
+    """How fine a value is (0 = day ... 3 = year): 'since December 7' is a day however long its range."""
+    if _DAY_VALUE.match(value):
+        return _GRAIN["day"]
+    if "-W" in value:
+        return _GRAIN["week"]
+    if _MONTH_VALUE.fullmatch(value):
+        return _GRAIN["month"]
+    return _GRAIN["year"] if value[:4].isdigit() and len(value) == 4 else _GRAIN["year"] + 1
+
+
+def _resolve_text_anchored(text: str, mentions: list[TimeMention]) -> list[TimeMention]:
+    """'the next day', 'later that year', 'the week before': counted from the date named last before them (within
+    a few paragraphs), which is what a news report's narrative refers back to; left open when there is none, and
+    for 'the day before the vote' (counted from an event the report names next, not from a date)."""
+    out = list(mentions)
+    for i, t in enumerate(out):
+        if t.anchor != "text" or t.value is not None or t.precision not in _GRAIN:
+            continue
+        if t.text.lower().endswith(("before", "after")) and _FOLLOWED_BY_WORD.match(text, t.end):
+            continue
+        d = _text_ref(out, i, t.precision)
+        if d is None:
+            continue
+        step = _text_step(t.text)
+        if t.precision == "day":
+            res = _day(d + timedelta(days=step), "text")
+            part = _TEXT_PART.search(t.text)
+            if part:
+                res = _Res(f"{res.value}T{_PARTS[part[1].lower()]}", "TIME", res.start, res.end, "day", "text")
+        elif t.precision == "week":
+            res = _week(d + timedelta(weeks=step), "text")
+        elif t.precision == "month":
+            shifted = _add_months(d.replace(day=1), step)
+            res = _month(shifted.year, shifted.month, "text")
+        else:
+            res = _year(d.year + step, "text")
+        out[i] = _mention(t.text, t.start, res)
+    return out
+
+
 def _published(published: date | str | None) -> date | None:
     """Accept a date or Report.published's 'YYYY-MM-DD' string; anything else is the caller's input error."""
     if published is None or (isinstance(published, date) and not isinstance(published, datetime)):
@@ -1508,4 +1583,5 @@ def find_times(doc: Doc, published: date | str | None) -> list[TimeMention]:
     text = doc.text  # built anew on each access: read it once
     mentions = _grammar_mentions(doc, text, published)
     mentions += _ent_mentions(list(doc.ents), mentions, published)
-    return _anchor_to_days(doc, text, _merge_clocks(text, sorted(mentions, key=lambda t: t.start)), published)
+    mentions = _anchor_to_days(doc, text, _merge_clocks(text, sorted(mentions, key=lambda t: t.start)), published)
+    return _resolve_text_anchored(text, mentions)
