@@ -204,3 +204,9 @@ def test_place_heading_a_public_body_is_a_place(nlp):
     assert by_text(found, "U.S.").precision == "country"
     found = places(nlp, "The Minnesota Twins beat the Boston Red Sox, Delta Air Lines said.")
     assert all(p.text not in {"Boston", "Delta"} for p in found)
+
+
+def test_names_that_can_lie_together_are_read_together(nlp):
+    found = places(nlp, "The Henry County sheriff said the fire near Paris destroyed two barns.")
+    county = by_text(found, "Henry County")
+    assert county.country == "US" and county.admin1 == "Tennessee"

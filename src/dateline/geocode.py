@@ -695,12 +695,21 @@ class _Context:
     admin1: set[str] = field(default_factory=set)
     points: list[tuple[float, float, str]] = field(default_factory=list)  # lat, lon, the name that put it there
     own: dict[str, Counter] = field(default_factory=dict)  # name -> the country votes it cast itself
+    readings: dict[tuple[int, int], set[str]] = field(default_factory=dict)  # grid cell -> names read there
+    name: str = ""  # the name this context is seen by
 
     def without(self, name: str) -> _Context:
         """The context as seen by one name: its own votes must not confirm its own reading."""
         own = self.own.get(name, Counter())
         points = [pt for pt in self.points if pt[2] != name]
-        return _Context(self.countries - own, self.admin1, points, {})
+        return _Context(self.countries - own, self.admin1, points, {}, self.readings, name)
+
+    def co_located(self, p: Place) -> bool:
+        """Some reading of another name in the report lies beside this one: 'Paris' and 'Henry County' together
+        are the Tennessee pair, whichever readings each was first given."""
+        lat, lon = _cell(p.lat, p.lon)
+        cells = [(lat + a, lon + b) for a in (-1, 0, 1) for b in (-1, 0, 1)]
+        return any(self.readings.get(c, set()) - {self.name} for c in cells)
 
 
 def _score(p: Place, ctx: _Context, qualifier: Place | None) -> float:
@@ -726,6 +735,8 @@ def _score(p: Place, ctx: _Context, qualifier: Place | None) -> float:
         s += _qualifier_bonus(p, qualifier)
     if p.kind in {"city", "admin2"} and ctx.points and _near(p, ctx.points, 150):  # points exclude own name
         s += 12
+    elif p.kind in {"city", "admin2"} and ctx.readings and ctx.co_located(p):
+        s += 8
     return s
 
 
@@ -817,12 +828,31 @@ def _resolve_all(doc: Doc, mentions: list[_Mention]) -> None:
     for m in mentions:  # pass 1: importance and explicit qualifiers only
         m.place = _best(m.candidates, ctx, _qualifier_place(m, mentions))
     ctx = _context_from(mentions, ctx.countries)
+    ctx.readings = _readings(mentions)
     for m in mentions:  # pass 2: with the report's geography
         m.place = _best(m.candidates, ctx.without(m.name), _qualifier_place(m, mentions))
         if m.shape == "admin" and m.place and m.place.kind == "city" and m.place.country not in ctx.countries:
             m.place = None  # 'Soum province' is not a Senegalese village of that name
         if m.shape == "district" and m.place and not _unique_town(m.place, m.candidates, ctx):
             m.place = None
+
+
+def _readings(mentions: list[_Mention], most: int = 30) -> dict[tuple[int, int], set[str]]:
+    """Where each fairly specific name could be: the cells of its town and county readings (a name with more
+    than ``most`` readings says nothing about where the report is)."""
+    cells: dict[tuple[int, int], set[str]] = {}
+    for m in mentions:
+        local = [c for c in m.candidates if c.kind in {"city", "admin2"}]
+        if len(local) > most:
+            continue
+        for c in local:
+            cells.setdefault(_cell(c.lat, c.lon), set()).add(m.name)
+    return cells
+
+
+def _cell(lat: float, lon: float) -> tuple[int, int]:
+    """A quarter-degree grid cell: readings in neighbouring cells lie within about 50 km."""
+    return int(math.floor(lat * 4)), int(math.floor(lon * 4))
 
 
 def _district_candidates(doc: Doc, m: _Mention) -> tuple[Place, ...]:
