@@ -229,3 +229,10 @@ def test_tear_gas_on_a_crowd_is_coercion_of_that_crowd():
     assert event.mode == "crowd-control"
     assert any("students" in name for name in actor_names(event, "target"))
     assert not assault_events(ex)
+
+
+def test_a_date_right_after_said_dates_the_saying_not_the_strike():
+    ex = run("The navy said on Wednesday it had carried out a missile strike on a rebel camp near Hodeidah.")
+    (event,) = assault_events(ex)
+    assert (event.date.start, event.date.end) == ("2024-03-11", "2024-03-13")
+    assert event.date.precision == "range"

@@ -1019,13 +1019,9 @@ def actor_for(ctx: Context, tok: Token, role: str) -> Actor | None:
         owner = next((c for c in tok.children if c.dep_ in ("amod", "compound", "poss") and _names_actor(ctx, c)), None)
         return actor_for(ctx, owner, role) if owner is not None else None
     owner = [c for c in tok.children if c.dep_ == "poss" and c.lower_ in ("its", "their")]
-    if (
-        owner
-        and tok.lower_ in GROUP_WORDS | MILITARY_WORDS
-        and (speaker := _reporting_subject(tok)) is not None
-        and speaker.i != tok.i
-    ):
-        found = actor_for(ctx, speaker, role)  # "the movement said its fighters ..." -> the movement
+    if owner and tok.lower_ in GROUP_WORDS | MILITARY_WORDS | MEMBER_NOUNS:
+        body = _antecedent(ctx, owner[0])  # "the movement said its fighters ..." -> the movement
+        found = actor_for(ctx, body, role) if body is not None and body.i != tok.i else None
         if found is not None:
             return found.model_copy(update={"kind": _kind_of_word(tok.lower_, found.kind)})
     if tok.lower_ in ("others", "some", "many", "most") and not any(c.dep_ == "prep" for c in tok.children):
@@ -1074,6 +1070,7 @@ def actor_for(ctx: Context, tok: Token, role: str) -> Actor | None:
     return Actor(name=text, role=role, kind=_kind_of_word(tok.lower_, "unknown"), country=_country_in_phrase(ctx, tok))
 
 
+ANTECEDENT_DEPS = {"nsubj", "nsubjpass", "dobj", "pobj", "appos", "conj", "ROOT", "attr", "agent"}
 PERSON_PRONOUNS = {"he", "she", "him", "her", "his"}
 THING_PRONOUNS = {"it", "its", "they", "them", "their"}
 ANTECEDENT_SENTENCES = 2
@@ -1099,8 +1096,8 @@ def _antecedent(ctx: Context, tok: Token) -> Token | None:
         first_sent = ctx.doc[first_sent.start - 1].sent
     for i in range(tok.i - 1, first_sent.start - 1, -1):
         cand = ctx.doc[i]
-        if cand.dep_ in ("compound", "poss", "amod") or cand.pos_ not in ("NOUN", "PROPN"):
-            continue
+        if cand.dep_ not in ANTECEDENT_DEPS or cand.pos_ not in ("NOUN", "PROPN"):
+            continue  # "a military-escorted convoy": a modifier is no antecedent
         if _fits(ctx, cand, word):
             return cand
     return None
@@ -1110,8 +1107,8 @@ def _fits(ctx: Context, cand: Token, pronoun: str) -> bool:
     """A person for he/she; a named group, state or organisation (or a word for one) for it/they."""
     ent = ctx.entities.get(cand.i)
     kind = ent.kind if ent is not None else _kind_of_word(cand.lower_, "unknown")
-    if ent is None and kind == "unknown" and cand.ent_type_ in ("ORG", "GPE", "NORP"):
-        kind = "group"
+    if kind == "unknown" and (cand.ent_type_ in ("ORG", "NORP") or ent is not None and cand.pos_ == "PROPN"):
+        kind = "group"  # a named body the small model could not class ("U.S. Africa Command"); not a town
     if pronoun in PERSON_PRONOUNS:
         return kind == "person" and (ent is not None or cand.ent_type_ == "PERSON")
     if pronoun in ("they", "them", "their"):
@@ -1333,12 +1330,13 @@ def _time_for(ctx: Context, sent: Span, group: list[Token]) -> TimeMention | Non
             continue
         if tm.start_date:
             sent_times.append((tok, tm))
+    material = trigger_type(group[0]) in MATERIAL_TYPES
     for tok, tm in sent_times:
         if _anniversary(tm) and tok.i > group[0].i:
             continue  # "the strike came N years to the day after X": the offset dates X, not the strike
         span = ctx.doc.char_span(tm.start, tm.end, alignment_mode="expand") or [tok]
         if any(_clause_of(t).i in clauses or t.head.i in clauses for t in span):
-            return tm
+            return _said_by(tm) if material and _right_after_saying(ctx, tm, group) else tm
     for tok, tm in sent_times:
         if _anniversary(tm) and tok.i < group[0].i:
             return tm
@@ -1346,8 +1344,20 @@ def _time_for(ctx: Context, sent: Span, group: list[Token]) -> TimeMention | Non
     if len(plain) != 1:
         return None
     tok = next(t for t, tm in sent_times if tm is plain[0])
-    material = trigger_type(group[0]) in MATERIAL_TYPES
     return _said_by(plain[0]) if material and _reports(_clause_of(tok), group) else plain[0]
+
+
+def _right_after_saying(ctx: Context, tm: TimeMention, group: list[Token]) -> bool:
+    """'X said on Wednesday it had carried out a strike': the date follows the reporting verb, so it dates the
+    saying, however the parser attached it."""
+    span = ctx.doc.char_span(tm.start, tm.end, alignment_mode="expand")
+    if span is None or span.start == 0:
+        return False
+    before = ctx.doc[span.start - 1]
+    if before.lower_ in ("on", "late", "early") and span.start > 1:
+        before = ctx.doc[span.start - 2]
+    saying = before.pos_ in ("VERB", "AUX") and before.lemma_.lower() in REPORTING_VERBS
+    return saying and all(t.i != before.i for t in group)
 
 
 def _said_by(tm: TimeMention) -> TimeMention:
