@@ -1100,6 +1100,8 @@ def _antecedent(ctx: Context, tok: Token) -> Token | None:
             continue  # "a military-escorted convoy": a modifier is no antecedent
         if _fits(ctx, cand, word):
             return cand
+        if cand.dep_ in ("nsubj", "nsubjpass") and word in ("it", "its") and cand.tag_ in ("NN", "NNP"):
+            return None  # "the bus ... when it hit the device": the pronoun is the nearer subject, no actor
     return None
 
 
