@@ -280,6 +280,7 @@ def test_event_has_sources_evidence_quotes_and_merged_fatalities(client):
     event = client.get(f"/api/events/{kharkiv['id']}").json()
     outlets = {s["outlet"] for s in event["sources"]}
     assert outlets == {"Northern Ledger", "Harbour Times"}
+    assert {s["article"] for s in event["sources"]} == {"ua-ledger", "ua-harbour"}
     assert (event["fatalities"]["low"], event["fatalities"]["high"]) == (7, 9)
     for source in event["sources"]:
         report = client.get(f"/api/reports/{source['report_id']}").json()

@@ -90,6 +90,8 @@ def test_three_outlets_one_strike_merge_with_figure_ranges():
     own = {s["outlet"]: s["fatalities"]["best"] for s in merged["sources"]}
     assert own == {"Northern Ledger": 2, "Tigris Wire": 3, "Daily Compass": 5}
     assert all(s["evidence"] for s in merged["sources"])
+    assert all({"article", "outlet", "published", "url", "evidence"} <= set(s) for s in merged["sources"])
+    assert {s["article"] for s in merged["sources"]} == {m["report_id"] for m in members}
     assert [a["name"] for a in merged["actors"]] == ["Northern Shield militia", "Red Valley Brigade"]
 
 

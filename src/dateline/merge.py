@@ -439,6 +439,7 @@ def _representative(members: Sequence[dict]) -> dict:
 def _source(m: dict) -> dict:
     ev = m["event"]
     return {
+        "article": m["report_id"],  # the and schema.md's name for the source report; report_id is the same
         "report_id": m["report_id"],
         "event_key": m["key"],
         "outlet": m.get("outlet"),
