@@ -563,3 +563,8 @@ def test_text_anchored_phrases_stay_open_without_a_fine_enough_date(nlp) -> None
     found = _by_text(nlp, "The dam broke in 2019. The next day it rained, the day before the vote.")
     assert found["The next day"].value is None
     assert found["the day before"].value is None
+
+
+def test_week_of_a_month() -> None:
+    check(res("the first week of December"), "2023-12", "2023-12-01", "2023-12-07", "range")
+    check(res("the last week of February 2023"), "2023-02", "2023-02-22", "2023-02-28", "range")

@@ -658,6 +658,16 @@ def _r_week_of(m: re.Match[str], ctx: _Ctx) -> _Res:
     return _week(res.start)
 
 
+def _r_week_of_month(m: re.Match[str], ctx: _Ctx) -> _Res:
+    """'the first week of May': that month's value, narrowed to days 1-7 (8-14, ...; 'last': its final seven)."""
+    month_no = _MONTHS[m["month"].lower().rstrip(".")]
+    res = _month(int(m["year"]), month_no, "explicit") if _g(m, "year") else _month_only(ctx, month_no, None)
+    assert res.start is not None and res.end is not None
+    wk = m["wk"].lower()
+    start = res.end - timedelta(days=6) if wk in ("last", "final") else res.start + timedelta(weeks=_ORDINALS[wk] - 1)
+    return _Res(res.value, "DATE", start, start + timedelta(days=6), "range", res.anchor)
+
+
 def _r_past_n(m: re.Match[str], ctx: _Ctx) -> _Res:
     """'the past 24 hours', 'the last three months', 'the coming weeks': a duration that ends (or starts) at P."""
     unit = _unit(m["unit"])
@@ -989,6 +999,8 @@ def _grammar(strict: bool) -> list[tuple[str, Resolver]]:
         (rf"(?:{month}\s+|(?:the\s+)?(?P<season>spring|summer|autumn|winter|fall)\s+of\s+)?{_SPOKEN_YEAR}",
          _r_spoken_year),
         (rf"the\s+week\s+of\s+{month}\s+{_DAYNUM}", _r_week_of),
+        (rf"(?:the\s+)?(?P<wk>first|second|third|fourth|last|final)\s+week\s+of\s+{month}(?:,?\s+{_YEAR})?",
+         _r_week_of_month),
         (rf"{_MOD}(?:the\s+)?(?P<unit>week(?:end)?|month|year|decade)(?!s)", _r_unit_rel),
         (rf"(?:the\s+)?(?P<rel>past|last|previous|next|coming|first)\s+{num}\s+(?P<unit>{_UNIT}|quarters?){not_age}",
          _r_past_n),
@@ -1302,7 +1314,7 @@ def _gates() -> dict[Resolver, tuple[str, ...]]:
         "evening", "night"), _r_decade: _DIGITS + tuple(_DECADE_WORDS), _r_season: tuple(_SEASONS),
         _r_quarter: ("quarter", "q1", "q2", "q3", "q4"), _r_fin_quarter: ("quarter", "year-"), _r_half: ("half",),
         _r_set: ("each", "every", "ly"), _r_century: ("centur",), _r_spoken_year: ("nineteen", "twenty", "thousand"),
-        _r_year_end: ("end",), _r_week_of: ("week of",),
+        _r_year_end: ("end",), _r_week_of: ("week of",), _r_week_of_month: ("week of",),
         _r_holiday: tuple(k.split()[0] for k in _HOLIDAY_KEYS),
         _r_clock: _DIGITS + ("noon", "midnight", "midday", "mid", "dawn", "dusk", "daybreak", "nightfall"),
     }  # fmt: skip
@@ -1343,7 +1355,7 @@ def _extend_since(text: str, start: int) -> int:
 
 # rules whose direction (back or forward from P) is ambiguous and follows the clause's tense
 _FORWARD_RULES = (_r_weekday, _r_month_day, _r_month, _r_season, _r_unit_rel, _r_holiday, _r_into, _r_night_of,
-                  _r_early_hours, _r_part_day, _r_year_end, _r_week_of, _r_day_span)  # fmt: skip
+                  _r_early_hours, _r_part_day, _r_year_end, _r_week_of, _r_day_span, _r_week_of_month)  # fmt: skip
 
 
 def _grammar_mentions(doc: Doc, text: str, published: date | None) -> list[TimeMention]:
