@@ -298,3 +298,26 @@ def test_a_speaker_named_like_a_town_is_a_person(nlp):
     pena = by_name(ents, "Santiago Pena")
     assert pena.kind == "person"
     assert pena.country == "PY"
+
+
+def test_only_the_acting_mentions_of_a_capital_are_the_state(nlp):
+    doc = nlp(
+        "An artist in Lisbon painted the wall. Talks between Lisbon and Madrid stalled, "
+        "and the plan was rejected by Lisbon. Flights between Lisbon and Porto resumed."
+    )
+    lisbon = by_name(find_entities(doc), "Lisbon")
+    assert lisbon.kind == "state"
+    assert lisbon.country == "PT"
+    assert len(lisbon.mentions) == 2
+
+
+def test_streets_never_act_for_a_state(nlp):
+    doc = nlp("Harbour Street was closed on Monday, and Harbour Street traders protested.")
+    assert not any(e.kind == "state" for e in find_entities(doc))
+
+
+def test_who_marks_a_person(nlp):
+    doc = nlp("Residents fled Tamasi village. Yusuf Tamasi, who represents the area, said 20 people were taken.")
+    tamasi = by_name(find_entities(doc), "Yusuf Tamasi")
+    assert tamasi.kind == "person"
+    assert [m.text for m in tamasi.mentions] == ["Yusuf Tamasi"]

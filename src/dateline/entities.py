@@ -66,6 +66,12 @@ PLACE_NOUNS = _words(
     "base capital suburb municipality governorate department outskirts border locality settlement valley sector "
     "towns cities villages provinces districts regions areas camps bases suburbs settlements"
 )
+# What a place has that is still the place, not its government: 'Baghdad's airport', 'Kyiv's residents'.
+PLACE_PARTS = _words(
+    "airport port residents people population streets centre center outskirts suburbs mayor governor "
+    "neighbourhoods neighborhoods hospitals skyline river people's"
+)
+ROUTES = _words("flights flight route routes roads road border trains train buses bus ferry ferries distance")
 PLACE_HEADS = _words("road street avenue square chowk bridge highway market crossing roundabout boulevard")
 DIRECTIONS = _words("north south east west northeast northwest southeast southwest north-east north-west outside")
 LOCATIVE_PREPS = _words("in near at outside inside around across into towards toward throughout")
@@ -152,6 +158,7 @@ class _Ent:
     spans: list[tuple[int, int]] = field(default_factory=list)  # character offsets
     acts: bool = False  # a place name used as an actor ('Washington has been wary')
     cands: list[_Cand] = field(default_factory=list)  # every mention the NER or the rules proposed
+    quiet: set[str] = field(default_factory=set)  # aliases not to look for again (a town that once acted)
 
 
 def _text(doc: Doc) -> str:
@@ -220,6 +227,12 @@ def _repair_spans(doc: Doc) -> list[tuple[int, int, str]]:
         out.append([ent.start, _cut_at_bracket(doc, ent.start, ent.end), ent.label_])
     for item in out:
         item[0], item[1] = _widen_name(doc, item[0], item[1], item[2])
+        if _who_follows(doc, item[1]):  # 'Aminu Kadawa, who represents ...': a person, whatever the NER said
+            item[2] = "PERSON"
+            while item[0] > 0 and doc[item[0] - 1].pos_ == "PROPN" and doc[item[0] - 1].ent_iob_ == "O":
+                if not doc[item[0] - 1].text[:1].isupper() or _is_title_word(doc[item[0] - 1]):
+                    break
+                item[0] -= 1
     out = [list(x) for item in out for x in _split_person_of_org(doc, *item)]
     for item in out:  # untagged capitalised name words just before a name: 'Harakat' + 'Hezbollah al-Nujaba'
         while (
@@ -310,6 +323,10 @@ def _split_person_of_org(doc: Doc, start: int, end: int, label: str) -> list[tup
     if not names_person or len(person) > 3 or doc[end - 1].lower_ not in ORG_HEADS | GROUP_WORDS:
         return [(start, end, label)]
     return [(start, k, "PERSON"), (org_start, end, "ORG")]
+
+
+def _who_follows(doc: Doc, end: int) -> bool:
+    return end + 1 < len(doc) and doc[end].text == "," and doc[end + 1].lower_ == "who"
 
 
 def _cut_at_bracket(doc: Doc, start: int, end: int) -> int:
@@ -462,7 +479,7 @@ def _is_false_name(doc: Doc, start: int, end: int, label: str) -> bool:
     tok = doc[start]
     if _starts_sentence(tok) and tok.tag_ in ("NNS", "NN", "VBG", "VBN", "JJ", "RB"):
         return True
-    return tok.is_stop or tok.like_num
+    return (tok.is_stop and not tok.text.isupper()) or tok.like_num  # "US" is no stop word
 
 
 def _starts_sentence(tok: Token) -> bool:
@@ -874,6 +891,7 @@ def _merge_capitals(ents: list[_Ent]) -> list[_Ent]:
         )
         if country is not None and not _is_country_name(ent.name) and ent.name.lower() not in DEMONYMS:
             country.aliases += [a for a in ent.aliases if a not in country.aliases]
+            country.quiet |= ent.quiet | set(ent.aliases)
             country.keys |= ent.keys
             country.spans += ent.spans
             continue
@@ -933,10 +951,7 @@ def _settle_kind(doc: Doc, ent: _Ent) -> bool:
         ent.kind = "person"  # 'Madison said ...': a speaker named like a town is a person
         return True
     if _is_place(doc, ent):
-        acts = any(_place_acts(doc, c) for c in ent.cands) or _acts_untagged(doc, ent)
-        if acts:
-            ent.kind, ent.country = "state", ent.country or place_country(ent.name)
-        return acts
+        return _place_as_state(doc, ent)
     return ent.kind != "state" or bool(ent.country or ent.acts)
 
 
@@ -1054,25 +1069,60 @@ def _is_capital(name: str) -> bool:
         return False
 
 
-def _acts_untagged(doc: Doc, ent: _Ent) -> bool:
+def _place_as_state(doc: Doc, ent: _Ent) -> bool:
+    """A town or capital that acts stands for its state; only its acting mentions are the state's mentions."""
+    words = ent.name.lower().split()
+    country = ent.country or place_country(ent.name)
+    if words[-1] in PLACE_HEADS or not country:
+        return False  # a street or an unknown place never speaks for a state
+    acting = [c for c in ent.cands if _place_acts(doc, c)] + _acts_untagged(doc, ent)
+    if not acting:
+        return False
+    ent.kind, ent.country = "state", country
+    ent.spans = [(doc[c.start].idx, doc[c.end - 1].idx + len(doc[c.end - 1])) for c in acting]
+    ent.quiet.update(ent.aliases)  # other mentions of the town are the place itself
+    return True
+
+
+def _acts_untagged(doc: Doc, ent: _Ent) -> list[_Cand]:
     """Later mentions the NER missed can act too: 'The ministry in Accra said ... Accra has urged restraint.'"""
     seen = {doc[c.start].idx for c in ent.cands}
+    out = []
     for m in re.finditer(r"(?<![\w-])" + re.escape(ent.name) + r"(?![\w-])", _text(doc)):
         span = doc.char_span(m.start(), m.end())
         if span is not None and m.start() not in seen and _place_acts(doc, _Cand(span.start, span.end, "GPE")):
-            return True
-    return False
+            out.append(_Cand(span.start, span.end, "GPE"))
+    return out
 
 
 def _place_acts(doc: Doc, cand: _Cand) -> bool:
-    """A place name as the subject of a doing or saying verb ('Moscow denied', 'Kinshasa has accused')."""
+    """A place name as a doer: subject of a doing or saying verb ('Moscow denied', 'Kinshasa has accused'),
+    an agent ('ignored by Washington'), or a capital owning or relating ('Beijing's cooperation', 'relations
+    between Harare and London')."""
     root = doc[cand.start : cand.end].root
-    if root.dep_ not in ("nsubj", "agent") or cand.label == "PERSON":
+    if cand.label == "PERSON" or _place_context(doc, cand):
         return False
-    verb = root.head if root.dep_ == "nsubj" else root.head.head
-    if _place_context(doc, cand) or verb.pos_ not in ("VERB", "AUX"):
+    if root.dep_ == "pobj" and root.head.dep_ == "agent":
+        return True
+    if root.dep_ in ("poss", "pobj", "conj") and _is_capital(doc[cand.start : cand.end].text):
+        return _capital_relation(root)
+    if root.dep_ != "nsubj":
+        return False
+    verb = root.head
+    if verb.pos_ not in ("VERB", "AUX"):
         return False
     return verb.lower_ not in BE_WORDS or any(c.dep_ == "acomp" for c in verb.children)  # 'X has been wary'
+
+
+def _capital_relation(root: Token) -> bool:
+    """'Beijing's cooperation' and 'ties between Harare and London' are the state; 'Baghdad's airport' is not."""
+    if root.dep_ == "poss":
+        return root.head.lower_ not in PLACE_NOUNS | PLACE_HEADS | PLACE_PARTS
+    while root.dep_ == "conj" and root.head is not root:
+        root = root.head
+    prep = root.head
+    not_relation = PLACE_NOUNS | PLACE_HEADS | ROUTES  # 'flights between X and Y' join places, not states
+    return root.dep_ == "pobj" and prep.lower_ == "between" and prep.head.lower_ not in not_relation
 
 
 def _outlet_context(doc: Doc, cand: _Cand) -> bool:
@@ -1332,7 +1382,7 @@ def _scan_mentions(doc: Doc, ents: list[_Ent]) -> None:
     owner: dict[str, _Ent] = {}
     for ent in ents:
         for alias in ent.aliases:
-            if len(alias) > 2 or alias.isupper():
+            if (len(alias) > 2 or alias.isupper()) and alias not in ent.quiet:
                 owner.setdefault(alias, ent)
     for ent in ents:
         for surname in _surnames(ent):
@@ -1347,6 +1397,9 @@ def _scan_mentions(doc: Doc, ents: list[_Ent]) -> None:
         if any(s < m.end() and m.start() < e for s, e in taken):
             continue
         ent = owner[m.group()]
+        span = doc.char_span(m.start(), m.end()) if ent.kind == "person" else None
+        if span is not None and _place_context(doc, _Cand(span.start, span.end, "GPE")):
+            continue  # 'Kadawa village' is no mention of Aminu Kadawa
         ent.spans.append((m.start(), m.end()))
         if m.group() not in ent.aliases and m.group() != ent.name:
             ent.aliases.append(m.group())
