@@ -359,6 +359,9 @@ def _season_rel(ctx: _Ctx, code: str, rel: str | None) -> _Res:
 # ------------------------------------------------------------------------------------------- numbers
 
 
+_NUM_SPLIT = re.compile(r"[\s-]")
+
+
 def _number(text: str) -> tuple[float, bool] | None:
     """Parse a quantity ('three', '24', 'two and a half', 'a few'); the flag says it is vague."""
     t = " ".join(text.lower().split())
@@ -370,7 +373,7 @@ def _number(text: str) -> tuple[float, bool] | None:
         return _VAGUE[t] + extra, True
     if t in _NUMBERS:
         return _NUMBERS[t] + extra, False
-    parts = re.split(r"[\s-]", t)
+    parts = _NUM_SPLIT.split(t)
     if len(parts) == 2 and parts[0] in _NUMBERS and parts[1] in _NUMBERS:
         return _NUMBERS[parts[0]] + _NUMBERS[parts[1]] + extra, False
     try:
@@ -1348,8 +1351,11 @@ def _select(cands: list[_Cand]) -> list[tuple[int, int, re.Match[str], Resolver]
     return sorted(chosen, key=lambda c: c[0])
 
 
+_SINCE_BEFORE = re.compile(r"(?i)\bsince\s+$")
+
+
 def _extend_since(text: str, start: int) -> int:
-    m = re.search(r"(?i)\bsince\s+$", text[max(0, start - 8) : start])
+    m = _SINCE_BEFORE.search(text[max(0, start - 8) : start])
     return start - len(m.group(0)) if m else start
 
 
