@@ -1204,10 +1204,15 @@ def _tense(doc: Doc, text: str, start: int, end: int) -> str | None:
     span = doc.char_span(start, end, alignment_mode="expand")
     if span is None or len(span) == 0:
         return None
-    verb, steps = _clause_verb(span)
-    auxes = {c.lower_ for c in verb.children if c.dep_ in ("aux", "auxpass")}
     if _possessive(doc, span):
         return "future" if _AHEAD_OF.search(text[max(0, start - 20) : start]) else "past"
+    verb, steps = _clause_verb(span)
+    auxes = {c.lower_ for c in verb.children if c.dep_ in ("aux", "auxpass")}
+    return _marked_tense(text, start, verb, auxes) or _tense_by_form(verb, steps, auxes)
+
+
+def _marked_tense(text: str, start: int, verb: Token, auxes: set[str]) -> str | None:
+    """Plans, perfects, deadlines and modals, which decide before the verb's form does."""
     # 'set for Monday' / 'set to resume', not 'set Friday as the deadline' or 'the record set on Aug. 6'
     set_for = any(c.lower_ in ("for", "to") for c in verb.children)
     planned = verb.lower_ in _PLANNED and (verb.lower_ != "set" or set_for)
@@ -1221,6 +1226,11 @@ def _tense(doc: Doc, text: str, start: int, end: int) -> str | None:
         return "past"
     if _DEADLINE.search(text[max(0, start - 25) : start]) or auxes & _FUTURE_AUX:
         return "future"
+    return None
+
+
+def _tense_by_form(verb: Token, steps: int, auxes: set[str]) -> str | None:
+    """The tense the governing verb's form and auxiliaries show."""
     if verb.tag_ == "VB" and "to" in auxes:  # an infinitive: future when planned, expected, set to ...
         gov = verb.head
         if gov.lower_ in _FUTURE_GOVERNORS or {c.lower_ for c in gov.children} & _FUTURE_AUX:
@@ -1230,14 +1240,15 @@ def _tense(doc: Doc, text: str, start: int, end: int) -> str | None:
         return "past" if gov.tag_ == "VBD" else None
     if "would" in auxes and verb.tag_ in ("VB", "VBN"):
         return None  # 'the summit would be held on April 24': reported plans, either side of P
-    if verb.tag_ == "VBN" and steps <= 2 and auxes & {"is", "are", "'s", "'re", "am"}:
+    present = auxes & {"is", "are", "'s", "'re", "am"}
+    if verb.tag_ == "VBN" and steps <= 2 and present:
         return "future"  # a present passive: 'when the case is heard in May'
     if verb.tag_ in ("VBD", "VBN"):
         return "past"
     if verb.tag_ == "VBG":
         if {"would", "be"} <= auxes:  # 'would be traveling Thursday'
             return "future"
-        return "future" if auxes & {"is", "are", "'s", "'re", "am"} and verb.lower_ != "saying" else None
+        return "future" if present and verb.lower_ != "saying" else None
     direct = steps <= 2  # 'resumes Monday', 'is on Monday'; not 'Monday's vote ... is'
     if not direct or verb.tag_ not in ("VBZ", "VBP") or verb.lower_ in _REPORTING or verb.lower_ in _SAME_PAST:
         return None
