@@ -236,3 +236,19 @@ def test_a_date_right_after_said_dates_the_saying_not_the_strike():
     (event,) = assault_events(ex)
     assert (event.date.start, event.date.end) == ("2024-03-11", "2024-03-13")
     assert event.date.precision == "range"
+
+
+def test_accused_of_launching_the_attack_names_its_claimed_initiator():
+    ex = run(
+        "A drone struck a market in the town of Kosti on Friday, killing five people. The army accused the "
+        "Desert Shield Brigade, a paramilitary force, of launching the attack. The paramilitary force denied it."
+    )
+    (attack,) = assault_events(ex)
+    assert any("Desert Shield Brigade" in name for name in actor_names(attack, "initiator"))
+    (denial,) = [e for e in ex.events if e.type == "REJECT"]
+    assert any("Desert Shield Brigade" in name for name in actor_names(denial, "initiator"))
+
+
+def test_urging_a_withdrawal_is_a_demand_not_a_withdrawal():
+    ex = run("The European Union urged the government to withdraw the media bill on Tuesday.")
+    assert [e.type for e in ex.events] == ["DEMAND"]

@@ -243,6 +243,11 @@ GOVERNMENT_WORDS = {
     "council",
     "presidency",
     "embassy",
+    "agencies",
+    "agency",
+    "organisations",
+    "organizations",
+    "donors",
 }
 CIVILIAN_WORDS = {
     "passengers",
@@ -581,8 +586,8 @@ DEMAND_HEADS = {"demand", "urge", "call", "ask", "insist", "request", "want", "p
 
 def _irrealis(tok: Token) -> bool:
     """'tried to dislodge', 'wary of withdrawing', 'plans to deploy': intended or feared, not happened."""
-    if tok.dep_ == "ccomp" and tok.head.lemma_.lower() in DEMAND_HEADS:
-        return True  # "demanded that the levy be withdrawn"
+    if tok.dep_ in ("ccomp", "xcomp") and tok.head.lemma_.lower() in DEMAND_HEADS:
+        return True  # "demanded that the levy be withdrawn", "urged the government to withdraw the bill"
     if tok.dep_ == "xcomp" and tok.head.lemma_.lower() in IRREALIS_HEADS:
         return True
     if tok.dep_ == "pcomp" and tok.head.dep_ == "prep":
@@ -918,11 +923,13 @@ def _read_blamed(ctx: Context, tok: Token, m: Mention) -> None:
     The initiator so named is someone else's claim, so the mention's certainty is lowered to claimed.
     """
     head = tok.head
-    if tok.dep_ == "pobj" and head.dep_ == "prep" and head.lower_ in ("for", "of"):
+    if tok.dep_ == "dobj" and head.lemma_.lower() in LIGHT_VERBS and head.dep_ == "pcomp":
+        tok, head = head, head.head  # "accused X of launching the attack": the charge is the attack
+    if tok.dep_ in ("pobj", "pcomp") and head.dep_ == "prep" and head.lower_ in ("for", "of"):
         head = head.head  # "accused X of the attack", "blamed X for the attack"
     if head.pos_ != "VERB" or head.lemma_.lower() not in BLAME_VERBS:
         return
-    culprits = [c for c in head.children if c.dep_ in ("dobj", "nsubjpass") and c.i != tok.i]
+    culprits = [c for c in head.children if c.dep_ in ("dobj", "nsubjpass") and c.i not in (tok.i, m.trigger.i)]
     culprits += [
         p for c in head.children if c.dep_ == "prep" and c.lower_ == "on" for p in c.children if p.dep_ == "pobj"
     ]
@@ -1122,7 +1129,7 @@ def _fits(ctx: Context, cand: Token, pronoun: str) -> bool:
 DESCRIPTION_WORDS = {
     "group", "militia", "movement", "paramilitary", "party", "alliance", "network", "organisation",
     "organization", "faction", "coalition", "gang", "cartel", "rebels", "insurgents", "militants", "outfit",
-    "agency", "charity", "union", "council", "body", "army", "military",
+    "agency", "charity", "union", "council", "body", "army", "military", "force",
 }  # fmt: skip
 DESCRIPTION_KINDS = {"army": {"military"}, "military": {"military"}, "council": {"government", "organization"}}
 DESCRIPTION_SENTENCES = 6
@@ -1139,8 +1146,9 @@ def _described_antecedent(ctx: Context, tok: Token) -> Token | None:
         c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in tok.children
     ):
         return None
-    if any(c.dep_ in ("compound", "amod", "poss", "nmod") for c in tok.children):
-        return None  # "the Sudanese army", "the rebel group": described in place
+    modifiers = [c for c in tok.children if c.dep_ in ("compound", "amod", "poss", "nmod")]
+    if any(c.pos_ == "PROPN" or c.ent_type_ or c.dep_ == "poss" for c in modifiers):
+        return None  # "the Sudanese army", "Hamas's armed wing": named in place
     descriptors = _descriptors(ctx)
     first = tok.sent
     for _ in range(DESCRIPTION_SENTENCES):
@@ -1149,8 +1157,11 @@ def _described_antecedent(ctx: Context, tok: Token) -> Token | None:
         first = ctx.doc[first.start - 1].sent
     earlier = [i for i in reversed(descriptors) if i < tok.i]  # _descriptors keeps document order
     for i in earlier:
-        if word in descriptors[i] or word.rstrip("s") in descriptors[i]:
+        said = descriptors[i]
+        if (word in said or word.rstrip("s") in said) and all(c.lower_ in said for c in modifiers):
             return ctx.doc[i]
+    if modifiers:  # "the paramilitary group" for "the RSF, a paramilitary force"; else it names itself
+        return next((ctx.doc[i] for i in earlier if all(c.lower_ in descriptors[i] for c in modifiers)), None)
     kinds = DESCRIPTION_KINDS.get(word, {"group", "organization"})
     return next((ctx.doc[i] for i in earlier if i >= first.start and ctx.entities[i].kind in kinds), None)
 
@@ -1165,7 +1176,8 @@ def _descriptors(ctx: Context) -> dict[int, set[str]]:
             continue  # only the mention's last token
         tok = ctx.doc[i]
         words = {w.lower() for w in ent.name.split()[-1:]}
-        words |= {c.lower_ for c in tok.children if c.dep_ == "appos" and c.pos_ == "NOUN"}
+        appos = [c for c in tok.children if c.dep_ == "appos" and c.pos_ == "NOUN"]
+        words |= {c.lower_ for c in appos} | {g.lower_ for c in appos for g in c.children if g.dep_ == "amod"}
         words |= {c.lower_ for c in tok.children if c.dep_ in ("amod", "compound") and c.pos_ in ("NOUN", "ADJ")}
         if tok.dep_ == "appos" and tok.head.pos_ == "NOUN":
             words.add(tok.head.lower_)  # "the paramilitary Rapid Support Forces" parsed the other way round
@@ -1359,7 +1371,10 @@ def _right_after_saying(ctx: Context, tm: TimeMention, group: list[Token]) -> bo
     if before.lower_ in ("on", "late", "early") and span.start > 1:
         before = ctx.doc[span.start - 2]
     saying = before.pos_ in ("VERB", "AUX") and before.lemma_.lower() in REPORTING_VERBS
-    return saying and all(t.i != before.i for t in group)
+    announced = any(
+        c.dep_ == "aux" and c.lower_ in ("will", "would", "'ll", "shall") for t in group for c in t.children
+    )
+    return saying and not announced and all(t.i != before.i for t in group)  # "said on X it would deploy": X
 
 
 def _said_by(tm: TimeMention) -> TimeMention:
