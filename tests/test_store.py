@@ -328,6 +328,10 @@ def test_cli_events_event_stats(db_url, tmp_path, capsys):
     assert strike_id in capsys.readouterr().out
     assert cli_main(["events", "--db", db, "--format", "csv", "--min-sources", "2"]) == 0
     assert capsys.readouterr().out.splitlines()[0].startswith("event_date,event_type")
+    assert cli_main(["events", "--db", db, "--limit", "2"]) == 0
+    assert "showing the first 2 events" in capsys.readouterr().err
+    assert cli_main(["events", "--db", db, "--limit", "-1"]) == 2
+    assert "--limit" in capsys.readouterr().err
     assert cli_main(["events", "--db", db, "--format", "parquet"]) == 2
     assert "--output" in capsys.readouterr().err
     assert cli_main(["events", "--db", db, "--format", "geojson", "-o", str(tmp_path / "e.geojson")]) == 0
@@ -654,3 +658,26 @@ def test_ingest_reextract_redoes_reports_of_older_code(tmp_path, capsys):
         assert {x.dateline_version for x in s.extractions()} != {"0.0.1"}
     assert cli_main(["ingest", "--reextract", "--db", db, str(corpus)]) == 0
     assert f"0 added, 0 updated, {n} unchanged" in capsys.readouterr().err
+
+
+def test_cli_file_formats_export_every_event_tables_show_a_page(tmp_path, capsys):
+    import datetime as dt
+
+    db = str(tmp_path / "many.db")
+    members = []
+    for n in range(130):
+        day = (dt.date(2024, 1, 1) + dt.timedelta(days=3 * n)).isoformat()  # apart: beyond the one-day slop
+        text = f"Dock workers marched through Basra on day {n} demanding unpaid wages."
+        ev = make_event(text, text, type_="PROTEST", mode=None, day=day, location=BASRA, initiator="dock workers",
+                        target=None, trigger="marched")
+        members.append({"key": f"r{n}#e1", "report_id": f"r{n}", "outlet": "Daily Compass", "published": day,
+                        "url": None, "title": None, "event": ev.model_dump(mode="json")})
+    with Store(db) as s:
+        assert s.bulk_load_merged(members) == 130
+    assert cli_main(["events", "--db", db, "--format", "csv"]) == 0
+    assert len(capsys.readouterr().out.splitlines()) == 131
+    assert cli_main(["events", "--db", db, "--format", "jsonl", "--limit", "5"]) == 0
+    assert len(capsys.readouterr().out.splitlines()) == 5
+    assert cli_main(["events", "--db", db]) == 0
+    shown = capsys.readouterr()
+    assert shown.out.count("PROTEST") == 100 and "showing the first 100 events" in shown.err

@@ -13,6 +13,7 @@ from collections import Counter
 
 from dateline import DatelineError
 
+TABLE_LIMIT = 100  # rows a table shows unless --limit says otherwise; file formats export everything
 BATCH = 16  # reports extracted together (spaCy batches); each is still stored in its own transaction
 
 
@@ -38,7 +39,10 @@ def add_arguments(parser: argparse.ArgumentParser, command: str) -> None:
         parser.add_argument("--text", help="words that must all occur in the summary, place, actors or weapons")
         parser.add_argument("--min-sources", type=int, help="at least this many independent outlets")
         parser.add_argument("--sort", default="date", choices=["date", "oldest", "sources", "fatalities"])
-        parser.add_argument("--limit", type=int, default=100, help="at most this many events; 0 for all")
+        parser.add_argument(
+            "--limit", type=int, default=None, help="at most this many events; 0 for all (default: 100 in a table, all "
+            "in a file format)"
+        )
         parser.add_argument(
             "--format", default="table", choices=["table", "json", "jsonl", "csv", "geojson", "parquet"]
         )
@@ -267,9 +271,16 @@ def _events(store, args: argparse.Namespace) -> int:
         "min_sources": args.min_sources,
         "sort": args.sort,
     }
-    events = iter_events(store, max(0, args.limit), **filters)
+    limit = args.limit if args.limit is not None else (TABLE_LIMIT if args.format == "table" else 0)
+    if limit < 0:
+        raise DatelineError(f"--limit {limit}: give 0 (all) or a positive number")
     if args.format == "table":
-        return _table(list(events), args.output)
+        events = list(iter_events(store, limit + 1 if limit else 0, **filters))
+        if limit and len(events) > limit:
+            events = events[:limit]
+            print(f"dateline events: showing the first {limit} events; --limit 0 shows all", file=sys.stderr)
+        return _table(events, args.output)
+    events = iter_events(store, limit, **filters)
     n = write_events(events, args.format, out=sys.stdout, path=args.output)
     if args.output:
         print(f"dateline events: wrote {n} events to {args.output}", file=sys.stderr)
