@@ -568,3 +568,14 @@ def test_text_anchored_phrases_stay_open_without_a_fine_enough_date(nlp) -> None
 def test_week_of_a_month() -> None:
     check(res("the first week of December"), "2023-12", "2023-12-01", "2023-12-07", "range")
     check(res("the last week of February 2023"), "2023-02", "2023-02-22", "2023-02-28", "range")
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase", "start", "end"),
+    [("The deal was signed this month.", "this month", "2024-01-01", "2024-01-04"),
+     ("Talks will resume this week.", "this week", "2024-01-04", "2024-01-07")],
+)  # fmt: skip
+def test_this_unit_in_a_tensed_clause_keeps_to_its_side_of_publication(nlp, text: str, phrase: str, start: str,
+                                                                       end: str) -> None:
+    m = _by_text(nlp, text)[phrase]
+    assert (m.start_date, m.end_date, m.precision) == (start, end, phrase.split()[1])

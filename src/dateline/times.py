@@ -602,6 +602,9 @@ def _calendar_unit(ctx: _Ctx, unit: str, steps: int) -> _Res:
     raise _NoAnchor
 
 
+_NARROWED = ("week", "month", "quarter", "year")  # 'this X' in a past (future) clause: the part of X before (after) P
+
+
 def _r_unit_rel(m: re.Match[str], ctx: _Ctx) -> _Res:
     """'last week', 'this month', 'earlier this year', 'late last month', 'the end of next week'."""
     rel = " ".join((_g(m, "rel") or "this").lower().split())
@@ -619,6 +622,10 @@ def _r_unit_rel(m: re.Match[str], ctx: _Ctx) -> _Res:
         if _g(m, "over") is not None and res.start is not None:  # 'over the weekend' takes in Friday night
             res.start -= timedelta(days=1)
         return res
+    if steps == 0 and not (pre or mod) and unit in _NARROWED and res.start and res.end and (ctx.past or ctx.future):
+        p = ctx.p  # 'was signed this month': the part of the month up to P ('will ... this month': from P)
+        span = (res.start, min(p, res.end)) if ctx.past else (max(p, res.start), res.end)
+        return _Res(res.value, res.type, span[0], span[1], res.precision, res.anchor)
     if steps == 0 and pre in ("earlier", "later") and res.start and res.end:
         p = ctx.p  # 'earlier this month' = the month before P (the report says 'today' for P); 'later' = after P
         before, after = max(res.start, p - timedelta(days=1)), min(res.end, p + timedelta(days=1))
