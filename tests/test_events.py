@@ -252,3 +252,9 @@ def test_accused_of_launching_the_attack_names_its_claimed_initiator():
 def test_urging_a_withdrawal_is_a_demand_not_a_withdrawal():
     ex = run("The European Union urged the government to withdraw the media bill on Tuesday.")
     assert [e.type for e in ex.events] == ["DEMAND"]
+
+
+def test_elliptical_injured_figure_is_counted():
+    ex = run("At least nine people were killed and 20 wounded when a drone struck a bus station in Kassala on Friday.")
+    (event,) = assault_events(ex)
+    assert event.fatalities.low == 9 and event.injuries.best == 20

@@ -215,6 +215,8 @@ def casualty_nouns(word: Token) -> list[Token]:
         if word.lemma_ == "die":
             return [c for c in word.children if c.dep_ in ("nsubj",)]
         found = [c for c in word.children if c.dep_ in ("dobj", "nsubjpass", "attr", "oprd")]
+        if not found:  # "nine were killed and 20 wounded": a bare figure as subject is the passive's
+            found = [c for c in word.children if c.dep_ == "nsubj" and (c.like_num or c.lower_ in VAGUE_NUMBERS)]
         if not found and word.dep_ == "acl":  # "... people killed in the blast"
             found = [word.head]
         if not found and word.dep_ in ("amod",):
