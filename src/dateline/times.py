@@ -1127,8 +1127,8 @@ def _resolve_core(core: str, ctx: _Ctx) -> Iterator[_Res]:
 
 def _since(res: _Res, published: date | None) -> _Res:
     """'since X': from the start of X up to P."""
-    if res.start is None or res.type == "DURATION":
-        return res
+    if res.start is None or res.type == "DURATION" or (published is not None and published < res.start):
+        return res  # 'since 2030' in a 2024 report: no range to give
     return _Res(res.value, res.type, res.start, published, "range", res.anchor)
 
 
