@@ -88,6 +88,12 @@ ANAPHORIC_NOUNS = frozenset(
         *("network", "coalition", "outfit", "faction", "rebels", "insurgents", "agency", "charity"),
     }
 )
+WORK_NOUNS = frozenset(
+    {
+        *("show", "programme", "program", "book", "film", "movie", "song", "album", "series", "column"),
+        *("documentary", "newspaper", "magazine", "podcast", "play", "slogan", "campaign", "titled", "called"),
+    }
+)
 OPENERS = {"“": "”", '"': '"', "«": "»", "''": "''"}
 QUOTE_CHARS = re.compile(r"''|[“”\"«»‘’\n]")  # '' is the typewriter double quote of some archives
 
@@ -267,7 +273,7 @@ def _direct(doc: Doc, spans: list[tuple[int, int]], inside: _Inside, mentions: _
             speaker = signed
         elif last is not None and _same_run(_text(doc), last[0], start):
             speaker, cue_text = last[1], last[2]
-        if (speaker is None and len(_text(doc)[start:end].split()) <= 3) or _is_title(_text(doc)[start:end]):
+        if (speaker is None and len(_text(doc)[start:end].split()) <= 3) or _is_title(_text(doc), start, end):
             continue  # a scare quote or a title, not speech
         speaker = speaker or _Speaker(None)
         quotes.append(_quote(_text(doc), start, end, True, speaker, cue_text))
@@ -276,11 +282,15 @@ def _direct(doc: Doc, spans: list[tuple[int, int]], inside: _Inside, mentions: _
     return quotes
 
 
-def _is_title(text: str) -> bool:
-    """'Fox and Friends', 'Meet the Press': a short quotation in title case names a work, it is not speech."""
-    words = re.findall(r"[^\W\d_]+", text)
+def _is_title(text: str, start: int, end: int) -> bool:
+    """'on Fox News's "Fox and Friends"', 'the programme "Meet the Press"': a quotation in title case after a
+    possessive or a word for a work names that work; it is not speech (headline quotes are title case too)."""
+    words = re.findall(r"[^\W\d_]+", text[start:end])
     content = [w for w in words if len(w) > 3 or w[:1].isupper()]
-    return 2 <= len(words) <= 5 and len(content) >= 2 and all(w[:1].isupper() for w in content)
+    if not (2 <= len(words) <= 5 and len(content) >= 2 and all(w[:1].isupper() for w in content)):
+        return False
+    before = text[max(0, start - 40) : start].rstrip(" “\"‘'«").lower()
+    return before.endswith(("'s", "’s", " on")) or bool(before.split()) and before.split()[-1] in WORK_NOUNS
 
 
 def _signature(doc: Doc, end: int, mentions: _Mentions) -> _Speaker | None:
