@@ -216,3 +216,9 @@ def test_saint_spellings_and_spaced_state_abbreviations(nlp):
     assert gazetteer.lookup("St. Paul")[0].admin1 == "Minnesota"
     assert not gazetteer.lookup("St. Paul")[0].alt
     assert gazetteer.lookup("W. Va.")[0].name == "West Virginia"
+
+
+def test_other_spelling_with_a_matching_qualifier(nlp):
+    found = places(nlp, "Migrants have been camped out in Matias Romero, Oaxaca State, Mexico, since Wednesday.")
+    town = by_text(found, "Matias Romero")
+    assert town.country == "MX" and town.admin1 == "Oaxaca"

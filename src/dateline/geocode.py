@@ -363,7 +363,7 @@ def _mislabelled_place(doc: Doc, start: int, end: int, label: str) -> bool | Non
     None when it is not a place; True when it is sure enough to vouch for the name's other mentions."""
     cands = _exact_readings(doc, start, end)
     if not cands:
-        return None
+        return True if _qualified_alias(doc, start, end) else None
     text = _clean_name(doc[start:end].text)
     kinds = {c.kind for c in cands}
     cue = _cue(doc, start, end, cands)
@@ -404,16 +404,34 @@ def _big_enough(cands: list[Place]) -> bool:
 
 def _exact_readings(doc: Doc, start: int, end: int) -> list[Place]:
     """Gazetteer entries whose own name the span spells, for a span shaped like a name."""
-    if sum(t.is_alpha for t in doc[start:end]) > 4 or not all(_name_token(t) for t in doc[start:end]):
-        return []
-    if end - start == 1 and doc[start].lower_ in NOT_PLACES:
+    if not _name_shaped(doc, start, end):
         return []
     text = _clean_name(doc[start:end].text)
-    if _in_outlet_name(doc, start, end) or _is_demonym(text) or norm(text) in LONE_NOT_PLACES:
-        return []
     key = norm(_title(text))
-    # 'U.S.', 'Britain', 'S.C.' are a country's or state's own names too; 'Mass' and 'Miss' are not
-    return [c for c in _candidates(_title(text)) if not c.alt and (norm(c.name) == key or _exact_enough(text, c))]
+    # 'U.S.', 'Britain', 'S.C.', 'EU' are a country's, state's or region's own names too; 'Mass' and 'Miss' are not
+    return [
+        c
+        for c in _candidates(_title(text))
+        if not c.alt and (norm(c.name) == key or _exact_enough(text, c) or c.kind == "region")
+    ]
+
+
+def _name_shaped(doc: Doc, start: int, end: int) -> bool:
+    if sum(t.is_alpha for t in doc[start:end]) > 4 or not all(_name_token(t) for t in doc[start:end]):
+        return False
+    if end - start == 1 and doc[start].lower_ in NOT_PLACES:
+        return False
+    text = _clean_name(doc[start:end].text)
+    return not (_in_outlet_name(doc, start, end) or _is_demonym(text) or norm(text) in LONE_NOT_PLACES)
+
+
+def _qualified_alias(doc: Doc, start: int, end: int) -> bool:
+    """'Matias Romero, Oaxaca State': a name known only as another spelling of a town counts when the region
+    or country after the comma is the one that town lies in."""
+    if not _name_shaped(doc, start, end) or end + 1 >= len(doc) or doc[end].text != ",":
+        return False
+    cands = [c for c in _candidates(_title(_clean_name(doc[start:end].text))) if c.kind == "city"]
+    return bool(cands) and _qualifies(doc, end + 1, cands)
 
 
 def _name_token(tok: Token) -> bool:
