@@ -258,3 +258,15 @@ def test_elliptical_injured_figure_is_counted():
     ex = run("At least nine people were killed and 20 wounded when a drone struck a bus station in Kassala on Friday.")
     (event,) = assault_events(ex)
     assert event.fatalities.low == 9 and event.injuries.best == 20
+
+
+def test_a_missile_slamming_into_flats_is_an_attack_and_blame_names_its_initiator():
+    ex = run(
+        "A missile slammed into an apartment block in Zaporizhzhia on Tuesday, killing four people. The regional "
+        "governor blamed Russia."
+    )
+    (attack,) = assault_events(ex)
+    assert attack.mode == "missile"
+    assert "Russia" in " ".join(actor_names(attack, "initiator"))
+    assert any("governor" in who for who in attack.attributed_to)
+    assert not [e for e in ex.events if e.type == "ACCUSE" and e.trigger.text == "slammed"]

@@ -374,6 +374,7 @@ def find_events(
     _inherit_story_dates(ctx, mentions)
     merged = _merge_mentions(mentions, ctx.published)
     _target_the_culprits(merged)
+    _blame_falls_on_the_attack(merged)
     return [_to_event(ctx, i, group) for i, group in enumerate(merged, 1)]
 
 
@@ -381,6 +382,43 @@ JOINT_TYPES = {"CONSULT", "AGREE", "COOPERATE"}
 VERBAL_TYPES = {"ACCUSE", "DEMAND", "THREATEN", "REJECT", "SUPPORT", "CONCEDE", "AGREE"}
 # Statements whose object can be an event: 'X condemned the bombing' is aimed at whoever carried it out.
 AIMED_TYPES = {"ACCUSE", "DEMAND", "THREATEN"}
+
+
+def _blame_falls_on_the_attack(groups: list[list[Mention]]) -> None:
+    """'Shells hit a market ... The group blamed the RSF': blaming a party right after an attack whose doer the
+    report does not name makes that party the attack's alleged initiator (the blamer is who says so)."""
+    for group in groups:
+        m = group[0]
+        if m.type != "ACCUSE" or m.trigger.lemma_.lower() != "blame":
+            continue
+        if any(c.dep_ == "prep" and c.lower_ in ("for", "on") for c in m.trigger.children):
+            continue  # "blamed X for the flooding", "blamed the attack on X": said what for, handled elsewhere
+        accused = [a for a in m.actors if a.role == "target" and _is_named(a)]
+        attack = _attack_before(groups, m)
+        if (
+            not accused
+            or attack is None
+            or any(a.role == "initiator" and _is_named(a) for g in attack for a in g.actors)
+        ):
+            continue
+        blamers = [a.name for a in m.actors if a.role == "initiator"]
+        attack[0].actors += [a.model_copy(update={"role": "initiator"}) for a in accused]
+        attack[0].attributed_to = list(dict.fromkeys([*attack[0].attributed_to, *blamers]))
+
+
+def _attack_before(groups: list[list[Mention]], m: Mention) -> list[Mention] | None:
+    """The current attack told in the two sentences before a mention, if any."""
+    sents = list(m.sent.doc.sents)
+    index = {s.start: i for i, s in enumerate(sents)}
+    here = index[m.sent.start]
+    best = None
+    for group in groups:
+        if group[0].type != "ASSAULT" or group[0].occurrences:
+            continue
+        nearest = max((index[g.sent.start] for g in group if index[g.sent.start] <= here), default=None)
+        if nearest is not None and here - nearest <= 2 and (best is None or nearest > best[0]):
+            best = (nearest, group)
+    return best[1] if best else None
 
 
 def _target_the_culprits(groups: list[list[Mention]]) -> None:
@@ -440,6 +478,10 @@ def trigger_type(tok: Token) -> str | None:
         lemma = tok.lemma_.lower()
         if lemma in ("fire", "use", "deploy", "spray", "lob", "shoot") and _crowd_control(tok):
             return "COERCE"  # tear gas and water cannon disperse a crowd: coercion, not an armed attack
+        if lemma in IMPACT_VERBS and any(c.dep_ == "prep" and c.lower_ in ("into", "through") for c in tok.children):
+            # "a missile slammed into a block of flats": an attack when a weapon does it, never an accusation
+            subjects = [c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")]
+            return "ASSAULT" if any(_weapon_like(s) for s in subjects) else None
         ptype = verbs.get(lemma)
         if ptype is None:
             return _special_verb(tok)
@@ -481,6 +523,13 @@ def trigger_type(tok: Token) -> str | None:
 
 
 CROWD_CONTROL = {("tear", "gas"), ("water", "cannon"), ("water", "cannons"), ("rubber", "bullets"), ("pepper", "spray")}
+
+
+IMPACT_VERBS = {"slam", "crash", "smash", "plough", "plow", "tear", "rip", "barrel"}
+
+
+def _weapon_like(tok: Token) -> bool:
+    return tok.lower_ in PROJECTILES | WEAPON_SUBJECTS | BOMB_NOUNS or tok.lower_.rstrip("s") in PROJECTILES
 
 
 def _crowd_control(verb: Token) -> bool:
@@ -741,6 +790,8 @@ def _read_mention(ctx: Context, sent: Span, group: list[Token], alone: bool = Tr
     ptype = trigger_type(main) or "ASSAULT"
     if any(certainty.negated(t) for t in group) and ptype != "ASSAULT":
         return None
+    if all(certainty.denied(t) and t.tag_ == "VBG" for t in group) and not any(t.i in ctx.times for t in sent):
+        return None  # "Moscow denies targeting civilians": a standing denial, not an event (the denial is REJECT)
     m = Mention(type=ptype, trigger=main, sent=sent, evidence=[sent], occurrences=series_count(main))
     m.anaphoric = any(c.dep_ == "det" and c.lower_ in ("the", "this", "that", "these", "those") for c in main.children)
     m.negated = any(certainty.negated(t) for t in group)
@@ -847,6 +898,9 @@ def _read_actors(ctx: Context, tok: Token, m: Mention) -> None:
         "massacre",
     }
     if tok.pos_ in ("VERB", "AUX"):
+        if tok.dep_ == "acl" and tok.tag_ == "VBN" and tok.head.pos_ in ("NOUN", "PROPN"):
+            # "137 schoolchildren kidnapped from a school": the noun the participle describes underwent it
+            _add_actor(ctx, m, tok.head, "victim" if lemma in victim_verbs else "target")
         subj = [c for c in tok.children if c.dep_ in ("nsubj",)] or _inherited_subject(tok)
         subj = [tok.head if s.lower_ in RELATIVE_PRONOUNS and tok.dep_ == "relcl" else s for s in subj]
         for s in subj:
@@ -1779,9 +1833,12 @@ def _inherit_places(ctx: Context, mentions: list[Mention]) -> None:
     placed = [m.place for m in mentions if m.place and current(m) and m.type in PLACED_TYPES]
     lead = next((p for p in placed if _fine(p)), placed[0] if placed else None)
     ctx.story_place = lead
+    story_time = next((m.time for m in mentions if _story_day(m.time) and current(m)), None)
     for i, m in enumerate(mentions):
         if _fine(m.place) or m.type not in MATERIAL_TYPES or not current(m) or m.occurrences:
             continue  # a tally of many events is not placed by the story's one
+        if m.time is not None and story_time is not None and not _overlap(m.time, story_time):
+            continue  # "last month, students kidnapped in another town": a different day is a different story
         para = paragraph(m)
         near = next((o.place for o in reversed(mentions[:i]) if o.place and current(o) and paragraph(o) == para), None)
         m.fallback_place = _most_precise(near, lead, ctx.dateline)
