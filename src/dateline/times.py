@@ -992,7 +992,8 @@ def _grammar(strict: bool) -> list[tuple[str, Resolver]]:
         ),
         (
             r"(?P<ref>now|currently|nowadays|at\s+present|right\s+now|recently|the\s+(?:near\s+)?future"
-            r"|the\s+(?:near|short)\s+term|these\s+days|current(?=\s+[a-z])|(?<!most\s)recent(?=\s+[a-z])"
+            r"|the\s+(?:near|short)\s+term|these\s+days|at\s+the\s+moment|current(?=\s+[a-z])"
+            r"|(?<!most\s)recent(?=\s+[a-z])"
             rf"|the\s+past(?!\s+(?:{_NUM})\s))",
             _r_ref,
         ),
