@@ -222,3 +222,17 @@ def test_other_spelling_with_a_matching_qualifier(nlp):
     found = places(nlp, "Migrants have been camped out in Matias Romero, Oaxaca State, Mexico, since Wednesday.")
     town = by_text(found, "Matias Romero")
     assert town.country == "MX" and town.admin1 == "Oaxaca"
+
+
+def test_local_news_residence_formulas(nlp):
+    found = places(nlp, "Rep. Torrey Westrom, R-Elbow Lake, said the talk was premature.")
+    assert by_text(found, "Elbow Lake").admin1 == "Minnesota"
+    found = places(nlp, "The driver, Thomas Hill, 22, of Winfield, left the car.")
+    assert by_text(found, "Winfield").country == "US"
+
+
+def test_names_listed_before_a_plural_designator_are_divisions(nlp):
+    found = places(nlp, "Storms hit Harvey, Harper and Kingman counties on Monday.")
+    for name in ("Harvey", "Harper", "Kingman"):
+        county = by_text(found, name)
+        assert county.name == f"{name} County" and county.admin1 == "Kansas"

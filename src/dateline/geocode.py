@@ -134,6 +134,18 @@ CUE_NOUNS = {
     "people",
 }
 WEAK_CUE_PREPS = {"in", "near", "outside", "at"}
+# 'a Berea man', 'the 60-year-old Alton woman': a town names where a person is from.
+RESIDENT_NOUNS = {"man", "woman", "men", "women", "boy", "girl", "teen", "teenager", "resident", "residents", "native"}
+# 'Harvey, Harper and Kingman counties': every name in the list is one of them.
+PLURAL_DESIGNATORS = {
+    "counties": "County",
+    "provinces": "Province",
+    "states": "State",
+    "regions": "Region",
+    "parishes": "Parish",
+    "governorates": "Governorate",
+}
+PARTY_LETTERS = {"R", "D", "I", "DFL"}  # 'Rep. Torrey Westrom, R-Elbow Lake': a legislator's home town
 CUE_MIN_POP = 1_000  # after 'in'/'near' alone, a mislabelled name is taken as a town at least this big
 DATELINE_DASHES = {"--", "—", "–", "-", ",", "("}
 # Words naming an outlet: 'Washington' in 'The Washington Post' is a newspaper's name, not a place.
@@ -361,7 +373,7 @@ def _mislabelled_place(doc: Doc, start: int, end: int, label: str) -> bool | Non
     """spaCy's small model tags many places PERSON or ORG. A country or well-known region is never a person;
     a name with a locative cue ('town of X', 'in X', 'X province', 'X, <country>') and a gazetteer hit is a place.
     None when it is not a place; True when it is sure enough to vouch for the name's other mentions."""
-    cands = _exact_readings(doc, start, end)
+    cands = _exact_readings(doc, start, end) or _listed_division(doc, start, end)
     if not cands:
         return True if _qualified_alias(doc, start, end) else None
     text = _clean_name(doc[start:end].text)
@@ -369,7 +381,8 @@ def _mislabelled_place(doc: Doc, start: int, end: int, label: str) -> bool | Non
     cue = _cue(doc, start, end, cands)
     if cue != "dateline" and _personal_name(doc, text):
         return None
-    if label == "NORP" and end < len(doc) and doc[end].pos_ == "NOUN" and doc[end].is_lower:
+    designated = end < len(doc) and (doc[end].lower_ in DESIGNATORS or doc[end].lower_ in PLURAL_DESIGNATORS)
+    if label == "NORP" and not designated and end < len(doc) and doc[end].pos_ == "NOUN" and doc[end].is_lower:
         return None  # 'Arab culture': an adjective, whatever town shares the word
     big_admin1 = any(c.kind == "admin1" and c.population >= ADMIN1_MIN_POP for c in cands)
     if kinds & {"country", "region"} or (big_admin1 and (label != "PERSON" or cue)):
@@ -414,6 +427,15 @@ def _exact_readings(doc: Doc, start: int, end: int) -> list[Place]:
         for c in _candidates(_title(text))
         if not c.alt and (norm(c.name) == key or _exact_enough(text, c) or c.kind == "region")
     ]
+
+
+def _listed_division(doc: Doc, start: int, end: int) -> list[Place]:
+    """'Otter Tail' in 'Clay and Otter Tail counties' is read as 'Otter Tail County'."""
+    plural = _listed_designator(doc, end)
+    if plural is None or not _name_shaped(doc, start, end):
+        return []
+    name = f"{_clean_name(doc[start:end].text)} {PLURAL_DESIGNATORS[plural]}"
+    return [c for c in _candidates(name) if not c.alt]
 
 
 def _name_shaped(doc: Doc, start: int, end: int) -> bool:
@@ -472,9 +494,39 @@ def _cue(doc: Doc, start: int, end: int, cands: list[Place]) -> str | None:
         return "dateline"
     if prev in {"of", "from"} and prev2 in CUE_NOUNS | RELATIVE or nxt in DESIGNATORS:
         return "strong"
+    if _residence_cue(doc, start, end) or _listed_with_designator(doc, end):
+        return "strong"
     if nxt == "," and end + 1 < len(doc) and _qualifies(doc, end + 1, cands):
         return "strong"
     return "weak" if prev in WEAK_CUE_PREPS else None
+
+
+def _residence_cue(doc: Doc, start: int, end: int) -> bool:
+    """'Hellinghausen, 22, of Winfield', 'Mindy Miller of Ravenel', 'R-Elbow Lake', 'a Berea man'."""
+    prev = doc[start - 1] if start > 0 else None
+    if prev is None:
+        return False
+    before = doc[start - 2] if start > 1 else None
+    if prev.lower_ == "of" and before is not None and (before.text == "," or before.ent_type_ == "PERSON"):
+        return True
+    if prev.text == "-" and before is not None and before.text in PARTY_LETTERS and not before.whitespace_:
+        return True
+    return end < len(doc) and doc[end].lower_ in RESIDENT_NOUNS and prev.lower_ in {"a", "an", "old"}
+
+
+def _listed_with_designator(doc: Doc, end: int) -> bool:
+    """The name opens or sits in a list of names closed by a plural designator: 'Clay, Grant and Otter Tail
+    counties'."""
+    return _listed_designator(doc, end) is not None
+
+
+def _listed_designator(doc: Doc, end: int, reach: int = 12) -> str | None:
+    for tok in doc[end : min(len(doc), end + reach)]:
+        if tok.lower_ in PLURAL_DESIGNATORS:
+            return tok.lower_
+        if not (tok.is_title or tok.text in {",", "and", "or", "&"}):
+            return None
+    return None
 
 
 def _dateline_head(doc: Doc, start: int, end: int) -> bool:
@@ -612,8 +664,8 @@ def _extend(doc: Doc, m: _Mention) -> None:
             m.shape, m.end = "airport", nxt + 2
         elif _shape_of(words[0].rstrip(".")):
             m.shape, m.end = _shape_of(words[0].rstrip(".")), nxt + 1
-        elif words[0] in DESIGNATORS and nxt == m.end:
-            m.shape = "admin"  # the span stays the name: 'Borno' in 'Borno state'
+        elif words[0] in DESIGNATORS and nxt == m.end or _listed_with_designator(doc, m.end):
+            m.shape = "admin"  # the span stays the name: 'Borno' in 'Borno state', 'Clay' in 'Clay and Grant counties'
     if m.shape == "plain" and m.start > 0:
         _extend_left(doc, m)
 
@@ -896,6 +948,9 @@ def _admin_candidates(doc: Doc, m: _Mention) -> tuple[Place, ...]:
     end = m.end + (1 if m.end < len(doc) and doc[m.end].lower_ in DESIGNATORS else 0)
     full = _candidates(_clean_name(doc[m.start : end].text))
     base = _candidates(_base_name(m, doc))
+    plural = _listed_designator(doc, m.end)
+    if plural:  # 'Kingman counties' -> 'Kingman County'
+        full += _candidates(f"{_base_name(m, doc)} {PLURAL_DESIGNATORS[plural]}")
     divisions = tuple(c for c in full + base if c.kind in {"admin1", "admin2", "region"})
     if divisions:
         return divisions
