@@ -579,3 +579,13 @@ def test_this_unit_in_a_tensed_clause_keeps_to_its_side_of_publication(nlp, text
                                                                        end: str) -> None:
     m = _by_text(nlp, text)[phrase]
     assert (m.start_date, m.end_date, m.precision) == (start, end, phrase.split()[1])
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "start", "end", "precision"),
+    [("two to three weeks ago", "2023-W51", "2023-12-11", "2023-12-24", "range"),
+     ("five to six months ago", "2023-08", "2023-07-01", "2023-08-31", "range"),
+     ("the next 12 to 18 months", "P12M", "2024-01-04", "2025-07-04", "range")],
+)  # fmt: skip
+def test_numeric_ranges_cover_both_ends(text: str, value: str, start: str, end: str, precision: str) -> None:
+    check(res(text), value, start, end, precision)

@@ -686,6 +686,8 @@ def _r_past_n(m: re.Match[str], ctx: _Ctx) -> _Res:
     if not _g(m, "num") and m["unit"].lower().endswith("s"):
         vague, n = True, _RECENT_DAYS.get(unit, 7) / {"day": 1, "week": 7, "month": 30.5, "year": 365.25}.get(unit, 1)
     value = _duration_value(n, unit, vague)
+    far = _number(m["num2"]) if _g(m, "num2") else None
+    n = max(n, far[0]) if far else n  # 'the next 12 to 18 months' reaches 18 months out
     rel = (_g(m, "rel") or "").lower()
     if rel == "first":  # 'the first three months' (of something named in the text): no range from P
         return _Res(value, "DURATION", None, None, "unknown", "explicit")
@@ -729,7 +731,17 @@ def _r_offset(m: re.Match[str], ctx: _Ctx) -> _Res:
         return _Res(value, "DURATION", None, None, "unknown", "explicit")
     if vague:  # 'a few days ago', 'several years ago': between one and twice the estimate back
         return _Res("PAST_REF", "DATE", _shift(ctx.p, unit, -2 * n), _shift(ctx.p, unit, -1), "range")
-    d = _shift(ctx.p, unit, -n)
+    near = _back(ctx.p, unit, n, m)
+    far = _number(m["num2"]) if _g(m, "num2") else None
+    if far is None or far[0] <= n or far[1]:
+        return near
+    wide = _back(ctx.p, unit, far[0], m)  # 'two to three weeks ago': from the far end to the near one
+    return _Res(near.value, near.type, wide.start, near.end, "range", near.anchor)
+
+
+def _back(p: date, unit: str, n: float, m: re.Match[str]) -> _Res:
+    """The unit-sized stretch n units before P ('three days ago' a day, 'six months ago' a month)."""
+    d = _shift(p, unit, -n)
     approx = (_g(m, "approx") or "").lower() not in ("", "exactly", "precisely")
     if _g(m, "exact"):
         return _about(d) if approx else _day(d)
@@ -1013,7 +1025,8 @@ def _grammar(strict: bool) -> list[tuple[str, Resolver]]:
         (rf"(?:the\s+)?(?P<wk>first|second|third|fourth|last|final)\s+week\s+of\s+{month}(?:,?\s+{_YEAR})?",
          _r_week_of_month),
         (rf"{_MOD}(?:the\s+)?(?P<unit>week(?:end)?|month|year|decade)(?!s)", _r_unit_rel),
-        (rf"(?:the\s+)?(?P<rel>past|last|previous|next|coming|first)\s+{num}\s+(?P<unit>{_UNIT}|quarters?){not_age}",
+        (rf"(?:the\s+)?(?P<rel>past|last|previous|next|coming|first)\s+{num}(?:\s+(?:to|or)\s+(?P<num2>{_NUM}))?"
+         rf"\s+(?P<unit>{_UNIT}|quarters?){not_age}",
          _r_past_n),
         (r"(?:the\s+)?(?P<rel>past|last|previous|next|coming)\s+(?P<unit>(?:day|week|month|year|decade)s)", _r_past_n),
         (r"recent\s+(?P<unit>(?:day|week|month|quarter|year|decade)s)", _r_recent),
@@ -1022,7 +1035,7 @@ def _grammar(strict: bool) -> list[tuple[str, Resolver]]:
         (r"(?:(?<=\bfor\s)|(?<=\bwithin\s)|(?<=\bover\s)|(?<=\bin\s))(?:the\s+)?(?P<unit>(?:hour|day|week|month|year"
          r"|decade)s|centuries)(?:\s+or\s+(?:hour|day|week|month|year|decade)s)?(?!\s+(?:ago|earlier|later|before|after))",
          _r_vague_span),
-        (rf"{the}{_APPROX}{num}[\s-]+(?:(?:more|additional|further)\s+)?{unit}(?P<half>\s+and\s+a\s+half)?(?:\s+(?:(?:ago|earlier|before)\s+)?(?P<exact>to\s+the\s+day)"
+        (rf"{the}{_APPROX}{num}(?:\s+(?:to|or)\s+(?P<num2>{_NUM}))?[\s-]+(?:(?:more|additional|further)\s+)?{unit}(?P<half>\s+and\s+a\s+half)?(?:\s+(?:(?:ago|earlier|before)\s+)?(?P<exact>to\s+the\s+day)"
          rf"|\s+(?P<dir>ago|earlier|later|from\s+now|hence)\b|(?=\s+(?P<dir2>before|after)\b)|{not_age}{since})",
          _r_amount),
         (rf"{_MOD}?(?:(?P<fiscal>fiscal)\s+(?:year\s+)?)?{_YEAR}(?!\s*(?:%|percent))", _r_year),
