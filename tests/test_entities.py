@@ -321,3 +321,12 @@ def test_who_marks_a_person(nlp):
     tamasi = by_name(find_entities(doc), "Yusuf Tamasi")
     assert tamasi.kind == "person"
     assert [m.text for m in tamasi.mentions] == ["Yusuf Tamasi"]
+
+
+def test_police_are_state_security_forces(nlp):
+    doc = nlp("Kenyan police fired tear gas, and the Tanzania Police Force said it had arrested 12 people.")
+    ents = find_entities(doc)
+    police = by_name(ents, "Kenyan police")
+    assert police.kind == "military"
+    assert police.country == "KE"
+    assert by_name(ents, "Tanzania Police Force").kind == "military"

@@ -45,13 +45,14 @@ GOVERNMENT_WORDS = _words(
     "ministry department government pentagon parliament congress senate cabinet administration kremlin "
     "presidency council assembly knesset duma authority authorities"
 )
-MILITARY_WORDS = _words("army military forces navy troops marines corps guard command airforce")
+# State security forces (police included, as ACLED and the events stage count them).
+MILITARY_WORDS = _words("army military forces navy troops marines corps guard command airforce police gendarmerie")
 # Head words of names: 'Ministry of Defence', 'US Central Command', 'Popular Mobilization Front'.
 GOVERNMENT_HEADS = _words(
-    "ministry department government parliament congress senate cabinet administration kremlin presidency police "
+    "ministry department government parliament congress senate cabinet administration kremlin presidency "
     "assembly knesset duma prosecutor prosecutors judiciary"
 )
-MILITARY_HEADS = _words("navy corps command division marines military")
+MILITARY_HEADS = _words("navy corps command division marines military police gendarmerie")
 GROUP_HEADS = _words(
     "front movement party brigade brigades militia militias rebels gang gangs cartel alliance coalition "
     "mujahideen resistance battalion battalions"
@@ -967,7 +968,9 @@ def _name_kind(words: list[str], name: str) -> str | None:
         return "government"
     if head in MILITARY_HEADS:
         return "military"
-    if head in ("army", "forces", "guard") or (head == "force" and "air" in words):
+    if head == "force" and (set(words) & MILITARY_HEADS or "air" in words):
+        return "military"  # 'Tanzania Police Force', 'Nigerian Air Force'
+    if head in ("army", "forces", "guard", "force"):
         return "military" if _name_country(name) else "group"
     if head in GROUP_HEADS or (head == "state" and "islamic" in words):
         return "group"
