@@ -236,3 +236,10 @@ def test_names_listed_before_a_plural_designator_are_divisions(nlp):
     for name in ("Harvey", "Harper", "Kingman"):
         county = by_text(found, name)
         assert county.name == f"{name} County" and county.admin1 == "Kansas"
+
+
+def test_one_word_place_that_names_a_person_elsewhere(nlp):
+    text = 'Coach Ripley said the team was ready. "Dillon will come out strong," Ripley said after practice in Ripley.'
+    assert places(nlp, text) == []
+    found = places(nlp, "President Jordan met reporters, then flew to Jordan.")
+    assert by_text(found, "Jordan").country == "JO"  # a country stays a place

@@ -337,7 +337,8 @@ def _ent_mentions(doc: Doc) -> list[_Mention]:
             if head := _embedded_place(doc, start, end):  # 'Laurel County Detention Center'
                 out.append(_Mention(start, head, _clean_name(doc[start:head].text), strong=False))
         elif ent.label_ in PLACE_LABELS:
-            out.append(_Mention(start, end, _clean_name(doc[start:end].text)))
+            if not _person_not_place(doc, start, end):
+                out.append(_Mention(start, end, _clean_name(doc[start:end].text)))
         elif ent.label_ == "ORG" and ent[-1].lower_ in AIRPORT_WORDS:
             out.append(_Mention(ent.start, ent.end, ent.text, shape="airport"))
         elif ent.label_ not in NON_PLACE_LABELS:
@@ -463,6 +464,17 @@ def _name_token(tok: Token) -> bool:
 def _title(text: str) -> str:
     """'TORRINGTON' is looked up as 'Torrington'; mixed case is left as written."""
     return text.title() if text.isupper() and len(text) > 3 else text
+
+
+def _person_not_place(doc: Doc, start: int, end: int) -> bool:
+    """A one-word 'place' that is a person's name elsewhere in the report ('coach Ripley', 'Ripley said') and
+    has no strong locative cue here is the person; a country or region stays a place."""
+    if end - start != 1 or not _personal_name(doc, doc[start].text):
+        return False
+    cands = lookup(doc[start].text)
+    if any(c.kind in {"country", "region", "admin1"} and not c.alt for c in cands[:3]):
+        return False
+    return _cue(doc, start, end, list(cands)) not in {"strong", "dateline"}
 
 
 def _personal_name(doc: Doc, text: str) -> bool:
