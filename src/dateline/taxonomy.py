@@ -178,7 +178,7 @@ VERB_TRIGGERS: dict[str, set[str]] = {
         "relinquish",
         "cede",
     },
-    "CONCEDE": {"concede", "apologize", "apologise", "lift", "pardon", "relent"},
+    "CONCEDE": {"concede", "apologize", "apologise", "lift", "pardon"},
     "COOPERATE": {"cooperate", "collaborate", "extradite"},
 }
 
@@ -230,11 +230,9 @@ NOUN_TRIGGERS: dict[str, set[str]] = {
         "assassinations",
         "ambushes",
         "massacres",
-        "murders",
         "abductions",
         "kidnappings",
         "stabbings",
-        "assaults",
         "incursions",
         "shootouts",
         "gunfights",
@@ -303,7 +301,6 @@ NOUN_TRIGGERS: dict[str, set[str]] = {
         "consultations",
         "mediation",
         "visits",
-        "negotiation",
     },
     # An ultimatum is a threat (CAMEO 139 "give ultimatum"), not a plain demand.
     "THREATEN": {"threat", "threats", "warning", "warnings", "ultimatum"},
@@ -343,7 +340,7 @@ NOUN_TRIGGERS: dict[str, set[str]] = {
         "deportations",
         "imprisonment",
     },
-    "SANCTION": {"sanctions", "embargo", "suspension", "embargoes"},
+    "SANCTION": {"sanctions", "embargo", "embargoes"},
     "MOBILIZE": {
         "deployment",
         "mobilization",
@@ -365,7 +362,6 @@ NOUN_TRIGGERS: dict[str, set[str]] = {
         "surrender",
         "pullback",
         "withdrawals",
-        "resignations",
         "exodus",
     },
     "CONCEDE": {"apology", "pardon", "amnesty", "apologies"},
