@@ -330,3 +330,11 @@ def test_police_are_state_security_forces(nlp):
     assert police.kind == "military"
     assert police.country == "KE"
     assert by_name(ents, "Tanzania Police Force").kind == "military"
+
+
+def test_singular_and_plural_names_are_one_group(nlp):
+    doc = nlp(
+        "The Zarqa movement claimed the attack. Zarqa fighters later withdrew, and the Zarqas said they would return."
+    )
+    groups = [e for e in find_entities(doc) if "Zarqa" in e.name]
+    assert len(groups) == 1

@@ -1275,6 +1275,10 @@ def _match(ents: list[_Ent], key: tuple[str, ...], cand: _Cand) -> _Ent | None:
             return ent
     if cand.label == "COLLECTIVE":
         return None
+    number = _number_variant(key)
+    for ent in reversed(ents):  # 'the Houthis' and 'the Houthi movement' name one group
+        if number in ent.keys and ent.kind != "person" and (cand.label != "PERSON" or len(key) == 1):
+            return ent
     for ent in reversed(ents):
         if ent.kind in ("state",) or cand.label == "GPE":
             continue
@@ -1283,6 +1287,13 @@ def _match(ents: list[_Ent], key: tuple[str, ...], cand: _Cand) -> _Ent | None:
             if len(words) > len(key) and _contains(words, key, ent.kind == "person"):
                 return ent
     return None
+
+
+def _number_variant(key: tuple[str, ...]) -> str:
+    """The same name in the other grammatical number: 'houthis' <-> 'houthi'."""
+    last = key[-1]
+    other = last[:-1] if last.endswith("s") and len(last) > 3 else last + "s"
+    return " ".join((*key[:-1], other))
 
 
 def _same_country(doc: Doc, ents: list[_Ent], cand: _Cand) -> _Ent | None:
