@@ -118,3 +118,21 @@ def test_missing_file_and_impossible_date(tmp_path):
 
 def test_shipped_schema_matches_the_records():
     assert shipped_schema() == output_schema()
+
+
+def test_a_bad_file_or_row_stops_only_itself(tmp_path):
+    folder = tmp_path / "reports"
+    (folder / "north").mkdir(parents=True)
+    (folder / "south").mkdir()
+    (folder / "north" / "day.txt").write_text(REPORT, encoding="utf-8")
+    (folder / "south" / "day.txt").write_text("Troops arrested a militia commander in Goma on Monday.\n")
+    (folder / "broken.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00")
+    rows = [{"id": "r1", "text": "Protesters marched in Lima on Friday.", "published": "2024-02-10"}, "not json"]
+    (folder / "rows.jsonl").write_text("\n".join(r if isinstance(r, str) else json.dumps(r) for r in rows))
+    proc = dateline("extract", str(folder), "--published", "2024-06-03")
+    assert proc.returncode == 1
+    ids = [json.loads(line)["report"]["id"] for line in proc.stdout.decode().splitlines()]
+    assert ids == ["north/day", "r1", "south/day"]  # same-named files in two folders stay two reports
+    errors = proc.stderr.decode().strip().splitlines()
+    assert len(errors) == 2 and all(line.startswith("dateline extract: error:") for line in errors)
+    assert "Traceback" not in proc.stderr.decode()

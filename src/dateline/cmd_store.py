@@ -40,8 +40,10 @@ def add_arguments(parser: argparse.ArgumentParser, command: str) -> None:
         parser.add_argument("--min-sources", type=int, help="at least this many independent outlets")
         parser.add_argument("--sort", default="date", choices=["date", "oldest", "sources", "fatalities"])
         parser.add_argument(
-            "--limit", type=int, default=None, help="at most this many events; 0 for all (default: 100 in a table, all "
-            "in a file format)"
+            "--limit",
+            type=int,
+            default=None,
+            help="at most this many events; 0 for all (default: 100 in a table, all in a file format)",
         )
         parser.add_argument(
             "--format", default="table", choices=["table", "json", "jsonl", "csv", "geojson", "parquet"]
@@ -115,50 +117,10 @@ def _ingest(store, args: argparse.Namespace) -> int:
 
 
 def iter_inputs(paths: list[str]):
-    """Each report under `paths`, or a DatelineError for each input that cannot be read.
-
-    A bad file stops only itself and a bad JSON Lines row only itself: folders are walked here file by file and
-    JSON Lines corpora row by row, so everything good around a bad input is still read.
-    """
-    from pathlib import Path
-
+    """Each report under `paths`, or a DatelineError for each input that cannot be read (see read.py)."""
     from dateline import read
 
-    for path in paths:
-        folder = Path(path)
-        if path == "-" or not folder.is_dir():
-            yield from _iter_file(path)
-            continue
-        files = sorted(f for f in folder.rglob("*") if f.is_file() and read._is_report_file(f))
-        if not files:
-            yield DatelineError(f"{path}: no .txt, .html or .jsonl reports in this folder")
-        for f in files:
-            yield from _iter_file(str(f))
-
-
-def _iter_file(path: str):
-    from pathlib import Path
-
-    from dateline import read
-
-    file = Path(path)
-    if path == "-" or file.suffix.lower() not in read.JSONL_SUFFIXES or not file.is_file():
-        yield from read.iter_report_results([path])
-        return
-    try:
-        text = read.decode(file.read_bytes(), path)
-    except OSError as err:
-        yield DatelineError(f"{path}: cannot read ({err.strerror})")
-        return
-    except DatelineError as err:
-        yield err
-        return
-    for lineno, line in enumerate(text.splitlines(), 1):
-        if line.strip():
-            try:
-                yield read._report_from_json_line(line, f"{path}:{lineno}", {})
-            except DatelineError as err:
-                yield err
+    return read.iter_report_results(paths)
 
 
 def _duplicate(seen: dict[str, tuple[str, str]], report) -> str | None:
@@ -369,8 +331,10 @@ def describe_event(event: dict) -> list[str]:
             f"killed {_figure(s.get('fatalities')) or '-'}, {s.get('certainty')}"
             + (f"  {s['url']}" if s.get("url") else "")
         )
-        lines += [f"        \u201c{_oneline(ev['sentence'])}\u201d [{ev['start']}:{ev['end']}]"
-                  for ev in s.get("evidence") or []]
+        lines += [
+            f"        \u201c{_oneline(ev['sentence'])}\u201d [{ev['start']}:{ev['end']}]"
+            for ev in s.get("evidence") or []
+        ]
     for q in event.get("quotes") or []:
         lines.append(f"  quote [{q['report_id']}] {q.get('speaker') or '?'}: \u201c{_oneline(q['text'])}\u201d")
     return lines

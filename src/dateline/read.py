@@ -26,13 +26,27 @@ MIN_WORDS_FOR_LANGUAGE_CHECK = 12
 
 
 def iter_report_results(paths: list[str], overrides: dict | None = None) -> Iterator[Report | DatelineError]:
-    """Each report found under `paths`, or the error that stopped one input, in order."""
+    """Each report found under `paths`, or the error that stopped one input, in order.
+
+    A bad file stops only itself and a bad JSON Lines row only itself, so a batch reads everything good around
+    them. Reports in a folder are named by their path inside it ('a/report'), so same-named files in two
+    subfolders stay two reports.
+    """
     overrides = {k: v for k, v in (overrides or {}).items() if v is not None}
     for path in paths:
-        try:
-            yield from _reports_from_path(path, overrides)
-        except DatelineError as err:
-            yield err
+        if path == "-":
+            yield from _results_from_bytes(sys.stdin.buffer.read(), "<stdin>", None, overrides)
+            continue
+        folder = Path(path)
+        if not folder.is_dir():
+            yield from _results_from_file(folder, path, overrides, default_id=None)
+            continue
+        files = report_files(folder)
+        if not files:
+            yield DatelineError(f"{path}: no .txt, .html or .jsonl reports in this folder")
+        for f in files:
+            default_id = f.relative_to(folder).with_suffix("").as_posix()
+            yield from _results_from_file(f, str(f), overrides, default_id=default_id)
 
 
 def iter_reports(paths: list[str], overrides: dict | None = None) -> Iterator[Report]:
@@ -43,45 +57,58 @@ def iter_reports(paths: list[str], overrides: dict | None = None) -> Iterator[Re
         yield item
 
 
-def _reports_from_path(path: str, overrides: dict) -> Iterator[Report]:
-    if path == "-":
-        yield from _reports_from_bytes(sys.stdin.buffer.read(), "<stdin>", None, overrides)
-        return
-    p = Path(path)
-    if p.is_dir():
-        files = sorted(f for f in p.rglob("*") if f.is_file() and _is_report_file(f))
-        if not files:
-            raise DatelineError(f"{path}: no .txt, .html or .jsonl reports in this folder")
-        for f in files:
-            yield from _reports_from_path(str(f), overrides)
-        return
-    if not p.exists():
-        raise DatelineError(f"{path}: no such file")
-    try:
-        data = p.read_bytes()
-    except OSError as err:
-        raise DatelineError(f"{path}: cannot read ({err.strerror})") from err
-    yield from _reports_from_bytes(data, path, p, overrides)
+def report_files(folder: Path) -> list[Path]:
+    """The readable reports under a folder, recursively, in a stable order (sidecars and gold files left out)."""
+    return sorted(f for f in folder.rglob("*") if f.is_file() and _is_report_file(f))
 
 
 def _is_report_file(f: Path) -> bool:
     return f.suffix.lower() in READABLE_SUFFIXES and not f.name.endswith((".meta.json", ".gold.json"))
 
 
-def _reports_from_bytes(data: bytes, label: str, path: Path | None, overrides: dict) -> Iterator[Report]:
-    text = decode(data, label)
-    kind = _kind_of(path, text)
-    if kind == "jsonl":
-        for lineno, line in enumerate(text.splitlines(), 1):
-            if line.strip():
-                yield _report_from_json_line(line, f"{label}:{lineno}", overrides)
+def _results_from_file(
+    p: Path, label: str, overrides: dict, default_id: str | None
+) -> Iterator[Report | DatelineError]:
+    if not p.exists():
+        yield DatelineError(f"{label}: no such file")
         return
+    try:
+        data = p.read_bytes()
+    except OSError as err:
+        yield DatelineError(f"{label}: cannot read ({err.strerror})")
+        return
+    yield from _results_from_bytes(data, label, p, overrides, default_id)
+
+
+def _results_from_bytes(
+    data: bytes, label: str, path: Path | None, overrides: dict, default_id: str | None = None
+) -> Iterator[Report | DatelineError]:
+    try:
+        text = decode(data, label)
+        kind = _kind_of(path, text)
+        if kind != "jsonl":
+            yield _report_from_text(text, kind, label, path, overrides, default_id)
+            return
+    except DatelineError as err:
+        yield err
+        return
+    for lineno, line in enumerate(text.splitlines(), 1):
+        if line.strip():
+            try:
+                yield report_from_json_line(line, f"{label}:{lineno}", overrides)
+            except DatelineError as err:
+                yield err
+
+
+def _report_from_text(
+    text: str, kind: str, label: str, path: Path | None, overrides: dict, default_id: str | None
+) -> Report:
     meta = read_sidecar(path) if path else {}
     body, html_title = html_to_text(text, label) if kind == "html" else (text, None)
     fields = {**meta, **overrides}
     if html_title and not fields.get("title"):
         fields["title"] = html_title
-    yield make_report(body, fields, label, default_id=path.stem if path else None)
+    return make_report(body, fields, label, default_id=default_id or (path.stem if path else None))
 
 
 def _kind_of(path: Path | None, text: str) -> str:
@@ -142,7 +169,7 @@ def html_to_text(html: str, label: str) -> tuple[str, str | None]:
     return text, (meta.title if meta else None)
 
 
-def _report_from_json_line(line: str, label: str, overrides: dict) -> Report:
+def report_from_json_line(line: str, label: str, overrides: dict) -> Report:
     try:
         row = json.loads(line)
     except json.JSONDecodeError as err:
