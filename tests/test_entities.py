@@ -338,3 +338,10 @@ def test_singular_and_plural_names_are_one_group(nlp):
     )
     groups = [e for e in find_entities(doc) if "Zarqa" in e.name]
     assert len(groups) == 1
+
+
+def test_abbreviated_ranks_stay_whole(nlp):
+    doc = nlp("Brig. Gen. Samuel Ortega visited the base on Monday.")
+    ents = find_entities(doc)
+    assert by_name(ents, "Samuel Ortega").titles == ["Brig. Gen."]
+    assert not any(e.name == "Brig" for e in ents)

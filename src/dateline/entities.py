@@ -444,6 +444,8 @@ def _clean(doc: Doc, start: int, end: int, label: str, common: set[str]) -> _Can
         end -= 1
     if start >= end or not any(t.text[:1].isupper() for t in doc[start:end]):
         return None
+    if end - start == 1 and _is_title_word(doc[start]):
+        return None  # a rank cut off from its name ('Brig' of 'Brig. Gen. X')
     if label == "NORP" and not _norp_actor(doc[start:end]):
         return None
     if _is_false_name(doc, start, end, label) or _is_credit(doc, start, end):
@@ -623,6 +625,7 @@ def _read_context(doc: Doc, cand: _Cand) -> None:
         _title_run_before(doc, cand)
     if not cand.titles:
         _surface_apposition(doc, cand)
+    _abbreviated_rank(doc, cand)
 
 
 def _region_word(doc: Doc, cand: _Cand) -> bool:
@@ -656,6 +659,19 @@ def _title_before(root: Token, cand: _Cand) -> Token | None:
         else:
             return None
     return head if _is_title_word(head) else None
+
+
+def _abbreviated_rank(doc: Doc, cand: _Cand) -> None:
+    """'Brig. Gen. X': the tokenizer may cut 'Brig.' off as a sentence of its own; put it back in the title."""
+    text = _text(doc)
+    name_start = doc[cand.start].idx
+    for n, title in enumerate(cand.titles):
+        at = text.rfind(title, max(0, name_start - len(title) - 3), name_start)
+        if at < 0 or text[at + len(title) : name_start].strip():
+            continue
+        m = re.search(r"\b([A-Z][a-z]{1,4})\.\s*$", text[max(0, at - 8) : at])
+        if m and m.group(1).lower() in TITLE_WORDS:
+            cand.titles[n] = f"{m.group(1)}. {title}"
 
 
 def _surface_apposition(doc: Doc, cand: _Cand) -> None:
