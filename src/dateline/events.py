@@ -898,7 +898,7 @@ def _read_actors(ctx: Context, tok: Token, m: Mention) -> None:
         "massacre",
     }
     if tok.pos_ in ("VERB", "AUX"):
-        if tok.dep_ == "acl" and tok.tag_ == "VBN" and tok.head.pos_ in ("NOUN", "PROPN"):
+        if tok.dep_ == "acl" and tok.tag_ == "VBN" and _actor_like(ctx, tok.head):
             # "137 schoolchildren kidnapped from a school": the noun the participle describes underwent it
             _add_actor(ctx, m, tok.head, "victim" if lemma in victim_verbs else "target")
         subj = [c for c in tok.children if c.dep_ in ("nsubj",)] or _inherited_subject(tok)
