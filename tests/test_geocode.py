@@ -243,3 +243,9 @@ def test_one_word_place_that_names_a_person_elsewhere(nlp):
     assert places(nlp, text) == []
     found = places(nlp, "President Jordan met reporters, then flew to Jordan.")
     assert by_text(found, "Jordan").country == "JO"  # a country stays a place
+
+
+def test_comma_name_known_whole(nlp):
+    found = places(nlp, "Tickets are sold in 44 states, Washington, D.C., and Puerto Rico.")
+    dc = by_text(found, "Washington, D.C.")
+    assert dc.admin1 == "District of Columbia"

@@ -707,7 +707,25 @@ def _collect(doc: Doc) -> list[_Mention]:
     for m in mentions:
         if not kept or m.start >= kept[-1].end:
             kept.append(m)
-    return [m for m in kept if m.name]
+    return _merge_comma_names(doc, [m for m in kept if m.name])
+
+
+def _merge_comma_names(doc: Doc, mentions: list[_Mention]) -> list[_Mention]:
+    """'Washington, D.C.' is one name the gazetteer knows whole, not a town qualified by a region."""
+    out: list[_Mention] = []
+    for m in mentions:
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and prev.shape == m.shape == "plain"
+            and m.start == prev.end + 1
+            and doc[prev.end].text == ","
+            and any(not c.alt for c in lookup(doc[prev.start : m.end].text))
+        ):
+            prev.end, prev.name = m.end, doc[prev.start : m.end].text
+            continue
+        out.append(m)
+    return out
 
 
 def _discourse_mentions(doc: Doc, mentions: list[_Mention], taken: set[int]) -> list[_Mention]:
@@ -754,8 +772,8 @@ def _base_name(m: _Mention, doc: Doc) -> str:
     elif m.shape == "admin" and words[-1].lower_ in DESIGNATORS:
         words = words[:-1]
     if words and _dateline_head(doc, m.start, m.end):  # 'AMMAN -' is a city, not an acronym
-        return _title(_clean_name(" ".join(t.text for t in words)))
-    return _clean_name(" ".join(t.text for t in words)) if words else ""
+        return _title(_clean_name("".join(t.text_with_ws for t in words)))
+    return _clean_name("".join(t.text_with_ws for t in words)) if words else ""
 
 
 def _airport_city_tokens(words: list[Token]) -> list[Token]:
