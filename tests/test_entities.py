@@ -345,3 +345,10 @@ def test_abbreviated_ranks_stay_whole(nlp):
     ents = find_entities(doc)
     assert by_name(ents, "Samuel Ortega").titles == ["Brig. Gen."]
     assert not any(e.name == "Brig" for e in ents)
+
+
+def test_a_leaders_administration_is_a_government(nlp):
+    doc = nlp("The Petrov administration said it was working on a plan.")
+    ents = find_entities(doc)
+    assert by_name(ents, "Petrov administration").kind == "government"
+    assert not any(e.name == "Petrov" for e in ents)

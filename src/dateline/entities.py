@@ -195,7 +195,10 @@ def _candidates(doc: Doc) -> list[_Cand]:
         cand = _clean(doc, start, end, label, common)
         if cand is not None:
             cands.append(cand)
-    cands.extend(_collective_actors(doc, {i for c in cands for i in range(c.start, c.end)}))
+    collective = _collective_actors(doc, {i for c in cands for i in range(c.start, c.end)})
+    bodies = [c for c in collective if c.kind == "government"]
+    inside = [c for c in cands if c.label == "PERSON" and any(b.start <= c.start and c.end <= b.end for b in bodies)]
+    cands = [c for c in cands if c not in inside] + collective
     cands.extend(_named_by_noun(doc, {i for c in cands for i in range(c.start, c.end)}))
     cands.sort(key=lambda c: c.start)
     for i, cand in enumerate(cands):
@@ -516,6 +519,11 @@ def _collective_actors(doc: Doc, taken: set[int]) -> list[_Cand]:
         mods = [
             c for c in tok.lefts if c.dep_ in ("amod", "compound", "nmod", "poss") and c.ent_type_ in ("NORP", "GPE")
         ]
+        leader = [c for c in tok.lefts if c.dep_ == "compound" and c.ent_type_ == "PERSON" and c.i == tok.i - 1]
+        if leader and low in ("administration", "government", "cabinet") and tok.i not in taken:
+            start = leader[0].left_edge.i  # 'the Biden administration': a government, not the man
+            out.append(_Cand(start, tok.i + 1, "COLLECTIVE", kind="government"))
+            continue
         if not mods:
             continue
         start = min(m.left_edge.i for m in mods)
