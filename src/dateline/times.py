@@ -12,7 +12,7 @@ Conventions (documented here because downstream stages rely on them):
   for other years, so 'Jan. 14' in a Jan. 5 report is nine days ahead), keeping the past one in a past-tense
   clause unless that is most of a year back and the coming one within a month. A bare month up to three months
   ahead is the coming one unless the clause is in the past tense. A possessive weekday ('Tuesday's vote') is past
-  unless it follows 'ahead of' / 'before'. 'since X' always reaches back.
+  unless it follows 'ahead of' / 'until'. 'since X' always reaches back.
 - Nights: 'overnight into Sunday' / 'Saturday night into Sunday' cover both days (value 2023-07-01TNI); a bare
   'overnight' is the night into the day its sentence names, else into P. 'over the weekend' runs Friday..Sunday
   (Friday-night raids), 'the weekend' Saturday..Sunday.
@@ -28,9 +28,11 @@ Conventions (documented here because downstream stages rely on them):
   otherwise, and for 'the day before the vote' (counted from an event named next) and in resolve_expression, the
   value stays None for the events stage to resolve against the event they follow.
 - 'early/mid/late X' keeps X's value (e.g. 2023-12) but narrows start_date/end_date to the first, middle or
-  last third of X; precision is then 'range' because the covered days are narrower than X.
+  last third of X; precision is then 'range' because the covered days are narrower than X. 'this week/month/year'
+  in a past (future) clause covers only the part before (after) P; 'earlier this month' ends the day before P.
 - 'since X' keeps X's value and covers X..P with precision 'range'; 'the past three months' is a DURATION
-  (P3M) covering P-3 months..P.
+  (P3M) covering P-3 months..P. Spans leave out 'before' / 'after' ('three days' in 'three days after the vote'),
+  as TimeML does; 'ago', 'earlier' and 'later' stay in.
 - Offsets ('three days ago', 'a week earlier', 'almost four years to the day') are counted back from P; the
   precision follows the unit (days give a day, months a month, years a year). Round figures stay approximate:
   'almost four years to the day' covers a week either side of that day, 'two decades earlier' the ten years
