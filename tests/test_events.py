@@ -270,3 +270,14 @@ def test_a_missile_slamming_into_flats_is_an_attack_and_blame_names_its_initiato
     assert "Russia" in " ".join(actor_names(attack, "initiator"))
     assert any("governor" in who for who in attack.attributed_to)
     assert not [e for e in ex.events if e.type == "ACCUSE" and e.trigger.text == "slammed"]
+
+
+def test_dates_find_their_clause_despite_the_parse():
+    ex = run(
+        "Troops stormed a village near Gao during an operation that began before dawn on Tuesday. The rebel "
+        "leader fled to Niger earlier this month after a warrant was issued for his arrest."
+    )
+    (raid,) = assault_events(ex)
+    assert (raid.date.start, raid.date.end) == ("2024-03-12", "2024-03-12")
+    (flight,) = [e for e in ex.events if e.type == "RETREAT"]
+    assert (flight.date.start, flight.date.end) == ("2024-03-01", "2024-03-13")

@@ -1097,6 +1097,9 @@ def actor_for(ctx: Context, tok: Token, role: str) -> Actor | None:
         return None
     if tok.i not in ctx.entities and (ante := _described_antecedent(ctx, tok)) is not None:
         return actor_for(ctx, ante, role)  # "the group", "the paramilitary": the named group meant
+    if tok.ent_type_ == "NORP" and tok.tag_ in ("NNPS", "NNS") and (cc := demonym_country(tok.text)):
+        # "five Palestinians": people of that nation, not its state
+        return Actor(name=_phrase_text(tok), role=role, kind="unknown", country=cc)
     if tok.ent_type_ == "NORP" and tok.dep_ in ("amod", "compound", "nmod") and (cc := demonym_country(tok.text)):
         state = _country_place(cc, tok)  # "American bombing" -> the United States
         if state is not None:
@@ -1379,6 +1382,12 @@ def _clause_of(tok: Token) -> Token:
 def _time_for(ctx: Context, sent: Span, group: list[Token]) -> TimeMention | None:
     """A date attached to the trigger's clause; else the only date in a sentence whose other clauses have none."""
     clauses = {_clause_of(t).i for t in group} | {t.i for t in group}
+    for t in group:  # "a raid on the camp that began on Wednesday": the noun's own relative clause dates it
+        if t.pos_ in ("NOUN", "PROPN"):
+            clauses |= {c.i for c in t.subtree if c.dep_ in ("relcl", "acl") and c.pos_ == "VERB"}
+        else:  # "stormed a village during an operation that began on Tuesday"
+            objs = [o for p in t.children if p.dep_ == "prep" for o in p.children if o.dep_ == "pobj"]
+            clauses |= {c.i for o in objs for c in o.children if c.dep_ in ("relcl", "acl") and c.pos_ == "VERB"}
     for t in group:  # "blocked a road on Monday ... and shot 23 people": joined verbs share their modifiers
         node = _clause_of(t)
         while node.dep_ == "conj" and node.head.i != node.i:
@@ -1403,7 +1412,7 @@ def _time_for(ctx: Context, sent: Span, group: list[Token]) -> TimeMention | Non
         if _anniversary(tm) and tok.i > group[0].i:
             continue  # "the strike came N years to the day after X": the offset dates X, not the strike
         span = ctx.doc.char_span(tm.start, tm.end, alignment_mode="expand") or [tok]
-        if any(_clause_of(t).i in clauses or t.head.i in clauses for t in span):
+        if any(_time_clause(t).i in clauses or t.head.i in clauses for t in span):
             return _said_by(tm) if material and _right_after_saying(ctx, tm, group) else tm
     for tok, tm in sent_times:
         if _anniversary(tm) and tok.i < group[0].i:
@@ -1413,6 +1422,16 @@ def _time_for(ctx: Context, sent: Span, group: list[Token]) -> TimeMention | Non
         return None
     tok = next(t for t, tm in sent_times if tm is plain[0])
     return _said_by(plain[0]) if material and _reports(_clause_of(tok), group) else plain[0]
+
+
+def _time_clause(tok: Token) -> Token:
+    """The clause a time word modifies. 'fled earlier this month after a warrant was issued': the parser often
+    hangs the date on the clause that follows it; a date before that clause's 'after'/'when' belongs before."""
+    clause = _clause_of(tok)
+    marks = [c for c in clause.children if c.dep_ == "mark" and c.i > tok.i]
+    if clause.dep_ == "advcl" and marks and clause.head.i < tok.i:
+        return _clause_of(clause.head)
+    return clause
 
 
 def _right_after_saying(ctx: Context, tm: TimeMention, group: list[Token]) -> bool:
