@@ -352,3 +352,8 @@ def test_a_leaders_administration_is_a_government(nlp):
     ents = find_entities(doc)
     assert by_name(ents, "Petrov administration").kind == "government"
     assert not any(e.name == "Petrov" for e in ents)
+
+
+def test_a_bodys_name_goes_on_after_for(nlp):
+    doc = nlp("The Northern Alliance for Justice accused the army of burning homes.")
+    assert by_name(find_entities(doc), "Northern Alliance for Justice").kind == "group"

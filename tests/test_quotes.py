@@ -276,3 +276,19 @@ def test_more_ways_to_report_words(nlp):
 def test_a_dash_signature_needs_no_known_entity(nlp):
     text = "\u201cThe rent doubled in a year and nobody explained why.\u201d \u2015 Pia Halvorsen\n"
     assert speaker_of(nlp, text, "rent doubled") == "Pia Halvorsen"
+
+
+def test_they_after_people_counted_are_those_people(nlp):
+    text = (
+        "The Delta Front accused the navy of sinking boats. Two aid workers described the scene to the "
+        'Coastal Times. "There was nothing left," one of them said. They said the wells had been poisoned.'
+    )
+    assert speaker_of(nlp, text, "wells had been poisoned") == "aid workers"
+
+
+def test_an_operation_that_continues_is_no_speaker(nlp):
+    text = (
+        "A senior officer, speaking on condition of anonymity, said the operation would continue. "
+        '"We will finish the job," he said.'
+    )
+    assert speaker_of(nlp, text, "finish the job") == "senior officer"

@@ -58,6 +58,11 @@ GROUP_HEADS = _words(
     "mujahideen resistance battalion battalions"
 )
 ORG_HEADS = GOVERNMENT_HEADS | MILITARY_HEADS | GROUP_HEADS | _words("army forces guard")
+# Bodies whose names often go on with 'for ...' or 'of ...' ('Alliance for Justice', 'Council of Elders').
+BODY_WORDS = _words(
+    "alliance council commission committee union network league association society foundation institute "
+    "centre center observatory coalition front movement organization organisation agency office forum"
+)
 OUTLET_WORDS = _words(
     "dispatch ledger wire observer times post news herald journal tribune gazette chronicle monitor telegraph "
     "radio television tv press courier"
@@ -353,7 +358,22 @@ def _widen_name(doc: Doc, start: int, end: int, label: str) -> tuple[int, int]:
         end += step
     while start > 0 and doc[start].sent.start <= start - 1 and _joined(doc, start - 1):
         start -= 1
+    if label == "ORG" and doc[end - 1].lower_ in BODY_WORDS:
+        end = _of_complement(doc, end, sent_end)
     return start, end
+
+
+def _of_complement(doc: Doc, end: int, sent_end: int) -> int:
+    """'Northern Alliance' + 'for Justice', 'Observatory' + 'for Human Rights': a body's name goes on."""
+    if end + 1 >= sent_end or doc[end].lower_ not in ("for", "of", "on") or not doc[end + 1].is_title:
+        return end
+    j = end + 1
+    while j < sent_end and (
+        (doc[j].is_title and doc[j].pos_ == "PROPN" and doc[j].ent_type_ not in ("DATE", "TIME", "GPE"))
+        or (doc[j].lower_ == "and" and j + 1 < sent_end and doc[j + 1].is_title)
+    ):
+        j += 1
+    return j if j > end + 1 and doc[j - 1].lower_ != "and" else end
 
 
 def _joined(doc: Doc, i: int) -> bool:

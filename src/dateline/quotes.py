@@ -368,8 +368,10 @@ def _is_cue(tok: Token) -> bool:
         return tok.i + 1 < len(tok.doc) and tok.doc[tok.i + 1].lower_ == "to"
     if low in ("put", "puts"):
         return tok.i + 1 < len(tok.doc) and tok.doc[tok.i + 1].lower_ == "it"
-    if low.startswith("continu"):  # '"...," he continued.' / 'Smith continued:', not 'fighting continued'
-        return tok.i + 1 < len(tok.doc) and tok.doc[tok.i + 1].is_punct
+    if low.startswith("continu"):  # '"...," he continued.' / 'Smith continued:', not 'the fighting continued'
+        prev = tok.doc[tok.i - 1] if tok.i else tok
+        nxt = tok.doc[tok.i + 1] if tok.i + 1 < len(tok.doc) else tok
+        return nxt.text in (":", ",", ".") and (prev.lower_ in PERSON_PRONOUNS or prev.pos_ == "PROPN")
     return tok.pos_ in ("VERB", "AUX") or tok.tag_.startswith("VB")
 
 
@@ -652,6 +654,11 @@ def _resolve_pronoun(doc: Doc, pron: Token, mentions: _Mentions, inside: _Inside
         plural = [t for t in pron.sent if t.i < pron.i and t.tag_ in ("NNS", "NNPS") and t.dep_ == "nsubj"]
         if plural:
             return _speaker_from_np(doc, plural[-1], mentions)
+        people = _plural_antecedent(doc, pron, None)  # 'Two aid workers described ... They said ...'
+        groups = mentions.before(pron.idx, max(0, pron.idx - 1500), GROUP_KINDS)
+        groups = [r for r in groups[:6] if _is_subject_at(doc, r[0])]  # groups that did something, not 'told X'
+        if people is not None and not inside(people.idx) and (not groups or groups[0][0] < people.idx):
+            return _Speaker(_phrase(people, singular=False), kind="person")
     kinds = {"person"} if low in PERSON_PRONOUNS else {"group", "organization", "government", "military", "state"}
     lo = max(0, pron.idx - 1500)
     found = [r for r in mentions.before(pron.idx, lo, kinds) if not inside(r[0])]
