@@ -281,3 +281,20 @@ def test_dates_find_their_clause_despite_the_parse():
     assert (raid.date.start, raid.date.end) == ("2024-03-12", "2024-03-12")
     (flight,) = [e for e in ex.events if e.type == "RETREAT"]
     assert (flight.date.start, flight.date.end) == ("2024-03-01", "2024-03-13")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "ptype"),
+    [
+        ("The government suspended peace talks with the rebels on Monday.", "REJECT"),
+        ("The donors suspended aid to the junta on Monday.", "SANCTION"),
+        ("Authorities suspended mobile internet in the region on Monday.", "COERCE"),
+        ("Rebels seized the town of Bunia on Monday.", "ASSAULT"),
+        ("The ministry expelled two diplomats on Monday.", "SANCTION"),
+        ("Gunmen set fire to a dozen vehicles in Culiacan on Monday.", "ASSAULT"),
+        ("Dockworkers went on strike in Antwerp on Monday.", "PROTEST"),
+        ("The army sent thousands of troops to the border on Monday.", "MOBILIZE"),
+    ],
+)
+def test_what_a_verb_acts_on_decides_the_type(sentence, ptype):
+    assert [e.type for e in run(sentence).events] == [ptype]

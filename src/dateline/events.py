@@ -482,6 +482,9 @@ def trigger_type(tok: Token) -> str | None:
             # "a missile slammed into a block of flats": an attack when a weapon does it, never an accusation
             subjects = [c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")]
             return "ASSAULT" if any(_weapon_like(s) for s in subjects) else None
+        by_object = _typed_by_object(tok, lemma)
+        if by_object is not None:
+            return by_object or None
         ptype = verbs.get(lemma)
         if ptype is None:
             return _special_verb(tok)
@@ -496,13 +499,8 @@ def trigger_type(tok: Token) -> str | None:
             return None
         if lemma == "pledge" and any(c.dep_ == "dobj" and c.lower_ in ("allegiance", "loyalty") for c in tok.children):
             return None
-        if lemma in ("release", "free") and not any(
-            c.dep_ in ("dobj", "nsubjpass")
-            and c.lower_ not in ("statement", "video", "photographs", "images", "report", "footage", "figures", "data")
-            and (c.ent_type_ == "PERSON" or c.tag_ in ("NNS", "NNP") and c.lower_ not in ("photographs",))
-            for c in tok.children
-        ):
-            return None
+        if lemma in ("release", "free") and not any(_people(c) for c in _objects(tok)):
+            return None  # "released a statement": no captives freed
         return ptype
     if tok.pos_ in ("NOUN", "PROPN") and tok.ent_type_ not in ("PERSON", "ORG", "GPE", "DATE", "TIME"):
         word = tok.lower_
@@ -511,6 +509,12 @@ def trigger_type(tok: Token) -> str | None:
         ptype = nouns.get(word)
         if ptype is None and "-" in word:
             ptype = nouns.get(word.split("-")[-1])
+        if word in ("strike", "strikes") and _labour_strike(tok):
+            return "PROTEST"  # "a general strike", "workers went on strike"
+        if ptype in ("CONSULT", "AID", "AGREE", "COOPERATE") and _undone_by_head(tok):
+            return None  # "suspended talks", "rejected the deal": the talks are what was stopped, not an event
+        if ptype and tok.pos_ == "PROPN" and tok.ent_type_ in ("LAW", "EVENT", "WORK_OF_ART", "NORP", "FAC"):
+            return None  # "the Warsaw Pact", "the Paris Agreement": a name, not an event
         if ptype == "ASSAULT" and word in WEAK_ASSAULT_NOUNS and not _violent_modifier(tok):
             return None
         vague_tally = _is_summary_count(tok) and series_count(tok) is None
@@ -530,6 +534,20 @@ IMPACT_VERBS = {"slam", "crash", "smash", "plough", "plow", "tear", "rip", "barr
 
 def _weapon_like(tok: Token) -> bool:
     return tok.lower_ in PROJECTILES | WEAPON_SUBJECTS | BOMB_NOUNS or tok.lower_.rstrip("s") in PROJECTILES
+
+
+def _undone_by_head(tok: Token) -> bool:
+    head = tok.head
+    if tok.dep_ not in ("dobj", "nsubjpass") or head.pos_ != "VERB":
+        return False
+    return trigger_type(head) in ("REJECT", "SANCTION")
+
+
+def _labour_strike(tok: Token) -> bool:
+    mods = {c.lower_ for c in tok.children if c.dep_ in ("amod", "compound", "nmod")}
+    if mods & {"general", "hunger", "labour", "labor", "national", "nationwide", "teachers", "workers", "doctors"}:
+        return True
+    return tok.head.lower_ == "on" and tok.head.head.lemma_ in ("go", "be", "remain", "stay")
 
 
 def _crowd_control(verb: Token) -> bool:
@@ -554,6 +572,73 @@ def _dispersed(verb: Token) -> list[Token]:
     return out
 
 
+NOT_PEOPLE = {"statement", "video", "photographs", "images", "report", "footage", "figures", "data", "details"}
+TERRITORY_WORDS = {
+    "town", "city", "village", "villages", "towns", "territory", "area", "base", "bases", "district", "province",
+    "region", "airport", "border", "crossing", "hill", "outpost", "positions", "capital", "power", "control",
+}  # fmt: skip
+TALKS_WORDS = {"talks", "negotiations", "dialogue", "ceasefire", "truce", "participation", "cooperation"}
+TIES_WORDS = {"aid", "ties", "relations", "links", "assistance", "funding", "exports", "imports", "trade", "flights"}
+SERVICE_WORDS = {"internet", "service", "services", "broadcasts", "newspaper", "licence", "license", "activities"}
+DIPLOMAT_WORDS = {"diplomats", "diplomat", "ambassador", "envoy", "attaché", "attache", "embassy", "staff"}
+WRAPPER_NOUNS = {"package", "round", "wave", "series", "set", "batch", "raft", "string", "spate", "volley"}
+
+
+def _objects(verb: Token) -> list[Token]:
+    """The verb's objects, looking through quantity and wrapper words ('thousands of troops', 'a group of 28')."""
+    out = []
+    for c in verb.children:
+        if c.dep_ not in ("dobj", "nsubjpass"):
+            continue
+        out.append(c)
+        if c.lower_ in QUANTITY_NOUNS | WRAPPER_NOUNS | {"group", "number"}:
+            out += [p for prep in c.children if prep.lower_ == "of" for p in prep.children if p.dep_ == "pobj"]
+    return out
+
+
+def _people(tok: Token) -> bool:
+    if tok.lower_ in NOT_PEOPLE:
+        return False
+    return tok.ent_type_ in ("PERSON", "NORP") or tok.tag_ in ("NNS", "NNP", "NNPS") or tok.like_num
+
+
+def _typed_by_object(verb: Token, lemma: str) -> str | None:
+    """Verbs whose event type depends on what they act on. '' means: no event at all.
+
+    'suspended talks' is a rejection, 'suspended aid' a sanction, 'suspended the internet' coercion;
+    'seized the town' an attack, 'seized weapons' coercion; 'expelled diplomats' a sanction.
+    """
+    words = {o.lower_ for o in _objects(verb)}
+    if lemma == "suspend":
+        if words & TALKS_WORDS:
+            return "REJECT"
+        if words & TIES_WORDS:
+            return "SANCTION"
+        if words & SERVICE_WORDS:
+            return "COERCE"
+        return None
+    if lemma in ("seize", "capture", "overrun", "take") and words & TERRITORY_WORDS:
+        return "ASSAULT"  # "seized the town", "took control of the base"
+    if lemma == "capture" and words:
+        return "COERCE" if not words & TERRITORY_WORDS else "ASSAULT"
+    if lemma == "expel" and words & DIPLOMAT_WORDS:
+        return "SANCTION"
+    if lemma == "charge" and any(c.dep_ == "prep" and c.lower_ == "with" for c in verb.children):
+        return "COERCE"  # "charged with murder"
+    if lemma == "block" and words & {"road", "roads", "highway", "highways", "street", "streets", "bridge"}:
+        subjects = {c.lower_ for c in verb.children if c.dep_ == "nsubj"}
+        return "" if subjects & (GROUP_WORDS - CROWD_WORDS) else "PROTEST"  # gunmen blocking a road are not protesting
+    if lemma == "decline" and any(c.dep_ == "xcomp" and c.lemma_ != "comment" for c in verb.children):
+        return "REJECT"
+    if lemma in ("exchange", "come") and any(
+        c.lower_ == "fire" and (c.dep_ == "dobj" or c.head.lower_ == "under") for c in verb.subtree
+    ):
+        return "ASSAULT"  # "exchanged fire", "came under fire"
+    if lemma == "set" and any(c.lower_ == "fire" for c in verb.children):
+        return "ASSAULT"  # "set fire to a dozen vehicles"
+    return None
+
+
 def _special_verb(tok: Token) -> str | None:
     lemma = tok.lemma_.lower()
     if lemma == "hold" and any(
@@ -565,9 +650,7 @@ def _special_verb(tok: Token) -> str | None:
         return "THREATEN"
     if lemma in ("open",) and any(c.lower_ == "fire" for c in tok.children):
         return "ASSAULT"
-    if lemma in ("send", "dispatch", "order", "rush", "move") and any(
-        c.dep_ in ("dobj", "nsubjpass") and c.lower_ in FORCE_NOUNS for c in tok.children
-    ):
+    if lemma in ("send", "dispatch", "order", "rush", "move") and any(c.lower_ in FORCE_NOUNS for c in _objects(tok)):
         return "MOBILIZE"  # "ordered 5,000 soldiers to the region", "reinforcements were sent"
     if lemma == "declare" and any(c.dep_ == "dobj" and c.lower_ in ("emergency", "curfew") for c in tok.children):
         return "COERCE"  # "declared a curfew"
