@@ -1557,8 +1557,8 @@ def _since_clause_date(ctx: Context, tok: Token, tm: TimeMention, group: list[To
     if end_tok is None or ctx.published is None or end_tok.end >= len(ctx.doc):
         return None
     nxt = ctx.doc[end_tok.end]
-    if nxt.lower_ not in ("since", "after", "ago"):
-        return None
+    if nxt.lower_ not in ("since", "ago"):
+        return None  # "a day after the attack" counts from another date, not from publication
     amount = _duration_days(tm.value)
     if amount is None:
         return None
