@@ -249,3 +249,17 @@ def test_comma_name_known_whole(nlp):
     found = places(nlp, "Tickets are sold in 44 states, Washington, D.C., and Puerto Rico.")
     dc = by_text(found, "Washington, D.C.")
     assert dc.admin1 == "District of Columbia"
+
+
+def test_compass_part_written_as_one_name(nlp):
+    found = places(nlp, "Most Northeast Georgia school systems are reviewing budgets, and she moved to North Texas.")
+    texas = by_text(found, "North Texas")
+    assert texas.precision == "region" and texas.admin1 == "Texas"
+    found = places(nlp, "Talks in South Africa and North Carolina ended.")
+    assert by_text(found, "South Africa").precision == "country"
+    assert by_text(found, "North Carolina").precision == "admin1"
+
+
+def test_town_after_a_street_address(nlp):
+    found = places(nlp, "Raquel Henry, 19, of 1935 Orchard St., Alexandria, was arrested on Sunday.")
+    assert by_text(found, "Alexandria").precision == "city"

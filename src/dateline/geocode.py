@@ -506,7 +506,7 @@ def _cue(doc: Doc, start: int, end: int, cands: list[Place]) -> str | None:
         return "dateline"
     if prev in {"of", "from"} and prev2 in CUE_NOUNS | RELATIVE or nxt in DESIGNATORS:
         return "strong"
-    if _residence_cue(doc, start, end) or _listed_with_designator(doc, end):
+    if _residence_cue(doc, start, end) or _listed_with_designator(doc, end) or _address_cue(doc, start):
         return "strong"
     if nxt == "," and end + 1 < len(doc) and _qualifies(doc, end + 1, cands):
         return "strong"
@@ -524,6 +524,11 @@ def _residence_cue(doc: Doc, start: int, end: int) -> bool:
     if prev.text == "-" and before is not None and before.text in PARTY_LETTERS and not before.whitespace_:
         return True
     return end < len(doc) and doc[end].lower_ in RESIDENT_NOUNS and prev.lower_ in {"a", "an", "old"}
+
+
+def _address_cue(doc: Doc, start: int) -> bool:
+    """'of 1935 Orchard St., Alexandria': the name after a street address is its town."""
+    return start > 1 and doc[start - 1].text == "," and doc[start - 2].lower_.rstrip(".") in STREET_WORDS
 
 
 def _listed_with_designator(doc: Doc, end: int) -> bool:
@@ -680,6 +685,32 @@ def _extend(doc: Doc, m: _Mention) -> None:
             m.shape = "admin"  # the span stays the name: 'Borno' in 'Borno state', 'Clay' in 'Clay and Grant counties'
     if m.shape == "plain" and m.start > 0:
         _extend_left(doc, m)
+    if m.shape == "plain" and m.end - m.start > 1:
+        _compass_prefix(doc, m)
+
+
+COMPASS = {
+    "north": (1, 0),
+    "south": (-1, 0),
+    "east": (0, 1),
+    "west": (0, -1),
+    "northeast": (1, 1),
+    "northwest": (1, -1),
+    "southeast": (-1, 1),
+    "southwest": (-1, -1),
+}
+
+
+def _compass_prefix(doc: Doc, m: _Mention) -> None:
+    """'Northeast Georgia', 'North Texas', 'Northern Ontario' written as one name the gazetteer lacks: a part of
+    the place that follows ('North Carolina' and 'South Africa' are known whole and stay as they are)."""
+    first = doc[m.start].lower_
+    direction = COMPASS.get(first) or DIRECTIONS.get(first)
+    if direction is None or lookup(doc[m.start : m.end].text):
+        return
+    rest = doc[m.start + 1 : m.end].text
+    if any(not c.alt and (norm(c.name) == norm(rest) or c.kind == "region") for c in lookup(rest)):
+        m.shape, m.direction = "part", direction  # not 'North Island' as a part of Iceland
 
 
 def _extend_left(doc: Doc, m: _Mention) -> None:
