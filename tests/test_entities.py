@@ -357,3 +357,10 @@ def test_a_leaders_administration_is_a_government(nlp):
 def test_a_bodys_name_goes_on_after_for(nlp):
     doc = nlp("The Northern Alliance for Justice accused the army of burning homes.")
     assert by_name(find_entities(doc), "Northern Alliance for Justice").kind == "group"
+
+
+def test_led_by_gives_the_leader_and_the_group(nlp):
+    doc = nlp("The army blamed the Eastern Shield Brigade, led by Tarek Mansour, for the attack.")
+    mansour = by_name(find_entities(doc), "Tarek Mansour")
+    assert mansour.affiliation == "Eastern Shield Brigade"
+    assert "leader" in mansour.titles

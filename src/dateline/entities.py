@@ -110,6 +110,7 @@ RELCL_TITLES = {
     "runs": "head",
     "chairs": "chair",
 }
+LED_VERBS = {"led": "leader", "headed": "head", "commanded": "commander", "founded": "founder"}
 GENERIC_POSS = _words("country's country’s its his her their group's group’s nation's nation’s")
 COUNTRY_ALIASES = _pairs(
     "u.s.=US us=US usa=US u.s.a.=US america=US united_states=US u.k.=GB uk=GB britain=GB great_britain=GB "
@@ -213,7 +214,25 @@ def _candidates(doc: Doc) -> list[_Cand]:
             cand.affiliation = doc[nxt.start : nxt.end].text
         if cand.label == "PERSON" and not cand.affiliation:
             cand.affiliation = _its_owner(doc, cand, cands[:i])
+    _led_by(doc, cands)
     return cands
+
+
+def _led_by(doc: Doc, cands: list[_Cand]) -> None:
+    """'the Y militia, led by X' / 'Y, headed by X': X leads Y (title and affiliation for X)."""
+    people = {i: c for c in cands if c.label == "PERSON" for i in range(c.start, c.end)}
+    for cand in cands:
+        if cand.label == "PERSON":
+            continue
+        root = doc[cand.start : cand.end].root
+        for verb in root.children:
+            if verb.dep_ != "acl" or verb.lower_ not in LED_VERBS:
+                continue
+            agents = [p for a in verb.children if a.dep_ == "agent" for p in a.children if p.dep_ == "pobj"]
+            person = people.get(agents[0].i) if agents else None
+            if person is not None and not person.affiliation:
+                person.affiliation = doc[cand.start : cand.end].text
+                person.titles.append(LED_VERBS[verb.lower_])
 
 
 def _of_between(doc: Doc, end: int, start: int) -> bool:
