@@ -472,7 +472,14 @@ def _lexicon() -> tuple[dict[str, str], dict[str, str]]:
 
 
 def trigger_type(tok: Token) -> str | None:
-    """The PLOVER type a token triggers, or None."""
+    """The PLOVER type a token triggers, or None (memoised on the Doc: many stages ask about one token)."""
+    cache = tok.doc.user_data.setdefault("dateline.trigger_types", {})
+    if tok.i not in cache:
+        cache[tok.i] = _trigger_type(tok)
+    return cache[tok.i]
+
+
+def _trigger_type(tok: Token) -> str | None:
     verbs, nouns = _lexicon()
     if tok.pos_ == "VERB":
         lemma = tok.lemma_.lower()
