@@ -194,6 +194,7 @@ def find_entities(doc: Doc) -> list[Entity]:
 
 
 def _candidates(doc: Doc) -> list[_Cand]:
+    """Every name mention worth linking, with what its context says (titles, affiliation, kind)."""
     spans = _repair_spans(doc)
     common = {t.text for t in doc if t.is_lower and t.is_alpha}  # words this report uses as common nouns
     cands: list[_Cand] = []
@@ -242,7 +243,8 @@ def _of_between(doc: Doc, end: int, start: int) -> bool:
 
 
 def _repair_spans(doc: Doc) -> list[tuple[int, int, str]]:
-    """spaCy entities, merged when a name was split in two ('Mushtaq' GPE + 'Jawad Al-Saidi' PERSON)."""
+    """spaCy entities, merged when a name was split in two ('Mushtaq' GPE + 'Jawad Al-Saidi' PERSON), widened
+    where the NER cut a name short, split where it ran two names together, plus names it missed entirely."""
     out: list[list] = []
     for ent in doc.ents:
         if ent.label_ not in NAME_LABELS:
@@ -256,39 +258,49 @@ def _repair_spans(doc: Doc) -> list[tuple[int, int, str]]:
     for item in out:
         item[0], item[1] = _widen_name(doc, item[0], item[1], item[2])
         if _who_follows(doc, item[1]):  # 'Aminu Kadawa, who represents ...': a person, whatever the NER said
-            item[2] = "PERSON"
-            while item[0] > 0 and doc[item[0] - 1].pos_ == "PROPN" and doc[item[0] - 1].ent_iob_ == "O":
-                if not doc[item[0] - 1].text[:1].isupper() or _is_title_word(doc[item[0] - 1]):
-                    break
-                item[0] -= 1
+            item[0], item[2] = _person_start(doc, item[0]), "PERSON"
     out = [list(x) for item in out for x in _split_person_of_org(doc, *item)]
-    for item in out:  # untagged capitalised name words just before a name: 'Harakat' + 'Hezbollah al-Nujaba'
-        while (
-            item[2] in ("PERSON", "ORG")
-            and item[0] > 0
-            and doc[item[0] - 1].pos_ == "PROPN"
-            and doc[item[0] - 1].ent_iob_ == "O"
-            and doc[item[0] - 1].text[:1].isupper()
-            and not _is_title_word(doc[item[0] - 1])
-            and (not _starts_sentence(doc[item[0] - 1]) or _transliterated(doc[item[0] - 1]))
-        ):
-            item[0] -= 1
-    for item in out:  # NORP 'Islamic' + PROPN 'State' -> one name
-        while (
-            item[1] < len(doc)
-            and doc[item[1]].pos_ == "PROPN"
-            and doc[item[1]].text[:1].isupper()
-            and doc[item[1]].ent_iob_ == "O"
-            and (item[2] in ("NORP", "ORG") or doc[item[1]].lower_ in ORG_HEADS)
-            and not _is_title_word(doc[item[1]])
-        ):  # also GPE 'Sinaloa' + 'Cartel', 'Kenya' + 'Army'
-            item[1] += 1
-            item[2] = "ORG"
+    for item in out:
+        _extend_with_proper_nouns(doc, item)
     spans = [tuple(x) for x in out]
     for start, end in _acronym_expansions(doc):  # 'the Pakistan Tehreek-e-Insaf (PTI)': one name
         spans = [x for x in spans if x[1] <= start or x[0] >= end] + [(start, end, "ORG")]
     spans += _acting_capitals(doc, spans)
     return _drop_overlaps(spans)
+
+
+def _person_start(doc: Doc, start: int) -> int:
+    """Untagged capitalised words before a person's name belong to it, even at a sentence start ('Aminu')."""
+    while start > 0 and doc[start - 1].pos_ == "PROPN" and doc[start - 1].ent_iob_ == "O":
+        if not doc[start - 1].text[:1].isupper() or _is_title_word(doc[start - 1]):
+            break
+        start -= 1
+    return start
+
+
+def _extend_with_proper_nouns(doc: Doc, item: list) -> None:
+    """Untagged capitalised name words around a name: 'Harakat' + 'Hezbollah al-Nujaba', NORP 'Islamic' +
+    'State', GPE 'Sinaloa' + 'Cartel'."""
+    while (
+        item[2] in ("PERSON", "ORG")
+        and item[0] > 0
+        and doc[item[0] - 1].pos_ == "PROPN"
+        and doc[item[0] - 1].ent_iob_ == "O"
+        and doc[item[0] - 1].text[:1].isupper()
+        and not _is_title_word(doc[item[0] - 1])
+        and (not _starts_sentence(doc[item[0] - 1]) or _transliterated(doc[item[0] - 1]))
+    ):
+        item[0] -= 1
+    while (
+        item[1] < len(doc)
+        and doc[item[1]].pos_ == "PROPN"
+        and doc[item[1]].text[:1].isupper()
+        and doc[item[1]].ent_iob_ == "O"
+        and (item[2] in ("NORP", "ORG") or doc[item[1]].lower_ in ORG_HEADS)
+        and not _is_title_word(doc[item[1]])
+    ):
+        item[1] += 1
+        item[2] = "ORG"
 
 
 def _acronym_expansions(doc: Doc) -> list[tuple[int, int]]:
@@ -354,6 +366,7 @@ def _split_person_of_org(doc: Doc, start: int, end: int, label: str) -> list[tup
 
 
 def _who_follows(doc: Doc, end: int) -> bool:
+    """', who' after a name: only people are 'who'."""
     return end + 1 < len(doc) and doc[end].text == "," and doc[end + 1].lower_ == "who"
 
 
@@ -634,6 +647,7 @@ def _name_word(tok: Token) -> bool:
 
 
 def _read_context(doc: Doc, cand: _Cand) -> None:
+    """Titles, affiliation, country and kind from the words around a mention (appositions, clauses, titles)."""
     span = doc[cand.start : cand.end]
     if cand.label == "COLLECTIVE":
         return
@@ -973,6 +987,7 @@ def _prefer_country_name(ent: _Ent) -> None:
 
 
 def _gazetteer_demonym(word: str) -> bool:
+    """A nationality word the gazetteer knows ('Burkinabe'), beyond the short list here."""
     gaz = _gazetteer()
     try:
         return bool(gaz and gaz.country_of_demonym().get(word.lower()))
@@ -1047,10 +1062,6 @@ def _name_country(name: str) -> str | None:
         if code:
             return code
     return None
-
-
-def _has_country(ent: _Ent) -> bool:
-    return bool(ent.country or _name_country(ent.name))
 
 
 def _is_country_name(name: str) -> bool:
@@ -1128,6 +1139,7 @@ def _speaks(doc: Doc, cand: _Cand) -> bool:
 
 
 def _is_capital(name: str) -> bool:
+    """A national capital: the one kind of town whose name often stands for its government."""
     gaz = _gazetteer()
     try:
         return bool(gaz) and any(p.capital for p in gaz.lookup(name)[:2])

@@ -361,6 +361,7 @@ def _paragraph(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 def _is_cue(tok: Token) -> bool:
+    """A reporting verb used as a verb ('said', 'according to', 'as X put it'), not 'the fighting continued'."""
     low = tok.lower_
     if low not in reporting_words():
         return False
@@ -395,6 +396,7 @@ def _cue_text(doc: Doc, cue: Token) -> str:
 
 
 def _speaker_of(doc: Doc, cue: Token, mentions: _Mentions, inside: _Inside) -> _Speaker | None:
+    """Who the cue's subject is: a pronoun resolved, or the subject's phrase mapped onto the entities."""
     subj = _subject(cue)
     if subj is not None and inside(subj.idx):  # a misparse: words inside quotation marks never speak
         subj = _name_before_cue(doc, cue, inside)
@@ -582,6 +584,7 @@ def _plural_antecedent(doc: Doc, head: Token, noun: Token | None) -> Token | Non
 
 
 def _singular(word: str) -> str:
+    """'residents' -> 'resident', 'casualties' -> 'casualty' (no lemmatizer runs in the pipeline)."""
     if word.endswith("ies") and len(word) > 4:
         return word[:-3] + "y"
     if word.endswith(("sses", "shes", "ches", "xes")):
@@ -599,6 +602,7 @@ def _phrase(noun: Token, singular: bool) -> str:
 
 
 def _singular_phrase(noun: Token) -> str:
+    """One of the people a plural phrase describes: 'Community leaders' -> 'community leader'."""
     return _phrase(noun, singular=True)
 
 
