@@ -292,3 +292,8 @@ def test_an_operation_that_continues_is_no_speaker(nlp):
         '"We will finish the job," he said.'
     )
     assert speaker_of(nlp, text, "finish the job") == "senior officer"
+
+
+def test_a_straight_mark_can_close_a_curly_quote():
+    text = '\u201cThe deal must stop," Mara Voss said. "Now."'
+    assert quote_spans(text)[0] == (1, text.index('"'))

@@ -201,10 +201,17 @@ def quote_spans(text: str) -> list[tuple[int, int]]:
             state.depth += 1  # curly quotes nested in a straight-quoted passage
         elif ch in ("”", "»") and state.depth:
             state.depth -= 1
-        elif ch == state.closer or (ch == "”" and state.closer == '"'):
+        elif ch == state.closer or (ch == "”" and state.closer == '"') or _straight_closer(text, ch, pos, state):
             state.close(out, pos)
     state.close(out, len(text))
     return [s for s in (_strip(text, a, b) for a, b in out) if s[1] - s[0] >= 2 and text[s[0] : s[1]].strip("'")]
+
+
+def _straight_closer(text: str, ch: str, pos: int, state: _QuoteState) -> bool:
+    """'“Deals must stop," he said': a straight mark closing a curly quote, as pasted text often has."""
+    if ch != '"' or state.closer != "”" or state.depth or pos == 0 or text[pos - 1].isspace():
+        return False
+    return pos + 1 >= len(text) or not text[pos + 1].isalnum()
 
 
 class _QuoteState:
