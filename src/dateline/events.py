@@ -2217,6 +2217,8 @@ def _to_event(ctx: Context, n: int, group: list[Mention]) -> Event:
         fallback = _speaker_country(group, actors) or _story_country(ctx, first.trigger)
     if location.name is None and fallback is None and not _is_background(ctx, date) and not first.occurrences:
         fallback = ctx.dateline
+    if location.name is None and fallback is None:
+        fallback = _story_country(ctx, first.trigger)  # background told in a report is mostly its country's past
     if location.name is None and fallback is not None:
         location = _location_of([Mention(type=first.type, trigger=first.trigger, sent=first.sent, place=fallback)])
     fatalities = _merge_counts([g.fatalities for g in group])
