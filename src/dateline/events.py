@@ -1198,9 +1198,12 @@ def actor_for(ctx: Context, tok: Token, role: str) -> Actor | None:
     if ent is not None:
         head_is_entity = ctx.entities.get(tok.i) is ent
         named_by_appos = any(c.dep_ == "appos" and ctx.entities.get(c.i) is ent for c in tok.children)
+        # "M23 fighters", "Hamas militants": the armed group itself acts through its members
+        members_of_group = tok.lower_ in MEMBER_NOUNS | GROUP_WORDS and ent.kind in ("group", "organization")
         # "a U.S. service member" is a person of that country, not the country itself
-        name = ent.name if head_is_entity or named_by_appos or tok.pos_ == "PROPN" else _phrase_text(tok)
-        head_is_entity = head_is_entity or named_by_appos
+        whole = head_is_entity or named_by_appos or members_of_group or tok.pos_ == "PROPN"
+        name = ent.name if whole else _phrase_text(tok)
+        head_is_entity = head_is_entity or named_by_appos or members_of_group
         kind = ent.kind if head_is_entity else _kind_of_word(tok.lower_, ent.kind)
         return Actor(
             name=name,
