@@ -307,3 +307,15 @@ def test_unplaced_background_is_placed_in_the_story_country():
     )
     (coup,) = [e for e in assault_events(ex) if e.background]
     assert coup.location.country == "NG" and coup.location.precision == "country"
+
+
+def test_crowd_control_and_arrests_are_two_acts_with_acled_codes():
+    ex = run(
+        "Police fired tear gas at hundreds of demonstrators in Nairobi on Thursday. Police said 23 people were "
+        "arrested."
+    )
+    coerce = {e.mode: e for e in ex.events if e.type == "COERCE"}
+    assert coerce["crowd-control"].acled.sub_event_type == "Protest with intervention"
+    assert "tear gas" in coerce["crowd-control"].weapons
+    assert coerce["arrest"].acled.sub_event_type == "Arrests"
+    assert {a.normalized for a in coerce["arrest"].actors if a.role == "initiator"} == {"Police Forces of Kenya"}

@@ -35,6 +35,7 @@ from dateline.records import (
 )
 from dateline.taxonomy import (
     BLAME_VERBS,
+    COERCE_MODES,
     COMMENT_VERBS,
     LIGHT_VERBS,
     MODE_WORDS,
@@ -899,12 +900,14 @@ def _read_mention(ctx: Context, sent: Span, group: list[Token], alone: bool = Tr
     m.time = _time_for(ctx, sent, group)
     m.place = _place_for(ctx, sent, group, alone) if ptype in PLACED_TYPES else _statement_place(ctx, group)
     m.mode = _mode_for(sent, group, alone) if ptype in ("ASSAULT", "PROTEST") else None
+    if ptype == "COERCE":
+        m.mode = next((COERCE_MODES.get(t.lemma_.lower()) or COERCE_MODES.get(t.lower_) for t in group), None)
     if ptype == "COERCE" and any(_crowd_control(t) for t in group if t.pos_ == "VERB"):
         m.mode = "crowd-control"
         for crowd in (c for t in group for c in _dispersed(t)):
             _add_actor(ctx, m, crowd, "target")
     _single_victim_killed(ctx, group, m)
-    m.weapons = _weapons_in(sent) if ptype == "ASSAULT" else []
+    m.weapons = _weapons_in(sent) if ptype == "ASSAULT" or m.mode == "crowd-control" else []
     _read_certainty(ctx, sent, group, m)
     _dedupe_actors(m)
     return m
@@ -1732,8 +1735,11 @@ def normalized_actor(actor: Actor, country: str | None) -> str | None:
     'villagers' -> 'Civilians (Sudan)'. Named participants keep their own names (None here).
     """
     crowd = set(actor.name.lower().split()) & CROWD_WORDS
-    if actor.entity is not None or (actor.kind not in ("military", "civilians", "government") and not crowd):
-        return None
+    force_entity = actor.kind == "military" and set(actor.name.lower().split()) & (POLICE_WORDS | {"army", "military"})
+    if (actor.entity is not None and not force_entity) or (
+        actor.kind not in ("military", "civilians", "government") and not crowd
+    ):
+        return None  # a named participant keeps its own name ("Kenyan police" is still the country's police)
     from dateline.gazetteer import country as country_entry
 
     cc = actor.country or country
@@ -2087,6 +2093,9 @@ def _is_past(tm: TimeMention, published: dt.date | None) -> bool:
 def _conflict(group: list[Mention], m: Mention, published: dt.date | None = None) -> bool:
     if (group[0].occurrences is None) != (m.occurrences is None):
         return True  # a tally of many events is never one of them
+    modes = {g.mode for g in group if g.mode}
+    if m.type == "COERCE" and m.mode and modes and m.mode not in modes:
+        return True  # tear gas on a crowd and arrests afterwards are two acts of coercion
     t = _group_time(group)
     if t and m.time and not _overlap(t, m.time):
         return True
@@ -2230,7 +2239,7 @@ def _to_event(ctx: Context, n: int, group: list[Mention]) -> Event:
     for g in group:
         level = certainty.stronger(level, g.certainty)
     for a in actors:
-        if a.name == "protesters" and a.country is None:
+        if a.name in ("protesters", "police") and a.country is None:
             a.country = location.country
         a.normalized = normalized_actor(a, location.country if location.precision != "region" else None)
     acled = acled_for(first.type, mode)
@@ -2341,6 +2350,9 @@ def _merge_actors(group: list[Mention]) -> list[Actor]:
     if group[0].type == "PROTEST" and not any(a.role == "initiator" for a in out.values()):
         # "Protests also took place in X": a protest is always by protesters (ACLED's "Protesters (Country)")
         out[("protesters", "initiator")] = Actor(name="protesters", role="initiator", kind="civilians")
+    if group[0].mode == "arrest" and not any(a.role == "initiator" for a in out.values()):
+        # "23 people were arrested": arrests are made by the police unless the report says otherwise
+        out[("police", "initiator")] = Actor(name="police", role="initiator", kind="military")
     return list(out.values())
 
 

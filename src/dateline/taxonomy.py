@@ -534,13 +534,27 @@ ACLED_MAP: dict[tuple[str, str | None], tuple[str, str]] = {
     ("ASSAULT", None): ("Battles", "Armed clash"),
     ("PROTEST", None): ("Protests", "Peaceful protest"),
     ("PROTEST", "riot"): ("Riots", "Violent demonstration"),
-    ("COERCE", None): ("Strategic developments", "Arrests"),
+    ("COERCE", None): ("Strategic developments", "Other"),
+    ("COERCE", "arrest"): ("Strategic developments", "Arrests"),
+    ("COERCE", "crowd-control"): ("Protests", "Protest with intervention"),
+    ("COERCE", "seizure"): ("Strategic developments", "Looting/property destruction"),
     ("AGREE", None): ("Strategic developments", "Agreement"),
     ("MOBILIZE", None): ("Strategic developments", "Change to group/activity"),
     ("RETREAT", None): ("Strategic developments", "Non-violent transfer of territory"),
     ("SANCTION", None): ("Strategic developments", "Other"),
     ("CONCEDE", None): ("Strategic developments", "Other"),
 }
+
+# COERCE modes (PLOVER's mode table) by trigger word.
+COERCE_MODES = {
+    "arrest": "arrest", "arrests": "arrest", "detain": "arrest", "detention": "arrest", "detentions": "arrest",
+    "jail": "arrest", "imprison": "arrest", "apprehend": "arrest", "round": "arrest", "charge": "arrest",
+    "curfew": "curfew", "curfews": "curfew", "emergency": "martial-law", "declare": "martial-law",
+    "deport": "deport", "deportation": "deport", "expel": "deport", "expulsion": "deport",
+    "seize": "seizure", "confiscate": "seizure", "raze": "seizure", "demolish": "seizure",
+    "censor": "restrict", "ban": "ban", "suspend": "restrict", "siege": "blockade", "blockade": "blockade",
+    "besiege": "blockade", "encircle": "blockade",
+}  # fmt: skip
 
 # PLOVER type -> CAMEO root code (ASSAULT splits by mode: armed force 19, other assault 18).
 CAMEO_ROOT = {
