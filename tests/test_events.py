@@ -319,3 +319,19 @@ def test_crowd_control_and_arrests_are_two_acts_with_acled_codes():
     assert "tear gas" in coerce["crowd-control"].weapons
     assert coerce["arrest"].acled.sub_event_type == "Arrests"
     assert {a.normalized for a in coerce["arrest"].actors if a.role == "initiator"} == {"Police Forces of Kenya"}
+
+
+def test_one_sentence_two_towns_two_protests():
+    ex = run("Thousands marched through Mekele on Monday. Similar demonstrations were held in Gondar and Bahir Dar.")
+    places = sorted(e.location.name for e in ex.events if e.type == "PROTEST")
+    assert len(places) == 3 and "Bahir Dar" in places
+
+
+def test_a_police_raid_is_coercion_and_reinforcements_sent_are_a_mobilisation():
+    ex = run(
+        "Four soldiers were killed in an ambush near Cotabato City on Sunday. Reinforcements were sent to the area. "
+        "A police raid on the party office in Islamabad last Thursday led to six arrests."
+    )
+    types = [e.type for e in ex.events]
+    assert "MOBILIZE" in types and "COERCE" in types
+    assert not [e for e in assault_events(ex) if e.trigger.text == "raid"]

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from spacy.tokens import Doc, Span, Token
@@ -65,6 +65,10 @@ LOCATIVE_PREPS = {
     "of",
     "along",
     "off",
+    "through",
+    "toward",
+    "towards",
+    "over",
 }
 TARGET_PREPS = {"on", "against", "at", "targeting", "upon"}
 REPORTING_VERBS = {
@@ -368,7 +372,7 @@ def find_events(
         for group in groups:
             mention = _read_mention(ctx, sent, group, alone=len(groups) == 1)
             if mention is not None:
-                mentions.append(mention)
+                mentions.extend(_split_by_places(ctx, mention))
     _mark_unverified(doc, mentions)
     _inherit_narrative_dates(ctx, mentions)
     _inherit_places(ctx, mentions)
@@ -519,6 +523,8 @@ def _trigger_type(tok: Token) -> str | None:
             ptype = nouns.get(word.split("-")[-1])
         if word in ("strike", "strikes") and _labour_strike(tok):
             return "PROTEST"  # "a general strike", "workers went on strike"
+        if word in ("raid", "raids") and any(c.lower_ in POLICE_WORDS for c in tok.children if c.dep_ == "compound"):
+            return "COERCE"  # "a police raid": a search and arrest operation, not an armed attack
         if ptype in ("CONSULT", "AID", "AGREE", "COOPERATE") and _undone_by_head(tok):
             return None  # "suspended talks", "rejected the deal": the talks are what was stopped, not an event
         if ptype and tok.pos_ == "PROPN" and tok.ent_type_ in ("LAW", "EVENT", "WORK_OF_ART", "NORP", "FAC"):
@@ -911,6 +917,21 @@ def _read_mention(ctx: Context, sent: Span, group: list[Token], alone: bool = Tr
     _read_certainty(ctx, sent, group, m)
     _dedupe_actors(m)
     return m
+
+
+def _split_by_places(ctx: Context, m: Mention) -> list[Mention]:
+    """'Protests were held in Shire and Adigrat': one happening per place joined in the locative phrase."""
+    if m.place is None or m.type not in MATERIAL_TYPES:
+        return [m]
+    span = ctx.doc.char_span(m.place.start, m.place.end, alignment_mode="expand")
+    if span is None:
+        return [m]
+    others = []
+    for conj in span.root.conjuncts:
+        pm = ctx.places.get(conj.i)
+        if pm is not None and pm is not m.place and pm.lat is not None and pm.precision == m.place.precision:
+            others.append(pm)
+    return [m] + [replace(m, place=pm, actors=list(m.actors), evidence=list(m.evidence)) for pm in others]
 
 
 def _single_victim_killed(ctx: Context, group: list[Token], m: Mention) -> None:
@@ -2076,8 +2097,13 @@ def _pronoun_led(m: Mention) -> bool:
 
 
 def _worth_keeping(group: list[Mention]) -> bool:
-    """A mention with no participant, place, date or figure tells an analyst nothing: leave it out."""
-    return any(g.actors or g.place or g.fatalities or g.injuries for g in group) or any(g.time for g in group)
+    """A mention with no participant, place, date or figure tells an analyst nothing: leave it out.
+
+    A happening told inside a placed and dated story ("reinforcements were sent") has the story's place and day.
+    """
+    if any(g.actors or g.place or g.fatalities or g.injuries or g.time for g in group):
+        return True
+    return group[0].type in MATERIAL_TYPES and any(g.fallback_place and g.fallback_time for g in group)
 
 
 def _informative(m: Mention) -> bool:

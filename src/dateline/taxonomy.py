@@ -553,7 +553,7 @@ COERCE_MODES = {
     "deport": "deport", "deportation": "deport", "expel": "deport", "expulsion": "deport",
     "seize": "seizure", "confiscate": "seizure", "raze": "seizure", "demolish": "seizure",
     "censor": "restrict", "ban": "ban", "suspend": "restrict", "siege": "blockade", "blockade": "blockade",
-    "besiege": "blockade", "encircle": "blockade",
+    "besiege": "blockade", "encircle": "blockade", "raid": "raid", "raids": "raid",
 }  # fmt: skip
 
 # PLOVER type -> CAMEO root code (ASSAULT splits by mode: armed force 19, other assault 18).
