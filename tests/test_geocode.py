@@ -263,3 +263,11 @@ def test_compass_part_written_as_one_name(nlp):
 def test_town_after_a_street_address(nlp):
     found = places(nlp, "Raquel Henry, 19, of 1935 Orchard St., Alexandria, was arrested on Sunday.")
     assert by_text(found, "Alexandria").precision == "city"
+
+
+def test_township_and_village_of_other_spelling(nlp):
+    found = places(nlp, "Jets bombed a crowd in Kanbalu township in Myanmar's Sagaing region on Tuesday.")
+    township = by_text(found, "Kanbalu township")
+    assert township.country == "MM" and haversine(township.lat, township.lon, 23.2, 95.52) < 30
+    found = places(nlp, "The bus was hit near the village of Wereta in Ethiopia, witnesses said.")
+    assert by_text(found, "Wereta").country == "ET"

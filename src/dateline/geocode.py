@@ -376,7 +376,7 @@ def _mislabelled_place(doc: Doc, start: int, end: int, label: str) -> bool | Non
     None when it is not a place; True when it is sure enough to vouch for the name's other mentions."""
     cands = _exact_readings(doc, start, end) or _listed_division(doc, start, end)
     if not cands:
-        return True if _qualified_alias(doc, start, end) else None
+        return True if _qualified_alias(doc, start, end) or _named_by_cue_noun(doc, start, end) else None
     text = _clean_name(doc[start:end].text)
     kinds = {c.kind for c in cands}
     cue = _cue(doc, start, end, cands)
@@ -446,6 +446,16 @@ def _name_shaped(doc: Doc, start: int, end: int) -> bool:
         return False
     text = _clean_name(doc[start:end].text)
     return not (_in_outlet_name(doc, start, end) or _is_demonym(text) or norm(text) in LONE_NOT_PLACES)
+
+
+def _named_by_cue_noun(doc: Doc, start: int, end: int) -> bool:
+    """'near the village of Wereta': after '<town|village|...> of', a town known only by another spelling counts."""
+    if start < 2 or doc[start - 1].lower_ != "of" or doc[start - 2].lower_ not in CUE_NOUNS:
+        return False
+    if not _name_shaped(doc, start, end):
+        return False
+    cands = _candidates(_title(_clean_name(doc[start:end].text)))
+    return any(c.kind == "city" and c.population >= CUE_MIN_POP for c in cands)
 
 
 def _qualified_alias(doc: Doc, start: int, end: int) -> bool:
@@ -987,9 +997,10 @@ def _cell(lat: float, lon: float) -> tuple[int, int]:
 
 
 def _district_candidates(doc: Doc, m: _Mention) -> tuple[Place, ...]:
-    """'Kupwara district' is named after its main town: the town, or a second-order division of that name,
-    when the gazetteer has one in a country the report is about (checked after resolution)."""
-    if doc[m.end - 1].lower_ != "district" or m.end - m.start < 2:
+    """'Kupwara district', 'Kanbalu township', 'the El Tarra area' are named after their main town: the town, or
+    a second-order division of that name, when the gazetteer has one in a country the report is about (checked
+    after resolution)."""
+    if doc[m.end - 1].lower_ not in {"district", "township", "area"} or m.end - m.start < 2:
         return ()
     base = _clean_name(doc[m.start : m.end - 1].text)
     return tuple(c for c in _candidates(base) if c.kind in {"city", "admin2"} and not c.alt)
@@ -1184,12 +1195,6 @@ def _city_for(doc: Doc, m: _Mention, mentions: list[_Mention]) -> Place | None:
     return before[-1].place if before else None
 
 
-def _city_district(doc: Doc, m: _Mention, mentions: list[_Mention]) -> bool:
-    """A district with a city in its sentence, or with no reading of its own, is a part of a city; otherwise
-    ('Kupwara district') it is the division around the town it is named after."""
-    return m.place is None or _sentence_city(doc, m, mentions) is not None
-
-
 def _sentence_city(doc: Doc, m: _Mention, mentions: list[_Mention]) -> Place | None:
     """The city named nearest a district in its own sentence: 'the Shevchenkivskyi district of Kharkiv'."""
     sent = doc[m.start].sent
@@ -1216,7 +1221,8 @@ def find_places(doc: Doc) -> list[PlaceMention]:
     dominant = _dominant(mentions)
     out = []
     for m in mentions:
-        local = m.shape == "street" or (m.shape == "district" and _city_district(doc, m, mentions))
+        # a district with no reading of its own is a part of a city; 'Kupwara district' is the one around its town
+        local = m.shape == "street" or (m.shape == "district" and m.place is None)
         rec = _local_record(doc, m, mentions, dominant) if local else _record(doc, m)
         if rec is not None:
             out.append(rec)
