@@ -1032,7 +1032,10 @@ def _read_actors(ctx: Context, tok: Token, m: Mention) -> None:
             elif c.dep_ in ("dobj", "nsubjpass"):
                 role = "victim" if lemma in victim_verbs and _person_like(ctx, c) else "target"
                 if m.type not in ("ASSAULT", "COERCE") and c.dep_ == "dobj":
-                    if not _actor_like(ctx, c):
+                    if not _actor_like(ctx, c):  # "vowed revenge against X": X is the one threatened
+                        against = [p for g in c.children if g.lower_ == "against" for p in g.children]
+                        for p in (p for p in against if p.dep_ == "pobj" and _actor_like(ctx, p)):
+                            _add_actor(ctx, m, p, "target")
                         continue
                     role = "target"
                 _add_actor(ctx, m, c, role)
