@@ -364,3 +364,10 @@ def test_led_by_gives_the_leader_and_the_group(nlp):
     mansour = by_name(find_entities(doc), "Tarek Mansour")
     assert mansour.affiliation == "Eastern Shield Brigade"
     assert "leader" in mansour.titles
+
+
+def test_a_ministry_portfolio_is_part_of_the_title(nlp):
+    doc = nlp("Interior Minister Omar Diallo told reporters on Monday that the curfew would be lifted.")
+    ents = find_entities(doc)
+    assert [e.name for e in ents] == ["Omar Diallo"]
+    assert ents[0].titles == ["Interior Minister"]

@@ -111,6 +111,11 @@ RELCL_TITLES = {
     "chairs": "chair",
 }
 LED_VERBS = {"led": "leader", "headed": "head", "commanded": "commander", "founded": "founder"}
+# Ministerial portfolios: 'Interior Minister', 'Foreign Secretary'; never a name on their own.
+PORTFOLIOS = _words(
+    "interior foreign defence defense finance justice health education information economy energy trade home "
+    "agriculture labour labor transport security culture environment"
+)
 GENERIC_POSS = _words("country's country’s its his her their group's group’s nation's nation’s")
 COUNTRY_ALIASES = _pairs(
     "u.s.=US us=US usa=US u.s.a.=US america=US united_states=US u.k.=GB uk=GB britain=GB great_britain=GB "
@@ -501,6 +506,8 @@ def _clean(doc: Doc, start: int, end: int, label: str, common: set[str]) -> _Can
         return None
     if end - start == 1 and _is_title_word(doc[start]):
         return None  # a rank cut off from its name ('Brig' of 'Brig. Gen. X')
+    if all(t.lower_ in PORTFOLIOS for t in doc[start:end]) and end < len(doc) and _is_title_word(doc[end]):
+        return None  # 'Interior' of 'Interior Minister X' is part of a title
     if label == "NORP" and not _norp_actor(doc[start:end]):
         return None
     if _is_false_name(doc, start, end, label) or _is_credit(doc, start, end):
