@@ -618,3 +618,94 @@ def trigger_types() -> tuple[dict[str, str], dict[str, str]]:
         for word in words:
             nouns.setdefault(word, ptype)
     return verbs, nouns
+
+
+# Word lists the trigger and argument stages share.
+TARGET_PREPS = {"on", "against", "at", "targeting", "upon"}
+
+BOMB_NOUNS = {"bomb", "bombs", "ied", "ieds", "device", "explosive", "explosives", "grenade", "mine", "landmine"}
+
+WEAPON_SUBJECTS = {
+    "rounds",
+    "round",
+    "shell",
+    "shells",
+    "bomb",
+    "bombs",
+    "missile",
+    "rocket",
+    "drone",
+    "explosion",
+    "blast",
+    "explosions",
+    "blasts",
+    "fire",
+    "gunfire",
+    "bullets",
+    "bullet",
+    "strike",
+    "strikes",
+}
+
+QUANTITY_NOUNS = {"number", "dozens", "scores", "hundreds", "thousands", "group", "handful", "majority", "some"}
+
+PROJECTILES = {
+    "gas",
+    "cannon",
+    "cannons",
+    "bullets",
+    "shots",
+    "rounds",
+    "volley",
+    "salvo",
+    "barrage",
+    "missile",
+    "missiles",
+    "rocket",
+    "rockets",
+    "shell",
+    "shells",
+    "mortar",
+    "mortars",
+    "drone",
+    "drones",
+    "bomb",
+    "bombs",
+    "grenade",
+    "grenades",
+    "projectiles",
+    "munitions",
+    "artillery",
+}
+
+GROUP_WORDS = {
+    "militia",
+    "militias",
+    "group",
+    "groups",
+    "militants",
+    "rebels",
+    "insurgents",
+    "fighters",
+    "gunmen",
+    "movement",
+    "front",
+    "brigade",
+    "brigades",
+    "faction",
+    "jihadists",
+    "party",
+    "gang",
+    "gangs",
+    "cartel",
+    "attackers",
+    "assailants",
+    "protesters",
+    "demonstrators",
+}
+
+VERBAL_TYPES = {"ACCUSE", "DEMAND", "THREATEN", "REJECT", "SUPPORT", "CONCEDE", "AGREE"}
+
+CROWD_WORDS = {"protesters", "demonstrators", "marchers", "rioters", "protestors"}
+
+POLICE_WORDS = {"police", "policemen", "policeman", "gendarmes", "gendarmerie", "officers"}

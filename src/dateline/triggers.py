@@ -1,0 +1,455 @@
+"""Trigger detection: which words tell of an event, and of which PLOVER type.
+
+A verb triggers by its lemma, a noun by its form (the lexicon is data, in ``taxonomy.py``), and the parse
+decides the rest: what the verb acts on ("suspended talks" is a rejection, "suspended aid" a sanction),
+whether it happened at all ("urged them to withdraw", "accused X of shelling"), whether it is one event or a
+tally ("115 attacks since October"), and which triggers of a sentence tell of one happening ("killed in a
+strike"). ``trigger_type`` is memoised on the Doc, since several stages ask about the same token.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from spacy.tokens import Span, Token
+
+from dateline import casualties
+from dateline.records import Count
+from dateline.taxonomy import (
+    BOMB_NOUNS,
+    COMMENT_VERBS,
+    CROWD_WORDS,
+    GROUP_WORDS,
+    LIGHT_VERBS,
+    PARTICLE_REQUIRED,
+    POLICE_WORDS,
+    PROJECTILES,
+    QUANTITY_NOUNS,
+    TARGET_PREPS,
+    VERBAL_TYPES,
+    WEAK_ASSAULT_NOUNS,
+    WEAPON_SUBJECTS,
+    trigger_types,
+)
+
+
+@lru_cache(maxsize=1)
+def _lexicon() -> tuple[dict[str, str], dict[str, str]]:
+    return trigger_types()
+
+
+def noun_triggers() -> dict[str, str]:
+    """Noun word form -> PLOVER type, from the lexicon."""
+    return _lexicon()[1]
+
+
+def trigger_type(tok: Token) -> str | None:
+    """The PLOVER type a token triggers, or None (memoised on the Doc: many stages ask about one token)."""
+    cache = tok.doc.user_data.setdefault("dateline.trigger_types", {})
+    if tok.i not in cache:
+        cache[tok.i] = _trigger_type(tok)
+    return cache[tok.i]
+
+
+def _trigger_type(tok: Token) -> str | None:
+    verbs, nouns = _lexicon()
+    if tok.pos_ == "VERB":
+        lemma = tok.lemma_.lower()
+        if lemma in ("fire", "use", "deploy", "spray", "lob", "shoot") and crowd_control(tok):
+            return "COERCE"  # tear gas and water cannon disperse a crowd: coercion, not an armed attack
+        if lemma in IMPACT_VERBS and any(c.dep_ == "prep" and c.lower_ in ("into", "through") for c in tok.children):
+            # "a missile slammed into a block of flats": an attack when a weapon does it, never an accusation
+            subjects = [c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")]
+            return "ASSAULT" if any(_weapon_like(s) for s in subjects) else None
+        by_object = _typed_by_object(tok, lemma)
+        if by_object is not None:
+            return by_object or None
+        ptype = verbs.get(lemma)
+        if ptype is None:
+            return _special_verb(tok)
+        need = PARTICLE_REQUIRED.get(lemma)
+        if need and not any(c.lower_ in need for c in tok.children):
+            return None
+        if lemma == "fire" and not _fires_at_something(tok):
+            return None
+        if lemma in ("hit", "target", "strike") and not any(c.dep_ in ("dobj", "nsubjpass") for c in tok.children):
+            return None
+        if _irrealis(tok) or _repeated(tok) or _characterizes(tok):
+            return None
+        if lemma == "pledge" and any(c.dep_ == "dobj" and c.lower_ in ("allegiance", "loyalty") for c in tok.children):
+            return None
+        if lemma in ("release", "free") and not any(_people(c) for c in _objects(tok)):
+            return None  # "released a statement": no captives freed
+        return ptype
+    if tok.pos_ in ("NOUN", "PROPN") and tok.ent_type_ not in ("PERSON", "ORG", "GPE", "DATE", "TIME"):
+        word = tok.lower_
+        if word in BOMB_NOUNS and tok.dep_ in ("nsubj", "nsubjpass"):
+            return "ASSAULT"  # "a roadside bomb tore through the market"
+        ptype = nouns.get(word)
+        if ptype is None and "-" in word:
+            ptype = nouns.get(word.split("-")[-1])
+        if word in ("strike", "strikes") and _labour_strike(tok):
+            return "PROTEST"  # "a general strike", "workers went on strike"
+        if word in ("raid", "raids") and any(c.lower_ in POLICE_WORDS for c in tok.children if c.dep_ == "compound"):
+            return "COERCE"  # "a police raid": a search and arrest operation, not an armed attack
+        if ptype in ("CONSULT", "AID", "AGREE", "COOPERATE") and _undone_by_head(tok):
+            return None  # "suspended talks", "rejected the deal": the talks are what was stopped, not an event
+        if ptype and tok.pos_ == "PROPN" and tok.ent_type_ in ("LAW", "EVENT", "WORK_OF_ART", "NORP", "FAC"):
+            return None  # "the Warsaw Pact", "the Paris Agreement": a name, not an event
+        if ptype == "ASSAULT" and word in WEAK_ASSAULT_NOUNS and not _violent_modifier(tok):
+            return None
+        vague_tally = _is_summary_count(tok) and series_count(tok) is None
+        if ptype and (vague_tally or _modifies_other_noun(tok) or _generic_activity(tok)):
+            return None
+        if ptype in VERBAL_TYPES and tok.tag_ == "NNS" and not any(c.dep_ in ("det", "poss") for c in tok.children):
+            return None  # "condemnations no longer matter": statements in general, not one statement
+        return ptype
+    return None
+
+
+CROWD_CONTROL = {("tear", "gas"), ("water", "cannon"), ("water", "cannons"), ("rubber", "bullets"), ("pepper", "spray")}
+
+
+IMPACT_VERBS = {"slam", "crash", "smash", "plough", "plow", "tear", "rip", "barrel"}
+
+
+def _weapon_like(tok: Token) -> bool:
+    return tok.lower_ in PROJECTILES | WEAPON_SUBJECTS | BOMB_NOUNS or tok.lower_.rstrip("s") in PROJECTILES
+
+
+def _undone_by_head(tok: Token) -> bool:
+    head = tok.head
+    if tok.dep_ not in ("dobj", "nsubjpass") or head.pos_ != "VERB":
+        return False
+    return trigger_type(head) in ("REJECT", "SANCTION")
+
+
+def _labour_strike(tok: Token) -> bool:
+    mods = {c.lower_ for c in tok.children if c.dep_ in ("amod", "compound", "nmod")}
+    if mods & {"general", "hunger", "labour", "labor", "national", "nationwide", "teachers", "workers", "doctors"}:
+        return True
+    return tok.head.lower_ == "on" and tok.head.head.lemma_ in ("go", "be", "remain", "stay")
+
+
+def crowd_control(verb: Token) -> bool:
+    """'fired tear gas and water cannon', 'used rubber bullets': non-lethal means of dispersing a crowd."""
+    objects = [c for c in verb.children if c.dep_ == "dobj"]
+    objects += [conj for o in objects for conj in o.conjuncts]
+    for obj in objects:
+        mods = {c.lower_ for c in obj.children if c.dep_ in ("compound", "amod", "nmod")}
+        if any(word in mods and obj.lower_ == head for word, head in CROWD_CONTROL) or obj.lower_ == "batons":
+            return True
+    return False
+
+
+def dispersed(verb: Token) -> list[Token]:
+    """Whom tear gas was used on: '... to disperse the marchers', '... when protesters tried to ...'."""
+    out = []
+    for clause in (c for c in verb.children if c.dep_ in ("advcl", "xcomp")):
+        if clause.lemma_.lower() in ("disperse", "scatter", "repel", "stop", "push"):
+            out += [c for c in clause.children if c.dep_ == "dobj"]
+        elif any(c.dep_ == "mark" and c.lower_ in ("when", "as", "after") for c in clause.children):
+            out += [c for c in clause.children if c.dep_ == "nsubj"]
+    return out
+
+
+NOT_PEOPLE = {"statement", "video", "photographs", "images", "report", "footage", "figures", "data", "details"}
+
+
+TERRITORY_WORDS = {
+    "town", "city", "village", "villages", "towns", "territory", "area", "base", "bases", "district", "province",
+    "region", "airport", "border", "crossing", "hill", "outpost", "positions", "capital", "power", "control",
+}  # fmt: skip
+
+
+TALKS_WORDS = {"talks", "negotiations", "dialogue", "ceasefire", "truce", "participation", "cooperation"}
+
+
+TIES_WORDS = {"aid", "ties", "relations", "links", "assistance", "funding", "exports", "imports", "trade", "flights"}
+
+
+SERVICE_WORDS = {"internet", "service", "services", "broadcasts", "newspaper", "licence", "license", "activities"}
+
+
+DIPLOMAT_WORDS = {"diplomats", "diplomat", "ambassador", "envoy", "attaché", "attache", "embassy", "staff"}
+
+
+WRAPPER_NOUNS = {"package", "round", "wave", "series", "set", "batch", "raft", "string", "spate", "volley"}
+
+
+def _objects(verb: Token) -> list[Token]:
+    """The verb's objects, looking through quantity and wrapper words ('thousands of troops', 'a group of 28')."""
+    out = []
+    for c in verb.children:
+        if c.dep_ not in ("dobj", "nsubjpass"):
+            continue
+        out.append(c)
+        if c.lower_ in QUANTITY_NOUNS | WRAPPER_NOUNS | {"group", "number"}:
+            out += [p for prep in c.children if prep.lower_ == "of" for p in prep.children if p.dep_ == "pobj"]
+    return out
+
+
+def _people(tok: Token) -> bool:
+    if tok.lower_ in NOT_PEOPLE:
+        return False
+    return tok.ent_type_ in ("PERSON", "NORP") or tok.tag_ in ("NNS", "NNP", "NNPS") or tok.like_num
+
+
+def _typed_by_object(verb: Token, lemma: str) -> str | None:
+    """Verbs whose event type depends on what they act on. '' means: no event at all.
+
+    'suspended talks' is a rejection, 'suspended aid' a sanction, 'suspended the internet' coercion;
+    'seized the town' an attack, 'seized weapons' coercion; 'expelled diplomats' a sanction.
+    """
+    words = {o.lower_ for o in _objects(verb)}
+    if lemma == "suspend":
+        if words & TALKS_WORDS:
+            return "REJECT"
+        if words & TIES_WORDS:
+            return "SANCTION"
+        if words & SERVICE_WORDS:
+            return "COERCE"
+        return None
+    if lemma in ("seize", "capture", "overrun", "take") and words & TERRITORY_WORDS:
+        return "ASSAULT"  # "seized the town", "took control of the base"
+    if lemma == "capture" and words:
+        return "COERCE" if not words & TERRITORY_WORDS else "ASSAULT"
+    if lemma == "expel" and words & DIPLOMAT_WORDS:
+        return "SANCTION"
+    if lemma == "charge" and any(c.dep_ == "prep" and c.lower_ == "with" for c in verb.children):
+        return "COERCE"  # "charged with murder"
+    if lemma == "block" and words & {"road", "roads", "highway", "highways", "street", "streets", "bridge"}:
+        subjects = {c.lower_ for c in verb.children if c.dep_ == "nsubj"}
+        return "" if subjects & (GROUP_WORDS - CROWD_WORDS) else "PROTEST"  # gunmen blocking a road are not protesting
+    if lemma == "decline" and any(c.dep_ == "xcomp" and c.lemma_ != "comment" for c in verb.children):
+        return "REJECT"
+    if lemma in ("exchange", "come") and any(
+        c.lower_ == "fire" and (c.dep_ == "dobj" or c.head.lower_ == "under") for c in verb.subtree
+    ):
+        return "ASSAULT"  # "exchanged fire", "came under fire"
+    if lemma == "set" and any(c.lower_ == "fire" for c in verb.children):
+        return "ASSAULT"  # "set fire to a dozen vehicles"
+    return None
+
+
+def _special_verb(tok: Token) -> str | None:
+    lemma = tok.lemma_.lower()
+    if lemma == "hold" and any(
+        c.lower_ == "responsible" or c.dep_ == "dobj" and any(g.lower_ == "responsible" for g in c.children)
+        for c in tok.children
+    ):
+        return "ACCUSE"  # "held the coalition responsible for ..."
+    if lemma == "promise" and any(c.lower_ in ("revenge", "retaliation", "vengeance") for c in tok.children):
+        return "THREATEN"
+    if lemma in ("open",) and any(c.lower_ == "fire" for c in tok.children):
+        return "ASSAULT"
+    if lemma in ("send", "dispatch", "order", "rush", "move") and any(c.lower_ in FORCE_NOUNS for c in _objects(tok)):
+        return "MOBILIZE"  # "ordered 5,000 soldiers to the region", "reinforcements were sent"
+    if lemma == "declare" and any(c.dep_ == "dobj" and c.lower_ in ("emergency", "curfew") for c in tok.children):
+        return "COERCE"  # "declared a curfew"
+    if lemma == "declare" and any(
+        c.dep_ == "dobj" and c.lower_ == "state" and any(g.lower_ == "of" for g in c.children) for c in tok.children
+    ):
+        return "COERCE"  # "declared a state of emergency"
+    if lemma in ("launch", "fire", "lob", "drop") and any(
+        c.dep_ == "dobj" and c.lower_ in PROJECTILES for c in tok.children
+    ):
+        return "ASSAULT"
+    return None
+
+
+FORCE_NOUNS = {
+    "troops", "soldiers", "reinforcements", "police", "policemen", "forces", "units", "battalions",
+    "officers", "commandos", "paratroopers", "marines", "warships", "tanks",
+}  # fmt: skip
+
+
+IRREALIS_HEADS = {
+    "want",
+    "try",
+    "seek",
+    "plan",
+    "hope",
+    "threaten",
+    "aim",
+    "intend",
+    "need",
+    "prepare",
+    "wary",
+    "fear",
+    "prevent",
+    "avoid",
+    "refuse",
+    "decline",
+    "consider",
+    "propose",
+    "able",
+    "ready",
+    "likely",
+}
+
+
+ACCUSING_WORDS = {
+    "accuse",
+    "blame",
+    "charge",
+    "accusation",
+    "accusations",
+    "responsible",
+    "condemn",
+    "denounce",
+    "deny",
+    "criticize",
+    "criticise",
+    "suspect",
+    "suspected",
+    "guilty",
+    "allegation",
+    "allegations",
+}
+
+
+DEMAND_HEADS = {"demand", "urge", "call", "ask", "insist", "request", "want", "propose", "suggest", "recommend"}
+
+
+def _irrealis(tok: Token) -> bool:
+    """'tried to dislodge', 'wary of withdrawing', 'plans to deploy': intended or feared, not happened."""
+    if tok.dep_ in ("ccomp", "xcomp") and tok.head.lemma_.lower() in DEMAND_HEADS:
+        return True  # "demanded that the levy be withdrawn", "urged the government to withdraw the bill"
+    if tok.dep_ == "xcomp" and tok.head.lemma_.lower() in IRREALIS_HEADS:
+        return True
+    if tok.dep_ == "pcomp" and tok.head.dep_ == "prep":
+        gov = tok.head.head
+        if gov.lemma_.lower() in ACCUSING_WORDS or gov.lower_ in ACCUSING_WORDS:
+            return True  # "accused the army of shelling villages": the charge, told as an accusation event
+        return gov.lemma_.lower() in IRREALIS_HEADS or gov.pos_ == "ADJ"
+    return False
+
+
+CONFLICT_NOUNS = {"war", "conflict", "fighting", "violence", "insurgency", "crisis", "unrest", "campaign"}
+
+
+def _characterizes(tok: Token) -> bool:
+    """A perfect-tense verb that describes a participant or a whole war, not a dated event.
+
+    "the paramilitary, which has fought the army since 2023" says who the paramilitary is;
+    "the war has killed tens of thousands" sums up a conflict. Neither is one event.
+    """
+    perfect = any(c.dep_ == "aux" and c.lemma_ == "have" for c in tok.children) and tok.tag_ == "VBN"
+    if not perfect:
+        return False
+    if tok.dep_ == "relcl":
+        return True
+    subjects = [c for c in tok.children if c.dep_ == "nsubj"]
+    return any(s.lower_ in CONFLICT_NOUNS for s in subjects)
+
+
+def _generic_activity(tok: Token) -> bool:
+    """'involved in planning and carrying out attacks': a habit or plan, not a dated event."""
+    if tok.tag_ != "NNS" or any(c.dep_ in ("det", "poss", "nummod") for c in tok.children):
+        return False
+    verb = tok.head
+    while verb.dep_ == "conj" and verb.head.i != verb.i:
+        verb = verb.head
+    return verb.tag_ == "VBG" and verb.dep_ in ("pcomp", "xcomp", "acl")
+
+
+def _modifies_other_noun(tok: Token) -> bool:
+    """'attack drones', 'strike group': the trigger word only describes another noun."""
+    return tok.dep_ == "compound" and tok.head.pos_ in ("NOUN", "PROPN") and trigger_type(tok.head) is None
+
+
+def _fires_at_something(tok: Token) -> bool:
+    """'fired rockets at X' / 'opened fire on X' is an attack; 'fired his gun into the air' is not."""
+    if any(c.dep_ == "prep" and c.lower_ in TARGET_PREPS for c in tok.children):
+        return True
+    return any(c.dep_ == "dobj" and c.lower_ in PROJECTILES for c in tok.children)
+
+
+def _violent_modifier(tok: Token) -> bool:
+    words = {c.lower_ for c in tok.children if c.dep_ in ("amod", "compound", "nmod")}
+    return (
+        bool(
+            words
+            & {
+                "military",
+                "air",
+                "ground",
+                "bombing",
+                "retaliatory",
+                "counterterrorism",
+                "security",
+                "covert",
+                "armed",
+                "special",
+                "punitive",
+                "offensive",
+            }
+        )
+        or tok.lower_ == "retaliation"
+    )
+
+
+def _repeated(tok: Token) -> bool:
+    """'targeted X several times', 'repeatedly shelled': a run of events, not one."""
+    for c in tok.children:
+        if c.lower_ in ("repeatedly", "regularly", "frequently", "routinely"):
+            return True
+        if c.lower_ == "times" and any(
+            g.lower_ in ("several", "many", "multiple", "numerous", "dozens") or (casualties.number_value(g) or 0) > 1
+            for g in c.children
+        ):
+            return True
+    return False
+
+
+def _is_summary_count(tok: Token) -> bool:
+    """'at least 115 attacks since October', 'several attacks': a tally of events, not one event."""
+    if tok.tag_ not in ("NNS", "NNPS"):
+        return False
+    for c in tok.children:
+        if c.dep_ in ("nummod",) and (casualties.number_value(c) or 0) > 1:
+            return True
+        if c.lower_ in ("several", "many", "numerous", "dozens", "repeated", "multiple", "frequent", "hundreds"):
+            return True
+    return False
+
+
+def series_count(tok: Token) -> Count | None:
+    """'at least 115 attacks since October': a numbered tally is one record for the series, with its count."""
+    if tok.tag_ not in ("NNS", "NNPS") or tok.pos_ != "NOUN":
+        return None
+    nums = [c for c in tok.children if c.dep_ == "nummod" and (casualties.number_value(c) or 0) > 1]
+    return casualties.count_of(tok) if nums else None
+
+
+def trigger_groups(sent: Span) -> list[list[Token]]:
+    """Triggers in a sentence, with those describing one happening folded together ("killed in a strike")."""
+    triggers = [(tok, t) for tok in sent if (t := trigger_type(tok))]
+    groups: list[list[Token]] = []
+    types: list[str] = []
+    for tok, ptype in triggers:
+        for gi, group in enumerate(groups):
+            if types[gi] == ptype and any(_linked(tok, other) for other in group):
+                group.append(tok)
+                break
+        else:
+            groups.append([tok])
+            types.append(ptype)
+    return groups
+
+
+def _linked(a: Token, b: Token) -> bool:
+    """Two triggers of one happening: one governs the other through a short path ("killed in a strike")."""
+    for x, y in ((a, b), (b, a)):
+        steps = 0
+        node = x
+        while node.head.i != node.i and steps < 3:
+            node = node.head
+            steps += 1
+            if node.i == y.i:
+                return True
+            light = node.lemma_ in LIGHT_VERBS or node.lemma_ in COMMENT_VERBS
+            if node.pos_ == "VERB" and node.i != y.i and trigger_type(node) is None and not light:
+                break
+    return a.head.i == b.head.i and a.dep_ == "conj"
