@@ -19,6 +19,7 @@ from functools import lru_cache
 from spacy.tokens import Doc, Span, Token
 
 from dateline import casualties, certainty
+from dateline.coref import antecedent, crowd_antecedent, described_antecedent, kind_of_word
 from dateline.records import (
     AcledCode,
     Actor,
@@ -35,14 +36,19 @@ from dateline.records import (
 )
 from dateline.taxonomy import (
     BLAME_VERBS,
+    CIVILIAN_WORDS,
     COERCE_MODES,
     CROWD_WORDS,
+    GOVERNMENT_WORDS,
     GROUP_WORDS,
     LIGHT_VERBS,
+    MILITARY_WORDS,
     MODE_WORDS,
     POLICE_WORDS,
     PROJECTILES,
+    PRONOUNS,
     QUANTITY_NOUNS,
+    REPORTING_VERBS,
     TARGET_PREPS,
     WEAPON_NAME_HEADS,
     WEAPON_SUBJECTS,
@@ -80,21 +86,6 @@ LOCATIVE_PREPS = {
     "toward",
     "towards",
     "over",
-}
-REPORTING_VERBS = {
-    "say",
-    "tell",
-    "claim",
-    "announce",
-    "state",
-    "report",
-    "add",
-    "confirm",
-    "allege",
-    "write",
-    "note",
-    "insist",
-    "describe",
 }
 BACKGROUND_DAYS = 30
 MERGE_KM = 50.0
@@ -152,63 +143,6 @@ ABSTRACT_NOUNS = {
     "appearance",
 }
 RELATIVE_PRONOUNS = {"that", "which", "who", "whom"}
-PRONOUNS = {"he", "she", "they", "it", "we", "i", "who", "that", "which", "this", "you", "them", "him", "her", "us"}
-MILITARY_WORDS = {
-    "army",
-    "military",
-    "forces",
-    "troops",
-    "soldiers",
-    "police",
-    "navy",
-    "coalition",
-    "personnel",
-    "pentagon",
-    "battalion",
-    "marines",
-    "guard",
-    "officers",
-}
-GOVERNMENT_WORDS = {
-    "government",
-    "ministry",
-    "department",
-    "administration",
-    "parliament",
-    "cabinet",
-    "authorities",
-    "officials",
-    "state",
-    "council",
-    "presidency",
-    "embassy",
-    "agencies",
-    "agency",
-    "organisations",
-    "organizations",
-    "donors",
-}
-CIVILIAN_WORDS = {
-    "passengers",
-    "pilgrims",
-    "commuters",
-    "mourners",
-    "patients",
-    "shoppers",
-    "fishermen",
-    "displaced",
-    "civilian",
-    "civilians",
-    "residents",
-    "villagers",
-    "people",
-    "children",
-    "women",
-    "worshippers",
-    "students",
-    "farmers",
-    "families",
-}
 
 
 @dataclass
@@ -250,7 +184,6 @@ class Context:
     entities: dict[int, Entity]
     quotes: list[Quote]
     dateline: PlaceMention | None = None
-    descriptors: dict[int, set[str]] | None = None  # entity mention head -> words the report describes it by
     story_place: PlaceMention | None = None  # where the report's news happens (its lead's place)
 
 
@@ -713,8 +646,8 @@ def actor_for(ctx: Context, tok: Token, role: str) -> Actor | None:
         if tok.lower_ in ("we", "i", "us"):
             speaker = _quote_speaker_at(ctx, tok.idx)
             return Actor(name=speaker, role=role, kind="unknown") if speaker else None
-        antecedent = _antecedent(ctx, tok)
-        return actor_for(ctx, antecedent, role) if antecedent is not None else None
+        meant = antecedent(ctx.entities, tok)
+        return actor_for(ctx, meant, role) if meant is not None else None
     if tok.like_num and tok.dep_ in ("dobj", "nsubjpass"):
         return None
     if tok.pos_ not in ("NOUN", "PROPN", "ADJ", "NUM"):
@@ -729,12 +662,12 @@ def actor_for(ctx: Context, tok: Token, role: str) -> Actor | None:
         return actor_for(ctx, owner, role) if owner is not None else None
     owner = [c for c in tok.children if c.dep_ == "poss" and c.lower_ in ("its", "their")]
     if owner and tok.lower_ in GROUP_WORDS | MILITARY_WORDS | MEMBER_NOUNS:
-        body = _antecedent(ctx, owner[0])  # "the movement said its fighters ..." -> the movement
+        body = antecedent(ctx.entities, owner[0])  # "the movement said its fighters ..." -> the movement
         found = actor_for(ctx, body, role) if body is not None and body.i != tok.i else None
         if found is not None:
-            return found.model_copy(update={"kind": _kind_of_word(tok.lower_, found.kind)})
+            return found.model_copy(update={"kind": kind_of_word(tok.lower_, found.kind)})
     if tok.lower_ in ("others", "some", "many", "most") and not any(c.dep_ == "prep" for c in tok.children):
-        crowd = _crowd_antecedent(ctx, tok)  # "Some residents wept. Others vowed revenge." -> residents
+        crowd = crowd_antecedent(tok)  # "Some residents wept. Others vowed revenge." -> residents
         return actor_for(ctx, crowd, role) if crowd is not None else None
     if tok.lower_ in QUANTITY_NOUNS | PART_NOUNS | MEMBER_NOUNS:  # "a number of militants" -> the militants
         of = [p for c in tok.children if c.lower_ == "of" for p in c.children if p.dep_ == "pobj"]
@@ -743,7 +676,7 @@ def actor_for(ctx: Context, tok: Token, role: str) -> Actor | None:
             return actor_for(ctx, of[0], role)
     if tok.lower_ in ABSTRACT_NOUNS:
         return None
-    if tok.i not in ctx.entities and (ante := _described_antecedent(ctx, tok)) is not None:
+    if tok.i not in ctx.entities and (ante := described_antecedent(ctx.entities, tok)) is not None:
         return actor_for(ctx, ante, role)  # "the group", "the paramilitary": the named group meant
     if tok.ent_type_ == "NORP" and tok.tag_ in ("NNPS", "NNS") and (cc := demonym_country(tok.text)):
         # "five Palestinians": people of that nation, not its state
@@ -762,7 +695,7 @@ def actor_for(ctx: Context, tok: Token, role: str) -> Actor | None:
         whole = head_is_entity or named_by_appos or members_of_group or tok.pos_ == "PROPN"
         name = ent.name if whole else _phrase_text(tok)
         head_is_entity = head_is_entity or named_by_appos or members_of_group
-        kind = ent.kind if head_is_entity else _kind_of_word(tok.lower_, ent.kind)
+        kind = ent.kind if head_is_entity else kind_of_word(tok.lower_, ent.kind)
         return Actor(
             name=name,
             role=role,
@@ -782,138 +715,12 @@ def actor_for(ctx: Context, tok: Token, role: str) -> Actor | None:
     text = _phrase_text(tok)
     if not text or len(text) > 80:
         return None
-    return Actor(name=text, role=role, kind=_kind_of_word(tok.lower_, "unknown"), country=_country_in_phrase(ctx, tok))
-
-
-ANTECEDENT_DEPS = {"nsubj", "nsubjpass", "dobj", "pobj", "appos", "conj", "ROOT", "attr", "agent"}
-PERSON_PRONOUNS = {"he", "she", "him", "her", "his"}
-THING_PRONOUNS = {"it", "its", "they", "them", "their"}
-ANTECEDENT_SENTENCES = 2
-
-
-def _antecedent(ctx: Context, tok: Token) -> Token | None:
-    """What a third-person pronoun stands for.
-
-    "The group said it had seized the base": a pronoun in what a speaker says is the speaker. Otherwise the
-    nearest earlier participant of the right sort in this or the two sentences before: a person for he/she,
-    a group, state or organisation for it/they.
-    """
-    word = tok.lower_
-    if word not in PERSON_PRONOUNS | THING_PRONOUNS:
-        return None
-    speaker = _reporting_subject(tok)
-    if speaker is not None and speaker.i != tok.i and speaker.lower_ not in PRONOUNS and _fits(ctx, speaker, word):
-        return speaker
-    first_sent = tok.sent
-    for _ in range(ANTECEDENT_SENTENCES):
-        if first_sent.start == 0:
-            break
-        first_sent = ctx.doc[first_sent.start - 1].sent
-    for i in range(tok.i - 1, first_sent.start - 1, -1):
-        cand = ctx.doc[i]
-        if cand.dep_ not in ANTECEDENT_DEPS or cand.pos_ not in ("NOUN", "PROPN"):
-            continue  # "a military-escorted convoy": a modifier is no antecedent
-        if _fits(ctx, cand, word):
-            return cand
-        if cand.dep_ in ("nsubj", "nsubjpass") and word in ("it", "its") and cand.tag_ in ("NN", "NNP"):
-            return None  # "the bus ... when it hit the device": the pronoun is the nearer subject, no actor
-    return None
-
-
-def _fits(ctx: Context, cand: Token, pronoun: str) -> bool:
-    """A person for he/she; a named group, state or organisation (or a word for one) for it/they."""
-    ent = ctx.entities.get(cand.i)
-    kind = ent.kind if ent is not None else _kind_of_word(cand.lower_, "unknown")
-    if kind == "unknown" and (cand.ent_type_ in ("ORG", "NORP") or ent is not None and cand.pos_ == "PROPN"):
-        kind = "group"  # a named body the small model could not class ("U.S. Africa Command"); not a town
-    if pronoun in PERSON_PRONOUNS:
-        return kind == "person" and (ent is not None or cand.ent_type_ == "PERSON")
-    if pronoun in ("they", "them", "their"):
-        return kind in ("group", "military", "government", "state", "organization", "civilians")
-    return kind in ("group", "military", "government", "state", "organization") and cand.tag_ != "NNS"
-
-
-# Heads of definite descriptions that stand for a named participant told of earlier ("the group").
-DESCRIPTION_WORDS = {
-    "group", "militia", "movement", "paramilitary", "party", "alliance", "network", "organisation",
-    "organization", "faction", "coalition", "gang", "cartel", "rebels", "insurgents", "militants", "outfit",
-    "agency", "charity", "union", "council", "body", "army", "military", "force",
-}  # fmt: skip
-DESCRIPTION_KINDS = {"army": {"military"}, "military": {"military"}, "council": {"government", "organization"}}
-DESCRIPTION_SENTENCES = 6
-
-
-def _described_antecedent(ctx: Context, tok: Token) -> Token | None:
-    """The named participant a definite description stands for: 'X, a militia that ...' ... 'the militia'.
-
-    First the nearest earlier participant the report itself described with that word (an apposition, a
-    modifier or its name), else the nearest earlier one of a fitting kind within a few sentences.
-    """
-    word = tok.lower_
-    if word not in DESCRIPTION_WORDS or not any(
-        c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in tok.children
-    ):
-        return None
-    modifiers = [c for c in tok.children if c.dep_ in ("compound", "amod", "poss", "nmod")]
-    if any(c.pos_ == "PROPN" or c.ent_type_ or c.dep_ == "poss" for c in modifiers):
-        return None  # "the Sudanese army", "Hamas's armed wing": named in place
-    descriptors = _descriptors(ctx)
-    first = tok.sent
-    for _ in range(DESCRIPTION_SENTENCES):
-        if first.start == 0:
-            break
-        first = ctx.doc[first.start - 1].sent
-    earlier = [i for i in reversed(descriptors) if i < tok.i]  # _descriptors keeps document order
-    for i in earlier:
-        said = descriptors[i]
-        if (word in said or word.rstrip("s") in said) and all(c.lower_ in said for c in modifiers):
-            return ctx.doc[i]
-    if modifiers:  # "the paramilitary group" for "the RSF, a paramilitary force"; else it names itself
-        return next((ctx.doc[i] for i in earlier if all(c.lower_ in descriptors[i] for c in modifiers)), None)
-    kinds = DESCRIPTION_KINDS.get(word, {"group", "organization"})
-    return next((ctx.doc[i] for i in earlier if i >= first.start and ctx.entities[i].kind in kinds), None)
-
-
-def _descriptors(ctx: Context) -> dict[int, set[str]]:
-    """Per entity mention (its last token), the common nouns the report describes it with."""
-    if ctx.descriptors is not None:
-        return ctx.descriptors
-    out: dict[int, set[str]] = {}
-    for i, ent in ctx.entities.items():
-        if i + 1 < len(ctx.doc) and ctx.entities.get(i + 1) is ent:
-            continue  # only the mention's last token
-        tok = ctx.doc[i]
-        words = {w.lower() for w in ent.name.split()[-1:]}
-        appos = [c for c in tok.children if c.dep_ == "appos" and c.pos_ == "NOUN"]
-        words |= {c.lower_ for c in appos} | {g.lower_ for c in appos for g in c.children if g.dep_ == "amod"}
-        words |= {c.lower_ for c in tok.children if c.dep_ in ("amod", "compound") and c.pos_ in ("NOUN", "ADJ")}
-        if tok.dep_ == "appos" and tok.head.pos_ == "NOUN":
-            words.add(tok.head.lower_)  # "the paramilitary Rapid Support Forces" parsed the other way round
-        out[i] = words
-    ctx.descriptors = dict(sorted(out.items()))
-    return ctx.descriptors
-
-
-def _crowd_antecedent(ctx: Context, tok: Token) -> Token | None:
-    """The plural group of people an 'others' or 'some' picks out of, told in this or the sentence before."""
-    first = tok.sent if tok.sent.start == 0 else ctx.doc[tok.sent.start - 1].sent
-    for i in range(tok.i - 1, first.start - 1, -1):
-        cand = ctx.doc[i]
-        if cand.tag_ == "NNS" and (cand.lower_ in CIVILIAN_WORDS or cand.lower_ in casualties.PERSON_NOUNS):
-            return cand
-    return None
+    return Actor(name=text, role=role, kind=kind_of_word(tok.lower_, "unknown"), country=_country_in_phrase(ctx, tok))
 
 
 def _is_event_noun(tok: Token) -> bool:
     """A noun that names a happening ('the retaliation', 'the bombing'), never a participant."""
     return tok.pos_ == "NOUN" and tok.lower_ in noun_triggers() and tok.lower_ not in GROUP_WORDS
-
-
-def _reporting_subject(tok: Token) -> Token | None:
-    for anc in tok.ancestors:
-        if anc.lemma_.lower() in REPORTING_VERBS:
-            return next((c for c in anc.children if c.dep_ == "nsubj"), None)
-    return None
 
 
 def _entity_in_phrase(ctx: Context, tok: Token) -> Entity | None:
@@ -936,20 +743,6 @@ def _country_in_phrase(ctx: Context, tok: Token) -> str | None:
         if c.ent_type_ == "NORP" and c.dep_ in ("compound", "amod", "nmod") and (cc := demonym_country(c.text)):
             return cc
     return None
-
-
-def _kind_of_word(word: str, default: str) -> str:
-    if word in MILITARY_WORDS:
-        return "military"
-    if word in GROUP_WORDS:
-        return "group"
-    if word in GOVERNMENT_WORDS:
-        return "government"
-    if word in CIVILIAN_WORDS:
-        return "civilians"
-    if word in casualties.PERSON_NOUNS:
-        return "person"
-    return default
 
 
 def _phrase_text(tok: Token) -> str:

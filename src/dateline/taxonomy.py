@@ -709,3 +709,79 @@ VERBAL_TYPES = {"ACCUSE", "DEMAND", "THREATEN", "REJECT", "SUPPORT", "CONCEDE", 
 CROWD_WORDS = {"protesters", "demonstrators", "marchers", "rioters", "protestors"}
 
 POLICE_WORDS = {"police", "policemen", "policeman", "gendarmes", "gendarmerie", "officers"}
+REPORTING_VERBS = {
+    "say",
+    "tell",
+    "claim",
+    "announce",
+    "state",
+    "report",
+    "add",
+    "confirm",
+    "allege",
+    "write",
+    "note",
+    "insist",
+    "describe",
+}
+
+PRONOUNS = {"he", "she", "they", "it", "we", "i", "who", "that", "which", "this", "you", "them", "him", "her", "us"}
+
+MILITARY_WORDS = {
+    "army",
+    "military",
+    "forces",
+    "troops",
+    "soldiers",
+    "police",
+    "navy",
+    "coalition",
+    "personnel",
+    "pentagon",
+    "battalion",
+    "marines",
+    "guard",
+    "officers",
+}
+
+GOVERNMENT_WORDS = {
+    "government",
+    "ministry",
+    "department",
+    "administration",
+    "parliament",
+    "cabinet",
+    "authorities",
+    "officials",
+    "state",
+    "council",
+    "presidency",
+    "embassy",
+    "agencies",
+    "agency",
+    "organisations",
+    "organizations",
+    "donors",
+}
+
+CIVILIAN_WORDS = {
+    "passengers",
+    "pilgrims",
+    "commuters",
+    "mourners",
+    "patients",
+    "shoppers",
+    "fishermen",
+    "displaced",
+    "civilian",
+    "civilians",
+    "residents",
+    "villagers",
+    "people",
+    "children",
+    "women",
+    "worshippers",
+    "students",
+    "farmers",
+    "families",
+}
