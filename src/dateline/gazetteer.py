@@ -505,9 +505,14 @@ def build(path: Path | None = None) -> Path:
     _write(tmp, b)
     os.replace(tmp, path)
     for stale in path.parent.glob("gazetteer-v*.sqlite"):
-        if stale != path:
+        if _version_of(stale) < SCHEMA_VERSION:  # a newer build belongs to newer code running beside this one
             stale.unlink(missing_ok=True)
     return path
+
+
+def _version_of(path: Path) -> int:
+    digits = path.stem.removeprefix("gazetteer-v")
+    return int(digits) if digits.isdigit() else 0
 
 
 def _write(tmp: Path, b: _Builder) -> None:
