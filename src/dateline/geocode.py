@@ -1,9 +1,14 @@
 """Finding toponyms in a report and resolving them to coordinates.
 
 Mentions come from spaCy's GPE/LOC/FAC entities, from gazetteer matches on proper-noun runs spaCy missed, and
-from phrase shapes (streets, districts, airports, 'northern X', 'north of X'). Ambiguous names are resolved by
-a score mixing place importance (country > region > capital > big city) with what the rest of the report says:
-countries and demonyms it mentions, 'Town, Region' qualifiers, and where its other places are.
+from phrase shapes (streets, districts, airports, 'northern X', 'north of X'). spaCy's small model mislabels many
+places as people or organisations, so a name it tagged otherwise is still a place when it names a country or
+region, or when a cue says so: 'the town of X', 'in X', 'X province', 'X, <its country>', a wire dateline, a
+residence formula ('a X man', ', of X'), or the head of a public body's name ('X County Sheriff'). Outlet names
+and names the report uses for a person are kept out. Ambiguous names are resolved by a score mixing place
+importance (country > region > capital > big city) with what the rest of the report says: countries and
+demonyms it mentions, 'Town, Region' qualifiers, where its other places are, and which readings of different
+names lie together.
 """
 
 from __future__ import annotations
