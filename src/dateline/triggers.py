@@ -76,6 +76,8 @@ def _trigger_type(tok: Token) -> str | None:
             return None
         if _irrealis(tok) or _repeated(tok) or _characterizes(tok):
             return None
+        if ptype in VERBAL_TYPES - {"AGREE"} and tok.tag_ == "VBN" and tok.dep_ in ("acl", "amod"):
+            return None  # "an armed group opposed to the junta", "a militia backed by Iran": who they are
         if lemma == "pledge" and any(c.dep_ == "dobj" and c.lower_ in ("allegiance", "loyalty") for c in tok.children):
             return None
         if lemma in ("release", "free") and not any(_people(c) for c in _objects(tok)):
