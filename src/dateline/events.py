@@ -1268,7 +1268,8 @@ def _inherit_narrative_dates(ctx: Context, mentions: list[Mention]) -> None:
             continue
         gap = sent_index[m.sent.start] - sent_index[last.sent.start]
         old = (ctx.published - dt.date.fromisoformat(last.time.end_date)).days > BACKGROUND_DAYS
-        if old and gap <= 2:
+        aside = gap == 0 and last.trigger not in m.trigger.ancestors  # "X, who led ... under a 2018 deal, was killed"
+        if old and gap <= 2 and not aside:
             m.time = last.time
 
 
