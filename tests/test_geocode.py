@@ -271,3 +271,13 @@ def test_township_and_village_of_other_spelling(nlp):
     assert township.country == "MM" and haversine(township.lat, township.lon, 23.2, 95.52) < 30
     found = places(nlp, "The bus was hit near the village of Wereta in Ethiopia, witnesses said.")
     assert by_text(found, "Wereta").country == "ET"
+
+
+def test_small_namesake_abroad_is_dropped_in_a_clear_report(nlp):
+    text = (
+        "Burkina Faso said troops near Djibo repelled an attack. Djibo, the capital of Soum, lies in northern "
+        "Burkina Faso, and Burkina Faso's army said the roads were open."
+    )
+    found = places(nlp, text)
+    assert all(p.country == "BF" for p in found)
+    assert by_text(found, "Djibo").country == "BF"

@@ -976,11 +976,27 @@ def _resolve_all(doc: Doc, mentions: list[_Mention]) -> None:
     ctx = _context_from(mentions, ctx.countries)
     ctx.readings = _readings(mentions)
     for m in mentions:  # pass 2: with the report's geography
-        m.place = _best(m.candidates, ctx.without(m.name), _qualifier_place(m, mentions))
-        if m.shape == "admin" and m.place and m.place.kind == "city" and m.place.country not in ctx.countries:
+        seen = ctx.without(m.name)
+        m.place = _best(m.candidates, seen, _qualifier_place(m, mentions))
+        if m.shape == "admin" and m.place and m.place.kind == "city" and m.place.country not in seen.countries:
             m.place = None  # 'Soum province' is not a Senegalese village of that name
-        if m.shape == "district" and m.place and not _unique_town(m.place, m.candidates, ctx):
+        if m.shape == "district" and m.place and not _unique_town(m.place, m.candidates, seen):
             m.place = None
+        if m.place is not None and _stray_village(m.place, seen):
+            m.place = None
+
+
+STRAY_MAX_POP = 20_000  # a village this small abroad is a gazetteer accident in a report clearly set elsewhere
+
+
+def _stray_village(p: Place, ctx: _Context) -> bool:
+    """'the capital of Soum' in a report about Burkina Faso is not a Senegalese hamlet that shares the name: a
+    small town in a country the report never names, nor borders, is dropped when the report's country is clear."""
+    if p.kind != "city" or p.population >= STRAY_MAX_POP or not ctx.countries:
+        return False
+    if p.country in ctx.countries or _neighbour_of(p.country, ctx.countries):
+        return False
+    return ctx.countries.most_common(1)[0][1] >= 3
 
 
 def _readings(mentions: list[_Mention], most: int = 30) -> dict[tuple[int, int], set[str]]:
