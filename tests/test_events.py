@@ -335,3 +335,9 @@ def test_a_police_raid_is_coercion_and_reinforcements_sent_are_a_mobilisation():
     types = [e.type for e in ex.events]
     assert "MOBILIZE" in types and "COERCE" in types
     assert not [e for e in assault_events(ex) if e.trigger.text == "raid"]
+
+
+def test_joined_participants_are_all_actors():
+    ex = run("The governments of Rwanda and Uganda agreed to a ceasefire in Kampala on Tuesday.")
+    (deal,) = [e for e in ex.events if e.type == "AGREE"]
+    assert {"Rwanda", "Uganda"} <= actor_names(deal, "initiator")

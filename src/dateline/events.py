@@ -635,9 +635,18 @@ def _is_time_token(ctx: Context, tok: Token) -> bool:
 
 
 def _add_actor(ctx: Context, m: Mention, tok: Token, role: str) -> None:
+    """The participant a noun names, and those joined to it ('Israel and Hezbollah', 'the governments of X and Y')."""
     actor = actor_for(ctx, tok, role)
-    if actor is not None:
-        m.actors.append(actor)
+    if actor is None:
+        return
+    m.actors.append(actor)
+    joined = list(tok.conjuncts) if tok.pos_ in ("NOUN", "PROPN") else []
+    if tok.lower_ in GOVERNMENT_WORDS | PART_NOUNS | MEMBER_NOUNS:
+        of = [p for c in tok.children if c.lower_ == "of" for p in c.children if p.dep_ == "pobj"]
+        joined += [c for p in of for c in p.conjuncts]
+    for other in joined:
+        if other.pos_ in ("NOUN", "PROPN") and (extra := actor_for(ctx, other, role)) is not None:
+            m.actors.append(extra)
 
 
 def actor_for(ctx: Context, tok: Token, role: str) -> Actor | None:
@@ -669,6 +678,8 @@ def actor_for(ctx: Context, tok: Token, role: str) -> Actor | None:
     if tok.lower_ in ("others", "some", "many", "most") and not any(c.dep_ == "prep" for c in tok.children):
         crowd = crowd_antecedent(tok)  # "Some residents wept. Others vowed revenge." -> residents
         return actor_for(ctx, crowd, role) if crowd is not None else None
+    if tok.lower_ in ("government", "governments", "authorities") and (state := _state_of(ctx, tok)) is not None:
+        return actor_for(ctx, state, role)  # "the governments of Congo and Rwanda" -> the states
     if tok.lower_ in QUANTITY_NOUNS | PART_NOUNS | MEMBER_NOUNS:  # "a number of militants" -> the militants
         of = [p for c in tok.children if c.lower_ == "of" for p in c.children if p.dep_ == "pobj"]
         named = of and (of[0].i in ctx.entities or of[0].pos_ == "PROPN")
@@ -716,6 +727,16 @@ def actor_for(ctx: Context, tok: Token, role: str) -> Actor | None:
     if not text or len(text) > 80:
         return None
     return Actor(name=text, role=role, kind=kind_of_word(tok.lower_, "unknown"), country=_country_in_phrase(ctx, tok))
+
+
+def _state_of(ctx: Context, tok: Token) -> Token | None:
+    """'the government of Rwanda': the country named in its 'of' phrase."""
+    for prep in (c for c in tok.children if c.lower_ == "of"):
+        for p in prep.children:
+            place = ctx.places.get(p.i)
+            if p.dep_ == "pobj" and place is not None and place.precision == "country":
+                return p
+    return None
 
 
 def _is_event_noun(tok: Token) -> bool:
