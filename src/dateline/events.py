@@ -641,7 +641,7 @@ def _add_actor(ctx: Context, m: Mention, tok: Token, role: str) -> None:
         return
     m.actors.append(actor)
     joined = list(tok.conjuncts) if tok.pos_ in ("NOUN", "PROPN") else []
-    if tok.lower_ in GOVERNMENT_WORDS | PART_NOUNS | MEMBER_NOUNS:
+    if {tok.lower_, tok.lemma_.lower()} & (GOVERNMENT_WORDS | PART_NOUNS | MEMBER_NOUNS):
         of = [p for c in tok.children if c.lower_ == "of" for p in c.children if p.dep_ == "pobj"]
         joined += [c for p in of for c in p.conjuncts]
     for other in joined:
