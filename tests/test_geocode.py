@@ -281,3 +281,16 @@ def test_small_namesake_abroad_is_dropped_in_a_clear_report(nlp):
     found = places(nlp, text)
     assert all(p.country == "BF" for p in found)
     assert by_text(found, "Djibo").country == "BF"
+
+
+def test_a_village_near_a_city_is_not_a_namesake_abroad(nlp):
+    found = places(nlp, "Gunmen killed four farmers in the village of Kuru near Jos on Tuesday.")
+    assert [p.text for p in found] == ["Jos"]
+
+
+def test_the_city_of_x_is_the_city_not_its_province(nlp):
+    text = (
+        "Artillery pounds Mykolaiv port\n\nShells hit a terminal in the southern Ukrainian city of Mykolaiv on Monday."
+    )
+    city = [p for p in places(nlp, text) if p.text == "Mykolaiv"][-1]
+    assert city.precision == "city" and city.country == "UA"

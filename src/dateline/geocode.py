@@ -501,7 +501,8 @@ def _personal_name(doc: Doc, text: str) -> bool:
 def _person_names(doc: Doc) -> set[str]:
     names = set()
     for e in doc.ents:
-        if e.label_ == "PERSON" and len(e) > 1 and not any(t.is_upper and len(t) > 2 for t in e):
+        name_shaped = all(t.text[:1].isupper() or t.text in ("-", "'") for t in e)  # not "pounds Mykolaiv"
+        if e.label_ == "PERSON" and len(e) > 1 and name_shaped and not any(t.is_upper and len(t) > 2 for t in e):
             names.add(norm(e[-1].text))
             if len(e) > 2:
                 names.add(norm(e[-2:].text))
@@ -969,6 +970,8 @@ def _resolve_all(doc: Doc, mentions: list[_Mention]) -> None:
             m.candidates = _district_candidates(doc, m)
         elif m.shape != "street":
             m.candidates = _candidates(_base_name(m, doc))
+        if _settlement_cue(doc, m.start) and any(c.kind == "city" for c in m.candidates):
+            m.candidates = tuple(c for c in m.candidates if c.kind == "city")  # "the city of Mykolaiv"
     _link_qualifiers(doc, mentions)
     ctx = _Context(countries=_demonym_context(doc))
     for m in mentions:  # pass 1: importance and explicit qualifiers only
@@ -984,6 +987,36 @@ def _resolve_all(doc: Doc, mentions: list[_Mention]) -> None:
             m.place = None
         if m.place is not None and _stray_village(m.place, seen):
             m.place = None
+    for m in mentions:  # "the village of Kuru near Jos": a place said to be near another lies near it
+        anchor = _near_anchor(doc, m, mentions)
+        if _too_far(m.place, anchor.place if anchor else None):
+            m.place = None
+
+
+NEAR_KM = 150  # "X near Y": how far apart X and Y may lie
+SETTLEMENT_WORDS = {"city", "town", "village", "port", "capital", "hamlet", "settlement"}
+
+
+def _settlement_cue(doc: Doc, start: int) -> bool:
+    """'the city of X', 'the town of X': X is a settlement, not the province of the same name."""
+    return start >= 2 and doc[start - 1].lower_ == "of" and doc[start - 2].lower_ in SETTLEMENT_WORDS
+
+
+def _too_far(p: Place | None, anchor: Place | None) -> bool:
+    if p is None or anchor is None or p.kind != "city":
+        return False
+    return haversine(p.lat, p.lon, anchor.lat, anchor.lon) > NEAR_KM
+
+
+def _near_anchor(doc: Doc, m: _Mention, mentions: list[_Mention]) -> _Mention | None:
+    """The mention right after 'near' / 'outside' that follows this one, if any."""
+    i = m.end
+    if i >= len(doc) or doc[i].lower_ not in ("near", "outside"):
+        return None
+    i += 1
+    if i < len(doc) and doc[i].lower_ == "the":
+        i += 1
+    return next((n for n in mentions if n.start == i and n is not m), None)
 
 
 STRAY_MAX_POP = 20_000  # a village this small abroad is a gazetteer accident in a report clearly set elsewhere
