@@ -666,9 +666,14 @@ def _pattern_mentions(doc: Doc, taken: set[int]) -> list[_Mention]:
         start = tok.i
         while start > 0 and start - 1 not in taken and _capitalised(doc[start - 1]) and tok.i - start < 4:
             start -= 1
+        if shape == "district" and doc[tok.i - 1].lower_ in SERVICE_DISTRICTS:
+            continue  # "Quezon City Police District" is a police unit, not a neighbourhood
         if start < tok.i and doc[start].ent_type_ not in {"DATE", "TIME", "CARDINAL"}:
             out.append(_Mention(start, tok.i + 1, doc[start : tok.i + 1].text, shape=shape, strong=False))
     return out
+
+
+SERVICE_DISTRICTS = {"police", "military", "school", "election", "electoral", "water", "health", "court", "judicial"}
 
 
 def _shape_of(low: str) -> str | None:

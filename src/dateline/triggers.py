@@ -78,6 +78,8 @@ def _trigger_type(tok: Token) -> str | None:
             return None
         if ptype in VERBAL_TYPES - {"AGREE"} and tok.tag_ == "VBN" and tok.dep_ in ("acl", "amod"):
             return None  # "an armed group opposed to the junta", "a militia backed by Iran": who they are
+        if ptype != "ASSAULT" and tok.tag_ == "VBN" and tok.dep_ == "amod" and tok.i < tok.head.i:
+            return None  # "the banned group", "a detained activist": a description, not the act
         if lemma == "pledge" and any(c.dep_ == "dobj" and c.lower_ in ("allegiance", "loyalty") for c in tok.children):
             return None
         if lemma in ("release", "free") and not any(_people(c) for c in _objects(tok)):
