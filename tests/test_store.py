@@ -633,7 +633,7 @@ def test_migrations_build_exactly_the_models_schema(db_url):
         diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
         version = conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
     assert diff == []
-    assert version == "0001"
+    assert version == "0002"
 
 
 def test_ingest_reextract_redoes_reports_of_older_code(tmp_path, capsys):
@@ -681,3 +681,82 @@ def test_cli_file_formats_export_every_event_tables_show_a_page(tmp_path, capsys
     assert cli_main(["events", "--db", db]) == 0
     shown = capsys.readouterr()
     assert shown.out.count("PROTEST") == 100 and "showing the first 100 events" in shown.err
+
+
+def test_a_store_made_before_embeddings_is_upgraded(tmp_path):
+    """A database at revision 0001 (no embedding column) gets it when a Store opens, and keeps its reports."""
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import create_engine, inspect
+
+    url = database_url(str(tmp_path / "old.db"))
+    config = Config()
+    config.set_main_option("script_location", str(Path(__file__).parents[1] / "src" / "dateline" / "migrations"))
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, "0001")
+        assert "embedding" not in {c["name"] for c in inspect(conn).get_columns("report_events")}
+    engine.dispose()
+    with Store(str(tmp_path / "old.db"), embed=False) as s:
+        s.add_extraction(strike_reports()[0])
+        with s.engine.connect() as conn:
+            assert "embedding" in {c["name"] for c in inspect(conn).get_columns("report_events")}
+            assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == "0002"
+        assert len(s.query_events()[0]) == 1
+
+
+def shepherd_reports() -> list[Extraction]:
+    """One shooting told with a generic and a named initiator and different targets, and another attack."""
+    t1 = "Gunmen shot dead a shepherd grazing his flock on the outskirts of Mosul on Monday."
+    t2 = "A herder was killed by Red Valley Brigade gunfire in the pastures outside Mosul, his relatives said."
+    t3 = "Two soldiers were killed when their patrol vehicle hit a roadside bomb outside Mosul on Monday."
+    return [
+        make_report("herald-5", "Plains Herald", t1, [lambda t: make_event(
+            t, t, mode="firearms", initiator="gunmen", target="shepherd", trigger="shot")]),
+        make_report("wire-9", "Tigris Wire", t2, [lambda t: make_event(
+            t, t, mode="firearms", initiator="Red Valley Brigade", target="herder", trigger="killed")]),
+        make_report("ledger-9", "Northern Ledger", t3, [lambda t: make_event(
+            t, t, mode="explosives", initiator="gunmen", target="patrol vehicle", trigger="hit")]),
+    ]
+
+
+@pytest.mark.skipif(not __import__("dateline.embed").embed.available(), reason="model package not installed")
+def test_ingest_with_embeddings_merges_the_grey_zone_in_any_order(db_url, tmp_path):
+    from sqlalchemy import select
+
+    from dateline.store import ReportEventRow
+
+    with Store(str(tmp_path / "plain.db"), embed=False) as plain:
+        for x in shepherd_reports():
+            plain.add_extraction(x)
+        assert len(plain.query_events()[0]) == 3  # generic vs named initiator: never linked on words alone
+        with plain.engine.connect() as conn:
+            assert set(conn.execute(select(ReportEventRow.embedding)).scalars()) == {None}
+    snapshots = []
+    for n, order in enumerate((shepherd_reports(), shepherd_reports()[::-1])):
+        url = db_url if n == 0 else str(tmp_path / "reverse.db")
+        with Store(url, embed=True) as s:
+            for x in order:
+                s.add_extraction(x)
+            with s.engine.connect() as conn:
+                assert all(len(v) == 768 for v in conn.execute(select(ReportEventRow.embedding)).scalars())
+            snapshots.append(snapshot(s))
+            if n == 0:  # removing a report re-clusters the rest with the stored vectors
+                s.remove_report("wire-9")
+                assert len(s.query_events()[0]) == 2
+                s.add_extraction(shepherd_reports()[1])
+                assert snapshot(s) == snapshots[0]
+    assert snapshots[0] == snapshots[1]
+    merged = [e for e in snapshots[0] if len(e[5]) == 2]
+    assert len(snapshots[0]) == 2 and merged[0][5] == ("herald-5#e1", "wire-9#e1")
+
+
+def test_embeddings_asked_for_without_the_model_package_is_an_error(tmp_path, monkeypatch):
+    from dateline import embed
+
+    monkeypatch.setattr(embed, "MODEL_PACKAGE", "no_such_model_package")
+    with pytest.raises(DatelineError, match="model package"):
+        Store(str(tmp_path / "x.db"), embed=True)
+    monkeypatch.setenv("DATELINE_EMBED", "0")
+    Store(str(tmp_path / "y.db")).close()

