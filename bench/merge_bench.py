@@ -3,6 +3,7 @@
     python bench/merge_bench.py                   # 10k, 100k, 1M mentions + 100k-event query bench
     python bench/merge_bench.py --sizes 10000 --events 20000
     python bench/merge_bench.py --sizes 1000000 --countries 40 --events 0   # the denser fixed world
+    python bench/merge_bench.py --sizes --events 0 --embed 2000    # sentence embeddings only
 
 Prints figures only; it asserts nothing about time.
 """
@@ -136,6 +137,62 @@ def _quality(groups: list[list[str]]) -> str:
     return f"pair precision {correct / max(1, linked):.3f}, recall {correct / max(1, true_pairs):.3f}"
 
 
+def synthetic_sentences(n: int, seed: int = 5) -> list[str]:
+    """Event sentences of about 20-40 tokens, as outlets write them (invented places and groups)."""
+    rng = random.Random(seed)
+    days = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+    out = []
+    for _ in range(n):
+        a, b = rng.sample(WORDS, 2)
+        town = f"{rng.choice(['Var', 'Tal', 'Kes', 'Mor', 'Ost'])}{rng.choice(['ansk', 'ovo', 'ra', 'ville', 'abad'])}"
+        group = f"{rng.choice(['Red', 'North', 'Free', 'Iron'])} {rng.choice(['Valley', 'Shield', 'Front'])}"
+        source = rng.choice(["officials", "police", "medics"])
+        out.append(
+            f"Fighters of the {group} Brigade attacked a {a} near the {b} in {town} on {rng.choice(days)}, "
+            f"killing {rng.randrange(2, 30)} people and wounding {rng.randrange(2, 60)} others, {source} said."
+        )
+    return out
+
+
+def bench_embed(n: int) -> None:
+    """Sentence embedding throughput (dateline.embed, numpy MiniLM), and the cost of cosine in the merge's grey zone.
+
+    ``cpu`` is process CPU time: with BLAS on one thread (OPENBLAS_NUM_THREADS=1) sentences per CPU second is the
+    one-core rate. Embedding runs once per mention at ingest, never in the bulk merge.
+    """
+    import numpy as np
+
+    from dateline import embed
+
+    if not embed.available():
+        print(f"embed: skipped, model package not installed ({embed.INSTALL_HINT})")
+        return
+    t0 = time.perf_counter()
+    model = embed.model()
+    load = time.perf_counter() - t0
+    texts = synthetic_sentences(n)
+    tokens = sum(len(e.ids) for e in model.tokenizer.encode_batch(texts)) / n
+    model.encode(texts[:64])  # warm
+    w0, c0 = time.perf_counter(), time.process_time()
+    vectors = model.encode(texts)
+    w1, c1 = time.perf_counter(), time.process_time()
+    print(f"embed {n:>9,} sentences ({tokens:.0f} tokens avg, model load {load:.2f} s): {w1 - w0:5.1f} s "
+          f"(cpu {c1 - c0:5.1f}) -> {n / (w1 - w0):,.0f} sentences/s, {n / max(c1 - c0, 1e-9):,.0f} per cpu second",
+          flush=True)
+    rows = synthetic_events(100_000)
+    rng = np.random.default_rng(3)
+    for r in rows:  # a real sentence vector per mention, drawn from the ones above plus noise
+        v = vectors[rng.integers(n)] + rng.normal(0, 0.05, vectors.shape[1]).astype(np.float32)
+        r["embedding"] = v / np.linalg.norm(v)
+    gc.collect()
+    with _gc_paused():
+        w0, c0 = time.perf_counter(), time.process_time()
+        groups = cluster(prepare(rows))
+        w1, c1 = time.perf_counter(), time.process_time()
+    print(f"merge   100,000 mentions with vectors (timing only): prepare + cluster {w1 - w0:5.1f} s "
+          f"(cpu {c1 - c0:5.1f}) -> {len(groups):,} groups", flush=True)
+
+
 def bench_query(n_events: int) -> None:
     from dateline.store import Store
 
@@ -173,8 +230,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", type=int, nargs="*", default=[10_000, 100_000, 1_000_000])
     parser.add_argument("--events", type=int, default=100_000, help="events in the query benchmark store (0: skip)")
     parser.add_argument("--countries", type=int, default=None, help="fixed number of countries (default: grows)")
+    parser.add_argument("--embed", type=int, default=2000, help="sentences in the embedding benchmark (0: skip)")
     args = parser.parse_args(argv)
     bench_merge(args.sizes, args.countries)
+    if args.embed:
+        bench_embed(args.embed)
     if args.events:
         bench_query(args.events)
     return 0
