@@ -379,6 +379,7 @@ def _read_mention(ctx: Context, sent: Span, group: list[Token], alone: bool = Tr
     _single_victim_killed(ctx, group, m)
     m.weapons = _weapons_in(sent) if ptype == "ASSAULT" or m.mode == "crowd-control" else []
     _read_certainty(ctx, sent, group, m)
+    _own_strike(ctx, m)
     _dedupe_actors(m)
     return m
 
@@ -1245,14 +1246,10 @@ def _blamer(tok: Token) -> list[Token]:
 def _attribution(ctx: Context, trigger: Token) -> list[str]:
     """Who says so: the subject of a reporting verb above the trigger, 'according to X', or the quote's speaker."""
     out: list[str] = []
-    for anc in trigger.ancestors:
-        if anc.lemma_.lower() in REPORTING_VERBS:
-            for s in anc.children:
-                if s.dep_ == "nsubj":
-                    actor = actor_for(ctx, s, "initiator")
-                    if actor:
-                        out.append(actor.name)
-            break
+    for s in _reporter_subjects(trigger):
+        actor = actor_for(ctx, s, "initiator")
+        if actor:
+            out.append(actor.name)
     for tok in trigger.sent:
         if tok.lower_ == "according" and tok.i + 2 < len(tok.doc) and tok.nbor(1).lower_ == "to":
             for p in tok.nbor(1).children:
@@ -1263,6 +1260,28 @@ def _attribution(ctx: Context, trigger: Token) -> list[str]:
     if speaker:
         out.append(speaker)
     return list(dict.fromkeys(out))
+
+
+def _reporter_subjects(trigger: Token) -> list[Token]:
+    """The subjects of the first reporting verb above a trigger ('the army said ...')."""
+    for anc in trigger.ancestors:
+        if anc.lemma_.lower() in REPORTING_VERBS:
+            return [s for s in anc.children if s.dep_ == "nsubj"]
+    return []
+
+
+HEAVY_MODES = {"aerial", "artillery", "missile", "drone"}
+
+
+def _own_strike(ctx: Context, m: Mention) -> None:
+    """'The army said dozens of assailants were killed in air strikes': a state force reporting strikes nobody
+    is said to have carried out is reporting its own (a claim, so the event stays attributed to it)."""
+    if m.type != "ASSAULT" or m.mode not in HEAVY_MODES or any(a.role == "initiator" for a in m.actors):
+        return
+    for s in _reporter_subjects(m.trigger):
+        actor = actor_for(ctx, s, "initiator")
+        if actor is not None and actor.kind in ("military", "state"):
+            m.actors.append(actor)
 
 
 def _mark_unverified(doc: Doc, mentions: list[Mention]) -> None:
@@ -1469,6 +1488,10 @@ def _conflict(group: list[Mention], m: Mention, published: dt.date | None = None
     modes = {g.mode for g in group if g.mode}
     if m.type == "COERCE" and m.mode and modes and m.mode not in modes:
         return True  # tear gas on a crowd and arrests afterwards are two acts of coercion
+    if m.type == "ASSAULT" and _aerial_against_armed_group(group, m):
+        return True  # "militants stormed the post ... killed in air strikes that followed": the army's reply
+    if any(c.dep_ == "relcl" and c.lemma_ in ("follow", "ensue") for c in m.trigger.children):
+        return True  # "the strikes that followed" are a later event
     t = _group_time(group)
     if t and m.time and not _overlap(t, m.time):
         return True
@@ -1483,6 +1506,13 @@ def _conflict(group: list[Mention], m: Mention, published: dt.date | None = None
         if _actors_clash(a, b, role, material=group[0].type in MATERIAL_TYPES):
             return True
     return False
+
+
+def _aerial_against_armed_group(group: list[Mention], m: Mention) -> bool:
+    """An air strike does not continue a ground attack by an armed group: armed groups have no air force."""
+    initiators = [a for g in group for a in g.actors if a.role == "initiator"]
+    armed = bool(initiators) and all(a.kind == "group" for a in initiators)
+    return m.mode == "aerial" and armed and not any(g.mode == "aerial" for g in group)
 
 
 def _actors_clash(a: list[Actor], b: list[Actor], role: str, material: bool = True) -> bool:
