@@ -1598,11 +1598,6 @@ def _compatible_place(a: PlaceMention, b: PlaceMention) -> bool:
     return distance_km(a.lat, a.lon, b.lat, b.lon) <= MERGE_KM
 
 
-def _same_place(a: PlaceMention, b: PlaceMention) -> bool:
-    fine = {"street", "district", "city"}
-    return a.precision in fine and b.precision in fine and distance_km(a.lat, a.lon, b.lat, b.lon) <= MERGE_KM
-
-
 def distance_km(lat1, lon1, lat2, lon2) -> float:
     if None in (lat1, lon1, lat2, lon2):
         return math.inf
