@@ -662,6 +662,8 @@ def actor_for(ctx: Context, tok: Token, role: str) -> Actor | None:
         return None
     if tok.pos_ not in ("NOUN", "PROPN", "ADJ", "NUM"):
         return None
+    if role == "initiator" and tok.lower_ in VEHICLE_WORDS:
+        return None  # "the bus hit a mine": a vehicle is never who attacked
     if any(c.lower_ in ("no", "neither", "any") and c.dep_ == "det" for c in tok.children):
         return None  # "no group has claimed the attack" names nobody
     if tok.like_num:
@@ -780,6 +782,7 @@ def _phrase_text(tok: Token) -> str:
 
 
 STATE_WORDS = {"dead", "injured", "wounded", "alive"}
+VEHICLE_WORDS = {"bus", "minibus", "car", "truck", "lorry", "van", "vehicle", "vehicles", "train", "boat", "ship"}
 
 
 def _quote_speaker_at(ctx: Context, offset: int) -> str | None:
