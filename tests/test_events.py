@@ -341,3 +341,15 @@ def test_joined_participants_are_all_actors():
     ex = run("The governments of Rwanda and Uganda agreed to a ceasefire in Kampala on Tuesday.")
     (deal,) = [e for e in ex.events if e.type == "AGREE"]
     assert {"Rwanda", "Uganda"} <= actor_names(deal, "initiator")
+
+
+def test_a_sentence_is_coercion_and_its_condemnation_targets_the_court():
+    ex = run(
+        "A military court sentenced the blogger Min Thu to ten years in prison on Tuesday. The rights office "
+        "condemned the sentence and called for his release."
+    )
+    (sentencing,) = [e for e in ex.events if e.type == "COERCE"]
+    assert sentencing.mode == "sentence"
+    (condemnation,) = [e for e in ex.events if e.type == "ACCUSE"]
+    assert any("court" in name for name in actor_names(condemnation, "target"))
+    assert not [e for e in ex.events if e.type == "RETREAT"]  # a release called for has not happened

@@ -293,8 +293,8 @@ def _attack_before(groups: list[list[Mention]], m: Mention) -> list[Mention] | N
 
 
 def _target_the_culprits(groups: list[list[Mention]]) -> None:
-    """'The governor condemned the attack': the condemnation targets the attack's initiators."""
-    event_of = {m.trigger.i: g for g in groups for m in g if m.type == "ASSAULT"}
+    """'The governor condemned the attack' / 'the sentence': it targets whoever carried it out."""
+    event_of = {m.trigger.i: g for g in groups for m in g if m.type in ("ASSAULT", "COERCE")}
     for group in groups:
         if group[0].type not in AIMED_TYPES:
             continue
@@ -1309,6 +1309,8 @@ def _inherit_narrative_dates(ctx: Context, mentions: list[Mention]) -> None:
             continue
         if last is None or m.anaphoric or not ctx.published or not last.time.end_date:
             continue
+        if m.type not in MATERIAL_TYPES:
+            continue  # reactions ("the UN condemned the sentence") are today's, not the story's past
         gap = sent_index[m.sent.start] - sent_index[last.sent.start]
         old = (ctx.published - dt.date.fromisoformat(last.time.end_date)).days > BACKGROUND_DAYS
         aside = gap == 0 and last.trigger not in m.trigger.ancestors  # "X, who led ... under a 2018 deal, was killed"

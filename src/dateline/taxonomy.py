@@ -131,6 +131,8 @@ VERB_TRIGGERS: dict[str, set[str]] = {
         "confiscate",
         "jail",
         "imprison",
+        "sentence",
+        "convict",
         "raze",
         "demolish",
         "censor",
@@ -339,6 +341,8 @@ NOUN_TRIGGERS: dict[str, set[str]] = {
         "expulsions",
         "deportations",
         "imprisonment",
+        "sentence",
+        "conviction",
     },
     "SANCTION": {"sanctions", "embargo", "embargoes"},
     "MOBILIZE": {
@@ -549,6 +553,7 @@ ACLED_MAP: dict[tuple[str, str | None], tuple[str, str]] = {
 COERCE_MODES = {
     "arrest": "arrest", "arrests": "arrest", "detain": "arrest", "detention": "arrest", "detentions": "arrest",
     "jail": "arrest", "imprison": "arrest", "apprehend": "arrest", "round": "arrest", "charge": "arrest",
+    "sentence": "sentence", "convict": "sentence",
     "curfew": "curfew", "curfews": "curfew", "emergency": "martial-law", "declare": "martial-law",
     "deport": "deport", "deportation": "deport", "expel": "deport", "expulsion": "deport",
     "seize": "seizure", "confiscate": "seizure", "raze": "seizure", "demolish": "seizure",

@@ -96,7 +96,7 @@ def _trigger_type(tok: Token) -> str | None:
             return "PROTEST"  # "a general strike", "workers went on strike"
         if word in ("raid", "raids") and any(c.lower_ in POLICE_WORDS for c in tok.children if c.dep_ == "compound"):
             return "COERCE"  # "a police raid": a search and arrest operation, not an armed attack
-        if ptype in ("CONSULT", "AID", "AGREE", "COOPERATE") and _undone_by_head(tok):
+        if ptype in ("CONSULT", "AID", "AGREE", "COOPERATE", "RETREAT", "CONCEDE") and _undone_by_head(tok):
             return None  # "suspended talks", "rejected the deal": the talks are what was stopped, not an event
         if ptype and tok.pos_ == "PROPN" and tok.ent_type_ in ("LAW", "EVENT", "WORK_OF_ART", "NORP", "FAC"):
             return None  # "the Warsaw Pact", "the Paris Agreement": a name, not an event
@@ -122,10 +122,13 @@ def _weapon_like(tok: Token) -> bool:
 
 
 def _undone_by_head(tok: Token) -> bool:
+    """'suspended talks', 'called for his release': what is stopped or asked for has not happened."""
     head = tok.head
+    if tok.dep_ == "pobj" and head.lower_ == "for" and head.head.lemma_.lower() in DEMAND_HEADS | {"appeal", "press"}:
+        return True
     if tok.dep_ not in ("dobj", "nsubjpass") or head.pos_ != "VERB":
         return False
-    return trigger_type(head) in ("REJECT", "SANCTION")
+    return trigger_type(head) in ("REJECT", "SANCTION") or head.lemma_.lower() in DEMAND_HEADS
 
 
 def _labour_strike(tok: Token) -> bool:
