@@ -96,6 +96,8 @@ def _trigger_type(tok: Token) -> str | None:
             return "PROTEST"  # "a general strike", "workers went on strike"
         if word in ("raid", "raids") and any(c.lower_ in POLICE_WORDS for c in tok.children if c.dep_ == "compound"):
             return "COERCE"  # "a police raid": a search and arrest operation, not an armed attack
+        if ptype != "DEMAND" and _promised(tok):
+            return None  # "vowed that the government would intensify its offensive": a vow, not an offensive
         if ptype in ("CONSULT", "AID", "AGREE", "COOPERATE", "RETREAT", "CONCEDE") and _undone_by_head(tok):
             return None  # "suspended talks", "rejected the deal": the talks are what was stopped, not an event
         if ptype and tok.pos_ == "PROPN" and tok.ent_type_ in ("LAW", "EVENT", "WORK_OF_ART", "NORP", "FAC"):
@@ -119,6 +121,23 @@ IMPACT_VERBS = {"slam", "crash", "smash", "plough", "plow", "tear", "rip", "barr
 
 def _weapon_like(tok: Token) -> bool:
     return tok.lower_ in PROJECTILES | WEAPON_SUBJECTS | BOMB_NOUNS or tok.lower_.rstrip("s") in PROJECTILES
+
+
+VOW_VERBS = {"vow", "threaten", "warn", "pledge", "promise", "swear"}
+
+
+def _promised(tok: Token) -> bool:
+    """A noun inside what someone vows or demands ('vowed that ... would intensify its offensive')."""
+    node = tok
+    for _ in range(5):
+        if node.head.i == node.i:
+            return False
+        if node.dep_ in ("ccomp", "xcomp") and node.head.lemma_.lower() in VOW_VERBS | DEMAND_HEADS:
+            return any(c.dep_ == "aux" and c.lower_ in ("would", "will", "'ll", "to") for c in node.children) or (
+                node.dep_ == "xcomp"
+            )
+        node = node.head
+    return False
 
 
 def _undone_by_head(tok: Token) -> bool:
