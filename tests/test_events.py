@@ -353,3 +353,23 @@ def test_a_sentence_is_coercion_and_its_condemnation_targets_the_court():
     (condemnation,) = [e for e in ex.events if e.type == "ACCUSE"]
     assert any("court" in name for name in actor_names(condemnation, "target"))
     assert not [e for e in ex.events if e.type == "RETREAT"]  # a release called for has not happened
+
+
+def test_hostages_seized_by_gunmen_are_abducted_and_their_release_is_dated():
+    ex = run(
+        "Gunmen seized 14 travellers near the town of Arbinda in January. They were released on Monday, "
+        "officials said."
+    )
+    types = {e.type for e in ex.events}
+    assert "ASSAULT" in types and "COERCE" not in types
+    (release,) = [e for e in ex.events if e.type == "RETREAT"]
+    assert (release.date.start, release.date.end) == ("2024-03-11", "2024-03-11")
+
+
+def test_habits_and_names_are_not_events():
+    ex = run(
+        "The rebels say they target ships linked to the blockade. The Front to Defend the Republic called a "
+        "press conference on Monday."
+    )
+    assert not assault_events(ex)
+    assert not [e for e in ex.events if e.trigger.text == "Defend"]

@@ -53,6 +53,10 @@ def trigger_type(tok: Token) -> str | None:
 
 def _trigger_type(tok: Token) -> str | None:
     verbs, nouns = _lexicon()
+    if tok.pos_ == "VERB" and (
+        tok.ent_type_ in ("ORG", "PERSON", "GPE", "FAC", "WORK_OF_ART", "LAW") or _in_title(tok)
+    ):
+        return None  # "the Group to Support Islam and Muslims": a word of a name
     if tok.pos_ == "VERB":
         lemma = tok.lemma_.lower()
         if lemma in ("fire", "use", "deploy", "spray", "lob", "shoot") and crowd_control(tok):
@@ -76,6 +80,8 @@ def _trigger_type(tok: Token) -> str | None:
             return None
         if _irrealis(tok) or _repeated(tok) or _characterizes(tok):
             return None
+        if ptype == "ASSAULT" and _habitual(tok):
+            return None  # "the rebels say they target ships linked to Israel": what they do, not an event
         if ptype in VERBAL_TYPES - {"AGREE"} and tok.tag_ == "VBN" and tok.dep_ in ("acl", "amod"):
             return None  # "an armed group opposed to the junta", "a militia backed by Iran": who they are
         if ptype != "ASSAULT" and tok.tag_ == "VBN" and tok.dep_ == "amod" and tok.i < tok.head.i:
@@ -218,6 +224,8 @@ def _objects(verb: Token) -> list[Token]:
 def _people(tok: Token) -> bool:
     if tok.lower_ in NOT_PEOPLE:
         return False
+    if tok.lower_ in ("they", "them", "he", "him", "she", "her", "we", "us"):
+        return True  # "they were released on Tuesday"
     return tok.ent_type_ in ("PERSON", "NORP") or tok.tag_ in ("NNS", "NNP", "NNPS") or tok.like_num
 
 
@@ -238,6 +246,12 @@ def _typed_by_object(verb: Token, lemma: str) -> str | None:
         return None
     if lemma in ("seize", "capture", "overrun", "take") and words & TERRITORY_WORDS:
         return "ASSAULT"  # "seized the town", "took control of the base"
+    if lemma in ("seize", "capture", "grab", "snatch") and any(_people(o) for o in _objects(verb)):
+        # people seized by gunmen are abducted; by police, arrested
+        doers = [c for c in verb.children if c.dep_ == "nsubj"]
+        doers += [p for c in verb.children if c.dep_ == "agent" for p in c.children]
+        armed = any(d.lower_ in GROUP_WORDS or d.ent_type_ == "ORG" and d.lower_ not in POLICE_WORDS for d in doers)
+        return "ASSAULT" if armed else "COERCE"
     if lemma == "capture" and words:
         return "COERCE" if not words & TERRITORY_WORDS else "ASSAULT"
     if lemma == "expel" and words & DIPLOMAT_WORDS:
@@ -353,6 +367,18 @@ def _irrealis(tok: Token) -> bool:
 
 
 CONFLICT_NOUNS = {"war", "conflict", "fighting", "violence", "insurgency", "crisis", "unrest", "campaign"}
+
+
+def _in_title(tok: Token) -> bool:
+    """A capitalised verb mid-sentence belongs to a name or title, not to the sentence's story."""
+    if not tok.text[:1].isupper() or tok.is_sent_start or tok.i == 0:
+        return False
+    return tok.doc[tok.i - 1].text not in ('"', "“", "'", "‘", ":", "-", "—", "(")
+
+
+def _habitual(tok: Token) -> bool:
+    """A simple-present action verb in running text tells what someone does, not what happened."""
+    return tok.tag_ in ("VBP", "VBZ") and not any(c.dep_ in ("aux", "auxpass") for c in tok.children)
 
 
 def _characterizes(tok: Token) -> bool:
