@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from pg import pg_database, pg_server  # noqa: F401 - fixtures
 
-from dateline import DatelineError
+from dateline import DatelineError, embed
 from dateline.cli import main as cli_main
 from dateline.records import Actor, Count, DateRange, Event, Evidence, Extraction, Location, Quote, Report, Span
 from dateline.store import Store, database_url
@@ -721,7 +721,7 @@ def shepherd_reports() -> list[Extraction]:
     ]
 
 
-@pytest.mark.skipif(not __import__("dateline.embed").embed.available(), reason="model package not installed")
+@pytest.mark.skipif(not embed.available(), reason="model package not installed")
 def test_ingest_with_embeddings_merges_the_grey_zone_in_any_order(db_url, tmp_path):
     from sqlalchemy import select
 
@@ -753,10 +753,12 @@ def test_ingest_with_embeddings_merges_the_grey_zone_in_any_order(db_url, tmp_pa
 
 
 def test_embeddings_asked_for_without_the_model_package_is_an_error(tmp_path, monkeypatch):
-    from dateline import embed
-
     monkeypatch.setattr(embed, "MODEL_PACKAGE", "no_such_model_package")
     with pytest.raises(DatelineError, match="model package"):
         Store(str(tmp_path / "x.db"), embed=True)
-    monkeypatch.setenv("DATELINE_EMBED", "0")
-    Store(str(tmp_path / "y.db")).close()
+    monkeypatch.delenv("DATELINE_EMBED", raising=False)
+    with Store(str(tmp_path / "y.db")) as s:  # by default: off when the model is missing, no error
+        assert s.embed is False
+    monkeypatch.setenv("DATELINE_EMBED", "1")
+    with pytest.raises(DatelineError, match="model package"):
+        Store(str(tmp_path / "z.db"))
