@@ -373,3 +373,12 @@ def test_habits_and_names_are_not_events():
     )
     assert not assault_events(ex)
     assert not [e for e in ex.events if e.trigger.text == "Defend"]
+
+
+def test_the_lead_after_a_dateline_stays_one_sentence():
+    ex = run(
+        "Clashes kill four\n\nKAPAN, Armenia - Four soldiers were killed and six wounded in clashes near the "
+        "border overnight, the ministry said."
+    )
+    (event,) = assault_events(ex)
+    assert event.fatalities.best == 4 and event.injuries.best == 6

@@ -23,7 +23,19 @@ def paragraph_breaks(doc: Doc) -> Doc:
             para_start = tok.i
         elif tok.i - para_start < 12 and doc[tok.i - 1].text in DATELINE_DASHES and _starts_with_caps(doc, para_start):
             tok.is_sent_start = True  # "BAMAKO, Mali (Wire) - Gunmen ...": the dateline is not part of the lead
+            _keep_lead_whole(doc, tok.i)
     return doc
+
+
+def _keep_lead_whole(doc: Doc, start: int) -> None:
+    """The parser, seeing a sentence begin after the dateline, likes to cut off its first word ("Four"):
+    keep the lead sentence in one piece up to its closing full stop."""
+    for tok in doc[start + 1 : start + 80]:
+        if "\n" in tok.text or "\n" in doc[tok.i - 1].whitespace_:
+            return
+        if doc[tok.i - 1].text in (".", "!", "?") and doc[tok.i - 1].whitespace_:
+            return
+        tok.is_sent_start = False
 
 
 DATELINE_DASHES = {"-", "–", "—", "--"}
