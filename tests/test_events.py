@@ -382,3 +382,13 @@ def test_the_lead_after_a_dateline_stays_one_sentence():
     )
     (event,) = assault_events(ex)
     assert event.fatalities.best == 4 and event.injuries.best == 6
+
+
+def test_an_event_told_for_its_timing_stays_apart():
+    ex = run(
+        "An air strike on a camp in Rafah on Sunday night killed at least 35 people, a day after militants fired "
+        "rockets at Tel Aviv."
+    )
+    strike = next(e for e in assault_events(ex) if e.fatalities)
+    assert "militants" not in actor_names(strike, "initiator")
+    assert len(assault_events(ex)) == 2

@@ -481,6 +481,8 @@ def _read_actors(ctx: Context, tok: Token, m: Mention) -> None:
             # "137 schoolchildren kidnapped from a school": the noun the participle describes underwent it
             _add_actor(ctx, m, tok.head, "victim" if lemma in victim_verbs else "target")
         subj = [c for c in tok.children if c.dep_ in ("nsubj",)] or _inherited_subject(tok)
+        marks = [c.i for c in tok.children if c.dep_ == "mark" and c.lower_ in SEQUENCE_MARKS]
+        subj = [c for c in subj if not any(c.i < mark < tok.i for mark in marks)]  # outside "a day after ..."
         subj = [tok.head if s.lower_ in RELATIVE_PRONOUNS and tok.dep_ == "relcl" else s for s in subj]
         for s in subj:
             _add_actor(ctx, m, s, "victim" if lemma == "die" else "initiator")
@@ -900,7 +902,12 @@ def _time_clause(tok: Token) -> Token:
     marks = [c for c in clause.children if c.dep_ == "mark" and c.i > tok.i]
     if clause.dep_ == "advcl" and marks and clause.head.i < tok.i:
         return _clause_of(clause.head)
+    if marks and clause.dep_ == "ROOT" and any(m.lower_ in SEQUENCE_MARKS for m in marks):
+        return tok  # misparsed "X on Sunday, a day after Y happened": the date is X's, not Y's
     return clause
+
+
+SEQUENCE_MARKS = {"after", "before", "since", "until"}
 
 
 def _right_after_saying(ctx: Context, tm: TimeMention, group: list[Token]) -> bool:

@@ -491,16 +491,33 @@ def trigger_groups(sent: Span) -> list[list[Token]]:
     return groups
 
 
+def _sequenced(clause: Token) -> bool:
+    """An adverbial clause that places another happening before or after this one ('after X fired rockets')."""
+    if clause.dep_ not in ("advcl", "pcomp", "pobj") and clause.head.lower_ not in ("after", "before", "since"):
+        return False
+    marks = {c.lower_ for c in clause.children if c.dep_ in ("mark", "prep", "advmod")} | {clause.head.lower_}
+    return bool(marks & {"after", "before", "since", "until", "following"})
+
+
+def _outside_time_clause(x: Token, verb: Token) -> bool:
+    """'the strike killed 35, a day after Hamas fired rockets', parsed with 'strike' under 'fired': a word
+    before the clause's 'after' is not part of that clause, whatever the parse says."""
+    marks = [c for c in verb.children if c.dep_ == "mark" and c.lower_ in ("after", "before", "since", "until")]
+    return any(x.i < m.i < verb.i for m in marks)
+
+
 def _linked(a: Token, b: Token) -> bool:
     """Two triggers of one happening: one governs the other through a short path ("killed in a strike")."""
     for x, y in ((a, b), (b, a)):
         steps = 0
         node = x
         while node.head.i != node.i and steps < 3:
+            if _sequenced(node):
+                break  # "... killed 35 people, a day after Hamas fired rockets": another event, told for time
             node = node.head
             steps += 1
             if node.i == y.i:
-                return True
+                return not _outside_time_clause(x, y)
             light = node.lemma_ in LIGHT_VERBS or node.lemma_ in COMMENT_VERBS
             if node.pos_ == "VERB" and node.i != y.i and trigger_type(node) is None and not light:
                 break
