@@ -294,3 +294,10 @@ def test_the_city_of_x_is_the_city_not_its_province(nlp):
     )
     city = [p for p in places(nlp, text) if p.text == "Mykolaiv"][-1]
     assert city.precision == "city" and city.country == "UA"
+
+
+def test_a_nationality_word_can_open_a_town_name_and_a_suburb_of_x_is_x(nlp):
+    found = places(nlp, "Two men were shot in the Kingston suburb of Spanish Town on Sunday.")
+    town = by_text(found, "Spanish Town")
+    assert town.country == "JM" and town.precision == "city"
+    assert not [p for p in found if p.country == "ES"]

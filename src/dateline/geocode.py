@@ -338,6 +338,8 @@ def _ent_mentions(doc: Doc) -> list[_Mention]:
         end = _trim_end(doc, start, ent.end)
         if start >= end:
             continue
+        if start > 0 and doc[start - 1].ent_type_ == "NORP" and _exact_readings(doc, start - 1, end):
+            start -= 1  # "Spanish Town", "French Guiana": a nationality word opening the place's own name
         if ent.label_ == "FAC" and not _shape_of(doc[end - 1].lower_.rstrip(".")) and not lookup(doc[start:end].text):
             if head := _embedded_place(doc, start, end):  # 'Laurel County Detention Center'
                 out.append(_Mention(start, head, _clean_name(doc[start:head].text), strong=False))
@@ -607,7 +609,12 @@ def _scan_mentions(doc: Doc, taken: set[int]) -> list[_Mention]:
 
 
 def _scannable(tok: Token) -> bool:
-    """An untagged capitalised word, or an upper-case one opening a sentence (a wire dateline)."""
+    """An untagged capitalised word, or an upper-case one opening a sentence (a wire dateline).
+
+    A nationality word opening a capitalised run ('Spanish Town', 'French Guiana') may begin a place name.
+    """
+    if tok.ent_type_ == "NORP" and tok.i + 1 < len(tok.doc) and _capitalised(tok.doc[tok.i + 1]):
+        return not tok.doc[tok.i + 1].ent_type_ or tok.doc[tok.i + 1].ent_type_ == "NORP"
     if tok.ent_type_:
         return False
     if _capitalised(tok):
@@ -668,9 +675,15 @@ def _pattern_mentions(doc: Doc, taken: set[int]) -> list[_Mention]:
             start -= 1
         if shape == "district" and doc[tok.i - 1].lower_ in SERVICE_DISTRICTS:
             continue  # "Quezon City Police District" is a police unit, not a neighbourhood
+        if shape == "district" and _names_what_follows(doc, tok.i):
+            continue  # "the Kingston suburb of Spanish Town": the place is the one named after "of"
         if start < tok.i and doc[start].ent_type_ not in {"DATE", "TIME", "CARDINAL"}:
             out.append(_Mention(start, tok.i + 1, doc[start : tok.i + 1].text, shape=shape, strong=False))
     return out
+
+
+def _names_what_follows(doc: Doc, i: int) -> bool:
+    return i + 2 < len(doc) and doc[i + 1].lower_ == "of" and doc[i + 2].text[:1].isupper()
 
 
 SERVICE_DISTRICTS = {"police", "military", "school", "election", "electoral", "water", "health", "court", "judicial"}
@@ -700,6 +713,8 @@ def _extend(doc: Doc, m: _Mention) -> None:
         words = [doc[k].lower_ for k in range(nxt, min(nxt + 2, len(doc)))]
         if words[0] == "international" and len(words) > 1 and words[1] in AIRPORT_WORDS:
             m.shape, m.end = "airport", nxt + 2
+        elif _shape_of(words[0].rstrip(".")) == "district" and _names_what_follows(doc, nxt):
+            pass  # "the Kingston suburb of Spanish Town": Kingston stays the city; the suburb is named next
         elif _shape_of(words[0].rstrip(".")):
             m.shape, m.end = _shape_of(words[0].rstrip(".")), nxt + 1
         elif words[0] in DESIGNATORS and nxt == m.end or _listed_with_designator(doc, m.end):
