@@ -218,6 +218,8 @@ NOUN_TRIGGERS: dict[str, set[str]] = {
         "clashes",
         "fighting",
         "gunfight",
+        "battle",
+        "battles",
         "firefight",
         "abduction",
         "kidnapping",
