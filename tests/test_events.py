@@ -392,3 +392,12 @@ def test_an_event_told_for_its_timing_stays_apart():
     strike = next(e for e in assault_events(ex) if e.fatalities)
     assert "militants" not in actor_names(strike, "initiator")
     assert len(assault_events(ex)) == 2
+
+
+def test_casualties_told_together_add_up_but_sources_do_not():
+    ex = run("Clashes on the border killed two soldiers and an Afghan guard on Monday.")
+    (event,) = assault_events(ex)
+    assert event.fatalities.best == 3
+    ex = run("A bomb hit a bus in Maiduguri on Saturday, injuring 11 others, police and a militia leader said.")
+    (event,) = assault_events(ex)
+    assert event.injuries.best == 11

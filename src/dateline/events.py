@@ -810,6 +810,13 @@ def _read_casualties(group: list[Token], m: Mention) -> None:
             count = casualties.count_of(noun)
             if count is None:
                 continue
+            for other in noun.conjuncts if noun.lower_ != "others" else ():  # "two soldiers and a guard": three
+                if _says(other):
+                    continue  # "injuring 11 others, police and a militia leader said": the sources, not casualties
+                extra = casualties.count_of(other) if other.pos_ == "NOUN" and not other.like_num else None
+                if extra is not None:
+                    count = _add_counts(count, extra)
+                    m.hurt.append(other)
             if is_kill and m.fatalities is None:
                 m.fatalities = count
             elif is_hurt and m.injuries is None:
@@ -823,6 +830,21 @@ def _read_casualties(group: list[Token], m: Mention) -> None:
                     if _belongs(tok, trigger_ids) and (count := casualties.count_of(noun)):
                         m.injuries = count
                         m.hurt.append(noun)
+
+
+def _says(tok: Token) -> bool:
+    """A noun right before a reporting verb is who reports ('police and a militia leader said')."""
+    end = max(t.i for t in tok.subtree) + 1
+    return end < len(tok.doc) and tok.doc[end].lemma_.lower() in REPORTING_VERBS
+
+
+def _add_counts(a: Count, b: Count) -> Count:
+    """Two groups of casualties told together: their figures add up (an open bound stays open)."""
+
+    def add(x: int | None, y: int | None) -> int | None:
+        return None if x is None or y is None else x + y
+
+    return Count(low=add(a.low, b.low), best=add(a.best, b.best), high=add(a.high, b.high), text=f"{a.text}; {b.text}")
 
 
 def _belongs(tok: Token, trigger_ids: set[int]) -> bool:
