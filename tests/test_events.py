@@ -401,3 +401,15 @@ def test_casualties_told_together_add_up_but_sources_do_not():
     ex = run("A bomb hit a bus in Maiduguri on Saturday, injuring 11 others, police and a militia leader said.")
     (event,) = assault_events(ex)
     assert event.injuries.best == 11
+
+
+def test_rival_tolls_in_one_sentence_and_generic_charges():
+    ex = run(
+        "GARISSA, Kenya (Wire) - Between 10 and 15 people were killed when fighters attacked a police post in "
+        "Mandera on Tuesday, an official said, while police put the toll at seven. Officials have repeatedly "
+        "blamed the Jubba Front for attacks in the region. The official asked not to be named."
+    )
+    (attack,) = assault_events(ex)
+    assert (attack.fatalities.low, attack.fatalities.high) == (7, 15)
+    assert "Jubba Front" not in " ".join(actor_names(attack, "initiator"))
+    assert not [e for e in ex.events if e.type == "DEMAND"]

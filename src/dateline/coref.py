@@ -77,7 +77,12 @@ DESCRIPTION_WORDS = {
 }  # fmt: skip
 
 
-DESCRIPTION_KINDS = {"army": {"military"}, "military": {"military"}, "council": {"government", "organization"}}
+DESCRIPTION_KINDS = {
+    "army": {"military"}, "military": {"military"}, "council": {"government", "organization"},
+    # armed descriptions never stand for an outlet or a charity named earlier
+    "militants": {"group"}, "rebels": {"group"}, "insurgents": {"group"}, "militia": {"group"}, "gang": {"group"},
+    "cartel": {"group"}, "faction": {"group"}, "paramilitary": {"group", "military"}, "outfit": {"group"},
+}  # fmt: skip
 
 
 DESCRIPTION_SENTENCES = 6

@@ -435,19 +435,30 @@ def _add_rival_toll(sent: Span, mentions: list[Mention]) -> None:
     last = next((m for m in reversed(mentions) if m.type == "ASSAULT"), None)
     if last is None:
         return
+    for count, injured in _toll_figures(sent)[:1]:
+        _add_toll(last, count, injured)
+        last.evidence.append(sent)
+
+
+def _toll_figures(sent: Span) -> list[tuple[Count, bool]]:
+    """Figures a sentence gives as a toll ('put the toll at seven', 'the number rose to 31'), and whether they
+    count the injured."""
+    out = []
     for tok in sent:
         if tok.lower_ not in TOLL_NOUNS or tok.dep_ not in ("dobj", "nsubj"):
             continue
         prep = [c for c in tok.head.children if c.dep_ == "prep" and c.lower_ in ("at", "to")]
         nums = [p for c in prep for p in c.children if p.like_num]
         if nums and (count := casualties.count_of(nums[0])):
-            injured = any(w.lower_ in ("injured", "wounded") for w in tok.children)
-            if injured:
-                last.injuries = _merge_counts([last.injuries, count])
-            else:
-                last.fatalities = _merge_counts([last.fatalities, count])
-            last.evidence.append(sent)
-            return
+            out.append((count, any(w.lower_ in ("injured", "wounded") for w in tok.children)))
+    return out
+
+
+def _add_toll(m: Mention, count: Count, injured: bool) -> None:
+    if injured:
+        m.injuries = _merge_counts([m.injuries, count])
+    else:
+        m.fatalities = _merge_counts([m.fatalities, count])
 
 
 def _main_trigger(group: list[Token]) -> Token:
@@ -822,6 +833,9 @@ def _read_casualties(group: list[Token], m: Mention) -> None:
             elif is_hurt and m.injuries is None:
                 m.injuries = count
             m.hurt.append(noun)
+    if m.type == "ASSAULT" and (m.fatalities or m.injuries):
+        for count, injured in _toll_figures(group[0].sent):  # "..., while police put the toll at seven"
+            _add_toll(m, count, injured)
     if m.injuries is None:
         for tok in group[0].sent:
             if tok.lower_ == "condition" and any(c.lower_ in ("critical", "serious") for c in tok.children):
@@ -1451,7 +1465,7 @@ def _most_precise(*places: PlaceMention | None) -> PlaceMention | None:
     coarse = next((p for p in places if p is not None), None)
     if coarse is None or _fine(coarse):
         return coarse
-    return fine if fine is not None and fine.country == coarse.country else coarse
+    return fine if fine is not None and _inside(fine, coarse) else coarse
 
 
 def _dedupe_actors(m: Mention) -> None:

@@ -113,8 +113,11 @@ def _trigger_type(tok: Token) -> str | None:
         vague_tally = _is_summary_count(tok) and series_count(tok) is None
         if ptype and (vague_tally or _modifies_other_noun(tok) or _generic_activity(tok)):
             return None
-        if ptype in VERBAL_TYPES and tok.tag_ == "NNS" and not any(c.dep_ in ("det", "poss") for c in tok.children):
+        bare_plural = tok.tag_ == "NNS" and not any(c.dep_ in ("det", "poss", "nummod") for c in tok.children)
+        if ptype in VERBAL_TYPES and bare_plural:
             return None  # "condemnations no longer matter": statements in general, not one statement
+        if bare_plural and tok.head.lower_ in ("for", "of") and tok.head.head.lemma_.lower() in ACCUSING_WORDS:
+            return None  # "have repeatedly blamed the group for attacks in the region": a charge, not one event
         return ptype
     return None
 
@@ -263,6 +266,10 @@ def _typed_by_object(verb: Token, lemma: str) -> str | None:
         return "" if subjects & (GROUP_WORDS - CROWD_WORDS) else "PROTEST"  # gunmen blocking a road are not protesting
     if lemma == "decline" and any(c.dep_ == "xcomp" and c.lemma_ != "comment" for c in verb.children):
         return "REJECT"
+    if lemma in ("ask", "request", "speak", "decline") and any(
+        c.dep_ == "xcomp" and c.lemma_ in ("name", "identify", "comment", "speak") for c in verb.children
+    ):
+        return ""  # "an official, who asked not to be named": how a source is quoted, not an event
     if lemma in ("exchange", "come") and any(
         c.lower_ == "fire" and (c.dep_ == "dobj" or c.head.lower_ == "under") for c in verb.subtree
     ):
