@@ -413,3 +413,15 @@ def test_rival_tolls_in_one_sentence_and_generic_charges():
     assert (attack.fatalities.low, attack.fatalities.high) == (7, 15)
     assert "Jubba Front" not in " ".join(actor_names(attack, "initiator"))
     assert not [e for e in ex.events if e.type == "DEMAND"]
+
+
+def test_accidents_are_not_attacks_and_asides_do_not_date_todays_news():
+    ex = run(
+        "Students marched in Belgrade on Saturday to demand justice for a canopy collapse that killed 15 people "
+        "in November. Police said 56 people were arrested."
+    )
+    assert not assault_events(ex)
+    (arrests,) = [e for e in ex.events if e.type == "COERCE"]
+    assert arrests.date.start == "2024-03-09"
+    (demand,) = [e for e in ex.events if e.type == "DEMAND"]
+    assert not actor_names(demand, "victim")

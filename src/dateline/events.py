@@ -363,7 +363,8 @@ def _read_mention(ctx: Context, sent: Span, group: list[Token], alone: bool = Tr
     )
     for tok in group:
         _read_actors(ctx, tok, m)
-    _read_casualties(group, m)
+    if ptype in MATERIAL_TYPES:
+        _read_casualties(group, m)  # a demand or a condemnation counts no dead of its own
     for noun in m.hurt:
         if not noun.like_num and not any(a.role == "victim" and noun.text in a.name for a in m.actors):
             _add_actor(ctx, m, noun, "victim")
@@ -1345,6 +1346,7 @@ def _mark_unverified(doc: Doc, mentions: list[Mention]) -> None:
 def _inherit_narrative_dates(ctx: Context, mentions: list[Mention]) -> None:
     """An undated event told right after a dated past one continues that story ('..., as Tehran fired ...')."""
     sent_index = {s.start: i for i, s in enumerate(ctx.doc.sents)}
+    current_sents = {m.sent.start for m in mentions if m.time is not None and not _is_past(m.time, ctx.published)}
     last: Mention | None = None
     for m in mentions:
         if m.time is not None:
@@ -1357,6 +1359,7 @@ def _inherit_narrative_dates(ctx: Context, mentions: list[Mention]) -> None:
         gap = sent_index[m.sent.start] - sent_index[last.sent.start]
         old = (ctx.published - dt.date.fromisoformat(last.time.end_date)).days > BACKGROUND_DAYS
         aside = gap == 0 and last.trigger not in m.trigger.ancestors  # "X, who led ... under a 2018 deal, was killed"
+        aside = aside or last.sent.start in current_sents  # the past was an aside to today's news in that sentence
         if old and gap <= 2 and not aside:
             m.time = last.time
 

@@ -82,6 +82,8 @@ def _trigger_type(tok: Token) -> str | None:
             return None
         if ptype == "ASSAULT" and _habitual(tok):
             return None  # "the rebels say they target ships linked to Israel": what they do, not an event
+        if ptype == "ASSAULT" and lemma in ("kill", "injure", "wound", "hurt") and _accidental_cause(tok):
+            return None  # "a canopy collapse that killed 15", "floods killed 20": no one attacked
         if ptype in VERBAL_TYPES - {"AGREE"} and tok.tag_ == "VBN" and tok.dep_ in ("acl", "amod"):
             return None  # "an armed group opposed to the junta", "a militia backed by Iran": who they are
         if ptype != "ASSAULT" and tok.tag_ == "VBN" and tok.dep_ == "amod" and tok.i < tok.head.i:
@@ -381,6 +383,29 @@ def _in_title(tok: Token) -> bool:
     if not tok.text[:1].isupper() or tok.is_sent_start or tok.i == 0:
         return False
     return tok.doc[tok.i - 1].text not in ('"', "“", "'", "‘", ":", "-", "—", "(")
+
+
+def _accidental_cause(verb: Token) -> bool:
+    """The killer is a thing or a disaster, not a person, group, weapon or attack."""
+    subjects = [c for c in verb.children if c.dep_ == "nsubj"]
+    if verb.dep_ == "relcl" and (not subjects or subjects[0].lower_ in ("that", "which")):
+        subjects = [verb.head]
+    if not subjects:
+        return False
+    subj = subjects[0]
+    if subj.pos_ != "NOUN" or subj.ent_type_:
+        return False
+    word = subj.lower_
+    agents = GROUP_WORDS | PROJECTILES | WEAPON_SUBJECTS | BOMB_NOUNS | POLICE_WORDS | CROWD_WORDS
+    if word in agents or word.rstrip("s") in agents or word in _lexicon()[1]:
+        return False
+    return word in ACCIDENT_WORDS or not any(c.dep_ in ("amod", "compound") and c.ent_type_ for c in subj.children)
+
+
+ACCIDENT_WORDS = {
+    "collapse", "canopy", "landslide", "flood", "floods", "flooding", "storm", "cyclone", "earthquake", "fire",
+    "blaze", "crash", "accident", "heatwave", "outbreak", "disease", "lightning", "avalanche", "stampede",
+}  # fmt: skip
 
 
 def _habitual(tok: Token) -> bool:
