@@ -425,3 +425,15 @@ def test_accidents_are_not_attacks_and_asides_do_not_date_todays_news():
     assert arrests.date.start == "2024-03-09"
     (demand,) = [e for e in ex.events if e.type == "DEMAND"]
     assert not actor_names(demand, "victim")
+
+
+def test_a_condemned_killing_is_the_attack_and_quoted_attackers_are_not_the_victims():
+    ex = run(
+        "Gunmen opened fire on worshippers at a church near Dori on Sunday, killing nine people. \"They surrounded "
+        "the church and started shooting,\" a priest said. Jihadist groups have attacked churches in the region. "
+        "The Pope, in a message on Monday, condemned the killings."
+    )
+    (attack,) = assault_events(ex)
+    assert actor_names(attack, "initiator") == {"Gunmen"}
+    (condemnation,) = [e for e in ex.events if e.type == "ACCUSE"]
+    assert "Gunmen" in actor_names(condemnation, "target")

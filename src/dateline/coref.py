@@ -20,6 +20,7 @@ from dateline.taxonomy import (
     PRONOUNS,
     REPORTING_VERBS,
 )
+from dateline.triggers import trigger_type
 
 ANTECEDENT_DEPS = {"nsubj", "nsubjpass", "dobj", "pobj", "appos", "conj", "ROOT", "attr", "agent"}
 PERSON_PRONOUNS = {"he", "she", "him", "her", "his"}
@@ -45,15 +46,25 @@ def antecedent(entities: dict[int, Entity], tok: Token) -> Token | None:
         if first_sent.start == 0:
             break
         first_sent = tok.doc[first_sent.start - 1].sent
+    shared = [tok.head] + [v for v in tok.head.subtree if v.dep_ in ("conj", "xcomp") and v.pos_ == "VERB"]
+    attacking = tok.dep_ == "nsubj" and any(trigger_type(v) == "ASSAULT" for v in shared)
     for i in range(tok.i - 1, first_sent.start - 1, -1):
         cand = tok.doc[i]
         if cand.dep_ not in ANTECEDENT_DEPS or cand.pos_ not in ("NOUN", "PROPN"):
             continue  # "a military-escorted convoy": a modifier is no antecedent
+        if attacking and _attacked(cand):
+            continue  # "gunmen fired on worshippers ... 'They started shooting'": they are not the worshippers
         if _fits(entities, cand, word):
             return cand
         if cand.dep_ in ("nsubj", "nsubjpass") and word in ("it", "its") and cand.tag_ in ("NN", "NNP"):
             return None  # "the bus ... when it hit the device": the pronoun is the nearer subject, no actor
     return None
+
+
+def _attacked(cand: Token) -> bool:
+    """A noun an attack was done to: the object of an attack verb or of its preposition."""
+    head = cand.head.head if cand.dep_ == "pobj" else cand.head
+    return cand.dep_ in ("dobj", "pobj", "nsubjpass") and trigger_type(head) == "ASSAULT"
 
 
 def _fits(entities: dict[int, Entity], cand: Token, pronoun: str) -> bool:
@@ -65,7 +76,8 @@ def _fits(entities: dict[int, Entity], cand: Token, pronoun: str) -> bool:
     if pronoun in PERSON_PRONOUNS:
         return kind == "person" and (ent is not None or cand.ent_type_ == "PERSON")
     if pronoun in ("they", "them", "their"):
-        return kind in ("group", "military", "government", "state", "organization", "civilians")
+        counted = any(c.dep_ == "nummod" for c in cand.children)  # "nine people" were counted as casualties
+        return kind in ("group", "military", "government", "organization", "civilians") and not counted
     return kind in ("group", "military", "government", "state", "organization") and cand.tag_ != "NNS"
 
 

@@ -38,6 +38,7 @@ from dateline.taxonomy import (
     BLAME_VERBS,
     CIVILIAN_WORDS,
     COERCE_MODES,
+    COMMENT_VERBS,
     CROWD_WORDS,
     GOVERNMENT_WORDS,
     GROUP_WORDS,
@@ -370,6 +371,8 @@ def _read_mention(ctx: Context, sent: Span, group: list[Token], alone: bool = Tr
             _add_actor(ctx, m, noun, "victim")
     m.time = _time_for(ctx, sent, group)
     m.place = _place_for(ctx, sent, group, alone) if ptype in PLACED_TYPES else _statement_place(ctx, group)
+    if _commented_on(main):  # "the Pope, on Monday at the Vatican, condemned the killings": his day and place
+        m.time, m.place, m.anaphoric = None, None, True
     m.mode = _mode_for(sent, group, alone) if ptype in ("ASSAULT", "PROTEST") else None
     if ptype == "COERCE":
         m.mode = next((COERCE_MODES.get(t.lemma_.lower()) or COERCE_MODES.get(t.lower_) for t in group), None)
@@ -383,6 +386,16 @@ def _read_mention(ctx: Context, sent: Span, group: list[Token], alone: bool = Tr
     _own_strike(ctx, m)
     _dedupe_actors(m)
     return m
+
+
+def _commented_on(trigger: Token) -> bool:
+    """An event noun that is what a statement is about ('condemned the killings'), not told for itself."""
+    if trigger.pos_ not in ("NOUN", "PROPN") or trigger.dep_ not in ("dobj", "pobj"):
+        return False
+    verb = trigger.head.head if trigger.dep_ == "pobj" else trigger.head
+    return verb.pos_ == "VERB" and (
+        verb.lemma_.lower() in COMMENT_VERBS or trigger_type(verb) in ("ACCUSE", "DEMAND", "REJECT", "SUPPORT")
+    )
 
 
 def _split_by_places(ctx: Context, m: Mention) -> list[Mention]:

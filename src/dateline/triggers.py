@@ -424,6 +424,14 @@ def _characterizes(tok: Token) -> bool:
         return False
     if tok.dep_ == "relcl":
         return True
+    objects = [c for c in tok.children if c.dep_ == "dobj"]
+    present_perfect = any(c.dep_ == "aux" and c.lower_ in ("have", "has", "'ve") for c in tok.children)
+    if (
+        present_perfect
+        and objects
+        and all(o.tag_ == "NNS" and not any(g.dep_ in ("det", "nummod", "poss") for g in o.children) for o in objects)
+    ):
+        return True  # "groups have attacked churches and mosques in the region": a pattern, not one event
     subjects = [c for c in tok.children if c.dep_ == "nsubj"]
     return any(s.lower_ in CONFLICT_NOUNS for s in subjects)
 
