@@ -501,6 +501,14 @@ def _personal_name(doc: Doc, text: str) -> bool:
 
 
 def _person_names(doc: Doc) -> set[str]:
+    """Names the report uses for people (cached on the Doc: every candidate place asks)."""
+    cached = doc.user_data.get("dateline.person_names")
+    if cached is None:
+        cached = doc.user_data["dateline.person_names"] = _read_person_names(doc)
+    return cached
+
+
+def _read_person_names(doc: Doc) -> set[str]:
     names = set()
     for e in doc.ents:
         name_shaped = all(t.text[:1].isupper() or t.text in ("-", "'") for t in e)  # not "pounds Mykolaiv"
