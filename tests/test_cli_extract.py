@@ -136,3 +136,21 @@ def test_a_bad_file_or_row_stops_only_itself(tmp_path):
     errors = proc.stderr.decode().strip().splitlines()
     assert len(errors) == 2 and all(line.startswith("dateline extract: error:") for line in errors)
     assert "Traceback" not in proc.stderr.decode()
+
+
+def test_worker_processes_give_the_same_extractions_in_order(tmp_path):
+    rows = [
+        {
+            "id": f"r{i}",
+            "text": f"Gunmen killed {i + 2} villagers near Jos on Monday, police said.",
+            "published": "2024-06-05",
+        }
+        for i in range(20)
+    ]
+    corpus = tmp_path / "rows.jsonl"
+    corpus.write_text("\n".join(json.dumps(r) for r in rows))
+    one = dateline("extract", str(corpus))
+    two = dateline("extract", str(corpus), "--processes", "2")
+    assert one.returncode == two.returncode == 0, two.stderr.decode()
+    assert one.stdout == two.stdout
+    assert len(one.stdout.decode().splitlines()) == 20

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import datetime as dt
 import multiprocessing
+import os
+from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 
@@ -29,6 +31,7 @@ from dateline.records import Extraction, Report
 from dateline.times import find_times
 
 BATCH_SIZE = 16
+THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 
 
 def extract(report: Report) -> Extraction:
@@ -48,10 +51,21 @@ def extract_many(reports: Iterable[Report], n_process: int = 1) -> Iterator[Extr
         for doc, report in nlp.pipe(pairs, as_tuples=True, batch_size=BATCH_SIZE):
             yield extract_doc(report, doc)
         return
-    ctx = multiprocessing.get_context("spawn")
+    for var in THREAD_VARS:  # one process per core: workers must not each start a pool of BLAS threads
+        os.environ.setdefault(var, "1")
+    # fork shares the model loaded here with the workers; spawn (macOS, Windows) loads it in each
+    forking = "fork" in multiprocessing.get_all_start_methods()
+    if forking:
+        load_nlp()
+    ctx = multiprocessing.get_context("fork" if forking else "spawn")
     with ProcessPoolExecutor(max_workers=n_process, mp_context=ctx, initializer=_warm_worker) as pool:
-        for batch in pool.map(_extract_batch, _batches(reports, BATCH_SIZE)):
-            yield from batch
+        pending: deque = deque()
+        for batch in _batches(reports, BATCH_SIZE):
+            pending.append(pool.submit(_extract_batch, batch))
+            if len(pending) > 2 * n_process:  # a bounded queue: a corpus of millions is never all in memory
+                yield from pending.popleft().result()
+        while pending:
+            yield from pending.popleft().result()
 
 
 def _batches(reports: Iterable[Report], size: int) -> Iterator[list[Report]]:
@@ -66,7 +80,12 @@ def _batches(reports: Iterable[Report], size: int) -> Iterator[list[Report]]:
 
 
 def _warm_worker() -> None:
-    load_nlp()
+    """Open this worker's own gazetteer connection (none is shared across a fork) and warm every lookup
+    table once, before the first batch arrives."""
+    from dateline import gazetteer
+
+    gazetteer.connect.cache_clear()
+    extract(Report(id="warm-up", text="Police arrested two men in Nairobi on Monday.", published="2024-01-03"))
 
 
 def _extract_batch(batch: list[Report]) -> list[Extraction]:
