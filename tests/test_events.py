@@ -357,8 +357,7 @@ def test_a_sentence_is_coercion_and_its_condemnation_targets_the_court():
 
 def test_hostages_seized_by_gunmen_are_abducted_and_their_release_is_dated():
     ex = run(
-        "Gunmen seized 14 travellers near the town of Arbinda in January. They were released on Monday, "
-        "officials said."
+        "Gunmen seized 14 travellers near the town of Arbinda in January. They were released on Monday, officials said."
     )
     types = {e.type for e in ex.events}
     assert "ASSAULT" in types and "COERCE" not in types
@@ -429,11 +428,17 @@ def test_accidents_are_not_attacks_and_asides_do_not_date_todays_news():
 
 def test_a_condemned_killing_is_the_attack_and_quoted_attackers_are_not_the_victims():
     ex = run(
-        "Gunmen opened fire on worshippers at a church near Dori on Sunday, killing nine people. \"They surrounded "
-        "the church and started shooting,\" a priest said. Jihadist groups have attacked churches in the region. "
+        'Gunmen opened fire on worshippers at a church near Dori on Sunday, killing nine people. "They surrounded '
+        'the church and started shooting," a priest said. Jihadist groups have attacked churches in the region. '
         "The Pope, in a message on Monday, condemned the killings."
     )
     (attack,) = assault_events(ex)
     assert actor_names(attack, "initiator") == {"Gunmen"}
     (condemnation,) = [e for e in ex.events if e.type == "ACCUSE"]
     assert "Gunmen" in actor_names(condemnation, "target")
+
+
+def test_an_event_dated_as_a_day_after_another_date():
+    ex = run("Rockets have been fired almost daily since October 8 last year, a day after the raid on the border town.")
+    (raid,) = [e for e in assault_events(ex) if e.trigger.text == "raid"]
+    assert (raid.date.start, raid.date.end) == ("2023-10-07", "2023-10-07")

@@ -902,6 +902,9 @@ def _clause_of(tok: Token) -> Token:
 
 def _time_for(ctx: Context, sent: Span, group: list[Token]) -> TimeMention | None:
     """A date attached to the trigger's clause; else the only date in a sentence whose other clauses have none."""
+    offset = _offset_date(ctx, group[0])
+    if offset is not None:
+        return offset
     clauses = {_clause_of(t).i for t in group} | {t.i for t in group}
     for t in group:  # "a raid on the camp that began on Wednesday": the noun's own relative clause dates it
         if t.pos_ in ("NOUN", "PROPN"):
@@ -943,6 +946,38 @@ def _time_for(ctx: Context, sent: Span, group: list[Token]) -> TimeMention | Non
         return None
     tok = next(t for t, tm in sent_times if tm is plain[0])
     return _said_by(plain[0]) if material and _reports(_clause_of(tok), group) else plain[0]
+
+
+OFFSET_UNITS = {"day": 1, "days": 1, "week": 7, "weeks": 7}
+
+
+def _offset_date(ctx: Context, trigger: Token) -> TimeMention | None:
+    """'since October 8, a day after the Hamas attack': the attack was one day before October 8."""
+    prep = trigger.head
+    if trigger.dep_ != "pobj" or prep.lower_ not in ("after", "before"):
+        return None
+    units = [c for c in prep.children if c.dep_ == "npadvmod" and c.lower_ in OFFSET_UNITS]
+    units += [prep.head] if prep.head.lower_ in OFFSET_UNITS else []  # "a day after", parsed either way round
+    if not units:
+        return None
+    unit = units[0]
+    count = casualties.number_value(next((c for c in unit.children if c.dep_ == "nummod"), unit)) or 1
+    anchor = None
+    for i in range(unit.i - 1, max(unit.sent.start, unit.i - 8) - 1, -1):
+        tm = ctx.times.get(i)
+        since = tm is not None and tm.text.lower().startswith("since")  # "since October 8": its first day
+        if tm is not None and tm.start_date and (tm.precision == "day" or since):
+            anchor = tm
+            break
+    if anchor is None:
+        return None
+    days = count * OFFSET_UNITS[unit.lower_] * (-1 if prep.lower_ == "after" else 1)
+    day = (dt.date.fromisoformat(anchor.start_date) + dt.timedelta(days=days)).isoformat()
+    span = ctx.doc[unit.i : trigger.i + 1]
+    return TimeMention(
+        text=span.text, start=span.start_char, end=span.end_char, value=day, start_date=day, end_date=day,
+        precision="day", anchor="text",
+    )  # fmt: skip
 
 
 def _time_clause(tok: Token) -> Token:
