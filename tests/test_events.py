@@ -442,3 +442,16 @@ def test_an_event_dated_as_a_day_after_another_date():
     ex = run("Rockets have been fired almost daily since October 8 last year, a day after the raid on the border town.")
     (raid,) = [e for e in assault_events(ex) if e.trigger.text == "raid"]
     assert (raid.date.start, raid.date.end) == ("2023-10-07", "2023-10-07")
+
+
+def test_an_earlier_killing_blamed_on_a_group_is_its_own_event():
+    ex = run(
+        "The army said it killed 11 rebels in an air raid in Cauca province on Wednesday. The raid targeted the "
+        "Western Front, which the government blames for the killing of two police officers in the town of "
+        "Argelia last month."
+    )
+    killing = next(e for e in assault_events(ex) if e.trigger.text == "killing")
+    assert killing.date.start == "2024-02-01"
+    assert "Western Front" in actor_names(killing, "initiator")
+    raid = next(e for e in assault_events(ex) if e is not killing)
+    assert "two police officers" not in actor_names(raid, "victim")

@@ -390,9 +390,9 @@ def _read_mention(ctx: Context, sent: Span, group: list[Token], alone: bool = Tr
 
 def _commented_on(trigger: Token) -> bool:
     """An event noun that is what a statement is about ('condemned the killings'), not told for itself."""
-    if trigger.pos_ not in ("NOUN", "PROPN") or trigger.dep_ not in ("dobj", "pobj"):
-        return False
-    verb = trigger.head.head if trigger.dep_ == "pobj" else trigger.head
+    if trigger.pos_ not in ("NOUN", "PROPN") or trigger.dep_ != "dobj":
+        return False  # "blamed X for the killing of two officers last month" tells the killing itself
+    verb = trigger.head
     return verb.pos_ == "VERB" and (
         verb.lemma_.lower() in COMMENT_VERBS or trigger_type(verb) in ("ACCUSE", "DEMAND", "REJECT", "SUPPORT")
     )
@@ -679,6 +679,8 @@ def _add_actor(ctx: Context, m: Mention, tok: Token, role: str) -> None:
 
 def actor_for(ctx: Context, tok: Token, role: str) -> Actor | None:
     """The participant a noun phrase names, resolved to the report's entities where it can be."""
+    if tok.lower_ in RELATIVE_PRONOUNS and tok.head.dep_ == "relcl":
+        return actor_for(ctx, tok.head.head, role)  # "the Front, which the government blames": the Front
     if tok.lower_ in PRONOUNS:
         if tok.lower_ in ("we", "i", "us"):
             speaker = _quote_speaker_at(ctx, tok.idx)
@@ -1434,10 +1436,14 @@ def _inherit_places(ctx: Context, mentions: list[Mention]) -> None:
     def current(m: Mention) -> bool:
         return m.time is None or not _is_past(m.time, ctx.published)
 
-    placed = [m.place for m in mentions if m.place and current(m) and m.type in PLACED_TYPES]
+    story_time = next((m.time for m in mentions if _story_day(m.time) and current(m)), None)
+    placed = [
+        m.place
+        for m in mentions
+        if m.place and current(m) and m.type in PLACED_TYPES and (m.time is None or _same_story(m.time, story_time))
+    ]
     lead = next((p for p in placed if _fine(p)), placed[0] if placed else None)
     ctx.story_place = lead
-    story_time = next((m.time for m in mentions if _story_day(m.time) and current(m)), None)
     for i, m in enumerate(mentions):
         if _fine(m.place) or m.type not in MATERIAL_TYPES or not current(m) or m.occurrences:
             continue  # a tally of many events is not placed by the story's one
@@ -1474,6 +1480,10 @@ def _inherit_story_dates(ctx: Context, mentions: list[Mention]) -> None:
             m.fallback_time = DateRange(
                 start=source.start_date, end=ctx.published.isoformat(), precision="day" if same_day else "range"
             )
+
+
+def _same_story(tm: TimeMention, story: TimeMention | None) -> bool:
+    return story is None or _overlap(tm, story)
 
 
 def _inside(fine: PlaceMention, coarse: PlaceMention) -> bool:
