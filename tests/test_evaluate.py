@@ -359,3 +359,9 @@ def test_names_compare_nationalities_as_countries_and_armies_as_one():
         Actor(name="two officers", role="victim", normalized="Kenya Police"),
     ]
     assert score_report(gold(), extraction(event(actors=normalized))).tp["ASSAULT"] == 1
+
+
+def test_gold_with_older_plover_names_loads(tmp_path):
+    path = tmp_path / "old.gold.json"
+    path.write_text(json.dumps({"id": "old", "events": [{"type": "REQUEST"}, {"type": "DISAPPROVE"}]}))
+    assert [e.type for e in load_gold(path).events] == ["DEMAND", "ACCUSE"]

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from dateline import DatelineError
+from dateline.taxonomy import OLDER_TYPE_NAMES
 
 if TYPE_CHECKING:
     from dateline.gold import GoldDoc, GoldEvent, GoldReport, PlaceDoc, TimeDoc
@@ -78,12 +79,9 @@ def tokens_match(a: frozenset[str], b: frozenset[str]) -> bool:
     return a <= b or b <= a or len(a & b) * 2 >= len(a | b)
 
 
-# Older gold files (PLOVER 0.x drafts) name two types differently from PLOVER 2021.
-TYPE_EQUIVALENTS = {"REQUEST": "DEMAND", "DISAPPROVE": "ACCUSE"}
-
-
 def same_type(gold: str, pred: str) -> bool:
-    return TYPE_EQUIVALENTS.get(gold, gold) == TYPE_EQUIVALENTS.get(pred, pred)
+    """Equal PLOVER types, reading the PLOVER 0.x names of older data as their 2021 names."""
+    return OLDER_TYPE_NAMES.get(gold, gold) == OLDER_TYPE_NAMES.get(pred, pred)
 
 
 def same_role(pred: str, gold: str) -> bool:

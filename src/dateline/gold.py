@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from dateline import DatelineError
 from dateline.records import Report
-from dateline.taxonomy import PLOVER_TYPES
+from dateline.taxonomy import OLDER_TYPE_NAMES, PLOVER_TYPES
 
 PloverType = Literal[PLOVER_TYPES]
 
@@ -82,6 +82,12 @@ class GoldEvent(GoldModel):
     injuries: GoldCount | None = None
     trigger: str | None = Field(None, description="The words that tell of the event; shown in miss tables only.")
     background: bool = False
+
+    @field_validator("type", mode="before")
+    @classmethod
+    def _older_plover_names(cls, value: object) -> object:
+        """Gold written with PLOVER 0.x names keeps working: REQUEST is DEMAND, DISAPPROVE is ACCUSE."""
+        return OLDER_TYPE_NAMES.get(value, value) if isinstance(value, str) else value
 
     @field_validator("fatalities", "injuries", mode="before")
     @classmethod

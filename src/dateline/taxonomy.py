@@ -14,6 +14,9 @@ PLOVER_TYPES = (
     "ACCUSE", "REJECT", "THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT",
 )  # fmt: skip
 
+# PLOVER 0.x names that older data (gold files, coders) still use, read as their PLOVER 2021 names.
+OLDER_TYPE_NAMES = {"REQUEST": "DEMAND", "DISAPPROVE": "ACCUSE"}
+
 # PLOVER type -> verb lemmas that trigger it.
 VERB_TRIGGERS: dict[str, set[str]] = {
     "ASSAULT": {
