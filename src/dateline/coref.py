@@ -162,11 +162,16 @@ def crowd_antecedent(tok: Token) -> Token | None:
     return None
 
 
-def reporting_subject(tok: Token) -> Token | None:
+def reporter_subjects(tok: Token) -> list[Token]:
+    """The subjects of the first reporting verb above a word ('the army said ...')."""
     for anc in tok.ancestors:
         if anc.lemma_.lower() in REPORTING_VERBS:
-            return next((c for c in anc.children if c.dep_ == "nsubj"), None)
-    return None
+            return [c for c in anc.children if c.dep_ == "nsubj"]
+    return []
+
+
+def reporting_subject(tok: Token) -> Token | None:
+    return next(iter(reporter_subjects(tok)), None)
 
 
 def kind_of_word(word: str, default: str) -> str:

@@ -58,18 +58,11 @@ def name_tokens(name: str | None) -> frozenset[str]:
 @lru_cache(maxsize=4096)
 def _country_words(word: str) -> frozenset[str]:
     """'indian' -> {'india'}: a demonym as the words of its country's name (empty for other words)."""
-    from dateline.gazetteer import country
+    from dateline.gazetteer import country, country_of_demonym
 
-    cc = _demonym_table().get(word)
+    cc = country_of_demonym().get(word)
     entry = country(cc) if cc else None
     return frozenset(_WORD.findall(entry.name.lower())) - _STOP if entry else frozenset()
-
-
-@lru_cache(maxsize=1)
-def _demonym_table() -> dict[str, str]:
-    from dateline.gazetteer import country_of_demonym
-
-    return country_of_demonym()
 
 
 def tokens_match(a: frozenset[str], b: frozenset[str]) -> bool:

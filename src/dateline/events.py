@@ -14,12 +14,11 @@ import datetime as dt
 import math
 import re
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
 
 from spacy.tokens import Doc, Span, Token
 
 from dateline import casualties, certainty
-from dateline.coref import antecedent, crowd_antecedent, described_antecedent, kind_of_word
+from dateline.coref import antecedent, crowd_antecedent, described_antecedent, kind_of_word, reporter_subjects
 from dateline.records import (
     AcledCode,
     Actor,
@@ -185,6 +184,8 @@ class Context:
     entities: dict[int, Entity]
     quotes: list[Quote]
     dateline: PlaceMention | None = None
+    sents: list[Span] = field(default_factory=list)  # the report's sentences, listed once
+    sent_index: dict[int, int] = field(default_factory=dict)  # sentence start token -> its position
     story_place: PlaceMention | None = None  # where the report's news happens (its lead's place)
 
 
@@ -230,8 +231,9 @@ def find_events(
         quotes=quotes,
         dateline=find_dateline(doc.text),
     )
+    ctx.sents = sents = list(doc.sents)
+    ctx.sent_index = {s.start: i for i, s in enumerate(sents)}
     mentions: list[Mention] = []
-    sents = list(doc.sents)
     for sent in sents[1:] if len(sents) > 2 and _is_headline(sents[0]) else sents:
         groups = trigger_groups(sent)
         if not groups:
@@ -241,13 +243,13 @@ def find_events(
             mention = _read_mention(ctx, sent, group, alone=len(groups) == 1)
             if mention is not None:
                 mentions.extend(_split_by_places(ctx, mention))
-    _mark_unverified(doc, mentions)
+    _mark_unverified(ctx, mentions)
     _inherit_narrative_dates(ctx, mentions)
     _inherit_places(ctx, mentions)
     _inherit_story_dates(ctx, mentions)
     merged = _merge_mentions(mentions, ctx.published)
     _target_the_culprits(merged)
-    _blame_falls_on_the_attack(merged)
+    _blame_falls_on_the_attack(ctx, merged)
     return [_to_event(ctx, i, group) for i, group in enumerate(merged, 1)]
 
 
@@ -256,7 +258,7 @@ JOINT_TYPES = {"CONSULT", "AGREE", "COOPERATE"}
 AIMED_TYPES = {"ACCUSE", "DEMAND", "THREATEN"}
 
 
-def _blame_falls_on_the_attack(groups: list[list[Mention]]) -> None:
+def _blame_falls_on_the_attack(ctx: Context, groups: list[list[Mention]]) -> None:
     """'Shells hit a market ... The group blamed the RSF': blaming a party right after an attack whose doer the
     report does not name makes that party the attack's alleged initiator (the blamer is who says so)."""
     for group in groups:
@@ -266,7 +268,7 @@ def _blame_falls_on_the_attack(groups: list[list[Mention]]) -> None:
         if any(c.dep_ == "prep" and c.lower_ in ("for", "on") for c in m.trigger.children):
             continue  # "blamed X for the flooding", "blamed the attack on X": said what for, handled elsewhere
         accused = [a for a in m.actors if a.role == "target" and _is_named(a)]
-        attack = _attack_before(groups, m)
+        attack = _attack_before(ctx, groups, m)
         if (
             not accused
             or attack is None
@@ -278,10 +280,9 @@ def _blame_falls_on_the_attack(groups: list[list[Mention]]) -> None:
         attack[0].attributed_to = list(dict.fromkeys([*attack[0].attributed_to, *blamers]))
 
 
-def _attack_before(groups: list[list[Mention]], m: Mention) -> list[Mention] | None:
+def _attack_before(ctx: Context, groups: list[list[Mention]], m: Mention) -> list[Mention] | None:
     """The current attack told in the two sentences before a mention, if any."""
-    sents = list(m.sent.doc.sents)
-    index = {s.start: i for i, s in enumerate(sents)}
+    index = ctx.sent_index
     here = index[m.sent.start]
     best = None
     for group in groups:
@@ -1176,18 +1177,11 @@ def _country_place(cc: str, tok: Token) -> PlaceMention | None:
     )
 
 
-@lru_cache(maxsize=1)
-def _demonyms() -> dict[str, str]:
-    from dateline.gazetteer import country_of_demonym
-
-    return country_of_demonym()
-
-
 def demonym_country(word: str) -> str | None:
-    """ISO2 for a nationality word ('Iraqi', 'American'), from the gazetteer's demonym table."""
-    from dateline.gazetteer import norm
+    """ISO2 for a nationality word ('Iraqi', 'American'), from the gazetteer's (cached) demonym table."""
+    from dateline.gazetteer import country_of_demonym, norm
 
-    return _demonyms().get(norm(word))
+    return country_of_demonym().get(norm(word))
 
 
 SECURITY_WORDS = {"security", "paramilitary", "paramilitaries"}
@@ -1343,7 +1337,7 @@ def _blamer(tok: Token) -> list[Token]:
 def _attribution(ctx: Context, trigger: Token) -> list[str]:
     """Who says so: the subject of a reporting verb above the trigger, 'according to X', or the quote's speaker."""
     out: list[str] = []
-    for s in _reporter_subjects(trigger):
+    for s in reporter_subjects(trigger):
         actor = actor_for(ctx, s, "initiator")
         if actor:
             out.append(actor.name)
@@ -1359,14 +1353,6 @@ def _attribution(ctx: Context, trigger: Token) -> list[str]:
     return list(dict.fromkeys(out))
 
 
-def _reporter_subjects(trigger: Token) -> list[Token]:
-    """The subjects of the first reporting verb above a trigger ('the army said ...')."""
-    for anc in trigger.ancestors:
-        if anc.lemma_.lower() in REPORTING_VERBS:
-            return [s for s in anc.children if s.dep_ == "nsubj"]
-    return []
-
-
 HEAVY_MODES = {"aerial", "artillery", "missile", "drone"}
 
 
@@ -1375,15 +1361,15 @@ def _own_strike(ctx: Context, m: Mention) -> None:
     is said to have carried out is reporting its own (a claim, so the event stays attributed to it)."""
     if m.type != "ASSAULT" or m.mode not in HEAVY_MODES or any(a.role == "initiator" for a in m.actors):
         return
-    for s in _reporter_subjects(m.trigger):
+    for s in reporter_subjects(m.trigger):
         actor = actor_for(ctx, s, "initiator")
         if actor is not None and actor.kind in ("military", "state"):
             m.actors.append(actor)
 
 
-def _mark_unverified(doc: Doc, mentions: list[Mention]) -> None:
+def _mark_unverified(ctx: Context, mentions: list[Mention]) -> None:
     """'X could not independently verify ...' casts doubt on the events of that sentence and the one before."""
-    sents = list(doc.sents)
+    sents = ctx.sents
     doubtful: set[int] = set()
     for i, sent in enumerate(sents):
         if certainty.is_unverified(sent.text):
@@ -1395,7 +1381,7 @@ def _mark_unverified(doc: Doc, mentions: list[Mention]) -> None:
 
 def _inherit_narrative_dates(ctx: Context, mentions: list[Mention]) -> None:
     """An undated event told right after a dated past one continues that story ('..., as Tehran fired ...')."""
-    sent_index = {s.start: i for i, s in enumerate(ctx.doc.sents)}
+    sent_index = ctx.sent_index
     current_sents = {m.sent.start for m in mentions if m.time is not None and not _is_past(m.time, ctx.published)}
     last: Mention | None = None
     for m in mentions:
@@ -1510,9 +1496,7 @@ def _inside(fine: PlaceMention, coarse: PlaceMention) -> bool:
 
 def _story_day(tm: TimeMention | None) -> bool:
     """A date that pins a story down: a day or a few days ('last year' does not)."""
-    if tm is None or not tm.start_date or not tm.end_date:
-        return False
-    return (dt.date.fromisoformat(tm.end_date) - dt.date.fromisoformat(tm.start_date)).days <= 7
+    return tm is not None and _time_width(tm) <= 7
 
 
 def _fine(place: PlaceMention | None) -> bool:
