@@ -80,6 +80,8 @@ def _ingest(store, args: argparse.Namespace) -> int:
     from rich.console import Console
     from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
+    from dateline.read import iter_report_results
+
     console = Console(stderr=True)
     counts: Counter[str] = Counter()
     columns = [
@@ -97,7 +99,7 @@ def _ingest(store, args: argparse.Namespace) -> int:
 
         pending = []
         seen: dict[str, tuple[str, str]] = {}  # report id -> (content hash, where it came from) in this run
-        for item in iter_inputs(args.paths):
+        for item in iter_report_results(args.paths):  # a bad file or row is one error; the rest is read
             if isinstance(item, DatelineError):
                 _fail(counts, str(item))
             elif (clash := _duplicate(seen, item)) is not None:
@@ -121,13 +123,6 @@ def _ingest(store, args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     return 1 if counts["failed"] else 0
-
-
-def iter_inputs(paths: list[str]):
-    """Each report under `paths`, or a DatelineError for each input that cannot be read (see read.py)."""
-    from dateline import read
-
-    return read.iter_report_results(paths)
 
 
 def _duplicate(seen: dict[str, tuple[str, str]], report) -> str | None:
