@@ -4,8 +4,9 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DEMO_DB ?= demo.db
+PUBLIC_DATA ?= ../shared/data
 
-.PHONY: setup demo test lint bench system-deps gazetteer clean
+.PHONY: setup demo test lint bench eval-public system-deps gazetteer clean
 
 setup: $(STAMP) gazetteer
 
@@ -34,6 +35,10 @@ test: setup system-deps
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
+
+# Every public development set in ../shared/data (not part of the project), against devset/public-baseline.json.
+eval-public: setup
+	$(BIN)/dateline eval-public --data $(PUBLIC_DATA)
 
 bench: setup
 	$(BIN)/python bench/extract_bench.py

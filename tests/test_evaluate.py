@@ -365,3 +365,65 @@ def test_gold_with_older_plover_names_loads(tmp_path):
     path = tmp_path / "old.gold.json"
     path.write_text(json.dumps({"id": "old", "events": [{"type": "REQUEST"}, {"type": "DISAPPROVE"}]}))
     assert [e.type for e in load_gold(path).events] == ["DEMAND", "ACCUSE"]
+
+
+def test_gap_check_sees_the_tuned_part_pulling_away():
+    from dateline.evaluate import check_gap
+
+    def part(f1: float) -> dict:
+        return {"gate": "event_f1", "headline": {"event_f1": f1}}
+
+    baseline = {"gap_margin": 0.03, "gap": {"event_f1": 0.10}}
+    assert check_gap({"tune": part(0.40), "heldout": part(0.28)}, baseline)[0] is True  # gap 0.12: within margin
+    ok, message = check_gap({"tune": part(0.45), "heldout": part(0.30)}, baseline)  # gap 0.15: fitted to tune
+    assert not ok and message.startswith("OVER-FITTING")
+    assert check_gap({"tune": part(0.45)}, baseline)[0] is True  # one part alone: nothing to compare
+
+
+def test_baseline_pins_the_gold_it_was_recorded_on(tmp_path):
+    from dateline.evaluate import gold_digest
+
+    write_gold(tmp_path, GOLD)
+    summary = aggregate([score_report(gold(), extraction(event()))])
+    summary["gold_digest"] = gold_digest(tmp_path)
+    path = tmp_path / "baseline.json"
+    record_baseline(summary, path, "tune")
+    data = json.loads(path.read_text())
+    assert check_baseline(summary, data, "tune")[0] is True
+    write_gold(tmp_path, {**GOLD, "events": []})  # the gold is edited after recording
+    summary["gold_digest"] = gold_digest(tmp_path)
+    ok, message = check_baseline(summary, data, "tune")
+    assert not ok and message.startswith("GOLD CHANGED")
+
+
+def test_split_devset_runs_every_part_and_records_the_gap(tmp_path, monkeypatch, capsys):
+    import sys
+    import types
+
+    for part in ("tune", "heldout"):
+        (tmp_path / "devset" / part).mkdir(parents=True)
+        write_gold(tmp_path / "devset" / part, GOLD)
+    fake = types.ModuleType("dateline.store")
+
+    class Store:
+        def __init__(self, url: str) -> None:
+            self.url = url
+
+        def extractions(self):
+            yield extraction(event())
+
+    fake.Store = Store
+    monkeypatch.setitem(sys.modules, "dateline.store", fake)
+    base = tmp_path / "baseline.json"
+    assert main(["eval", str(tmp_path / "devset"), "--db", "x", "--summary-only", "--record", str(base)]) == 0
+    data = json.loads(base.read_text())
+    assert set(data["parts"]) == {"tune", "heldout"} and data["gap"]["event_f1"] == 0.0
+    assert set(data["gold_digest"]) == {"tune", "heldout"}
+    assert main(["eval", str(tmp_path / "devset"), "--db", "x", "--summary-only", "--check", str(base)]) == 0
+    out = capsys.readouterr().out
+    assert "== heldout" in out and "ok: heldout event_f1" in out and "ok: tune - heldout event_f1 gap" in out
+    assert main(["eval", str(tmp_path / "devset"), "--part", "tune"]) == 2  # a split set takes no --part
+
+
+def test_db_is_refused_for_public_formats(tmp_path):
+    assert main(["eval", str(DATA / "mini.tml"), "--db", str(tmp_path / "x.db")]) == 2

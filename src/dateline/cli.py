@@ -18,6 +18,7 @@ from dateline import DatelineError, __version__
 COMMANDS: dict[str, tuple[str, str]] = {
     "extract": ("dateline.cmd_extract", "extract events, quotes, entities, places and times from reports"),
     "eval": ("dateline.evaluate", "measure extraction against gold annotations"),
+    "eval-public": ("dateline.evalsets.public", "measure extraction on every public development set, in one table"),
     "ingest": ("dateline.cmd_store", "extract reports into the event store and merge events across outlets"),
     "events": ("dateline.cmd_store", "list merged events from the store"),
     "event": ("dateline.cmd_store", "show one stored event with all its sources and evidence"),

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from dateline.gold import GoldDoc, GoldEvent, GoldReport, PlaceDoc, TimeDoc
     from dateline.records import Event, Extraction
 
-FORMATS = ("dateline", "timeml", "lgl", "gwn")
+STAGE_FORMATS = ("timeml", "lgl", "gwn")
 HEADLINE = ("event_f1", "event_precision", "event_recall", "date_exact", "geo_50km", "actor_role", "fatalities")
 
 # ---------------------------------------------------------------------------------------------------------
@@ -586,13 +586,13 @@ def _pipeline() -> Any:
     return pipeline
 
 
-def extractions_for(docs: Sequence[GoldDoc], db: str | None) -> list[Extraction]:
+def extractions_for(docs: Sequence[GoldDoc], db: str | None, processes: int = 1) -> list[Extraction]:
     """One Extraction per gold report, from the pipeline (default) or the store; missing ones are empty."""
     from dateline.records import Extraction
 
     reports = [d.report for d in docs]
     if db is None:
-        found = {x.report.id: x for x in _pipeline().extract_many(reports)}
+        found = {x.report.id: x for x in _pipeline().extract_many(reports, n_process=processes)}
     else:
         try:
             from dateline.store import Store
@@ -678,12 +678,30 @@ def _read_baseline(path: Path) -> dict[str, Any]:
     return data
 
 
+def gold_digest(path: Path) -> str:
+    """SHA-256 over a gold folder's texts and annotations, so an edited gold cannot pass under an old baseline."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    files = [path] if path.is_file() else sorted(p for p in path.iterdir() if p.suffix in (".txt", ".json"))
+    for file in files:
+        digest.update(file.name.encode() + b"\0" + file.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
 def check_baseline(summary: dict[str, Any], baseline: dict[str, Any], part: str) -> tuple[bool, str]:
-    """Passes unless the gated figure fell below the recorded figure minus the file's margin."""
+    """Passes unless the gated figure fell below the recorded figure minus the file's margin, or the gold the
+    figure was recorded on has changed since."""
     figures = baseline.get("parts", {}).get(part)
     gate = summary["gate"]
     if not isinstance(figures, dict) or not isinstance(figures.get(gate), (int, float)):
         raise DatelineError(f"baseline has no {gate} for part {part!r}; record one with --record")
+    recorded_digest = baseline.get("gold_digest", {}).get(part)
+    if recorded_digest and summary.get("gold_digest") and recorded_digest != summary["gold_digest"]:
+        return False, (
+            f"GOLD CHANGED: {part} gold differs from the gold its baseline was recorded on; "
+            "re-record with --record, in a commit that changes no rule"
+        )
     margin = float(baseline.get("margin", 0.02))
     now = summary["headline"][gate] or 0.0
     floor = figures[gate] - margin
@@ -691,10 +709,32 @@ def check_baseline(summary: dict[str, Any], baseline: dict[str, Any], part: str)
     return now >= floor, f"{verdict}: {part} {gate} {now:.4f} (baseline {figures[gate]:.4f}, margin {margin:.4f})"
 
 
+def check_gap(parts: dict[str, dict[str, Any]], baseline: dict[str, Any]) -> tuple[bool, str]:
+    """Over-fitting seen: the tuned part's lead over the held-back part grew by more than the gap margin."""
+    recorded = baseline.get("gap")
+    if not isinstance(recorded, dict) or not {"tune", "heldout"} <= parts.keys():
+        return True, "gap: not checked (needs a tune and a heldout part and a recorded gap)"
+    gate = parts["tune"]["gate"]
+    now = (parts["tune"]["headline"][gate] or 0.0) - (parts["heldout"]["headline"][gate] or 0.0)
+    margin = float(baseline.get("gap_margin", baseline.get("margin", 0.02)))
+    ok = now - float(recorded[gate]) <= margin
+    verdict = "ok" if ok else "OVER-FITTING"
+    return ok, f"{verdict}: tune - heldout {gate} gap {now:.4f} (baseline {recorded[gate]:.4f}, margin {margin:.4f})"
+
+
 def record_baseline(summary: dict[str, Any], path: Path, part: str) -> None:
     data = _read_baseline(path) if path.exists() else {"margin": 0.02, "parts": {}}
     data.setdefault("parts", {})[part] = summary["headline"]
+    if summary.get("gold_digest"):
+        data.setdefault("gold_digest", {})[part] = summary["gold_digest"]
+    parts = data["parts"]
+    if {"tune", "heldout"} <= parts.keys():
+        data["gap"] = {k: _gap(parts["tune"].get(k), parts["heldout"].get(k)) for k in parts["tune"]}
     path.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+
+
+def _gap(tune: float | None, heldout: float | None) -> float | None:
+    return None if tune is None or heldout is None else round(tune - heldout, 4)
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -732,15 +772,27 @@ def _row(row: dict[str, Any]) -> str:
 
 
 def format_stage(summary: dict[str, Any], details: bool = True) -> str:
-    lines = []
-    for key, value in summary.items():
-        if key in ("headline", "gate", "value_misses", "far_misses"):
-            continue
-        lines.append(_prf_line(key, value) if isinstance(value, dict) and "f1" in value else f"  {key:<20} {value}")
-    misses = summary.get("value_misses") or summary.get("far_misses") or []
+    """A stage's or public set's figures, one a line; nested groups of figures indented under their name."""
+    lines = _figure_lines({k: v for k, v in summary.items() if k not in _NOT_FIGURES}, indent="  ")
+    misses = summary.get("value_misses") or summary.get("far_misses") or summary.get("misses") or []
     if details:
-        lines += ["", f"  first misses ({len(misses)} in all):"] + [f"    {m}" for m in misses[:40]]
+        lines += ["", f"  first misses ({len(misses)} listed):"] + [f"    {m}" for m in misses[:40]]
     return "\n".join(lines)
+
+
+_NOT_FIGURES = ("headline", "gate", "value_misses", "far_misses", "misses")
+
+
+def _figure_lines(figures: dict[str, Any], indent: str) -> list[str]:
+    lines = []
+    for key, value in figures.items():
+        if isinstance(value, dict) and "f1" in value:
+            lines.append(indent[:-2] + _prf_line(str(key), value))
+        elif isinstance(value, dict) and value and all(isinstance(v, (dict, int, float)) for v in value.values()):
+            lines += [f"{indent}{key}:", *_figure_lines(value, indent + "  ")]
+        else:
+            lines.append(f"{indent}{key:<20} {value}")
+    return lines
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -754,26 +806,57 @@ def add_arguments(parser: argparse.ArgumentParser, command: str) -> None:
     src = parser.add_mutually_exclusive_group()
     src.add_argument("--extract", action="store_true", help="run the pipeline on every report (the default)")
     src.add_argument("--db", metavar="DB", help="score extractions already in the store (URL or SQLite path)")
-    parser.add_argument("--format", choices=FORMATS, help="gold format (default: detect from extension/root element)")
+    parser.add_argument("--format", choices=formats(), help="gold format (default: detect from extension/root element)")
     parser.add_argument("--json", metavar="OUT", help="also write the figures as JSON to OUT")
     parser.add_argument("--max-km", type=float, default=50.0, help="distance within which places agree (default 50)")
     parser.add_argument("--check", metavar="BASELINE", help="exit 1 if the gated figure fell below the baseline")
     parser.add_argument("--record", metavar="BASELINE", help="write the current headline figures into BASELINE")
     parser.add_argument("--part", help="name of this part in the baseline file (default: the gold path's name)")
     parser.add_argument("--limit", type=int, help="score only the first N documents (public formats)")
+    parser.add_argument("--processes", type=int, default=1, help="pipeline worker processes (default 1)")
     parser.add_argument("--summary-only", action="store_true", help="leave out the per-report table of misses")
 
 
+def formats() -> list[str]:
+    """Every gold format `dateline eval` reads: the devset's own, the stage formats and the public-set adapters."""
+    from dateline.evalsets import ADAPTERS
+
+    return ["dateline", *STAGE_FORMATS, *ADAPTERS]
+
+
 def evaluate(path: Path, fmt: str, args: argparse.Namespace) -> dict[str, Any]:
+    return score_path(path, fmt, limit=args.limit, processes=args.processes, db=args.db, max_km=args.max_km)
+
+
+def score_path(
+    path: Path, fmt: str, limit: int | None = None, processes: int = 1, db: str | None = None, max_km: float = 50.0
+) -> dict[str, Any]:
+    """The summary of one gold set in one format: the library call behind `dateline eval` and `eval-public`."""
+    from dateline import evalsets
+
+    if db is not None and fmt != "dateline":
+        raise DatelineError(f"--db scores stored extractions against devset gold only, not --format {fmt}")
+    if fmt in evalsets.ADAPTERS:
+        return evalsets.run(fmt, path, limit=limit, processes=processes)
     if fmt == "timeml":
-        return run_times(path, args.limit)
+        return run_times(path, limit)
     if fmt in ("lgl", "gwn"):
-        return run_places(path, fmt, args.limit)
+        return run_places(path, fmt, limit)
     from dateline.gold import load_gold_dir
 
     docs = load_gold_dir(path)
-    extractions = extractions_for(docs, args.db)
-    return aggregate([score_report(d.gold, x, args.max_km) for d, x in zip(docs, extractions, strict=True)])
+    extractions = extractions_for(docs, db, processes)
+    summary = aggregate([score_report(d.gold, x, max_km) for d, x in zip(docs, extractions, strict=True)])
+    summary["gold_digest"] = gold_digest(path)
+    return summary
+
+
+def gold_parts(path: Path) -> list[Path]:
+    """The parts of a split devset ('devset/' -> tune/, heldout/): sub-folders that hold gold, when the folder
+    itself holds none."""
+    if not path.is_dir() or any(path.glob("*.gold.json")):
+        return []
+    return sorted(sub for sub in path.iterdir() if sub.is_dir() and any(sub.glob("*.gold.json")))
 
 
 def run(args: argparse.Namespace) -> int:
@@ -782,19 +865,52 @@ def run(args: argparse.Namespace) -> int:
         raise DatelineError(f"no such gold path: {path}")
     if args.max_km <= 0:
         raise DatelineError("--max-km must be positive")
-    fmt = args.format or detect_format(path)
+    if args.processes < 1:
+        raise DatelineError("--processes must be at least 1")
+    if args.limit is not None and args.limit < 1:
+        raise DatelineError("--limit must be at least 1")
     baseline = _read_baseline(Path(args.check)) if args.check else None  # fail before the long run, not after
+    parts = gold_parts(path)
+    if parts and (args.format or args.part):
+        raise DatelineError(f"{path} is split into parts ({', '.join(p.name for p in parts)}): no --format or --part")
+    if parts:
+        return _run_parts(parts, args, baseline)
+    fmt = args.format or detect_format(path)
+    part = args.part or path.name.removesuffix(".gold.json").removesuffix(".xml")
     summary = evaluate(path, fmt, args)
-    text = format_events if summary["kind"] == "events" else format_stage
-    print(text(summary, details=not args.summary_only))
+    _report(summary, args)
     if args.json:
         Path(args.json).write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
-    part = args.part or path.name.removesuffix(".gold.json").removesuffix(".xml")
+    return _record_and_check({part: summary}, args, baseline)
+
+
+def _run_parts(parts: list[Path], args: argparse.Namespace, baseline: dict[str, Any] | None) -> int:
+    """Every part of a split devset, then each part's gate and the gap between tuned and held-back parts."""
+    summaries = {}
+    for part in parts:
+        print(f"== {part.name}")
+        summaries[part.name] = evaluate(part, "dateline", args)
+        _report(summaries[part.name], args)
+    if args.json:
+        Path(args.json).write_text(json.dumps(summaries, indent=2) + "\n", encoding="utf-8")
+    return _record_and_check(summaries, args, baseline)
+
+
+def _report(summary: dict[str, Any], args: argparse.Namespace) -> None:
+    text = format_events if summary["kind"] == "events" else format_stage
+    print(text(summary, details=not args.summary_only))
+
+
+def _record_and_check(summaries: dict[str, dict[str, Any]], args: argparse.Namespace, baseline: Any) -> int:
     if args.record:
-        record_baseline(summary, Path(args.record), part)
-        print(f"recorded {part} figures in {args.record}")
-    if args.check:
-        ok, message = check_baseline(summary, baseline or {}, part)
+        for part, summary in summaries.items():
+            record_baseline(summary, Path(args.record), part)
+        print(f"recorded {', '.join(summaries)} figures in {args.record}")
+    if not args.check:
+        return 0
+    results = [check_baseline(summary, baseline or {}, part) for part, summary in summaries.items()]
+    if len(summaries) > 1:
+        results.append(check_gap(summaries, baseline or {}))
+    for _ok, message in results:
         print(message)
-        return 0 if ok else 1
-    return 0
+    return 0 if all(ok for ok, _ in results) else 1
