@@ -746,7 +746,7 @@ def _pct(value: float | None) -> str:
 
 
 def _prf_line(label: str, d: dict[str, Any]) -> str:
-    counts = f"(tp {d['tp']} fp {d['fp']} fn {d['fn']})"
+    counts = f"(tp {d['tp']} fp {d['fp']} fn {d['fn']})" if {"tp", "fp", "fn"} <= d.keys() else ""
     return f"  {label:<18} P {_pct(d['precision'])}  R {_pct(d['recall'])}  F1 {_pct(d['f1'])}  {counts}"
 
 
@@ -780,6 +780,10 @@ def format_stage(summary: dict[str, Any], details: bool = True) -> str:
     return "\n".join(lines)
 
 
+def _is_figure(value: Any) -> bool:
+    return value is None or isinstance(value, (dict, int, float))
+
+
 _NOT_FIGURES = ("headline", "gate", "value_misses", "far_misses", "misses")
 
 
@@ -788,7 +792,7 @@ def _figure_lines(figures: dict[str, Any], indent: str) -> list[str]:
     for key, value in figures.items():
         if isinstance(value, dict) and "f1" in value:
             lines.append(indent[:-2] + _prf_line(str(key), value))
-        elif isinstance(value, dict) and value and all(isinstance(v, (dict, int, float)) for v in value.values()):
+        elif isinstance(value, dict) and value and all(_is_figure(v) for v in value.values()):
             lines += [f"{indent}{key}:", *_figure_lines(value, indent + "  ")]
         else:
             lines.append(f"{indent}{key:<20} {value}")

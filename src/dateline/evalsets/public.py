@@ -58,12 +58,17 @@ def read_baseline(path: Path) -> dict[str, Any]:
     return data
 
 
-def measure(entry: dict[str, Any], data: Path, processes: int) -> dict[str, Any]:
+def set_path(entry: dict[str, Any], data: Path, sets_file: Path) -> Path:
+    """Where a set lies: under the data folder, or (``"team": true``) beside the list of sets, in the project."""
+    return (sets_file.parent if entry.get("team") else data) / entry["path"]
+
+
+def measure(entry: dict[str, Any], path: Path, processes: int) -> dict[str, Any]:
     """One set's summary, with the seconds it took."""
     from dateline.evaluate import score_path
 
     began = time.monotonic()
-    summary = score_path(data / entry["path"], entry["format"], limit=entry.get("limit"), processes=processes)
+    summary = score_path(path, entry["format"], limit=entry.get("limit"), processes=processes)
     summary["seconds"] = round(time.monotonic() - began, 1)
     return summary
 
@@ -134,11 +139,12 @@ def run(args: argparse.Namespace) -> int:
     for entry in sets:
         if args.only and entry["name"] not in args.only:
             continue
-        if not (data / entry["path"]).exists():
+        path = set_path(entry, data, Path(args.sets))
+        if not path.exists():
             rows.append([entry["name"], "(absent)", "-", "-", ""])
             continue
         print(f"measuring {entry['name']} ({entry['format']})...", file=sys.stderr, flush=True)
-        summaries[entry["name"]] = summary = measure(entry, data, args.processes)
+        summaries[entry["name"]] = summary = measure(entry, path, args.processes)
         print(f"  {entry['name']}: {summary['documents']} documents, {summary['seconds']} s", file=sys.stderr)
         rows += table_rows(entry["name"], summary, baseline["sets"].get(entry["name"], {}))
     print(f"public development sets, {dt.date.today().isoformat()} (recorded {baseline.get('recorded', 'never')});"
