@@ -6,6 +6,7 @@ into an Extraction by hand so the tests do not depend on the NLP pipeline's curr
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import csv
 import importlib.util
@@ -19,6 +20,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 from pg import fresh_database, pg_server  # noqa: F401 - fixture
+from test_store import assert_formulas_neutralised, formula_report
 
 from dateline import __version__
 from dateline.records import Actor, Count, DateRange, Event, Evidence, Extraction, Location, Quote, Report, Span
@@ -326,6 +328,45 @@ def test_store_complaints_are_json_400(client):
     assert [e["location"]["country"] for e in all_events(client, country="Ukraine")] == ["UA"]
 
 
+def _cursor(values) -> str:
+    return base64.urlsafe_b64encode(json.dumps(values).encode()).decode().rstrip("=")
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"cursor": "!!!"},
+        {"cursor": _cursor(5)},
+        {"cursor": _cursor(None)},
+        {"cursor": _cursor(["2025-03-03"])},
+        {"cursor": _cursor(["2025-03-03", "ev_1", "x"])},
+        {"cursor": _cursor([[1], {}])},
+        {"cursor": _cursor(["2025-03-03", 5])},
+        {"cursor": _cursor([None, None])},
+        {"cursor": _cursor([True, "ev_1"])},
+        {"cursor": _cursor(["2025-03-03\u0000", "ev_1"])},
+        {"cursor": _cursor([2**70, "2025-03-03", "ev_1"]), "sort": "sources"},
+        {"cursor": _cursor(["2025-03-03", "ev_1"]), "sort": "fatalities"},  # another order's cursor
+    ],
+)
+def test_forged_cursors_are_json_400(client, params):
+    """A cursor that is not one this API handed out is the client's mistake, on both databases."""
+    assert_error(client.get("/api/events", params=params), 400, "cursor")
+    assert client.get("/api/health").status_code == 200  # the same connection still answers
+
+
+@pytest.mark.parametrize("name", ["type", "country", "actor", "text", "near", "since", "cursor", "sort"])
+def test_nul_bytes_in_parameters_are_json_400(client, name):
+    """PostgreSQL refuses NUL in text and SQLite cuts a LIKE pattern at it (matching everything): neither runs."""
+    assert_error(client.get("/api/events", params={name: "Kharkiv\x00"}), 400, f"'{name}'", "NUL")
+    assert_error(client.get("/api/export", params={"format": "csv", name: "\x00"}), 400, f"'{name}'", "NUL")
+
+
+def test_nul_bytes_in_the_path_are_json_400(client):
+    assert_error(client.get("/api/events/ev%00x"), 400, "NUL")
+    assert_error(client.get("/api/reports/ua-ledger%00"), 400, "NUL")
+
+
 def test_openapi_describes_the_endpoints(client):
     spec = client.get("/openapi.json").json()
     for path in ("/api/events", "/api/events/{event_id}", "/api/stats", "/api/export", "/api/reports",
@@ -353,6 +394,19 @@ def test_export_csv_geojson_jsonl_with_filters(client):
     assert len(lines) == len(all_events(client))
     assert {json.loads(line)["id"] for line in lines} == {e["id"] for e in all_events(client)}
     assert_error(client.get("/api/export", params={"format": "xlsx"}), 422, "format")
+
+
+def test_csv_export_neutralises_formulas(tmp_path):
+    from dateline.api import create_app
+    from dateline.store import Store
+
+    url = store_url(tmp_path / "formulas.db")
+    with Store(url) as store:
+        store.add_extraction(formula_report())
+    with running(create_app(url, None)) as base:
+        table = httpx.get(f"{base}/api/export", params={"format": "csv"}, timeout=20)
+    assert table.status_code == 200, table.text
+    assert_formulas_neutralised(list(csv.DictReader(io.StringIO(table.text))))
 
 
 # ---------------------------------------------------------------- writing

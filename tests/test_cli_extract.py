@@ -154,3 +154,78 @@ def test_worker_processes_give_the_same_extractions_in_order(tmp_path):
     assert one.returncode == two.returncode == 0, two.stderr.decode()
     assert one.stdout == two.stdout
     assert len(one.stdout.decode().splitlines()) == 20
+
+
+# ---- hostile input ------------------------------------------------------------------------------------------------
+
+HUGE = "9" * 400
+
+
+def figures(out: dict) -> list[int]:
+    """Every casualty figure (low, best, high) of every event in one extraction."""
+    counts = [c for e in out["events"] for c in (e["fatalities"], e["injuries"]) if c]
+    return [v for c in counts for v in (c["low"], c["best"], c["high"]) if v is not None]
+
+
+def test_implausible_casualty_figures_are_not_counts(tmp_path):
+    """2**63, a 400-digit number, a trillion: no toll is that large, so none is a count (and nothing crashes)."""
+    from dateline.casualties import MAX_COUNT
+
+    path = tmp_path / "huge.txt"
+    path.write_text(
+        REPORT + f"Gunmen killed {2**63} villagers near Kaduna on Sunday, police said. A bomb killed {HUGE} people "
+        "in Kano on Monday and wounded 1,000,000,000,000 others, officials said. Between 10 and 99999999999 people "
+        "were killed in Bauchi on Monday. Rockets have been fired almost daily since October 8 last year, 3000000 "
+        "days after the raid on the border town.\n"
+    )
+    proc = dateline("extract", str(path), "--published", "2024-06-03")
+    assert proc.returncode == 0, proc.stderr.decode()
+    out = one_json(proc)
+    assert 7 in figures(out) and max(figures(out)) <= MAX_COUNT
+    kano = next(e for e in out["events"] if any(HUGE in ev["sentence"] for ev in e["evidence"]))
+    assert not (kano["fatalities"] or {}).get("best")  # the text stays in the evidence, not in the figures
+    bauchi = next(e for e in out["events"] if e["fatalities"] and e["fatalities"]["low"] == 10)
+    assert bauchi["fatalities"]["high"] is None  # an unreadable upper bound leaves the range open
+
+
+def test_wrongly_typed_metadata_is_one_line_per_report(tmp_path):
+    """A number for a title, a list for an outlet or id, an object for a url: that report fails, the rest go on."""
+    good = {"id": "ok", "text": "Troops arrested a militia commander in Goma on Monday.", "published": "2024-02-13"}
+    bad = [{"title": 42}, {"outlet": ["a", "b"]}, {"url": {"href": "x"}}, {"id": ["r", 1]}, {"html": 7}]
+    rows = [good] + [{**good, "id": f"bad{i}", **b} for i, b in enumerate(bad)] + [{**good, "id": 7}]
+    (tmp_path / "rows.jsonl").write_text("\n".join(json.dumps(r) for r in rows))
+    (tmp_path / "side.txt").write_text(REPORT)
+    (tmp_path / "side.meta.json").write_text(json.dumps({"published": "2024-06-03", "title": 42}))
+    proc = dateline("extract", str(tmp_path))
+    assert proc.returncode == 1
+    assert [json.loads(line)["report"]["id"] for line in proc.stdout.decode().splitlines()] == ["ok", "7"]
+    errors = proc.stderr.decode().strip().splitlines()
+    assert "Traceback" not in proc.stderr.decode() and len(errors) == len(bad) + 1, errors
+    expected = [("rows.jsonl:2", "'title'"), ("rows.jsonl:3", "'outlet'"), ("rows.jsonl:4", "'url'"),
+                ("rows.jsonl:5", "'id'"), ("rows.jsonl:6", "'html'"), ("side.meta.json", "'title'")]
+    for line, (where, field) in zip(errors, expected, strict=True):
+        assert line.startswith("dateline extract: error:") and where in line and field in line, line
+
+
+def test_publication_dates_after_tomorrow_are_refused(tmp_path):
+    import datetime as dt
+
+    from dateline.read import PUBLISHED_DAYS_AHEAD
+
+    today = dt.datetime.now(dt.timezone.utc).date()
+    latest = (today + dt.timedelta(days=PUBLISHED_DAYS_AHEAD)).isoformat()
+    later = (today + dt.timedelta(days=PUBLISHED_DAYS_AHEAD + 1)).isoformat()
+    path = tmp_path / "r.txt"
+    path.write_text(REPORT)
+    proc = dateline("extract", str(path), "--published", "2999-01-01")
+    err = proc.stderr.decode().strip()
+    assert proc.returncode != 0 and len(err.splitlines()) == 1 and "--published" in err and "future" in err, err
+    assert not proc.stdout
+    rows = [{"id": i, "text": REPORT, "published": day} for i, day in enumerate(["2999-01-01", later, latest])]
+    (tmp_path / "rows.jsonl").write_text("\n".join(json.dumps(r) for r in rows))
+    proc = dateline("extract", str(tmp_path / "rows.jsonl"))
+    assert proc.returncode == 1
+    assert [json.loads(line)["report"]["published"] for line in proc.stdout.decode().splitlines()] == [latest]
+    errors = proc.stderr.decode().strip().splitlines()
+    assert len(errors) == 2 and all("future" in line and latest in line for line in errors), errors
+    assert "rows.jsonl:1" in errors[0] and "rows.jsonl:2" in errors[1]

@@ -587,6 +587,89 @@ def test_ingest_refuses_two_reports_with_one_id(tmp_path, capsys):
         assert s.get_report("report")["text"].startswith("Drone strike on Mosul")
 
 
+# ---- hostile input --------------------------------------------------------------------------------------------------
+
+FORMULA_CELLS = {"outlet": '=HYPERLINK("https://evil.example","click")', "initiator": "+cmd|' /C calc'!A0",
+                 "target": "-2+3", "summary": "@SUM(A1:A9)", "location": "\t=1+1", "admin1": "\r=1+1"}
+TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def formula_report() -> Extraction:
+    """An event whose every text field a spreadsheet would run as a formula, at a point with negative coordinates."""
+    text = "A drone strike hit a fuel depot near Manaus on Monday, killing two guards."
+    place = Location(name=FORMULA_CELLS["location"], admin1=FORMULA_CELLS["admin1"], country="BR", lat=-3.5,
+                     lon=-60.0, precision="city", text="Manaus")
+    event = make_event(text, text, location=place, initiator=FORMULA_CELLS["initiator"],
+                       target=FORMULA_CELLS["target"], killed=2)
+    return make_report("formula-1", FORMULA_CELLS["outlet"], text,
+                       [lambda t: event.model_copy(update={"summary": FORMULA_CELLS["summary"]})])
+
+
+def assert_formulas_neutralised(rows: list[dict]) -> None:
+    """Each text cell that starts like a formula starts with a quote instead (OWASP); numbers are left alone. A
+    carriage return is written as a line break inside the quoted cell, never as a bare CR that would end the row."""
+    (row,) = rows
+    assert (row["latitude"], row["longitude"], row["fatalities"]) == ("-3.5", "-60.0", "2")
+    assert [k for k, v in row.items() if v.startswith(TRIGGERS) and k not in ("latitude", "longitude")] == []
+    cells = {"source": "outlet", "actor1": "initiator", "actor2": "target", "notes": "summary",
+             "location": "location", "admin1": "admin1"}
+    expected = {col: "'" + FORMULA_CELLS[key].replace("\r", "\n") for col, key in cells.items()}
+    assert {col: row[col] for col in cells} == expected
+
+
+def test_csv_export_neutralises_formulas(db_url, capsys):
+    with Store(db_url) as s:
+        s.add_extraction(formula_report())
+    assert cli_main(["events", "--db", db_url, "--format", "csv"]) == 0
+    assert_formulas_neutralised(list(csv.DictReader(io.StringIO(capsys.readouterr().out))))
+
+
+NUL_FREE = "Gunmen opened fire on a bus near Jos on Sunday, killing seven passengers, police said."
+
+
+def test_ingest_implausible_figures_and_nul_bytes(db_url, tmp_path, capsys):
+    """Figures past any toll are no counts (SQLite INTEGER stops at 2**63, PostgreSQL's at 2**31); NUL bytes, which
+    PostgreSQL refuses in text, are dropped when the report is read, so both databases store the same text."""
+    from dateline.casualties import MAX_COUNT
+
+    rows = [
+        {"id": "huge", "published": "2024-06-05",
+         "text": f"Gunmen killed {2**63} villagers near Jos on Sunday. A bomb killed {'9' * 400} people in Kano on "
+                 "Monday and wounded 2147483648 others, officials said."},
+        {"id": "nul", "published": "2024-06-05", "text": NUL_FREE.replace("seven", "seven\x00")},
+    ]
+    (tmp_path / "rows.jsonl").write_text("\n".join(json.dumps(r) for r in rows))
+    assert cli_main(["ingest", "--db", db_url, str(tmp_path / "rows.jsonl")]) == 0, capsys.readouterr().err
+    with Store(db_url) as s:
+        assert s.get_report("nul")["text"] == NUL_FREE
+        assert "Gunmen killed 9223372036854775808 villagers" in s.get_report("huge")["text"]
+        events, _ = s.query_events(limit=100)
+    figures = [v for e in events for c in (e["fatalities"], e["injuries"]) if c for v in c.values()
+               if isinstance(v, int)]
+    assert 7 in figures and max(figures) <= MAX_COUNT
+
+
+def test_ingest_wrongly_typed_metadata(tmp_path, capsys):
+    """Each report with a wrongly typed field is one error line; every other report of the batch is stored."""
+    good = {"text": "Troops arrested a militia commander in Goma on Monday.", "published": "2024-02-13"}
+    rows = [{**good, "id": "ok"}, {**good, "id": "t", "title": 42}, {**good, "id": ["a"]}, {**good, "url": {}}]
+    (tmp_path / "rows.jsonl").write_text("\n".join(json.dumps(r) for r in rows))
+    (tmp_path / "side.txt").write_text("Dock workers marched through Basra on Tuesday demanding unpaid wages.\n")
+    (tmp_path / "side.meta.json").write_text(json.dumps({"published": "2024-03-12", "outlet": ["Daily", "Compass"]}))
+    db = str(tmp_path / "typed.db")
+    assert cli_main(["ingest", "--db", db, str(tmp_path)]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    errors = [line for line in err if "error:" in line]
+    expected = [("rows.jsonl:2", "'title'"), ("rows.jsonl:3", "'id'"), ("rows.jsonl:4", "'url'"),
+                ("side.meta.json", "'outlet'")]
+    assert len(errors) == len(expected), errors
+    for line, (where, field) in zip(errors, expected, strict=True):
+        assert where in line and field in line, line
+    assert "1 added" in err[-1] and "4 failed" in err[-1]
+    with Store(db) as s:
+        assert s.stats()["reports"] == 1 and s.get_report("ok")
+
+
 def _run_in_terminal(argv: list[str]) -> tuple[int, str]:
     """Run a command with a pseudo-terminal as stdout and stderr, as a user at a shell would; its output and status."""
     import pty

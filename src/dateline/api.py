@@ -103,6 +103,7 @@ def create_app(store_url: str | None, token: str | None, *, store: Any = None) -
         redoc_url=None,
     )
     _add_error_handlers(app)
+    app.add_middleware(_RefuseNul)
     app.add_middleware(_BodyLimit, limit=MAX_BODY_BYTES)
     app.add_middleware(_DashboardHeaders)
     _add_read_routes(app, store, writable=token is not None)
@@ -210,6 +211,34 @@ class _BodyLimit:
 
     def _message(self) -> str:
         return f"request body is larger than {self.limit // (1024 * 1024)} MB"
+
+
+class _RefuseNul:
+    """400 for a NUL byte in the path or a query parameter, before any route runs: PostgreSQL refuses NUL in text
+    and SQLite ends a LIKE pattern at it (so a filter would match everything); no real value holds one."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+
+    async def __call__(self, scope, receive, send) -> None:
+        where = _nul_in(scope) if scope["type"] == "http" else None
+        if where:
+            await _error(400, f"{where} contains a NUL byte")(scope, receive, send)
+            return
+        await self.app(scope, receive, send)
+
+
+def _nul_in(scope) -> str | None:
+    """Which part of the request holds a NUL byte: 'the path', "query parameter 'name'", or None."""
+    from urllib.parse import parse_qsl
+
+    if "\x00" in scope.get("path", ""):
+        return "the path"
+    query = scope.get("query_string", b"").decode("latin-1")
+    for name, value in parse_qsl(query, keep_blank_values=True):
+        if "\x00" in name + value:
+            return f"query parameter '{name.replace(chr(0), '')}'"
+    return None
 
 
 class _DashboardHeaders:

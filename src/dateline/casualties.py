@@ -106,14 +106,29 @@ PERSON_NOUNS = {
     "colonel",
     "lieutenant",
 }
+# The largest figure read as a casualty count. The deadliest events on record killed a few million people over
+# years; a larger figure in a report is a sum of money, a phone number or garbage, and would overflow the store's
+# integer columns (PostgreSQL INTEGER ends at 2**31 - 1, SQLite's at 2**63 - 1). Such a figure is no count: its
+# words stay in the evidence sentence.
+MAX_COUNT = 10_000_000
 _DIGITS = re.compile(r"^\d{1,3}(?:,\d{3})+$|^\d+(?:\.\d+)?$")
 
 
+def plausible(value: int | None) -> int | None:
+    """The figure if it can be a casualty count (see MAX_COUNT), else None."""
+    return value if value is None or value <= MAX_COUNT else None
+
+
 def number_value(token: Token) -> int | None:
-    """The integer a number token stands for: '1,200', '18', 'twelve', 'dozens'."""
+    """The integer a number token stands for: '1,200', '18', 'twelve', 'dozens'; None past MAX_COUNT."""
+    return plausible(_raw_number(token))
+
+
+def _raw_number(token: Token) -> int | None:
+    """number_value before the MAX_COUNT bound."""
     word = token.lower_
     if _DIGITS.match(word):
-        return int(float(word.replace(",", "")))
+        return _digits(word)
     if word in WORD_NUMBERS and (word not in {"a", "an"} or token.head.lower_ in MULTIPLIERS):
         return WORD_NUMBERS[word]
     if "-" in word:
@@ -121,6 +136,12 @@ def number_value(token: Token) -> int | None:
         if all(parts):
             return sum(parts)  # type: ignore[arg-type]
     return VAGUE_NUMBERS.get(word)
+
+
+def _digits(text: str) -> int:
+    """'1,200', '18' or '2.5' as a whole number; one too long to be a count is never converted (MAX_COUNT + 1)."""
+    whole = text.replace(",", "").split(".")[0].lstrip("0") or "0"
+    return int(whole) if len(whole) <= len(str(MAX_COUNT)) else MAX_COUNT + 1
 
 
 def count_of(noun: Token) -> Count | None:
@@ -147,8 +168,8 @@ def _count_from_number(tok: Token) -> Count | None:
     span = _number_span(tok)
     words = span.text.lower()
     upper_to = _range_upper(tok)
-    if upper_to is not None:
-        return Count(low=value, best=value, high=upper_to, text=span.text)
+    if upper_to is not None:  # an implausible upper figure leaves the range open
+        return Count(low=value, best=value, high=plausible(upper_to), text=span.text)
     if any(w in words for w in UPPER_BOUND):
         return Count(low=None, best=value, high=value, text=span.text)
     if any(w in words for w in LOWER_BOUND) or tok.lower_ in VAGUE_NUMBERS:
@@ -157,24 +178,24 @@ def _count_from_number(tok: Token) -> Count | None:
 
 
 def _with_multiplier(tok: Token) -> int | None:
-    value = number_value(tok)
+    value = _raw_number(tok)
     if value is None:
         return None
     nxt = tok.nbor(1) if tok.i + 1 < len(tok.doc) else None
     if nxt is not None and nxt.lower_ in MULTIPLIERS:
         value *= MULTIPLIERS[nxt.lower_]
-    return value
+    return plausible(value)
 
 
 def _range_upper(tok: Token) -> int | None:
-    """'10 to 15', 'between 10 and 15', '10-15'."""
+    """The upper figure of '10 to 15', 'between 10 and 15', '10-15' (before the MAX_COUNT bound)."""
     doc = tok.doc
     if tok.i + 2 < len(doc) and doc[tok.i + 1].lower_ in ("to", "and", "-", "or") and doc[tok.i + 2].like_num:
-        return number_value(doc[tok.i + 2])
+        return _raw_number(doc[tok.i + 2])
     if "-" in tok.text:
         parts = tok.text.split("-")
         if len(parts) == 2 and all(p.isdigit() for p in parts):
-            return int(parts[1])
+            return _digits(parts[1])
     return None
 
 

@@ -52,6 +52,9 @@ DATELINE_COLUMNS = [
     "country_code",
 ]
 COLUMNS = ACLED_COLUMNS + DATELINE_COLUMNS
+# A spreadsheet runs a cell starting with one of these as a formula (OWASP, "CSV Injection"): report text and
+# metadata are untrusted, so such a text cell gets a leading single quote, which makes it plain text.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 FORMATS = ("table", "json", "jsonl", "csv", "geojson", "parquet")
 _NEAR = re.compile(r"\b(near|outside|outskirts|around|close to|area)\b", re.IGNORECASE)
 
@@ -155,12 +158,25 @@ def feature(event: dict) -> dict:
     return {"type": "Feature", "id": event.get("id"), "geometry": point, "properties": props}
 
 
+def csv_cell(value: object) -> object:
+    """A cell safe to open in a spreadsheet: text that would run as a formula is quoted; numbers stay numbers.
+
+    A carriage return becomes a line break: Python's csv quotes only the line terminator's characters, so a bare
+    CR would be written unquoted and end the row there for any reader.
+    """
+    if not isinstance(value, str):
+        return value
+    if value.startswith(FORMULA_STARTS):
+        value = "'" + value
+    return value.replace("\r\n", "\n").replace("\r", "\n")
+
+
 def write_csv(events: Iterable[dict], out: IO[str]) -> int:
     writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
     writer.writeheader()
     n = 0
     for event in events:
-        writer.writerow(flat_row(event))
+        writer.writerow({k: csv_cell(v) for k, v in flat_row(event).items()})
         n += 1
     return n
 

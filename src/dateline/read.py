@@ -23,6 +23,10 @@ JSONL_SUFFIXES = {".jsonl", ".ndjson"}
 READABLE_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES
 META_FIELDS = ("id", "published", "outlet", "url", "title", "language")
 MIN_WORDS_FOR_LANGUAGE_CHECK = 12
+# The latest publication date accepted, in days after today in UTC: a report's own time zone can be up to a day
+# ahead of UTC, and anything later is a typo or a forgery that would date its events in the future.
+PUBLISHED_DAYS_AHEAD = 1
+_JSON_KINDS = {bool: "true or false", int: "a number", float: "a number", list: "a list", dict: "an object"}
 
 
 def iter_report_results(paths: list[str], overrides: dict | None = None) -> Iterator[Report | DatelineError]:
@@ -155,7 +159,33 @@ def read_sidecar(path: Path) -> dict:
         raise DatelineError(f"{meta_path}: unreadable metadata sidecar ({err})") from err
     if not isinstance(meta, dict):
         raise DatelineError(f"{meta_path}: metadata sidecar must be a JSON object")
-    return {k: meta[k] for k in META_FIELDS if meta.get(k) is not None}
+    return metadata(meta, str(meta_path))
+
+
+def metadata(source: dict, label: str) -> dict[str, str]:
+    """The metadata fields given in a sidecar, row or request, each checked to be text.
+
+    A wrongly typed field is an error naming it rather than a crash or a silent str(): an integer id is the one
+    value taken as its digits.
+    """
+    fields = {}
+    for name in META_FIELDS:
+        value = source.get(name)
+        if name == "id" and type(value) is int:
+            value = str(value)
+        if value is not None:
+            fields[name] = text_field(value, name, label)
+    return fields
+
+
+def text_field(value: object, name: str, label: str) -> str:
+    """`value` if it is a string without NUL bytes (which PostgreSQL cannot store), else a one-line error."""
+    if not isinstance(value, str):
+        kind = _JSON_KINDS.get(type(value), type(value).__name__)
+        raise DatelineError(f"{label}: field '{name}' must be a string, not {kind}")
+    if "\x00" in value:
+        raise DatelineError(f"{label}: field '{name}' contains a NUL byte")
+    return value
 
 
 def html_to_text(html: str, label: str) -> tuple[str, str | None]:
@@ -176,23 +206,29 @@ def report_from_json_line(line: str, label: str, overrides: dict) -> Report:
         raise DatelineError(f"{label}: not valid JSON ({err.msg})") from err
     if not isinstance(row, dict) or not isinstance(row.get("text"), str):
         raise DatelineError(f"{label}: each JSON Lines row needs a 'text' string")
-    fields = {k: row[k] for k in META_FIELDS if row.get(k) is not None}
     text = row["text"]
-    if row.get("html") and not text.strip():
-        text, _ = html_to_text(row["html"], label)
-    return make_report(text, {**fields, **overrides}, label, default_id=None)
+    html = row.get("html")
+    if html is not None:
+        text_field(html, "html", label)
+    if html and not text.strip():
+        text, _ = html_to_text(html, label)
+    return make_report(text, {**row, **overrides}, label, default_id=None)
 
 
 def make_report(text: str, fields: dict, label: str, default_id: str | None) -> Report:
-    """A validated Report: non-empty English text and a real publication date."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    """A validated Report: non-empty English text, metadata fields that are text, a real publication date.
+
+    NUL bytes are dropped from the text: SQLite would store them and PostgreSQL refuses them, so both store the same.
+    """
+    fields = metadata(fields, label)
+    text = text.replace("\x00", "").replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
         raise DatelineError(f"{label}: empty report text")
     published = parse_published(fields.get("published"), label)
-    language = str(fields.get("language") or detect_language(text))
+    language = fields.get("language") or detect_language(text)
     if not language.lower().startswith("en"):
         raise DatelineError(f"{label}: report is in language '{language}', dateline reads English only")
-    report_id = str(fields.get("id") or default_id or "r-" + hashlib.sha256(text.encode()).hexdigest()[:16])
+    report_id = fields.get("id") or default_id or "r-" + hashlib.sha256(text.encode()).hexdigest()[:16]
     return Report(
         id=report_id,
         text=text,
@@ -209,16 +245,25 @@ _DATE_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[T ][0-9:.+\-Z]*)?$")
 
 
 def parse_published(value: object, label: str) -> str | None:
-    """YYYY-MM-DD (a full ISO timestamp is cut to its date); an impossible date is an error."""
+    """YYYY-MM-DD (a full ISO timestamp is cut to its date); an impossible or future date is an error."""
     if value in (None, ""):
         return None
     m = _DATE_RE.match(str(value).strip())
     if not m:
         raise DatelineError(f"{label}: publication date '{value}' is not YYYY-MM-DD")
     try:
-        return dt.date(int(m[1]), int(m[2]), int(m[3])).isoformat()
+        day = dt.date(int(m[1]), int(m[2]), int(m[3]))
     except ValueError as err:
         raise DatelineError(f"{label}: impossible publication date '{value}' ({err})") from err
+    latest = latest_published()
+    if day > latest:
+        raise DatelineError(f"{label}: publication date '{value}' is in the future (the latest accepted is {latest})")
+    return day.isoformat()
+
+
+def latest_published() -> dt.date:
+    """The latest publication date accepted now (see PUBLISHED_DAYS_AHEAD)."""
+    return dt.datetime.now(dt.timezone.utc).date() + dt.timedelta(days=PUBLISHED_DAYS_AHEAD)
 
 
 def detect_language(text: str) -> str:

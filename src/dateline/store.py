@@ -300,15 +300,31 @@ SORTS = {
 }
 
 
+# The widest integer a cursor may hold: PostgreSQL's INTEGER, the narrower of the two databases' integer columns.
+MAX_CURSOR_INT = 2**31 - 1
+
+
 def _encode_cursor(values: Iterable) -> str:
     return base64.urlsafe_b64encode(json.dumps(list(values)).encode()).decode().rstrip("=")
 
 
-def _decode_cursor(cursor: str) -> list:
+def _decode_cursor(cursor: str, cols: tuple) -> list:
+    """The sort key a cursor holds; a forged, garbled or other order's cursor is the caller's error, not the
+    database's (which would fail on a wrong length or type, or match nothing)."""
     try:
-        return json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-    except (ValueError, TypeError) as err:
-        raise DatelineError(f"bad cursor {cursor!r}: pass the next cursor returned by the previous page") from err
+        values = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+    except (ValueError, TypeError):
+        values = None
+    if not (isinstance(values, list) and len(values) == len(cols) and all(map(_fits, values, cols))):
+        raise DatelineError(f"bad cursor {cursor!r}: pass the next cursor returned by the previous page")
+    return values
+
+
+def _fits(value: object, col) -> bool:
+    """Whether a cursor value has its sort column's type and can be bound on both databases."""
+    if col.type.python_type is int:
+        return type(value) is int and abs(value) <= MAX_CURSOR_INT
+    return isinstance(value, str) and "\x00" not in value
 
 
 def _embedding_wanted(value: bool | None) -> bool:
@@ -658,7 +674,7 @@ class Store:
         conds = self._filters(type, country, actor, since, until, near, text, min_sources)
         cols, desc = SORTS[sort]
         order = [c.desc() for c in cols] if desc else list(cols)
-        after = _decode_cursor(cursor) if cursor else None
+        after = _decode_cursor(cursor, cols) if cursor else None
         out: list[dict] = []
         keys: list[list] = []
         batch = limit + 1 if near is None else max(4 * limit, 200)
