@@ -15,6 +15,7 @@ from functools import lru_cache
 from spacy.tokens import Doc, Span, Token
 
 from dateline import DatelineError
+from dateline.layout import dateline_outlet, ends_line, line_bounds
 from dateline.records import Entity
 from dateline.records import Span as TextSpan
 
@@ -473,7 +474,7 @@ def _clean(doc: Doc, start: int, end: int, label: str, common: set[str]) -> _Can
     """Trim determiners, possessives, titles and trailing group nouns; drop what is not a name."""
     titles: list[str] = []
     for i in range(end - 1, start - 1, -1):  # a name never runs across a line break
-        if "\n" in doc[i].text or "\n" in doc[i].whitespace_:
+        if ends_line(doc[i]):
             start = i + 1
             break
     while start < end and (doc[start].lower_ in ("the", "a", "an") or doc[start].is_punct or doc[start].is_lower):
@@ -558,11 +559,10 @@ def _starts_sentence(tok: Token) -> bool:
 def _is_credit(doc: Doc, start: int, end: int) -> bool:
     """Photo credits and bylines: a bare name followed by 'for The Outlet' ending the line."""
     tok_end = doc[end - 1].idx + len(doc[end - 1])
-    line_end = _text(doc).find("\n", tok_end)
-    rest = _text(doc)[tok_end : len(_text(doc)) if line_end < 0 else line_end]
+    line_start, line_end = line_bounds(_text(doc), doc[start].idx, tok_end)
+    rest = _text(doc)[tok_end:line_end]
     if CREDIT_RE.fullmatch(rest):
         return True
-    line_start = _text(doc).rfind("\n", 0, doc[start].idx) + 1
     before = _text(doc)[line_start : doc[start].idx]
     return bool(re.search(r"\S\.\s+[A-Z][\w.'-]+(?: [A-Z][\w.'-]+){0,3}\s+for\s+$", before) and rest.strip() == "")
 
@@ -1212,10 +1212,7 @@ def _capital_relation(root: Token) -> bool:
 
 def _outlet_context(doc: Doc, cand: _Cand) -> bool:
     """'KABUL (Outlet) -': the name in brackets after an upper-case dateline is the news outlet."""
-    text = _text(doc)
-    start = doc[cand.start].idx
-    line = text[text.rfind("\n", 0, start) + 1 : start]
-    return bool(re.fullmatch(r"[A-Z][A-Z .,'’-]+\(", line.rstrip())) and text[doc[cand.end - 1].idx :].find(")") < 40
+    return dateline_outlet(_text(doc), doc[cand.start].idx, doc[cand.end - 1].idx)
 
 
 # ---------------------------------------------------------------- countries

@@ -22,6 +22,7 @@ from spacy.tokens import Doc, Token
 
 from dateline.gazetteer import Place, airport_near, country, country_cities, country_of_demonym, lookup, norm
 from dateline.gazetteer import country_centroid as _centroid
+from dateline.layout import dateline_head
 from dateline.records import PlaceMention
 
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
@@ -152,7 +153,6 @@ PLURAL_DESIGNATORS = {
 }
 PARTY_LETTERS = {"R", "D", "I", "DFL"}  # 'Rep. Torrey Westrom, R-Elbow Lake': a legislator's home town
 CUE_MIN_POP = 1_000  # after 'in'/'near' alone, a mislabelled name is taken as a town at least this big
-DATELINE_DASHES = {"--", "—", "–", "-", ",", "("}
 # Words naming an outlet: 'Washington' in 'The Washington Post' is a newspaper's name, not a place.
 MEDIA_WORDS = {
     "post",
@@ -528,7 +528,7 @@ def _cue(doc: Doc, start: int, end: int, cands: list[Place]) -> str | None:
     prev = doc[start - 1].lower_ if start > 0 else ""
     prev2 = doc[start - 2].lower_ if start > 1 else ""
     nxt = doc[end].lower_ if end < len(doc) else ""
-    if _dateline_head(doc, start, end):
+    if dateline_head(doc, start, end):
         return "dateline"
     if prev in {"of", "from"} and prev2 in CUE_NOUNS | RELATIVE or nxt in DESIGNATORS:
         return "strong"
@@ -570,15 +570,6 @@ def _listed_designator(doc: Doc, end: int, reach: int = 12) -> str | None:
         if not (tok.is_title or tok.text in {",", "and", "or", "&"}):
             return None
     return None
-
-
-def _dateline_head(doc: Doc, start: int, end: int) -> bool:
-    """'TORRINGTON —', 'KANDAHAR, Afghanistan': an upper-case name opening a paragraph is where a report was filed."""
-    if not doc[start].is_sent_start or not all(t.is_upper or t.is_punct for t in doc[start:end]):
-        return False
-    if end >= len(doc) or doc[end].text not in DATELINE_DASHES:
-        return False
-    return doc[end].text in {",", "("} or bool(doc[end - 1].whitespace_)
 
 
 def _qualifies(doc: Doc, i: int, cands: list[Place]) -> bool:
@@ -638,7 +629,7 @@ def _inner_hyphen(tok: Token) -> bool:
 
 def _cued_hit(doc: Doc, i: int, j: int, upper: bool) -> int | None:
     for end in range(j, i, -1):
-        if upper and not _dateline_head(doc, i, end):
+        if upper and not dateline_head(doc, i, end):
             continue
         if _mislabelled_place(doc, i, end, "") is not None:
             return end
@@ -846,7 +837,7 @@ def _base_name(m: _Mention, doc: Doc) -> str:
         words = _airport_city_tokens(words)
     elif m.shape == "admin" and words[-1].lower_ in DESIGNATORS:
         words = words[:-1]
-    if words and _dateline_head(doc, m.start, m.end):  # 'AMMAN -' is a city, not an acronym
+    if words and dateline_head(doc, m.start, m.end):  # 'AMMAN -' is a city, not an acronym
         return _title(_clean_name("".join(t.text_with_ws for t in words)))
     return _clean_name("".join(t.text_with_ws for t in words)) if words else ""
 

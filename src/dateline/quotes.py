@@ -18,6 +18,7 @@ from spacy.tokens import Doc, Span, Token
 
 from dateline import DatelineError
 from dateline.entities import GOVERNMENT_WORDS, GROUP_WORDS, TITLE_WORDS
+from dateline.layout import line_bounds, previous_line_start
 from dateline.records import Entity, Quote
 
 IRREGULAR = {
@@ -325,7 +326,7 @@ def _cue_near(doc: Doc, start: int, end: int, inside: _Inside) -> Token | None:
     first = doc.char_span(start, end, alignment_mode="expand")
     if first is None:
         return None
-    lo, hi = _paragraph(_text(doc), start, end)
+    lo, hi = line_bounds(_text(doc), start, end)
     sents = {first[0].sent.start: first[0].sent, first[-1].sent.start: first[-1].sent}
     after = first[-1].i + 1
     while after < len(doc) and (doc[after].is_punct or doc[after].is_space) and doc[after].idx < hi:
@@ -359,12 +360,6 @@ def _governs(cue: Token, start: int, end: int) -> bool:
             if start <= c.idx < end or (lo <= start and end <= hi + 2):
                 return True
     return False
-
-
-def _paragraph(text: str, start: int, end: int) -> tuple[int, int]:
-    lo = text.rfind("\n", 0, start) + 1
-    hi = text.find("\n", end)
-    return lo, len(text) if hi < 0 else hi
 
 
 def _is_cue(tok: Token) -> bool:
@@ -691,7 +686,7 @@ def _unnamed_speaker_before(doc: Doc, pron: Token, inside: _Inside) -> Token | N
     Only the reporting verbs of this and the previous paragraph count, so a pronoun never jumps to an old witness.
     """
     text = _text(doc)
-    lo = text.rfind("\n", 0, max(0, text.rfind("\n", 0, pron.idx) - 1)) + 1
+    lo = previous_line_start(text, pron.idx)
     for i in range(pron.i - 1, -1, -1):
         tok = doc[i]
         if tok.idx < lo:
@@ -758,7 +753,7 @@ def _indirect(doc: Doc, inside: _Inside, mentions: _Mentions, direct: list[Quote
         if content is None:
             continue
         start, end = _strip_clause(doc, *content)
-        lo, hi = _paragraph(_text(doc), tok.idx, tok.idx)
+        lo, hi = line_bounds(_text(doc), tok.idx, tok.idx)
         start, end = max(start, lo), min(end, hi)
         start, end = _whole_quotes(doc, inside, start, end)
         if end - start < 12 or _covered(taken, start, end):

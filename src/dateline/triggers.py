@@ -58,70 +58,89 @@ def _trigger_type(tok: Token) -> str | None:
     ):
         return None  # "the Group to Support Islam and Muslims": a word of a name
     if tok.pos_ == "VERB":
-        lemma = tok.lemma_.lower()
-        if lemma in ("fire", "use", "deploy", "spray", "lob", "shoot") and crowd_control(tok):
-            return "COERCE"  # tear gas and water cannon disperse a crowd: coercion, not an armed attack
-        if lemma in IMPACT_VERBS and any(c.dep_ == "prep" and c.lower_ in ("into", "through") for c in tok.children):
-            # "a missile slammed into a block of flats": an attack when a weapon does it, never an accusation
-            subjects = [c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")]
-            return "ASSAULT" if any(_weapon_like(s) for s in subjects) else None
-        by_object = _typed_by_object(tok, lemma)
-        if by_object is not None:
-            return by_object or None
-        ptype = verbs.get(lemma)
-        if ptype is None:
-            return _special_verb(tok)
-        need = PARTICLE_REQUIRED.get(lemma)
-        if need and not any(c.lower_ in need for c in tok.children):
-            return None
-        if lemma == "fire" and not _fires_at_something(tok):
-            return None
-        if lemma in ("hit", "target", "strike") and not any(c.dep_ in ("dobj", "nsubjpass") for c in tok.children):
-            return None
-        if _irrealis(tok) or _repeated(tok) or _characterizes(tok):
-            return None
-        if ptype == "ASSAULT" and _habitual(tok):
-            return None  # "the rebels say they target ships linked to Israel": what they do, not an event
-        if ptype == "ASSAULT" and lemma in ("kill", "injure", "wound", "hurt") and _accidental_cause(tok):
-            return None  # "a canopy collapse that killed 15", "floods killed 20": no one attacked
-        if ptype in VERBAL_TYPES - {"AGREE"} and tok.tag_ == "VBN" and tok.dep_ in ("acl", "amod"):
-            return None  # "an armed group opposed to the junta", "a militia backed by Iran": who they are
-        if ptype != "ASSAULT" and tok.tag_ == "VBN" and tok.dep_ == "amod" and tok.i < tok.head.i:
-            return None  # "the banned group", "a detained activist": a description, not the act
-        if lemma == "pledge" and any(c.dep_ == "dobj" and c.lower_ in ("allegiance", "loyalty") for c in tok.children):
-            return None
-        if lemma in ("release", "free") and not any(_people(c) for c in _objects(tok)):
-            return None  # "released a statement": no captives freed
-        return ptype
+        return _verb_type(tok, verbs)
     if tok.pos_ in ("NOUN", "PROPN") and tok.ent_type_ not in ("PERSON", "ORG", "GPE", "DATE", "TIME"):
-        word = tok.lower_
-        if word in BOMB_NOUNS and tok.dep_ in ("nsubj", "nsubjpass"):
-            return "ASSAULT"  # "a roadside bomb tore through the market"
-        ptype = nouns.get(word)
-        if ptype is None and "-" in word:
-            ptype = nouns.get(word.split("-")[-1])
-        if word in ("strike", "strikes") and _labour_strike(tok):
-            return "PROTEST"  # "a general strike", "workers went on strike"
-        if word in ("raid", "raids") and any(c.lower_ in POLICE_WORDS for c in tok.children if c.dep_ == "compound"):
-            return "COERCE"  # "a police raid": a search and arrest operation, not an armed attack
-        if ptype != "DEMAND" and _promised(tok):
-            return None  # "vowed that the government would intensify its offensive": a vow, not an offensive
-        if ptype in ("CONSULT", "AID", "AGREE", "COOPERATE", "RETREAT", "CONCEDE") and _undone_by_head(tok):
-            return None  # "suspended talks", "rejected the deal": the talks are what was stopped, not an event
-        if ptype and tok.pos_ == "PROPN" and tok.ent_type_ in ("LAW", "EVENT", "WORK_OF_ART", "NORP", "FAC"):
-            return None  # "the Warsaw Pact", "the Paris Agreement": a name, not an event
-        if ptype == "ASSAULT" and word in WEAK_ASSAULT_NOUNS and not _violent_modifier(tok):
-            return None
-        vague_tally = _is_summary_count(tok) and series_count(tok) is None
-        if ptype and (vague_tally or _modifies_other_noun(tok) or _generic_activity(tok)):
-            return None
-        bare_plural = tok.tag_ == "NNS" and not any(c.dep_ in ("det", "poss", "nummod") for c in tok.children)
-        if ptype in VERBAL_TYPES and bare_plural:
-            return None  # "condemnations no longer matter": statements in general, not one statement
-        if bare_plural and tok.head.lower_ in ("for", "of") and tok.head.head.lemma_.lower() in ACCUSING_WORDS:
-            return None  # "have repeatedly blamed the group for attacks in the region": a charge, not one event
-        return ptype
+        return _noun_type(tok, nouns)
     return None
+
+
+def _verb_type(tok: Token, verbs: dict[str, str]) -> str | None:
+    """The type a verb triggers: by what it acts on, else by its lemma, unless its use rules an event out."""
+    lemma = tok.lemma_.lower()
+    if lemma in ("fire", "use", "deploy", "spray", "lob", "shoot") and crowd_control(tok):
+        return "COERCE"  # tear gas and water cannon disperse a crowd: coercion, not an armed attack
+    if lemma in IMPACT_VERBS and any(c.dep_ == "prep" and c.lower_ in ("into", "through") for c in tok.children):
+        # "a missile slammed into a block of flats": an attack when a weapon does it, never an accusation
+        subjects = [c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")]
+        return "ASSAULT" if any(_weapon_like(s) for s in subjects) else None
+    by_object = _typed_by_object(tok, lemma)
+    if by_object is not None:
+        return by_object or None
+    ptype = verbs.get(lemma)
+    if ptype is None:
+        return _special_verb(tok)
+    return None if _verb_ruled_out(tok, lemma, ptype) else ptype
+
+
+def _verb_ruled_out(tok: Token, lemma: str, ptype: str) -> bool:
+    """A lexicon verb whose use here tells of no event: a missing particle or object, an unreal, habitual or
+    descriptive use, an accident."""
+    need = PARTICLE_REQUIRED.get(lemma)
+    if need and not any(c.lower_ in need for c in tok.children):
+        return True
+    if lemma == "fire" and not _fires_at_something(tok):
+        return True
+    if lemma in ("hit", "target", "strike") and not any(c.dep_ in ("dobj", "nsubjpass") for c in tok.children):
+        return True
+    if _irrealis(tok) or _repeated(tok) or _characterizes(tok):
+        return True
+    if ptype == "ASSAULT" and _habitual(tok):
+        return True  # "the rebels say they target ships linked to Israel": what they do, not an event
+    if ptype == "ASSAULT" and lemma in ("kill", "injure", "wound", "hurt") and _accidental_cause(tok):
+        return True  # "a canopy collapse that killed 15", "floods killed 20": no one attacked
+    if ptype in VERBAL_TYPES - {"AGREE"} and tok.tag_ == "VBN" and tok.dep_ in ("acl", "amod"):
+        return True  # "an armed group opposed to the junta", "a militia backed by Iran": who they are
+    if ptype != "ASSAULT" and tok.tag_ == "VBN" and tok.dep_ == "amod" and tok.i < tok.head.i:
+        return True  # "the banned group", "a detained activist": a description, not the act
+    if lemma == "pledge" and any(c.dep_ == "dobj" and c.lower_ in ("allegiance", "loyalty") for c in tok.children):
+        return True
+    # "released a statement": no captives freed
+    return lemma in ("release", "free") and not any(_people(c) for c in _objects(tok))
+
+
+def _noun_type(tok: Token, nouns: dict[str, str]) -> str | None:
+    """The type a noun triggers: by its form (or its last hyphenated part), unless its use rules an event out."""
+    word = tok.lower_
+    if word in BOMB_NOUNS and tok.dep_ in ("nsubj", "nsubjpass"):
+        return "ASSAULT"  # "a roadside bomb tore through the market"
+    ptype = nouns.get(word)
+    if ptype is None and "-" in word:
+        ptype = nouns.get(word.split("-")[-1])
+    if word in ("strike", "strikes") and _labour_strike(tok):
+        return "PROTEST"  # "a general strike", "workers went on strike"
+    if word in ("raid", "raids") and any(c.lower_ in POLICE_WORDS for c in tok.children if c.dep_ == "compound"):
+        return "COERCE"  # "a police raid": a search and arrest operation, not an armed attack
+    return None if _noun_ruled_out(tok, word, ptype) else ptype
+
+
+def _noun_ruled_out(tok: Token, word: str, ptype: str | None) -> bool:
+    """An event noun whose use here tells of no one event: promised, stopped, a name, a tally, a generality."""
+    if ptype != "DEMAND" and _promised(tok):
+        return True  # "vowed that the government would intensify its offensive": a vow, not an offensive
+    if ptype in ("CONSULT", "AID", "AGREE", "COOPERATE", "RETREAT", "CONCEDE") and _undone_by_head(tok):
+        return True  # "suspended talks", "rejected the deal": the talks are what was stopped, not an event
+    if ptype and tok.pos_ == "PROPN" and tok.ent_type_ in ("LAW", "EVENT", "WORK_OF_ART", "NORP", "FAC"):
+        return True  # "the Warsaw Pact", "the Paris Agreement": a name, not an event
+    if ptype == "ASSAULT" and word in WEAK_ASSAULT_NOUNS and not _violent_modifier(tok):
+        return True
+    vague_tally = _is_summary_count(tok) and series_count(tok) is None
+    if ptype and (vague_tally or _modifies_other_noun(tok) or _generic_activity(tok)):
+        return True
+    bare_plural = tok.tag_ == "NNS" and not any(c.dep_ in ("det", "poss", "nummod") for c in tok.children)
+    if ptype in VERBAL_TYPES and bare_plural:
+        return True  # "condemnations no longer matter": statements in general, not one statement
+    # "have repeatedly blamed the group for attacks in the region": a charge, not one event
+    return bare_plural and tok.head.lower_ in ("for", "of") and tok.head.head.lemma_.lower() in ACCUSING_WORDS
 
 
 CROWD_CONTROL = {("tear", "gas"), ("water", "cannon"), ("water", "cannons"), ("rubber", "bullets"), ("pepper", "spray")}

@@ -1,0 +1,156 @@
+"""Which mentions tell of one real-world event: same type, nothing in conflict, and a reason to join.
+
+A mention joins the earlier event it echoes ('retaliatory strikes' ... 'the retaliation'), else the latest
+compatible one it describes, else the event the report is most about ('the attack'). Mentions conflict when
+their dates, places or named participants disagree, when one is a tally of many events, or when an air strike
+would continue an armed group's ground attack. Mentions that tell an analyst nothing are dropped.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from dateline.events.arguments import _is_named, _with_victim_groups
+from dateline.events.context import MATERIAL_TYPES, Mention
+from dateline.events.when import _is_past, _overlap, _time_width
+from dateline.events.where import PRECISION_RANK, distance_km
+from dateline.records import Actor, PlaceMention, TimeMention
+from dateline.taxonomy import PRONOUNS
+
+MERGE_KM = 50.0
+GENERIC_LEMMAS = {"attack", "strike", "kill", "hit", "assault", "bomb", "shell", "fire", "target", "die", "wound"}
+GENERIC_TRIGGERS = {"attack", "attacks", "strike", "strikes", "killed", "killing", "assault", "incident"}
+
+
+def _merge_mentions(mentions: list[Mention], published: dt.date | None = None) -> list[list[Mention]]:
+    """Group mentions of the same real-world event: same type, nothing in conflict, and a reason to join."""
+    groups: list[list[Mention]] = []
+    for m in mentions:
+        fits = [g for g in groups if g[0].type == m.type and not _conflict(g, m, published)]
+        if not fits:
+            groups.append([m])
+            continue
+        echoed = [g for g in fits if _echoes(g, m)]
+        if echoed:
+            target = echoed[-1]  # "retaliatory strikes" ... "the retaliation"
+        elif _pronoun_led(m) or (_informative(m) and not m.anaphoric):
+            target = fits[-1]  # "they killed ..." / a described mention: the latest compatible event
+        else:
+            target = max(fits, key=len)  # "the attack": the event the report is most about
+        target.append(m)
+    return [g for g in groups if _worth_keeping(g)]
+
+
+def _echoes(group: list[Mention], m: Mention) -> bool:
+    """A mention that repeats a distinctive word of an earlier one ('retaliatory' -> 'retaliation')."""
+    stem = m.trigger.lower_[:6]
+    if len(stem) < 6 or m.trigger.lower_ in GENERIC_TRIGGERS or m.trigger.lemma_.lower() in GENERIC_LEMMAS:
+        return False
+    words = {t.lower_[:6] for g in group for t in [g.trigger, *g.trigger.children] if len(t.text) >= 6}
+    return stem in words
+
+
+def _pronoun_led(m: Mention) -> bool:
+    return any(c.lower_ in PRONOUNS and c.dep_ in ("nsubj", "nsubjpass") for c in m.trigger.children)
+
+
+def _worth_keeping(group: list[Mention]) -> bool:
+    """A mention with no participant, place, date or figure tells an analyst nothing: leave it out.
+
+    A happening told inside a placed and dated story ("reinforcements were sent") has the story's place and day.
+    """
+    if any(g.actors or g.place or g.fatalities or g.injuries or g.time for g in group):
+        return True
+    return group[0].type in MATERIAL_TYPES and any(g.fallback_place and g.fallback_time for g in group)
+
+
+def _informative(m: Mention) -> bool:
+    return bool(m.time or m.place or m.fatalities or any(a.role == "initiator" for a in m.actors))
+
+
+def _conflict(group: list[Mention], m: Mention, published: dt.date | None = None) -> bool:
+    if (group[0].occurrences is None) != (m.occurrences is None):
+        return True  # a tally of many events is never one of them
+    modes = {g.mode for g in group if g.mode}
+    if m.type == "COERCE" and m.mode and modes and m.mode not in modes:
+        return True  # tear gas on a crowd and arrests afterwards are two acts of coercion
+    if m.type == "ASSAULT" and _aerial_against_armed_group(group, m):
+        return True  # "militants stormed the post ... killed in air strikes that followed": the army's reply
+    if any(c.dep_ == "relcl" and c.lemma_ in ("follow", "ensue") for c in m.trigger.children):
+        return True  # "the strikes that followed" are a later event
+    t = _group_time(group)
+    if t and m.time and not _overlap(t, m.time):
+        return True
+    if m.time and not t and not m.anaphoric and _is_past(m.time, published):
+        return True  # a dated past event never joins the undated news of the day
+    p = _group_place(group)
+    if p and m.place and not _compatible_place(p, m.place):
+        return True
+    for role in ("initiator", "target"):  # victims differ between rival accounts of one event: no conflict
+        a = [x for g in group for x in _with_victim_groups(g.actors) if x.role == role]
+        b = [x for x in _with_victim_groups(m.actors) if x.role == role]
+        if _actors_clash(a, b, role, material=group[0].type in MATERIAL_TYPES):
+            return True
+    return False
+
+
+def _aerial_against_armed_group(group: list[Mention], m: Mention) -> bool:
+    """An air strike does not continue a ground attack by an armed group: armed groups have no air force."""
+    initiators = [a for g in group for a in g.actors if a.role == "initiator"]
+    armed = bool(initiators) and all(a.kind == "group" for a in initiators)
+    return m.mode == "aerial" and armed and not any(g.mode == "aerial" for g in group)
+
+
+def _actors_clash(a: list[Actor], b: list[Actor], role: str, material: bool = True) -> bool:
+    """Two accounts name different participants in one role.
+
+    Named participants (entities, states, proper names) must agree; a generic description ("a military post",
+    "jihadist fighters") can be the same participant as a named one, so it only clashes with another generic
+    description of an initiator of a different kind ("gunmen" vs "police").
+    """
+    named_a, named_b = [x for x in a if _is_named(x)], [x for x in b if _is_named(x)]
+    if named_a and named_b:  # a state's organs act as one ("the Pentagon", "U.S. forces"), but speak apart
+        return not _actors_agree(named_a, named_b, by_country=role == "initiator" and material)
+    if role != "initiator" or not a or not b:
+        return False
+    sides_a = {SIDES.get(x.kind) for x in a} - {None}
+    sides_b = {SIDES.get(x.kind) for x in b} - {None}
+    return bool(sides_a and sides_b and not sides_a & sides_b) and not _actors_agree(a, b, by_country=True)
+
+
+# Which side of a conflict a kind of actor stands on: a militia's attack and a state's strike are two events.
+SIDES = {"state": "state", "government": "state", "military": "state", "group": "armed", "civilians": "civilians"}
+
+
+def _actors_agree(a: list[Actor], b: list[Actor], by_country: bool) -> bool:
+    """Same participants: a shared name word, or for states the same country ('the Pentagon', 'U.S. forces')."""
+    if _names_overlap({x.name.lower() for x in a}, {x.name.lower() for x in b}):
+        return True
+    countries_a = {x.country for x in a if x.country}
+    return by_country and bool(countries_a & {x.country for x in b if x.country})
+
+
+def _names_overlap(a: set[str], b: set[str]) -> bool:
+    words_a = {w for n in a for w in n.replace(".", "").split()}
+    words_b = {w for n in b for w in n.replace(".", "").split()}
+    generic = {"the", "of", "forces", "group", "militia", "government", "people", "troops", "country"}
+    return bool(a & b - generic) or len((words_a & words_b) - generic) > 0
+
+
+def _group_time(group: list[Mention]) -> TimeMention | None:
+    times = [g.time for g in group if g.time]
+    return min(times, key=_time_width) if times else None
+
+
+def _group_place(group: list[Mention]) -> PlaceMention | None:
+    places = [g.place for g in group if g.place]
+    return min(places, key=lambda p: PRECISION_RANK.get(p.precision or "country", 5)) if places else None
+
+
+def _compatible_place(a: PlaceMention, b: PlaceMention) -> bool:
+    if a.country and b.country and a.country != b.country:
+        return False
+    coarse = {"country", "region", "admin1"}
+    if a.precision in coarse or b.precision in coarse:
+        return True
+    return distance_km(a.lat, a.lon, b.lat, b.lon) <= MERGE_KM
