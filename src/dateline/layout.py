@@ -107,8 +107,14 @@ def _is_headline(sent: Span) -> bool:
 
 # --- the wire dateline ----------------------------------------------------------------------------------------
 
+# The filing date a wire dateline may carry: 'Jan 4', 'Dec. 3, 2026', '31 JUL 88', or 'NO DATE'.
+_MONTH = r"(?i:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-zA-Z]*\.?"
+_FILED = rf"(?:\d{{1,2}}\s+{_MONTH}(?:\s+\d{{2,4}})?|{_MONTH}\s+\d{{1,2}}(?:,?\s+\d{{4}})?|NO DATE)"
 DATELINE_RE = re.compile(
-    r"^(?P<city>[A-Z][A-Z'’.\- ]{2,40}?)(?:,\s*(?P<region>[A-Z][A-Za-z .]{2,30}?))?\s*(?:\([^)\n]{1,60}\))?\s*[-–—:]\s",
+    r"^[ \t]*(?P<city>[A-Z][A-Z'’.\- ]{2,40}?)"
+    rf"(?:,\s*(?!{_MONTH}\s+\d|NO DATE)(?P<region>[A-Z][A-Za-z .]{{2,30}}?))?"
+    rf"(?:,\s*(?P<filed>{_FILED}))?"
+    r"\s*(?:\([^)\n]{1,60}\))?\s*[-–—:]{1,2}\s",
     re.MULTILINE,
 )
 # What follows the upper-case name of a dateline head: a dash, or the comma or bracket before its region or outlet.
@@ -126,8 +132,9 @@ class WireDateline:
 
 
 def wire_dateline(text: str) -> WireDateline | None:
-    """The wire dateline ('MOSUL, Iraq (Wire) -') of a report: a line in its first 600 characters opening with
-    an upper-case city, then a region, an outlet in brackets, and a dash or colon."""
+    """The wire dateline ('MOSUL, Iraq (Wire) -', 'SANTIAGO, 31 JUL 88 (OUTLET) --') of a report: a line in its
+    first 600 characters opening with an upper-case city, then a region, the filing date, an outlet in brackets,
+    and a dash, a double dash or a colon."""
     m = DATELINE_RE.search(text[:600])
     if m is None:
         return None

@@ -1,0 +1,37 @@
+"""The report's layout: wire datelines in the forms wires and papers write them, and text that only looks alike."""
+
+from __future__ import annotations
+
+import pytest
+
+from dateline.layout import wire_dateline
+
+DATELINES = [
+    ("KISUMU, Kenya (Wire) - Police said", "KISUMU", "Kenya"),
+    ("BAMAKO, Jan 4 (Wire) - Gunmen", "BAMAKO", None),
+    ("GAROWE, Somalia, Dec. 3 (Wire) — Troops", "GAROWE", "Somalia"),
+    ("PORT MORESBY, March 12, 2025 (Wire) - A", "PORT MORESBY", None),
+    ("   CUZCO, 14 AUG 89 (RADIO SUR) -- [TEXT] A", "CUZCO", None),
+    ("QUITO, NO DATE (RADIO ANDES) -- [TEXT] A", "QUITO", None),
+    ("TORRINGTON — The town", "TORRINGTON", None),
+    ("Headline line\nHARARE (Wire) - The", "HARARE", None),
+]
+
+NOT_DATELINES = [
+    "Police said on Monday - a day after the raid - that two men were held.",
+    "UN AND AU ENVOYS MET ON FRIDAY IN THE CAPITAL WITHOUT A DASH.",
+    "The NATO summit - its first in years - opened.",
+]
+
+
+@pytest.mark.parametrize(("text", "city", "region"), DATELINES)
+def test_wire_datelines_in_common_forms(text: str, city: str, region: str | None) -> None:
+    found = wire_dateline(text)
+    assert found is not None, text
+    assert (found.city, found.region) == (city, region)
+    assert text[found.start : found.end] == city
+
+
+@pytest.mark.parametrize("text", NOT_DATELINES)
+def test_text_that_only_looks_like_a_dateline(text: str) -> None:
+    assert wire_dateline(text) is None
