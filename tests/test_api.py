@@ -35,68 +35,156 @@ HOSTILE_TEXT = (
 # (report fields, [event specs]); each event spec names its evidence sentence, which must occur in the text.
 REPORTS = [
     (
-        dict(id="ua-ledger", outlet="Northern Ledger", published="2025-03-04", title="Rockets hit Kharkiv market",
-             url="https://ledger.example/kharkiv",
-             text="Rockets struck a crowded market in Kharkiv on Monday, killing at least seven people, regional "
-                  "officials said. \"The rockets landed at the busiest hour of the morning,\" said governor Anna "
-                  "Petrenko. Rescue teams worked through the night."),
-        [dict(type="ASSAULT", mode="missile", trigger="struck", day="2025-03-03", place=("Kharkiv", "UA", 49.99, 36.23),
-              initiators=["Russian forces"], fatalities=Count(low=7, best=7, text="at least seven"),
-              evidence="Rockets struck a crowded market in Kharkiv on Monday, killing at least seven people, "
-                       "regional officials said.",
-              summary="Rocket strike on a Kharkiv market kills at least seven")],
+        dict(
+            id="ua-ledger",
+            outlet="Northern Ledger",
+            published="2025-03-04",
+            title="Rockets hit Kharkiv market",
+            url="https://ledger.example/kharkiv",
+            text="Rockets struck a crowded market in Kharkiv on Monday, killing at least seven people, regional "
+            'officials said. "The rockets landed at the busiest hour of the morning," said governor Anna '
+            "Petrenko. Rescue teams worked through the night.",
+        ),
+        [
+            dict(
+                type="ASSAULT",
+                mode="missile",
+                trigger="struck",
+                day="2025-03-03",
+                place=("Kharkiv", "UA", 49.99, 36.23),
+                initiators=["Russian forces"],
+                fatalities=Count(low=7, best=7, text="at least seven"),
+                evidence="Rockets struck a crowded market in Kharkiv on Monday, killing at least seven people, "
+                "regional officials said.",
+                summary="Rocket strike on a Kharkiv market kills at least seven",
+            )
+        ],
     ),
     (
-        dict(id="ua-harbour", outlet="Harbour Times", published="2025-03-04", title="Deadly strike in Kharkiv",
-             url="https://harbour.example/news/1",
-             text="Nine people were killed when rockets struck a market in Kharkiv on Monday, the regional "
-                  "administration said. Officials said the toll could rise."),
-        [dict(type="ASSAULT", mode="missile", trigger="struck", day="2025-03-03", place=("Kharkiv", "UA", 49.99, 36.23),
-              initiators=["Russian forces"], fatalities=Count(low=9, best=9, high=9, text="Nine"),
-              evidence="Nine people were killed when rockets struck a market in Kharkiv on Monday, the regional "
-                       "administration said.",
-              summary="Rocket strike on a Kharkiv market kills nine")],
+        dict(
+            id="ua-harbour",
+            outlet="Harbour Times",
+            published="2025-03-04",
+            title="Deadly strike in Kharkiv",
+            url="https://harbour.example/news/1",
+            text="Nine people were killed when rockets struck a market in Kharkiv on Monday, the regional "
+            "administration said. Officials said the toll could rise.",
+        ),
+        [
+            dict(
+                type="ASSAULT",
+                mode="missile",
+                trigger="struck",
+                day="2025-03-03",
+                place=("Kharkiv", "UA", 49.99, 36.23),
+                initiators=["Russian forces"],
+                fatalities=Count(low=9, best=9, high=9, text="Nine"),
+                evidence="Nine people were killed when rockets struck a market in Kharkiv on Monday, the regional "
+                "administration said.",
+                summary="Rocket strike on a Kharkiv market kills nine",
+            )
+        ],
     ),
     (
-        dict(id="sd-wire", outlet="Desert Wire", published="2025-02-16",
-             text="Gunmen shelled a camp for displaced families near El Fasher on Saturday, killing 12 civilians, "
-                  "aid workers said. The camp shelters thousands of people."),
-        [dict(type="ASSAULT", mode="artillery", trigger="shelled", day="2025-02-15",
-              place=("El Fasher", "SD", 13.63, 25.35), initiators=["gunmen"],
-              fatalities=Count(low=12, best=12, high=12, text="12"),
-              evidence="Gunmen shelled a camp for displaced families near El Fasher on Saturday, killing 12 "
-                       "civilians, aid workers said.",
-              summary="Shelling of a displacement camp near El Fasher kills 12")],
+        dict(
+            id="sd-wire",
+            outlet="Desert Wire",
+            published="2025-02-16",
+            text="Gunmen shelled a camp for displaced families near El Fasher on Saturday, killing 12 civilians, "
+            "aid workers said. The camp shelters thousands of people.",
+        ),
+        [
+            dict(
+                type="ASSAULT",
+                mode="artillery",
+                trigger="shelled",
+                day="2025-02-15",
+                place=("El Fasher", "SD", 13.63, 25.35),
+                initiators=["gunmen"],
+                fatalities=Count(low=12, best=12, high=12, text="12"),
+                evidence="Gunmen shelled a camp for displaced families near El Fasher on Saturday, killing 12 "
+                "civilians, aid workers said.",
+                summary="Shelling of a displacement camp near El Fasher kills 12",
+            )
+        ],
     ),
     (
-        dict(id="co-andes", outlet="Andes Daily", published="2025-01-23",
-             text="Thousands of teachers marched through central Bogota on Wednesday to demand higher wages. "
-                  "The union said further strikes were planned."),
-        [dict(type="PROTEST", mode="demonstration", trigger="marched", day="2025-01-22",
-              place=("Bogota", "CO", 4.61, -74.08), initiators=["teachers union"], fatalities=None,
-              evidence="Thousands of teachers marched through central Bogota on Wednesday to demand higher wages.",
-              summary="Teachers march in Bogota for higher wages")],
+        dict(
+            id="co-andes",
+            outlet="Andes Daily",
+            published="2025-01-23",
+            text="Thousands of teachers marched through central Bogota on Wednesday to demand higher wages. "
+            "The union said further strikes were planned.",
+        ),
+        [
+            dict(
+                type="PROTEST",
+                mode="demonstration",
+                trigger="marched",
+                day="2025-01-22",
+                place=("Bogota", "CO", 4.61, -74.08),
+                initiators=["teachers union"],
+                fatalities=None,
+                evidence="Thousands of teachers marched through central Bogota on Wednesday to demand higher wages.",
+                summary="Teachers march in Bogota for higher wages",
+            )
+        ],
     ),
     (
-        dict(id="fr-gazette", outlet="Seine Gazette", published="2025-02-05",
-             text="Farmers blocked roads around Paris with tractors on Tuesday in protest over fuel taxes. "
-                  "Police detained 14 people near the ring road, the interior ministry said."),
-        [dict(type="PROTEST", mode="blockade", trigger="blocked", day="2025-02-04", place=("Paris", "FR", 48.86, 2.35),
-              initiators=["farmers"], fatalities=None,
-              evidence="Farmers blocked roads around Paris with tractors on Tuesday in protest over fuel taxes.",
-              summary="Farmers block roads around Paris over fuel taxes"),
-         dict(type="COERCE", mode="arrest", trigger="detained", day="2025-02-04", place=("Paris", "FR", 48.86, 2.35),
-              initiators=["police"], fatalities=None,
-              evidence="Police detained 14 people near the ring road, the interior ministry said.",
-              summary="Police detain 14 protesters near Paris")],
+        dict(
+            id="fr-gazette",
+            outlet="Seine Gazette",
+            published="2025-02-05",
+            text="Farmers blocked roads around Paris with tractors on Tuesday in protest over fuel taxes. "
+            "Police detained 14 people near the ring road, the interior ministry said.",
+        ),
+        [
+            dict(
+                type="PROTEST",
+                mode="blockade",
+                trigger="blocked",
+                day="2025-02-04",
+                place=("Paris", "FR", 48.86, 2.35),
+                initiators=["farmers"],
+                fatalities=None,
+                evidence="Farmers blocked roads around Paris with tractors on Tuesday in protest over fuel taxes.",
+                summary="Farmers block roads around Paris over fuel taxes",
+            ),
+            dict(
+                type="COERCE",
+                mode="arrest",
+                trigger="detained",
+                day="2025-02-04",
+                place=("Paris", "FR", 48.86, 2.35),
+                initiators=["police"],
+                fatalities=None,
+                evidence="Police detained 14 people near the ring road, the interior ministry said.",
+                summary="Police detain 14 protesters near Paris",
+            ),
+        ],
     ),
     (
-        dict(id="pe-hostile", outlet="<b>Lima Post</b>", published="2025-03-08", url="javascript:window.__pwned=5",
-             title='<img src=x onerror="window.__pwned=3">', text=HOSTILE_TEXT),
-        [dict(type="PROTEST", mode="demonstration", trigger="gathered", day="2025-03-07",
-              place=("Lima", "PE", -12.05, -77.04), initiators=["students"], fatalities=None,
-              evidence="Hundreds of students gathered in Lima on Friday to protest against tuition fees.",
-              summary='Students protest tuition fees in Lima <script>window.__pwned = 4</script>')],
+        dict(
+            id="pe-hostile",
+            outlet="<b>Lima Post</b>",
+            published="2025-03-08",
+            url="javascript:window.__pwned=5",
+            title='<img src=x onerror="window.__pwned=3">',
+            text=HOSTILE_TEXT,
+        ),
+        [
+            dict(
+                type="PROTEST",
+                mode="demonstration",
+                trigger="gathered",
+                day="2025-03-07",
+                place=("Lima", "PE", -12.05, -77.04),
+                initiators=["students"],
+                fatalities=None,
+                evidence="Hundreds of students gathered in Lima on Friday to protest against tuition fees.",
+                summary="Students protest tuition fees in Lima <script>window.__pwned = 4</script>",
+            )
+        ],
     ),
 ]
 
@@ -112,11 +200,17 @@ def _event(text: str, n: int, spec: dict) -> Event:
     e0, e1 = _span(text, spec["evidence"])
     p0 = text.index(name)
     return Event(
-        id=f"e{n}", type=spec["type"], mode=spec["mode"], trigger=Span(text=spec["trigger"], start=t0, end=t1),
+        id=f"e{n}",
+        type=spec["type"],
+        mode=spec["mode"],
+        trigger=Span(text=spec["trigger"], start=t0, end=t1),
         date=DateRange(start=spec["day"], end=spec["day"], precision="day"),
-        location=Location(name=name, country=country, lat=lat, lon=lon, precision="city", text=text[p0:p0 + len(name)]),
+        location=Location(
+            name=name, country=country, lat=lat, lon=lon, precision="city", text=text[p0 : p0 + len(name)]
+        ),
         actors=[Actor(name=a, role="initiator", kind="group") for a in spec["initiators"]],
-        fatalities=spec["fatalities"], evidence=[Evidence(sentence=spec["evidence"], start=e0, end=e1)],
+        fatalities=spec["fatalities"],
+        evidence=[Evidence(sentence=spec["evidence"], start=e0, end=e1)],
         summary=spec["summary"],
     )
 
@@ -126,8 +220,11 @@ def _quotes(text: str) -> list[Quote]:
         return []
     said = "The rockets landed at the busiest hour of the morning,"
     start, end = _span(text, said)
-    return [Quote(speaker="Anna Petrenko", speaker_title="governor", text=said, direct=True, start=start, end=end,
-                  cue="said")]
+    return [
+        Quote(
+            speaker="Anna Petrenko", speaker_title="governor", text=said, direct=True, start=start, end=end, cue="said"
+        )
+    ]
 
 
 def make_extractions() -> list[Extraction]:
@@ -287,7 +384,7 @@ def test_event_has_sources_evidence_quotes_and_merged_fatalities(client):
     for source in event["sources"]:
         report = client.get(f"/api/reports/{source['report_id']}").json()
         for ev in source["evidence"]:
-            assert report["text"][ev["start"]:ev["end"]] == ev["sentence"]
+            assert report["text"][ev["start"] : ev["end"]] == ev["sentence"]
     assert any("busiest hour" in q["text"] for q in event["quotes"])
 
 
@@ -369,11 +466,113 @@ def test_nul_bytes_in_the_path_are_json_400(client):
 
 def test_openapi_describes_the_endpoints(client):
     spec = client.get("/openapi.json").json()
-    for path in ("/api/events", "/api/events/{event_id}", "/api/stats", "/api/export", "/api/reports",
-                 "/api/reports/{report_id}"):
+    for path in (
+        "/api/events",
+        "/api/events/{event_id}",
+        "/api/stats",
+        "/api/export",
+        "/api/reports",
+        "/api/reports/{report_id}",
+    ):
         assert path in spec["paths"]
     names = {p["name"] for p in spec["paths"]["/api/events"]["get"]["parameters"]}
     assert {"type", "country", "actor", "since", "until", "near", "text", "min_sources", "limit", "cursor"} <= names
+
+
+def _ref(schema: dict) -> str:
+    return schema["$ref"].rsplit("/", 1)[-1]
+
+
+def test_openapi_declares_every_response_model(client):
+    """The OpenAPI document describes the real fields of what each route returns, and its errors."""
+    from dateline.api_models import Stats, StoredReport
+    from dateline.merged import EventDetail, MergedEvent, Source
+
+    spec = client.get("/openapi.json").json()
+    schemas, paths = spec["components"]["schemas"], spec["paths"]
+
+    def returns(path: str, status: str = "200", method: str = "get") -> str:
+        return _ref(paths[path][method]["responses"][status]["content"]["application/json"]["schema"])
+
+    assert returns("/api/events") == "EventPage"
+    assert _ref(schemas["EventPage"]["properties"]["events"]["items"]) == "MergedEvent"
+    assert returns("/api/events/{event_id}") == "EventDetail"
+    assert returns("/api/events/{event_id}", "404") == "ErrorBody"
+    assert (returns("/api/stats"), returns("/api/reports/{report_id}")) == ("Stats", "StoredReport")
+    assert (returns("/api/health"), returns("/api/reports", "201", "post")) == ("Health", "PostResult")
+    assert returns("/api/reports", "401", "post") == "ErrorBody" and returns("/api/events", "422") == "ErrorBody"
+    for model in (MergedEvent, Source, EventDetail, Stats, StoredReport):
+        assert set(schemas[model.__name__]["properties"]) == set(model.model_fields), model
+    assert schemas["DateSpan"]["properties"]["start"]["anyOf"][0] == {"type": "string", "format": "date"}
+
+
+def test_api_and_cli_take_the_same_filters(client):
+    """/api/events, /api/export and `dateline events` all take EventFilter's fields, and the same orders."""
+    import argparse
+
+    from dateline.cmd_store import add_arguments
+    from dateline.filters import SORTS, EventFilter
+
+    spec = client.get("/openapi.json").json()["paths"]
+    params = {path: {p["name"]: p for p in spec[path]["get"]["parameters"]} for path in ("/api/events", "/api/export")}
+    parser = argparse.ArgumentParser()
+    add_arguments(parser, "events")
+    cli = {a.dest for a in parser._actions} - {"help", "db", "limit", "format", "output"}
+    filters = set(EventFilter.model_fields) | {"sort"}
+    assert set(params["/api/events"]) - {"limit", "cursor"} == set(params["/api/export"]) - {"format"} == filters
+    assert cli == filters
+    for query in params.values():
+        assert tuple(query["sort"]["schema"]["enum"]) == SORTS
+        for name, field in EventFilter.model_fields.items():
+            assert query[name]["description"] == field.description
+
+
+@pytest.mark.parametrize(
+    ("path", "params", "name"),
+    [
+        ("/api/events", {"admin1": "Khartoum"}, "admin1"),
+        ("/api/events", {"country": "SD", "min_fatalities": "10"}, "min_fatalities"),
+        ("/api/events", {"Type": "ASSAULT"}, "Type"),  # names are case-sensitive, as FastAPI reads them
+        ("/api/export", {"format": "csv", "colour": "red"}, "colour"),
+        ("/api/stats", {"type": "ASSAULT"}, "type"),
+        ("/api/health", {"verbose": "1"}, "verbose"),
+        ("/api/events/ev_nope", {"sources": "all"}, "sources"),
+        ("/api/reports/ua-ledger", {"text": "no"}, "text"),
+    ],
+)
+def test_unknown_query_parameters_are_json_422(client, path, params, name):
+    """A parameter that a route does not take is an error that names it, never silently ignored."""
+    assert_error(client.get(path, params=params), 422, f"unknown query parameter '{name}': {path} takes")
+    message = client.get("/api/events", params={"colour": "red"}).json()["error"]
+    assert message.endswith("takes type, country, actor, since, until, near, text, min_sources, limit, cursor, sort")
+
+
+def test_unknown_query_parameter_on_a_post_is_json_422(client):
+    response = client.post("/api/reports", params={"reextract": "true", "force": "1"}, json={"text": "x"})
+    assert_error(response, 422, "unknown query parameter 'force'", "takes reextract")
+
+
+def test_dashboard_page_keeps_its_own_query(client):
+    """The page keeps its filters and tile server in its URL: only the API routes refuse unknown parameters."""
+    assert client.get("/", params={"type": "ASSAULT", "tiles": "https://t.example/{z}/{x}/{y}.png"}).status_code == 200
+    assert client.get("/docs", params={"x": "1"}).status_code == 200
+
+
+def test_api_dates_take_months_and_years_like_the_cli(client):
+    def ids(**params) -> list[str]:
+        return [e["id"] for e in all_events(client, **params)]
+
+    february = ids(since="2025-02-01", until="2025-02-28")
+    assert february and ids(since="2025-02", until="2025-02") == february
+    assert ids(since="2025") == ids() and ids(until="2024") == []
+    assert_error(client.get("/api/events", params={"since": "2025-13"}), 422, "'since'", "month")
+
+
+def test_export_takes_the_sort_of_the_list(client):
+    for sort in ("fatalities", "oldest"):
+        listed = [e["id"] for e in all_events(client, sort=sort)]
+        lines = client.get("/api/export", params={"format": "jsonl", "sort": sort}).text.splitlines()
+        assert [json.loads(line)["id"] for line in lines] == listed
 
 
 # ---------------------------------------------------------------- export
@@ -413,8 +612,9 @@ def test_csv_export_neutralises_formulas(tmp_path):
 
 
 def test_read_only_server_refuses_posts(client):
-    response = client.post("/api/reports", json={"text": "Police arrested two men."},
-                           headers={"Authorization": f"Bearer {TOKEN}"})
+    response = client.post(
+        "/api/reports", json={"text": "Police arrested two men."}, headers={"Authorization": f"Bearer {TOKEN}"}
+    )
     assert_error(response, 403, "read-only", "DATELINE_TOKEN")
 
 
@@ -430,44 +630,107 @@ def test_post_needs_the_right_token(writable):
 def test_post_body_is_bounded_and_validated(writable):
     auth = {"Authorization": f"Bearer {TOKEN}"}
     huge = json.dumps({"text": "word " * 500_000})
-    assert_error(writable.post("/api/reports", content=huge, headers={**auth, "Content-Type": "application/json"}),
-                 413, "larger")
+    assert_error(
+        writable.post("/api/reports", content=huge, headers={**auth, "Content-Type": "application/json"}), 413, "larger"
+    )
     chunks = (b"x" * 65536 for _ in range(40))  # no Content-Length: counted while it streams in
     as_json = {**auth, "Content-Type": "application/json"}
     assert_error(writable.post("/api/reports", content=chunks, headers=as_json), 413)
     assert_error(writable.post("/api/reports", content=b"{not json", headers=as_json), 400, "JSON")
     assert_error(writable.post("/api/reports", json={"title": "no text"}, headers=auth), 422, "text")
     assert_error(writable.post("/api/reports", json={"text": "x", "colour": "red"}, headers=auth), 422, "colour")
-    assert_error(writable.post("/api/reports", json={"html": "<html><head></head><body> </body></html>"},
-                               headers=auth), 422, "no article text")
-    assert_error(writable.post("/api/reports", json={"text": "Police made arrests.", "published": "yesterday"},
-                               headers=auth), 422, "YYYY-MM-DD")
+    assert_error(
+        writable.post("/api/reports", json={"html": "<html><head></head><body> </body></html>"}, headers=auth),
+        422,
+        "no article text",
+    )
+    assert_error(
+        writable.post("/api/reports", json={"text": "Police made arrests.", "published": "yesterday"}, headers=auth),
+        422,
+        "YYYY-MM-DD",
+    )
 
 
-@pytest.mark.skipif(importlib.util.find_spec("dateline.pipeline") is None,
-                    reason="dateline.pipeline is not in this tree yet, so posted reports cannot be extracted")
+@pytest.mark.skipif(
+    importlib.util.find_spec("dateline.pipeline") is None,
+    reason="dateline.pipeline is not in this tree yet, so posted reports cannot be extracted",
+)
 def test_posted_report_is_extracted_and_stored(writable):
-    text = ("Police arrested 30 protesters in Nairobi on Tuesday after a march against rising bread prices, "
-            "a police spokesman said.")
-    response = writable.post("/api/reports", json={"text": text, "published": "2025-04-02", "outlet": "Rift Courier",
-                                                   "id": "ke-courier"},
-                             headers={"Authorization": f"Bearer {TOKEN}"})
+    text = (
+        "Police arrested 30 protesters in Nairobi on Tuesday after a march against rising bread prices, "
+        "a police spokesman said."
+    )
+    response = writable.post(
+        "/api/reports",
+        json={"text": text, "published": "2025-04-02", "outlet": "Rift Courier", "id": "ke-courier"},
+        headers={"Authorization": f"Bearer {TOKEN}"},
+    )
     assert response.status_code == 201, response.text
     assert response.json()["id"] == "ke-courier" and response.json()["status"] == "added"
-    again = writable.post("/api/reports", json={"text": text, "published": "2025-04-02", "outlet": "Rift Courier",
-                                                "id": "ke-courier"}, headers={"Authorization": f"Bearer {TOKEN}"})
+    again = writable.post(
+        "/api/reports",
+        json={"text": text, "published": "2025-04-02", "outlet": "Rift Courier", "id": "ke-courier"},
+        headers={"Authorization": f"Bearer {TOKEN}"},
+    )
     assert (again.status_code, again.json()["status"]) == (200, "unchanged")
     assert writable.get("/api/reports/ke-courier").json()["text"] == text
-    page = ("<html><head><title>Traders protest in Mombasa</title></head><body><nav>Home | Africa</nav><article>"
-            "<h1>Traders protest in Mombasa</h1><p>Hundreds of traders marched through Mombasa on Monday against a "
-            "new market levy, organisers said.</p></article><footer>Rift Courier</footer></body></html>")
-    posted = writable.post("/api/reports", json={"html": page, "published": "2025-04-08", "outlet": "Rift Courier"},
-                           headers={"Authorization": f"Bearer {TOKEN}"})
+    page = (
+        "<html><head><title>Traders protest in Mombasa</title></head><body><nav>Home | Africa</nav><article>"
+        "<h1>Traders protest in Mombasa</h1><p>Hundreds of traders marched through Mombasa on Monday against a "
+        "new market levy, organisers said.</p></article><footer>Rift Courier</footer></body></html>"
+    )
+    posted = writable.post(
+        "/api/reports",
+        json={"html": page, "published": "2025-04-08", "outlet": "Rift Courier"},
+        headers={"Authorization": f"Bearer {TOKEN}"},
+    )
     assert posted.status_code == 201, posted.text
     stored = writable.get(posted.json()["report_url"]).json()
     assert stored["title"] == "Traders protest in Mombasa" and "Home | Africa" not in stored["text"]
     assert stored["text"].endswith("organisers said.")
     assert writable.get("/api/stats").json()["reports"] == 2
+
+
+def test_posted_report_takes_the_ingest_path(tmp_path, monkeypatch):
+    """POST /api/reports stores through dateline.ingest, as `dateline ingest` does: a report the CLI stored is
+    'unchanged' when posted and is not extracted again (its counts come from the store); a changed one is."""
+    from dateline import pipeline
+    from dateline.api import create_app
+    from dateline.cli import main as cli_main
+
+    row = {
+        "id": "gh-coast",
+        "outlet": "Coast Courier",
+        "published": "2025-04-02",
+        "text": "Police arrested 30 protesters in Accra on Tuesday, a police spokesman said.",
+    }
+    (tmp_path / "rows.jsonl").write_text(json.dumps(row) + "\n")
+    db = str(tmp_path / "shared.db")
+    assert cli_main(["ingest", "-q", "--db", db, str(tmp_path / "rows.jsonl")]) == 0
+    extracted = []
+
+    def counted(reports, n_process=1):
+        extracted.extend(r.id for r in reports)
+        return [Extraction(report=r, dateline_version=__version__) for r in reports]
+
+    monkeypatch.setattr(pipeline, "extract_many", counted)
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    with running(create_app(db, TOKEN)) as base, httpx.Client(base_url=base, timeout=20) as http:
+        report = http.get("/api/reports/gh-coast").json()
+        assert report["events"], "the real pipeline found the arrest"
+        response = http.post("/api/reports", json=row, headers=auth)
+        assert response.status_code == 200, response.text
+        assert response.json() == {
+            "id": "gh-coast",
+            "status": "unchanged",
+            "events": len(report["events"]),
+            "quotes": len(report["quotes"]),
+            "report_url": "/api/reports/gh-coast",
+        }
+        assert extracted == []
+        changed = http.post("/api/reports", json={**row, "title": "Arrests in Accra"}, headers=auth)
+        assert (changed.status_code, changed.json()["status"], changed.json()["events"]) == (200, "updated", 0)
+        assert extracted == ["gh-coast"]
 
 
 # ---------------------------------------------------------------- robustness and the dashboard's files
@@ -493,10 +756,14 @@ def test_dashboard_and_assets_are_served_with_a_strict_policy(client):
     page = client.get("/")
     assert page.status_code == 200 and "<title>dateline" in page.text
     assert "script-src 'self'" in page.headers["content-security-policy"]
-    for asset in ("/static/app.js", "/static/app.css", "/static/vendor/leaflet/leaflet.js",
-                  "/static/vendor/markercluster/leaflet.markercluster.js",
-                  "/static/vendor/topojson-client/topojson-client.min.js",
-                  "/static/vendor/world-atlas/countries-110m.json"):
+    for asset in (
+        "/static/app.js",
+        "/static/app.css",
+        "/static/vendor/leaflet/leaflet.js",
+        "/static/vendor/markercluster/leaflet.markercluster.js",
+        "/static/vendor/topojson-client/topojson-client.min.js",
+        "/static/vendor/world-atlas/countries-110m.json",
+    ):
         assert client.get(asset).status_code == 200, asset
     assert client.get("/api/health").json() == {"status": "ok", "version": __version__, "accepts_reports": False}
 
@@ -526,8 +793,12 @@ def test_serve_command_runs_a_server_that_answers(tmp_path):
     populate(db)
     port = free_port()
     env = {**os.environ, "DATELINE_TOKEN": TOKEN}
-    proc = subprocess.Popen([sys.executable, "-m", "dateline", "serve", "--db", db, "--port", str(port),
-                             "--log-level", "warning"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "dateline", "serve", "--db", db, "--port", str(port), "--log-level", "warning"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 30
@@ -550,10 +821,13 @@ def test_serve_command_runs_a_server_that_answers(tmp_path):
     assert "Traceback" not in err.decode()
 
 
-@pytest.mark.parametrize(("argv", "words"), [
-    (["--port", "70000"], "not a TCP port"),
-    (["--db", "/nonexistent-folder/x.db"], "does not exist"),
-])
+@pytest.mark.parametrize(
+    ("argv", "words"),
+    [
+        (["--port", "70000"], "not a TCP port"),
+        (["--db", "/nonexistent-folder/x.db"], "does not exist"),
+    ],
+)
 def test_serve_command_bad_options_are_one_line(argv, words, capsys):
     from dateline.cli import main
 

@@ -7,6 +7,7 @@ at the end runs the real pipeline.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import itertools
 import json
@@ -29,47 +30,67 @@ MOSUL = Location(name="Mosul", country="IQ", admin1="Nineveh", lat=36.34, lon=43
 BASRA = Location(name="Basra", country="IQ", admin1="Basra", lat=30.51, lon=47.78, precision="city", text="Basra")
 
 
-def make_event(text: str, sentence: str, *, eid="e1", type_="ASSAULT", mode="drone", day="2024-03-11",
-               location=MOSUL, initiator="Northern Shield militia", target="Red Valley Brigade", killed=None,
-               trigger="strike") -> Event:
+def make_event(
+    text: str,
+    sentence: str,
+    *,
+    eid="e1",
+    type_="ASSAULT",
+    mode="drone",
+    day="2024-03-11",
+    location=MOSUL,
+    initiator="Northern Shield militia",
+    target="Red Valley Brigade",
+    killed=None,
+    trigger="strike",
+) -> Event:
     start = text.index(sentence)
     t0 = text.index(trigger)
     actors = [Actor(name=initiator, role="initiator", kind="group")]
     if target:
         actors.append(Actor(name=target, role="target", kind="group"))
     return Event(
-        id=eid, type=type_, mode=mode, trigger=Span(text=trigger, start=t0, end=t0 + len(trigger)),
-        date=DateRange(start=day, end=day, precision="day", text="on Monday"), location=location, actors=actors,
+        id=eid,
+        type=type_,
+        mode=mode,
+        trigger=Span(text=trigger, start=t0, end=t0 + len(trigger)),
+        date=DateRange(start=day, end=day, precision="day", text="on Monday"),
+        location=location,
+        actors=actors,
         fatalities=Count(low=killed, best=killed, text=f"{killed} killed") if killed is not None else None,
-        evidence=[Evidence(sentence=sentence, start=start, end=start + len(sentence))], summary=sentence,
+        evidence=[Evidence(sentence=sentence, start=start, end=start + len(sentence))],
+        summary=sentence,
     )
 
 
-def make_report(rid: str, outlet: str, text: str, events: list, published="2024-03-12", version="0.1.0",
-                quote: str | None = None) -> Extraction:
+def make_report(
+    rid: str, outlet: str, text: str, events: list, published="2024-03-12", version="0.1.0", quote: str | None = None
+) -> Extraction:
     report = Report(id=rid, text=text, published=published, outlet=outlet, url=f"https://example.org/{rid}")
     quotes = []
     if quote:
         q0 = text.index(quote)
-        quotes.append(Quote(speaker="a local official", text=quote, direct=True, start=q0, end=q0 + len(quote),
-                            cue="said"))
+        quotes.append(
+            Quote(speaker="a local official", text=quote, direct=True, start=q0, end=q0 + len(quote), cue="said")
+        )
     return Extraction(report=report, dateline_version=version, events=[f(text) for f in events], quotes=quotes)
 
 
 def strike_reports() -> list[Extraction]:
     """The same invented drone strike told by three outlets: 2, 3 and 5 dead."""
     t1 = "A drone strike hit a fuel depot in Mosul on Monday, killing two guards. Smoke rose for hours."
-    t2 = ("Three fighters died when a drone struck a fuel depot in Mosul, a local official said. "
-          '"It burned all night."')
+    t2 = 'Three fighters died when a drone struck a fuel depot in Mosul, a local official said. "It burned all night."'
     t3 = "At least five people were killed in a drone strike on a fuel depot in northern Iraq on Monday."
     return [
-        make_report("ledger-1", "Northern Ledger", t1,
-                    [lambda t: make_event(t, t.split(". ")[0] + ".", killed=2)]),
-        make_report("wire-7", "Tigris Wire", t2,
-                    [lambda t: make_event(t, t.split(", a local")[0], killed=3, trigger="struck")],
-                    quote="It burned all night."),
-        make_report("compass-3", "Daily Compass", t3,
-                    [lambda t: make_event(t, t, killed=5)]),
+        make_report("ledger-1", "Northern Ledger", t1, [lambda t: make_event(t, t.split(". ")[0] + ".", killed=2)]),
+        make_report(
+            "wire-7",
+            "Tigris Wire",
+            t2,
+            [lambda t: make_event(t, t.split(", a local")[0], killed=3, trigger="struck")],
+            quote="It burned all night.",
+        ),
+        make_report("compass-3", "Daily Compass", t3, [lambda t: make_event(t, t, killed=5)]),
     ]
 
 
@@ -78,20 +99,58 @@ def other_reports() -> list[Extraction]:
     t4 = "Gunmen opened fire on traders at a Mosul market on Monday, killing four."
     t5 = "Dock workers marched through Basra on Tuesday demanding unpaid wages."
     return [
-        make_report("ledger-2", "Northern Ledger", t4, [lambda t: make_event(
-            t, t, mode="firearms", initiator="Red Valley Brigade", target="market traders", killed=4,
-            trigger="opened fire")]),
-        make_report("compass-4", "Daily Compass", t5, [lambda t: make_event(
-            t, t, type_="PROTEST", mode=None, day="2024-03-12", location=BASRA, initiator="dock workers",
-            target=None, trigger="marched")]),
+        make_report(
+            "ledger-2",
+            "Northern Ledger",
+            t4,
+            [
+                lambda t: make_event(
+                    t,
+                    t,
+                    mode="firearms",
+                    initiator="Red Valley Brigade",
+                    target="market traders",
+                    killed=4,
+                    trigger="opened fire",
+                )
+            ],
+        ),
+        make_report(
+            "compass-4",
+            "Daily Compass",
+            t5,
+            [
+                lambda t: make_event(
+                    t,
+                    t,
+                    type_="PROTEST",
+                    mode=None,
+                    day="2024-03-12",
+                    location=BASRA,
+                    initiator="dock workers",
+                    target=None,
+                    trigger="marched",
+                )
+            ],
+        ),
     ]
 
 
 def snapshot(store: Store) -> list[tuple]:
     """Everything about the merged events that must not depend on ingest order."""
     page, _ = store.query_events(limit=1000)
-    return sorted((e["id"], e["type"], json.dumps(e["fatalities"]), e["sources_count"], e["certainty"],
-                   tuple(s["event_key"] for s in e["sources"]), e["location"]["name"]) for e in page)
+    return sorted(
+        (
+            e.id,
+            e.type,
+            repr(e.fatalities),
+            e.sources_count,
+            e.certainty,
+            tuple(s.event_key for s in e.sources),
+            e.location.name,
+        )
+        for e in page
+    )
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -113,18 +172,21 @@ def test_three_outlets_merge_into_one_event(store):
     page, cursor = store.query_events()
     assert cursor is None and len(page) == 1
     ev = page[0]
-    assert ev["fatalities"] == {"low": 2, "best": 3, "high": 5}
-    assert ev["sources_count"] == 3 and ev["certainty"] == "confirmed"
-    full = store.get_event(ev["id"])
-    assert {s["outlet"]: s["fatalities"]["best"] for s in full["sources"]} == {
-        "Northern Ledger": 2, "Tigris Wire": 3, "Daily Compass": 5}
-    wire = next(s for s in full["sources"] if s["outlet"] == "Tigris Wire")
-    report = store.get_report(wire["report_id"])
-    ev0 = wire["evidence"][0]
-    assert report["text"][ev0["start"]:ev0["end"]] == ev0["sentence"]
-    assert report["events"][0]["merged_event_id"] == ev["id"]
-    assert [q["text"] for q in full["quotes"]] == ["It burned all night."]
-    assert store.get_event("wire-7#e1")["id"] == ev["id"]
+    assert ev.fatalities.model_dump() == {"low": 2, "best": 3, "high": 5}
+    assert ev.sources_count == 3 and ev.certainty == "confirmed"
+    full = store.get_event(ev.id)
+    assert {s.outlet: s.fatalities.best for s in full.sources} == {
+        "Northern Ledger": 2,
+        "Tigris Wire": 3,
+        "Daily Compass": 5,
+    }
+    wire = next(s for s in full.sources if s.outlet == "Tigris Wire")
+    report = store.get_report(wire.report_id)
+    ev0 = wire.evidence[0]
+    assert report["text"][ev0.start : ev0.end] == ev0.sentence
+    assert report["events"][0]["merged_event_id"] == ev.id
+    assert [q.text for q in full.quotes] == ["It burned all night."]
+    assert store.get_event("wire-7#e1").id == ev.id
     assert store.get_event("nope") is None and store.get_report("nope") is None
 
 
@@ -169,10 +231,59 @@ def test_changed_report_is_replaced_and_events_remerged(store):
     fixed = make_report("compass-3", "Daily Compass", text, [lambda t: make_event(t, t, killed=5, location=BASRA)])
     assert store.add_extraction(fixed) == "updated"
     page, _ = store.query_events(sort="sources")
-    assert [e["sources_count"] for e in page] == [2, 1]
-    assert page[0]["fatalities"] == {"low": 2, "best": 2, "high": 3}
+    assert [e.sources_count for e in page] == [2, 1]
+    assert page[0].fatalities.model_dump() == {"low": 2, "best": 2, "high": 3}
     assert store.remove_report("ledger-1") and not store.remove_report("ledger-1")
-    assert sorted(e["sources_count"] for e in store.query_events()[0]) == [1, 1]
+    assert sorted(e.sources_count for e in store.query_events()[0]) == [1, 1]
+
+
+def test_cli_filters_are_the_event_filter(store, capsys):
+    """`dateline events` has one option per EventFilter field, parsed and checked by it."""
+    import argparse
+
+    from dateline.cmd_store import add_arguments
+    from dateline.filters import SORTS, EventFilter
+
+    events = argparse.ArgumentParser()
+    add_arguments(events, "events")
+    options = {a.dest: a for a in events._actions}
+    assert set(options) - {"help", "db", "sort", "limit", "format", "output"} == set(EventFilter.model_fields)
+    assert options["min_sources"].option_strings == ["--min-sources"] and tuple(options["sort"].choices) == SORTS
+    for x in strike_reports() + other_reports():
+        store.add_extraction(x)
+    db = store.url
+    assert (
+        cli_main(
+            [
+                "events",
+                "--db",
+                db,
+                "--format",
+                "jsonl",
+                "--since",
+                "2024-03",
+                "--until",
+                "2024-03",
+                "--type",
+                "assault",
+                "--near",
+                "36.3,43.1,25",
+            ]
+        )
+        == 0
+    )
+    assert len(capsys.readouterr().out.splitlines()) == 2
+    assert cli_main(["events", "--db", db, "--format", "jsonl", "--until", "2024-03-11"]) == 0
+    assert len(capsys.readouterr().out.splitlines()) == 2  # the Basra protest of the 12th is after
+    for argv, words in (
+        (["--type", "massacre"], "--type: Input should be"),
+        (["--since", "2024-04", "--until", "2024-03"], "--until: since (2024-04-01) is after"),
+        (["--near", "36,43,0"], "--near: radius must be"),
+        (["--min-sources", "0"], "--min-sources: Input should be greater"),
+    ):
+        assert cli_main(["events", "--db", db, *argv]) == 2
+        err = capsys.readouterr().err.strip().splitlines()
+        assert len(err) == 1 and err[0].startswith(f"dateline events: error: {words}"), err
 
 
 def test_filters_and_cursor_pages(store):
@@ -180,24 +291,24 @@ def test_filters_and_cursor_pages(store):
         store.add_extraction(x)
     q = store.query_events
     assert len(q()[0]) == 3
-    assert {e["type"] for e in q(type="assault")[0]} == {"ASSAULT"}
+    assert {e.type for e in q(type="assault")[0]} == {"ASSAULT"}
     assert len(q(country="Iraq")[0]) == 3 and q(country="SY")[0] == []
-    assert [e["location"]["name"] for e in q(since="2024-03-12")[0]] == ["Basra"]
+    assert [e.location.name for e in q(since="2024-03-12")[0]] == ["Basra"]
     assert len(q(until="2024-03")[0]) == 3 and q(since="2025")[0] == []
-    assert len(q(near=(36.3, 43.1, 25))[0]) == 2 and q(near=(30.5, 47.8, 10))[0][0]["type"] == "PROTEST"
-    assert sorted(e["mode"] for e in q(actor="red valley")[0]) == ["drone", "firearms"]
-    assert [e["mode"] for e in q(actor="shield")[0]] == ["drone"]
-    assert q(text="market traders")[0][0]["mode"] == "firearms"
-    assert [e["sources_count"] for e in q(min_sources=2)[0]] == [3]
+    assert len(q(near=(36.3, 43.1, 25))[0]) == 2 and q(near=(30.5, 47.8, 10))[0][0].type == "PROTEST"
+    assert sorted(e.mode for e in q(actor="red valley")[0]) == ["drone", "firearms"]
+    assert [e.mode for e in q(actor="shield")[0]] == ["drone"]
+    assert q(text="market traders")[0][0].mode == "firearms"
+    assert [e.sources_count for e in q(min_sources=2)[0]] == [3]
     seen, cursor = [], None
     while True:
         page, cursor = q(limit=1, cursor=cursor, sort="oldest")
-        seen += [e["id"] for e in page]
+        seen += [e.id for e in page]
         if not cursor:
             break
     assert len(seen) == len(set(seen)) == 3
-    assert [e["mode"] for e in q(sort="fatalities")[0]] == ["firearms", "drone", None]
-    assert q(sort="sources", limit=1)[0][0]["sources_count"] == 3
+    assert [e.mode for e in q(sort="fatalities")[0]] == ["firearms", "drone", None]
+    assert q(sort="sources", limit=1)[0][0].sources_count == 3
     with pytest.raises(DatelineError):
         q(since="March")
     with pytest.raises(DatelineError):
@@ -225,6 +336,31 @@ def test_database_urls(tmp_path, monkeypatch):
     assert database_url(None).endswith("env.db")
     with pytest.raises(DatelineError, match="does not exist"):
         Store(str(tmp_path / "missing" / "x.db"))
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["events"], ["events", "--format", "csv"], ["event", "ev_1"], ["stats", "--json"], ["serve", "--port", "8123"]],
+)
+@pytest.mark.parametrize("as_url", [False, True])
+def test_reading_commands_refuse_a_missing_database(argv, as_url, tmp_path, capsys, monkeypatch):
+    """A mistyped --db on a command that only reads is one error line and exit 2, and no empty store appears."""
+    path = tmp_path / "evnets.db"
+    db = f"sqlite:///{path}" if as_url else str(path)
+    assert cli_main([*argv, "--db", db]) == 2
+    captured = capsys.readouterr()
+    err = captured.err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith(f"dateline {argv[0]}: error: database {db} does not exist"), err
+    assert "dateline ingest" in err[0] and captured.out == ""
+    assert not path.exists()
+    monkeypatch.chdir(tmp_path)  # no --db and no ./dateline.db: the default is refused too
+    monkeypatch.delenv("DATELINE_DB", raising=False)
+    assert cli_main(argv) == 2 and not (tmp_path / "dateline.db").exists()
+    with pytest.raises(DatelineError, match="does not exist"):
+        Store(db, create=False)
+    Store(db).close()  # writing code (ingest, the API's create_app, tests) still creates it
+    with Store(db, create=False) as s:
+        assert s.stats()["events"] == 0
 
 
 # ---- crash safety ---------------------------------------------------------------------------------------------------
@@ -282,12 +418,29 @@ def test_exports(store, tmp_path):
     assert write_events(events, "csv", out=out) == 3
     rows = list(csv.DictReader(io.StringIO(out.getvalue())))
     assert list(rows[0]) == COLUMNS
-    assert COLUMNS[:15] == ["event_date", "event_type", "sub_event_type", "actor1", "actor2", "country", "admin1",
-                            "location", "latitude", "longitude", "geo_precision", "time_precision", "fatalities",
-                            "source", "notes"]
+    assert COLUMNS[:15] == [
+        "event_date",
+        "event_type",
+        "sub_event_type",
+        "actor1",
+        "actor2",
+        "country",
+        "admin1",
+        "location",
+        "latitude",
+        "longitude",
+        "geo_precision",
+        "time_precision",
+        "fatalities",
+        "source",
+        "notes",
+    ]
     protest = next(r for r in rows if r["plover_type"] == "PROTEST")
-    assert (protest["event_type"], protest["event_date"], protest["actor1"]) == ("Protests", "2024-03-12",
-                                                                                  "dock workers")
+    assert (protest["event_type"], protest["event_date"], protest["actor1"]) == (
+        "Protests",
+        "2024-03-12",
+        "dock workers",
+    )
     strike = next(r for r in rows if r["sources_count"] == "3")
     assert strike["country"] == "Iraq" and strike["fatalities"] == "2" and strike["fatalities_high"] == "5"
     assert strike["geo_precision"] == "1" and strike["time_precision"] == "1"
@@ -320,7 +473,7 @@ def test_cli_events_event_stats(db_url, tmp_path, capsys):
     with Store(db) as s:
         for x in strike_reports() + other_reports():
             s.add_extraction(x)
-        strike_id = s.query_events(min_sources=3)[0][0]["id"]
+        strike_id = s.query_events(min_sources=3)[0][0].id
     assert cli_main(["events", "--db", db, "--format", "jsonl", "--type", "ASSAULT", "--near", "36.3,43.1,30"]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert len(lines) == 2
@@ -379,6 +532,49 @@ def test_cli_ingest_with_stub_pipeline(tmp_path, monkeypatch, capsys):
     assert "2 unchanged" in capsys.readouterr().err
 
 
+def test_ingest_yields_one_outcome_per_input(tmp_path, monkeypatch):
+    """dateline.ingest, the path both `dateline ingest` and POST /api/reports take: skip unchanged before extracting,
+    pass read errors on, refuse a second report with a used id, fail an extraction or a store write alone."""
+    from dateline import pipeline
+    from dateline.ingest import ingest
+
+    extracted: list[str] = []
+
+    def fake_extract(report):
+        extracted.append(report.id)
+        if "crash" in report.text:
+            raise RuntimeError("stage crashed")
+        return Extraction(report=report, dateline_version="0.1.0")
+
+    monkeypatch.setattr(pipeline, "extract", fake_extract)
+    monkeypatch.setattr(pipeline, "extract_many", lambda reports, n_process=1: [fake_extract(r) for r in reports])
+    a = Report(id="a", text="Dock workers marched in Basra.", source_path="in/a.txt")
+    other_a = Report(id="a", text="Something else entirely.", source_path="in/b/a.txt")
+    crash = Report(id="c", text="This one makes a stage crash.")
+    with Store(str(tmp_path / "i.db")) as store:
+        outcomes = list(ingest(store, [a, DatelineError("in/junk.txt: binary file"), a, other_a, crash]))
+        assert [(o.status, o.stage) for o in outcomes] == [
+            ("failed", "read"),
+            ("unchanged", None),
+            ("failed", "read"),
+            ("added", None),
+            ("failed", "extract"),
+        ]
+        assert outcomes[0].message == "in/junk.txt: binary file"
+        assert outcomes[2].message.startswith("in/b/a.txt: report id 'a' is already used in this run by in/a.txt")
+        assert outcomes[3].extraction.report == a and outcomes[4].message == "c: extraction failed: stage crashed"
+        extracted.clear()
+        assert [o.status for o in ingest(store, [a])] == ["unchanged"] and extracted == []  # not extracted again
+        assert [o.status for o in ingest(store, [a.model_copy(update={"title": "New"})])] == ["updated"]
+
+        def full_disk(extraction, reextract=False):
+            raise DatelineError("disk full\nsecond line")
+
+        monkeypatch.setattr(store, "add_extraction", full_disk)
+        (failed,) = ingest(store, [Report(id="d", text="Another report.")])
+        assert (failed.status, failed.stage, failed.message) == ("failed", "store", "d: not stored: disk full")
+
+
 def test_cli_ingest_real_pipeline(tmp_path, capsys):
     _write_corpus(tmp_path / "in")
     db = str(tmp_path / "real.db")
@@ -404,8 +600,8 @@ def test_month_dated_report_joins_the_day_event(store):
 
     assert store.add_extraction(make_report("late-9", "Late Review", text, [month_event])) == "added"
     page, _ = store.query_events()
-    assert len(page) == 1 and page[0]["sources_count"] == 4
-    assert page[0]["date"]["start"] == "2024-03-11"  # the day-precise sources decide the date
+    assert len(page) == 1 and page[0].sources_count == 4
+    assert page[0].date.start == dt.date(2024, 3, 11)  # the day-precise sources decide the date
 
 
 # ---- `dateline ingest` end to end: real pipeline, real processes, SQLite and PostgreSQL -----------------------------
@@ -413,33 +609,47 @@ def test_month_dated_report_joins_the_day_event(store):
 # Invented reports (written for these tests): one drone strike told by two outlets, a different attack the same
 # day in the same city, and a protest in another city. Each "week" repeats them a week later under new ids.
 E2E_REPORTS = {
-    "ledger-depot": ("Northern Ledger", "Drone strike on Mosul fuel depot kills two\n\n"
-                     "A drone strike hit a fuel depot in Mosul on Monday, killing two guards, police said.\n\n"
-                     "The depot, on the western edge of the city, burned for several hours before firefighters "
-                     "brought the blaze under control.\n"),
-    "wire-depot": ("Tigris Wire", "Three killed as drone strikes Mosul fuel depot\n\n"
-                   "Three people were killed when a drone struck a fuel depot in Mosul on Monday, a local official "
-                   "said.\n\n\"The fire could be seen across the city,\" said Karim Haddad, a spokesman for the "
-                   "provincial council. No group has said it carried out the attack.\n"),
-    "compass-market": ("Daily Compass", "Gunmen attack Mosul market\n\n"
-                       "Gunmen opened fire on traders at a market in Mosul on Monday, killing four people, police "
-                       "said.\n\nThe attackers fled on motorcycles, witnesses said.\n"),
-    "compass-basra": ("Daily Compass", "Dock workers march in Basra\n\n"
-                      "Hundreds of dock workers marched through Basra on Tuesday to demand unpaid wages, organisers "
-                      "said.\n"),
+    "ledger-depot": (
+        "Northern Ledger",
+        "Drone strike on Mosul fuel depot kills two\n\n"
+        "A drone strike hit a fuel depot in Mosul on Monday, killing two guards, police said.\n\n"
+        "The depot, on the western edge of the city, burned for several hours before firefighters "
+        "brought the blaze under control.\n",
+    ),
+    "wire-depot": (
+        "Tigris Wire",
+        "Three killed as drone strikes Mosul fuel depot\n\n"
+        "Three people were killed when a drone struck a fuel depot in Mosul on Monday, a local official "
+        'said.\n\n"The fire could be seen across the city," said Karim Haddad, a spokesman for the '
+        "provincial council. No group has said it carried out the attack.\n",
+    ),
+    "compass-market": (
+        "Daily Compass",
+        "Gunmen attack Mosul market\n\n"
+        "Gunmen opened fire on traders at a market in Mosul on Monday, killing four people, police "
+        "said.\n\nThe attackers fled on motorcycles, witnesses said.\n",
+    ),
+    "compass-basra": (
+        "Daily Compass",
+        "Dock workers march in Basra\n\n"
+        "Hundreds of dock workers marched through Basra on Tuesday to demand unpaid wages, organisers "
+        "said.\n",
+    ),
 }
 
 
 def write_e2e_corpus(folder: Path, weeks: int) -> int:
     """Weeks 0-5 as .txt files (one .html) with .meta.json sidecars in nested folders, later weeks as JSON Lines."""
-    import datetime as dt
-
     rows = []
     for week in range(weeks):
         published = (dt.date(2024, 3, 12) + dt.timedelta(days=7 * week)).isoformat()  # a Tuesday
         for rid, (outlet, text) in E2E_REPORTS.items():
-            meta = {"id": f"{rid}-{week}", "outlet": outlet, "published": published,
-                    "url": f"https://example.org/{rid}/{week}"}
+            meta = {
+                "id": f"{rid}-{week}",
+                "outlet": outlet,
+                "published": published,
+                "url": f"https://example.org/{rid}/{week}",
+            }
             if week < 6:
                 sub = folder / f"week{week}"
                 sub.mkdir(parents=True, exist_ok=True)
@@ -447,7 +657,8 @@ def write_e2e_corpus(folder: Path, weeks: int) -> int:
                     title, body = text.split("\n\n", 1)
                     (sub / f"{rid}.html").write_text(
                         f"<!doctype html><html><head><title>{title}</title></head><body><nav>Home | World</nav>"
-                        f"<article><h1>{title}</h1><p>{body}</p></article><footer>Daily Compass</footer></body></html>")
+                        f"<article><h1>{title}</h1><p>{body}</p></article><footer>Daily Compass</footer></body></html>"
+                    )
                 else:
                     (sub / f"{rid}.txt").write_text(text)
                 (sub / f"{rid}.meta.json").write_text(json.dumps(meta))
@@ -477,22 +688,24 @@ def table_counts(store: Store) -> dict[str, int]:
     from dateline.store import Base
 
     with store.engine.connect() as conn:
-        return {name: conn.execute(select(func.count()).select_from(table)).scalar()
-                for name, table in Base.metadata.tables.items()}
+        return {
+            name: conn.execute(select(func.count()).select_from(table)).scalar()
+            for name, table in Base.metadata.tables.items()
+        }
 
 
 def assert_depot_merged_market_apart(store: Store, week: int) -> None:
     """What any reasonable extraction gives: the two depot reports are one event, the market attack another."""
     page, _ = store.query_events(limit=1000)
-    owner = {s["report_id"]: e for e in page for s in e["sources"]}
+    owner = {s.report_id: e for e in page for s in e.sources}
     depot = owner[f"ledger-depot-{week}"]
-    assert depot["type"] == "ASSAULT"
-    assert {s["report_id"] for s in depot["sources"]} >= {f"ledger-depot-{week}", f"wire-depot-{week}"}
-    assert depot["sources_count"] == 2
-    assert f"compass-market-{week}" not in {s["report_id"] for s in depot["sources"]}
-    figures = {s["outlet"]: (s.get("fatalities") or {}).get("best") for s in depot["sources"]}
+    assert depot.type == "ASSAULT"
+    assert {s.report_id for s in depot.sources} >= {f"ledger-depot-{week}", f"wire-depot-{week}"}
+    assert depot.sources_count == 2
+    assert f"compass-market-{week}" not in {s.report_id for s in depot.sources}
+    figures = {s.outlet: s.fatalities and s.fatalities.best for s in depot.sources}
     if figures == {"Northern Ledger": 2, "Tigris Wire": 3}:  # the pipeline read both tolls: range is kept
-        assert (depot["fatalities"]["low"], depot["fatalities"]["high"]) == (2, 3)
+        assert (depot.fatalities.low, depot.fatalities.high) == (2, 3)
 
 
 def test_ingest_killed_midway_then_rerun_matches_a_clean_run(db_url, tmp_path, capsys):
@@ -502,8 +715,11 @@ def test_ingest_killed_midway_then_rerun_matches_a_clean_run(db_url, tmp_path, c
 
     corpus = tmp_path / "corpus"
     n = write_e2e_corpus(corpus, weeks=12)
-    proc = subprocess.Popen([sys.executable, "-m", "dateline", "ingest", "-q", "--db", db_url, str(corpus)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "dateline", "ingest", "-q", "--db", db_url, str(corpus)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     deadline = time.monotonic() + 120
     while _count_reports(db_url) == 0 and proc.poll() is None and time.monotonic() < deadline:
         time.sleep(0.01)
@@ -581,7 +797,8 @@ def test_ingest_refuses_two_reports_with_one_id(tmp_path, capsys):
     a, b = tmp_path / "a" / "report.txt", tmp_path / "b" / "report.txt"
     assert [line for line in err if "error:" in line] == [
         f"dateline ingest: error: {b}: report id 'report' is already used in this run by {a}; "
-        'give one of them its own "id" (in its .meta.json or JSON Lines row)']
+        'give one of them its own "id" (in its .meta.json or JSON Lines row)'
+    ]
     assert "1 added" in err[-1] and "1 unchanged" in err[-1] and "1 failed" in err[-1]
     with Store(db) as s:
         assert s.get_report("report")["text"].startswith("Drone strike on Mosul")
@@ -589,20 +806,38 @@ def test_ingest_refuses_two_reports_with_one_id(tmp_path, capsys):
 
 # ---- hostile input --------------------------------------------------------------------------------------------------
 
-FORMULA_CELLS = {"outlet": '=HYPERLINK("https://evil.example","click")', "initiator": "+cmd|' /C calc'!A0",
-                 "target": "-2+3", "summary": "@SUM(A1:A9)", "location": "\t=1+1", "admin1": "\r=1+1"}
+FORMULA_CELLS = {
+    "outlet": '=HYPERLINK("https://evil.example","click")',
+    "initiator": "+cmd|' /C calc'!A0",
+    "target": "-2+3",
+    "summary": "@SUM(A1:A9)",
+    "location": "\t=1+1",
+    "admin1": "\r=1+1",
+}
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def formula_report() -> Extraction:
     """An event whose every text field a spreadsheet would run as a formula, at a point with negative coordinates."""
     text = "A drone strike hit a fuel depot near Manaus on Monday, killing two guards."
-    place = Location(name=FORMULA_CELLS["location"], admin1=FORMULA_CELLS["admin1"], country="BR", lat=-3.5,
-                     lon=-60.0, precision="city", text="Manaus")
-    event = make_event(text, text, location=place, initiator=FORMULA_CELLS["initiator"],
-                       target=FORMULA_CELLS["target"], killed=2)
-    return make_report("formula-1", FORMULA_CELLS["outlet"], text,
-                       [lambda t: event.model_copy(update={"summary": FORMULA_CELLS["summary"]})])
+    place = Location(
+        name=FORMULA_CELLS["location"],
+        admin1=FORMULA_CELLS["admin1"],
+        country="BR",
+        lat=-3.5,
+        lon=-60.0,
+        precision="city",
+        text="Manaus",
+    )
+    event = make_event(
+        text, text, location=place, initiator=FORMULA_CELLS["initiator"], target=FORMULA_CELLS["target"], killed=2
+    )
+    return make_report(
+        "formula-1",
+        FORMULA_CELLS["outlet"],
+        text,
+        [lambda t: event.model_copy(update={"summary": FORMULA_CELLS["summary"]})],
+    )
 
 
 def assert_formulas_neutralised(rows: list[dict]) -> None:
@@ -611,8 +846,14 @@ def assert_formulas_neutralised(rows: list[dict]) -> None:
     (row,) = rows
     assert (row["latitude"], row["longitude"], row["fatalities"]) == ("-3.5", "-60.0", "2")
     assert [k for k, v in row.items() if v.startswith(TRIGGERS) and k not in ("latitude", "longitude")] == []
-    cells = {"source": "outlet", "actor1": "initiator", "actor2": "target", "notes": "summary",
-             "location": "location", "admin1": "admin1"}
+    cells = {
+        "source": "outlet",
+        "actor1": "initiator",
+        "actor2": "target",
+        "notes": "summary",
+        "location": "location",
+        "admin1": "admin1",
+    }
     expected = {col: "'" + FORMULA_CELLS[key].replace("\r", "\n") for col, key in cells.items()}
     assert {col: row[col] for col in cells} == expected
 
@@ -633,9 +874,12 @@ def test_ingest_implausible_figures_and_nul_bytes(db_url, tmp_path, capsys):
     from dateline.casualties import MAX_COUNT
 
     rows = [
-        {"id": "huge", "published": "2024-06-05",
-         "text": f"Gunmen killed {2**63} villagers near Jos on Sunday. A bomb killed {'9' * 400} people in Kano on "
-                 "Monday and wounded 2147483648 others, officials said."},
+        {
+            "id": "huge",
+            "published": "2024-06-05",
+            "text": f"Gunmen killed {2**63} villagers near Jos on Sunday. A bomb killed {'9' * 400} people in Kano on "
+            "Monday and wounded 2147483648 others, officials said.",
+        },
         {"id": "nul", "published": "2024-06-05", "text": NUL_FREE.replace("seven", "seven\x00")},
     ]
     (tmp_path / "rows.jsonl").write_text("\n".join(json.dumps(r) for r in rows))
@@ -644,8 +888,14 @@ def test_ingest_implausible_figures_and_nul_bytes(db_url, tmp_path, capsys):
         assert s.get_report("nul")["text"] == NUL_FREE
         assert "Gunmen killed 9223372036854775808 villagers" in s.get_report("huge")["text"]
         events, _ = s.query_events(limit=100)
-    figures = [v for e in events for c in (e["fatalities"], e["injuries"]) if c for v in c.values()
-               if isinstance(v, int)]
+    figures = [
+        v
+        for e in events
+        for c in (e.fatalities, e.injuries)
+        if c
+        for v in (c.low, c.best, c.high)
+        if isinstance(v, int)
+    ]
     assert 7 in figures and max(figures) <= MAX_COUNT
 
 
@@ -660,8 +910,12 @@ def test_ingest_wrongly_typed_metadata(tmp_path, capsys):
     assert cli_main(["ingest", "--db", db, str(tmp_path)]) == 1
     err = capsys.readouterr().err.strip().splitlines()
     errors = [line for line in err if "error:" in line]
-    expected = [("rows.jsonl:2", "'title'"), ("rows.jsonl:3", "'id'"), ("rows.jsonl:4", "'url'"),
-                ("side.meta.json", "'outlet'")]
+    expected = [
+        ("rows.jsonl:2", "'title'"),
+        ("rows.jsonl:3", "'id'"),
+        ("rows.jsonl:4", "'url'"),
+        ("side.meta.json", "'outlet'"),
+    ]
     assert len(errors) == len(expected), errors
     for line, (where, field) in zip(errors, expected, strict=True):
         assert where in line and field in line, line
@@ -744,17 +998,33 @@ def test_ingest_reextract_redoes_reports_of_older_code(tmp_path, capsys):
 
 
 def test_cli_file_formats_export_every_event_tables_show_a_page(tmp_path, capsys):
-    import datetime as dt
-
     db = str(tmp_path / "many.db")
     members = []
     for n in range(130):
         day = (dt.date(2024, 1, 1) + dt.timedelta(days=3 * n)).isoformat()  # apart: beyond the one-day slop
         text = f"Dock workers marched through Basra on day {n} demanding unpaid wages."
-        ev = make_event(text, text, type_="PROTEST", mode=None, day=day, location=BASRA, initiator="dock workers",
-                        target=None, trigger="marched")
-        members.append({"key": f"r{n}#e1", "report_id": f"r{n}", "outlet": "Daily Compass", "published": day,
-                        "url": None, "title": None, "event": ev.model_dump(mode="json")})
+        ev = make_event(
+            text,
+            text,
+            type_="PROTEST",
+            mode=None,
+            day=day,
+            location=BASRA,
+            initiator="dock workers",
+            target=None,
+            trigger="marched",
+        )
+        members.append(
+            {
+                "key": f"r{n}#e1",
+                "report_id": f"r{n}",
+                "outlet": "Daily Compass",
+                "published": day,
+                "url": None,
+                "title": None,
+                "event": ev.model_dump(mode="json"),
+            }
+        )
     with Store(db) as s:
         assert s.bulk_load_merged(members) == 130
     assert cli_main(["events", "--db", db, "--format", "csv"]) == 0
@@ -795,12 +1065,28 @@ def shepherd_reports() -> list[Extraction]:
     t2 = "A herder was killed by Red Valley Brigade gunfire in the pastures outside Mosul, his relatives said."
     t3 = "Two soldiers were killed when their patrol vehicle hit a roadside bomb outside Mosul on Monday."
     return [
-        make_report("herald-5", "Plains Herald", t1, [lambda t: make_event(
-            t, t, mode="firearms", initiator="gunmen", target="shepherd", trigger="shot")]),
-        make_report("wire-9", "Tigris Wire", t2, [lambda t: make_event(
-            t, t, mode="firearms", initiator="Red Valley Brigade", target="herder", trigger="killed")]),
-        make_report("ledger-9", "Northern Ledger", t3, [lambda t: make_event(
-            t, t, mode="explosives", initiator="gunmen", target="patrol vehicle", trigger="hit")]),
+        make_report(
+            "herald-5",
+            "Plains Herald",
+            t1,
+            [lambda t: make_event(t, t, mode="firearms", initiator="gunmen", target="shepherd", trigger="shot")],
+        ),
+        make_report(
+            "wire-9",
+            "Tigris Wire",
+            t2,
+            [
+                lambda t: make_event(
+                    t, t, mode="firearms", initiator="Red Valley Brigade", target="herder", trigger="killed"
+                )
+            ],
+        ),
+        make_report(
+            "ledger-9",
+            "Northern Ledger",
+            t3,
+            [lambda t: make_event(t, t, mode="explosives", initiator="gunmen", target="patrol vehicle", trigger="hit")],
+        ),
     ]
 
 

@@ -5,34 +5,44 @@ for extraction. Every error is a JSON object ``{"error": message}`` with a fitti
 a traceback, so a client (or the dashboard) can always show the user what went wrong.
 
 Only the standard library is imported at module level (the CLI builds its parser from this module);
-FastAPI and the store are imported inside ``create_app``. Route functions are defined there too, so
-their annotations are real objects that FastAPI reads for validation and the OpenAPI schema.
+FastAPI, the store and the request and response models (``dateline.api_models``) are imported inside
+``create_app``. Route functions are defined there too, so their annotations are real objects that FastAPI
+reads for validation and the OpenAPI schema. A query parameter that a route does not take is refused, so a
+mistyped filter cannot quietly return everything.
 """
 
 import argparse
-import datetime as dt
 import hmac
 import logging
 import os
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 if TYPE_CHECKING:
-    from fastapi import FastAPI
+    from fastapi import APIRouter, FastAPI
 
 MAX_BODY_BYTES = 2 * 1024 * 1024  # a long report is ~100 kB of text; 2 MB leaves room for its HTML
 MAX_LIMIT = 500
 EXPORT_PAGE = 500
 EXPORT_MAX_EVENTS = 100_000  # bounds one export's memory and time
 STATIC_DIR = Path(__file__).with_name("static")
+ERROR_STATUSES = {  # what every route may answer, with an ErrorBody; POST adds its own (POST_ERRORS)
+    400: "malformed request: a bad cursor, an unknown country, a NUL byte",
+    422: "a parameter or body field that is unknown, out of range or of the wrong format",
+    500: "a bug: the server log has the details",
+}
+POST_ERRORS = {
+    401: "missing or wrong token",
+    403: "the server is read-only (started without DATELINE_TOKEN)",
+    413: "request body over 2 MB",
+    503: "extraction is not available in this installation",
+}
 EXPORT_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "geojson": "application/geo+json",
     "jsonl": "application/x-ndjson",
 }
-SORTS = ("date", "oldest", "sources", "fatalities")  # newest first, oldest first, most sources, most killed
 # The dashboard never needs inline script; forbidding it stops injected markup from running.
 DASHBOARD_CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
@@ -58,11 +68,12 @@ def run(args: argparse.Namespace) -> int:
     import uvicorn
 
     from dateline import DatelineError
+    from dateline.store import Store
 
     if not 0 < args.port < 65536:
         raise DatelineError(f"--port {args.port} is not a TCP port (1-65535)")
     token = os.environ.get("DATELINE_TOKEN") or None
-    app = create_app(args.db, token)
+    app = create_app(None, token, store=Store(args.db, create=False))  # serving a mistyped --db is an error
     mode = "read-write (token set)" if token else "read-only (set DATELINE_TOKEN to accept reports)"
     print(f"dateline serve: http://{args.host}:{args.port}/  API docs at /docs, {mode}", flush=True)
     uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level)
@@ -86,7 +97,7 @@ def create_app(store_url: str | None, token: str | None, *, store: Any = None) -
 
     `store` lets a caller pass an already open store instead of a URL.
     """
-    from fastapi import FastAPI
+    from fastapi import APIRouter, Depends, FastAPI
 
     from dateline import __version__
 
@@ -106,9 +117,11 @@ def create_app(store_url: str | None, token: str | None, *, store: Any = None) -
     app.add_middleware(_RefuseNul)
     app.add_middleware(_BodyLimit, limit=MAX_BODY_BYTES)
     app.add_middleware(_DashboardHeaders)
-    _add_read_routes(app, store, writable=token is not None)
-    _add_export_route(app, store)
-    _add_post_route(app, store, token)
+    api = APIRouter(dependencies=[Depends(_refuse_unknown_query())], responses=error_responses(ERROR_STATUSES))
+    _add_read_routes(api, store, writable=token is not None)
+    _add_export_route(api, store)
+    _add_post_route(api, store, token)
+    app.include_router(api)
     _add_dashboard(app)
     return app
 
@@ -159,16 +172,43 @@ def _add_error_handlers(app: "FastAPI") -> None:
         return _error(500, "internal server error; the server log has the details")
 
 
+def error_responses(statuses: dict[int, str]) -> dict:
+    """OpenAPI `responses` for these statuses, each an ErrorBody."""
+    from dateline.api_models import ErrorBody
+
+    return {status: {"model": ErrorBody, "description": what} for status, what in statuses.items()}
+
+
 def describe_validation_errors(errors: list[dict]) -> str:
     """One readable line from pydantic's error list, e.g. "query parameter 'limit': ..."."""
-    parts = []
-    for err in errors[:5]:
-        loc = [str(p) for p in err.get("loc", ())]
-        where = {"query": "query parameter", "body": "body field", "path": "path parameter"}.get(loc[0] if loc else "")
-        name = ".".join(loc[1:]) if where else ".".join(loc)
-        label = f"{where} '{name}'" if where and name else (where or name or "request")
-        parts.append(f"{label}: {err.get('msg', 'invalid')}")
-    return "; ".join(parts)
+    from dateline.filters import describe_errors
+
+    return describe_errors(errors, _where)
+
+
+def _where(loc: tuple) -> str:
+    """The label of a validation error's location: ('query', 'limit') is "query parameter 'limit'"."""
+    where = {"query": "query parameter", "body": "body field", "path": "path parameter"}.get(loc[0])
+    name = ".".join(loc[1:]) if where else ".".join(loc)
+    return f"{where} '{name}'" if where and name else (where or name or "request")
+
+
+def _refuse_unknown_query():
+    """The dependency that answers 422 for a query parameter its route does not take (the OpenAPI document
+    lists those it does): `?admin1=` or `?min_fatalities=` must not quietly return every event."""
+    from fastapi import Request
+
+    def refuse_unknown_query(request: Request) -> None:
+        route = request.scope["route"]
+        method = "get" if request.method == "HEAD" else request.method.lower()
+        operation = request.app.openapi()["paths"].get(route.path_format, {}).get(method, {})
+        known = [p["name"] for p in operation.get("parameters", []) if p["in"] == "query"]
+        for name in request.query_params:
+            if name not in known:
+                takes = f"takes {', '.join(known)}" if known else "takes no query parameters"
+                raise ApiError(422, f"unknown query parameter '{name}': {request.url.path} {takes}")
+
+    return refuse_unknown_query
 
 
 class _TooLarge(Exception):
@@ -268,92 +308,42 @@ class _DashboardHeaders:
 # ---------------------------------------------------------------- reading
 
 
-def _filters_dependency():
-    """The event filters shared by /api/events and /api/export, validated once."""
-    from fastapi import Query
-
-    def event_filters(
-        type: Annotated[str | None, Query(description="PLOVER event type, e.g. ASSAULT", max_length=40)] = None,
-        country: Annotated[
-            str | None, Query(description="ISO 3166-1 alpha-2 code (or country name)", min_length=2, max_length=60)
-        ] = None,
-        actor: Annotated[str | None, Query(description="actor name (substring)", max_length=200)] = None,
-        since: Annotated[dt.date | None, Query(description="events on or after this day, YYYY-MM-DD")] = None,
-        until: Annotated[dt.date | None, Query(description="events on or before this day, YYYY-MM-DD")] = None,
-        near: Annotated[str | None, Query(description="'lat,lon,km': within km of a point", max_length=80)] = None,
-        text: Annotated[
-            str | None, Query(description="words in summary, place, actors or titles", max_length=200)
-        ] = None,
-        min_sources: Annotated[int | None, Query(description="at least this many outlets", ge=1, le=10_000)] = None,
-    ) -> dict:
-        if since and until and since > until:
-            raise ApiError(422, f"query parameter 'since' ({since}) is after 'until' ({until})")
-        return {
-            "type": type.strip().upper() if type and type.strip() else None,
-            "country": country.strip() or None if country else None,
-            "actor": actor.strip() or None if actor else None,
-            "since": since.isoformat() if since else None,
-            "until": until.isoformat() if until else None,
-            "near": parse_near(near) if near else None,
-            "text": text.strip() or None if text else None,
-            "min_sources": min_sources,
-        }
-
-    return event_filters
-
-
-def parse_near(value: str) -> tuple[float, float, float]:
-    """'lat,lon,km' as three floats within range, or a 422 that says what is wrong."""
-    parts = value.split(",")
-    try:
-        lat, lon, km = (float(p) for p in parts)
-    except ValueError:
-        raise ApiError(422, f"query parameter 'near' must be 'lat,lon,km', got '{value}'") from None
-    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
-        raise ApiError(422, f"query parameter 'near': latitude {lat} or longitude {lon} out of range")
-    if not 0 < km <= 20_000:
-        raise ApiError(422, f"query parameter 'near': radius must be between 0 and 20000 km, got {km}")
-    return lat, lon, km
-
-
-def _add_read_routes(app: "FastAPI", store: Any, writable: bool) -> None:
-    from fastapi import Depends, Path, Query
+def _add_read_routes(api: "APIRouter", store: Any, writable: bool) -> None:
+    from fastapi import Path, Query
 
     from dateline import __version__
+    from dateline.api_models import EventPage, EventsQuery, Health, Stats, StoredReport
+    from dateline.merged import EventDetail
 
-    filters_dep = _filters_dependency()
-    not_found = {404: {"description": "not in the store", "content": {"application/json": {}}}}
+    not_found = error_responses({404: "not in the store"})
 
-    @app.get("/api/health", tags=["meta"], summary="Is the server up, and does it accept reports?")
-    def health() -> dict:
-        return {"status": "ok", "version": __version__, "accepts_reports": writable}
+    @api.get("/api/health", tags=["meta"], summary="Is the server up, and does it accept reports?")
+    def health() -> Health:
+        return Health(status="ok", version=__version__, accepts_reports=writable)
 
-    @app.get("/api/events", tags=["events"], summary="Merged events matching the filters, one page at a time")
-    def list_events(
-        filters: Annotated[dict, Depends(filters_dep)],
-        limit: Annotated[int, Query(description="page size", ge=1, le=MAX_LIMIT)] = 100,
-        cursor: Annotated[str | None, Query(description="next_cursor of the previous page", max_length=500)] = None,
-        sort: Annotated[
-            str, Query(description="order: " + ", ".join(SORTS), pattern="^(" + "|".join(SORTS) + ")$")
-        ] = "date",
-    ) -> dict:
-        events, next_cursor = _query(store, filters, limit=limit, cursor=cursor, sort=sort)
-        return {"events": events, "count": len(events), "next_cursor": next_cursor}
+    @api.get("/api/events", tags=["events"], summary="Merged events matching the filters, one page at a time")
+    def list_events(query: Annotated[EventsQuery, Query()]) -> EventPage:
+        events, next_cursor = store.query_events(query, limit=query.limit, cursor=query.cursor, sort=query.sort)
+        return EventPage(events=events, count=len(events), next_cursor=next_cursor)
 
-    @app.get(
+    @api.get(
         "/api/events/{event_id}",
         tags=["events"],
         summary="One event with its sources, evidence and quotes",
         responses=not_found,
     )
-    def get_event(event_id: Annotated[str, Path(max_length=200)]) -> dict:
+    def get_event(event_id: Annotated[str, Path(max_length=200)]) -> EventDetail:
         event = store.get_event(event_id)
         if event is None:
             raise ApiError(404, f"no event with id '{event_id}'")
         return event
 
-    @app.get(
-        "/api/reports/{report_id}", tags=["reports"], summary="One stored report with its text", responses=not_found
+    @api.get(
+        "/api/reports/{report_id}",
+        tags=["reports"],
+        summary="One stored report with its text",
+        responses=not_found,
+        response_model=StoredReport,
     )
     def get_report(report_id: Annotated[str, Path(max_length=200)]) -> dict:
         report = store.get_report(report_id)
@@ -361,50 +351,38 @@ def _add_read_routes(app: "FastAPI", store: Any, writable: bool) -> None:
             raise ApiError(404, f"no report with id '{report_id}'")
         return report
 
-    @app.get("/api/stats", tags=["events"], summary="Event counts by type, country and month")
+    @api.get("/api/stats", tags=["events"], summary="Event counts by type, country and month", response_model=Stats)
     def stats() -> dict:
         return store.stats()
-
-
-def _query(store: Any, filters: dict, **page) -> tuple[list[dict], str | None]:
-    """One page from the store; its DatelineError (a forged cursor, an unknown country) is the client's 400."""
-    return store.query_events(**filters, **page)
 
 
 # ---------------------------------------------------------------- export
 
 
-def _add_export_route(app: "FastAPI", store: Any) -> None:
-    from fastapi import Depends, Query
+def _add_export_route(api: "APIRouter", store: Any) -> None:
+    from fastapi import Query
     from fastapi.responses import StreamingResponse
 
-    filters_dep = _filters_dependency()
+    from dateline.api_models import ExportQuery
 
-    @app.get("/api/export", tags=["events"], summary="All matching events as CSV, GeoJSON or JSON Lines")
-    def export(
-        filters: Annotated[dict, Depends(filters_dep)],
-        format: Annotated[str, Query(description="csv, geojson or jsonl", pattern="^(csv|geojson|jsonl)$")] = "jsonl",
-    ):
-        spool, count = write_export(store, filters, format)
+    @api.get(
+        "/api/export",
+        tags=["events"],
+        summary="All matching events as CSV, GeoJSON or JSON Lines",
+        response_class=StreamingResponse,
+        responses={200: {"content": {t: {} for t in EXPORT_TYPES.values()}}},
+    )
+    def export(query: Annotated[ExportQuery, Query()]):
+        events = store.iter_events(query, limit=EXPORT_MAX_EVENTS, sort=query.sort, page=EXPORT_PAGE)
+        spool, count = write_export(events, query.format)
         headers = {
-            "Content-Disposition": f'attachment; filename="dateline-events.{format}"',
+            "Content-Disposition": f'attachment; filename="dateline-events.{query.format}"',
             "X-Dateline-Events": str(count),
         }
-        return StreamingResponse(_read_chunks(spool), media_type=EXPORT_TYPES[format], headers=headers)
+        return StreamingResponse(_read_chunks(spool), media_type=EXPORT_TYPES[query.format], headers=headers)
 
 
-def iter_all_events(store: Any, filters: dict, cap: int = EXPORT_MAX_EVENTS) -> Iterator[dict]:
-    """Every event matching `filters`, following the store's cursor, up to `cap`."""
-    cursor, seen = None, 0
-    while True:
-        events, cursor = _query(store, filters, limit=EXPORT_PAGE, cursor=cursor, sort="date")
-        yield from events[: cap - seen]
-        seen += len(events)
-        if not cursor or seen >= cap:
-            return
-
-
-def write_export(store: Any, filters: dict, fmt: str):
+def write_export(events: Iterator, fmt: str):
     """The export in a spooled file (memory up to 8 MB, then disk), written by dateline.export so the CLI and the
     API agree byte for byte; errors surface here, before the response starts."""
     import io
@@ -415,7 +393,7 @@ def write_export(store: Any, filters: dict, fmt: str):
     spool = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024, mode="w+b")  # noqa: SIM115 (closed by reader)
     text = io.TextIOWrapper(spool, encoding="utf-8", newline="")
     try:
-        count = TEXT_WRITERS[fmt](iter_all_events(store, filters), text)
+        count = TEXT_WRITERS[fmt](events, text)
         text.flush()
     except BaseException:
         text.close()
@@ -434,24 +412,6 @@ def _read_chunks(spool, size: int = 64 * 1024) -> Iterator[bytes]:
 # ---------------------------------------------------------------- posting reports
 
 
-def _report_model():
-    from pydantic import BaseModel, ConfigDict, Field
-
-    class ReportIn(BaseModel):
-        """A report to extract: plain `text`, or `html` to strip first; the rest is optional metadata."""
-
-        model_config = ConfigDict(extra="forbid")
-        text: str | None = Field(None, max_length=MAX_BODY_BYTES)
-        html: str | None = Field(None, max_length=MAX_BODY_BYTES)
-        published: str | None = Field(None, description="YYYY-MM-DD", max_length=40)
-        outlet: str | None = Field(None, max_length=200)
-        url: str | None = Field(None, max_length=2000)
-        title: str | None = Field(None, max_length=1000)
-        id: str | None = Field(None, max_length=200, pattern=r"^[\w.:@+\-]+$")
-
-    return ReportIn
-
-
 def check_token(expected: str | None, authorization: str | None) -> None:
     """403 when the server is read-only, 401 unless `authorization` is 'Bearer <expected>'."""
     if expected is None:
@@ -461,40 +421,61 @@ def check_token(expected: str | None, authorization: str | None) -> None:
         raise ApiError(401, "missing or wrong token: send 'Authorization: Bearer <DATELINE_TOKEN>'")
 
 
-def _add_post_route(app: "FastAPI", store: Any, token: str | None) -> None:
+def _add_post_route(api: "APIRouter", store: Any, token: str | None) -> None:
     from fastapi import Depends, Header, Query, Response
 
-    report_in = _report_model()
-    write_lock = threading.Lock()  # one writer at a time: SQLite allows no more
+    from dateline.api_models import PostResult, ReportIn
 
     def authorised(authorization: Annotated[str | None, Header()] = None) -> None:
         check_token(token, authorization)
 
-    @app.post(
+    @api.post(
         "/api/reports",
         tags=["reports"],
         status_code=201,
         dependencies=[Depends(authorised)],
         summary="Extract events from a report and store them (needs the token)",
+        responses=error_responses(POST_ERRORS),
     )
     def post_report(
-        body: report_in,
+        body: ReportIn,
         response: Response,
         reextract: Annotated[bool, Query(description="redo a stored report extracted by older code")] = False,
-    ) -> dict:
+    ) -> PostResult:
         report = _report_from_body(body)
-        extraction = _extract(report)
-        with write_lock:
-            status = store.add_extraction(extraction, reextract=reextract)
-        if status != "added":
+        outcome = _ingest_one(store, report, reextract)
+        if outcome.status != "added":
             response.status_code = 200  # 201 only when something new was created
-        return {
-            "id": report.id,
-            "status": status,
-            "events": len(extraction.events),
-            "quotes": len(extraction.quotes),
-            "report_url": f"/api/reports/{report.id}",
-        }
+        events, quotes = _counts(store, outcome)
+        return PostResult(
+            id=report.id, status=outcome.status, events=events, quotes=quotes, report_url=f"/api/reports/{report.id}"
+        )
+
+
+def _ingest_one(store: Any, report: Any, reextract: bool):
+    """The report through dateline.ingest, as the CLI stores reports; a report that cannot be extracted is a 422."""
+    from dateline import DatelineError
+    from dateline.ingest import ingest
+
+    try:
+        outcome = next(ingest(store, [report], reextract=reextract))
+    except ImportError as err:
+        raise ApiError(503, "extraction is not available in this installation") from err
+    if isinstance(outcome.error, ImportError):
+        raise ApiError(503, "extraction is not available in this installation") from outcome.error
+    if outcome.stage == "extract" and isinstance(outcome.error, DatelineError):
+        raise ApiError(422, str(outcome.error)) from outcome.error
+    if outcome.error is not None:
+        raise outcome.error  # a bug or a database failure: the 500 (or a DatelineError's 400) handlers answer
+    return outcome
+
+
+def _counts(store: Any, outcome: Any) -> tuple[int, int]:
+    """Events and quotes of the report: from its new extraction, or from the store when it was unchanged."""
+    if outcome.extraction is not None:
+        return len(outcome.extraction.events), len(outcome.extraction.quotes)
+    stored = store.get_report(outcome.report.id) or {}
+    return len(stored.get("events", [])), len(stored.get("quotes", []))
 
 
 def _report_from_body(body: Any):
@@ -514,19 +495,6 @@ def _report_from_body(body: Any):
         return make_report(text, fields, "<posted report>", default_id=None)
     except DatelineError as err:
         raise ApiError(422, str(err).removeprefix("<posted report>: ")) from err
-
-
-def _extract(report: Any):
-    from dateline import DatelineError
-
-    try:
-        from dateline.pipeline import extract
-    except ImportError as err:
-        raise ApiError(503, "extraction is not available in this installation") from err
-    try:
-        return extract(report)
-    except DatelineError as err:
-        raise ApiError(422, str(err)) from err
 
 
 # ---------------------------------------------------------------- dashboard

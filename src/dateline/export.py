@@ -8,6 +8,7 @@ keep the full event with every source's own figures and evidence.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import json
 import re
 from collections.abc import Iterable
@@ -15,6 +16,8 @@ from functools import lru_cache
 from typing import IO
 
 from dateline import DatelineError
+from dateline.merged import DateSpan, Figures, MergedEvent
+from dateline.records import AcledCode, Location
 
 ACLED_COLUMNS = [
     "event_date",
@@ -56,6 +59,7 @@ COLUMNS = ACLED_COLUMNS + DATELINE_COLUMNS
 # metadata are untrusted, so such a text cell gets a leading single quote, which makes it plain text.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 FORMATS = ("table", "json", "jsonl", "csv", "geojson", "parquet")
+_FEATURE_SOURCE = {"report_id", "outlet", "published", "url"}
 _NEAR = re.compile(r"\b(near|outside|outskirts|around|close to|area)\b", re.IGNORECASE)
 
 
@@ -70,92 +74,90 @@ def country_name(code: str | None) -> str | None:
     return getattr(country, "common_name", None) or (country.name if country else code)
 
 
-def geo_precision(location: dict) -> int | None:
+def geo_precision(location: Location) -> int | None:
     """ACLED geo_precision: 1 the town itself, 2 near a town or part of a region, 3 only the region or wider."""
-    precision = location.get("precision")
-    if precision is None:
+    if location.precision is None:
         return None
-    if precision in ("street", "district", "city"):
-        return 2 if _NEAR.search(location.get("text") or "") else 1
+    if location.precision in ("street", "district", "city"):
+        return 2 if _NEAR.search(location.text or "") else 1
     return 3
 
 
-def time_precision(date: dict) -> int | None:
+def time_precision(date: DateSpan) -> int | None:
     """ACLED time_precision: 1 the day, 2 within about a week, 3 a month or vaguer."""
-    precision = date.get("precision") or "unknown"
-    if precision == "day":
+    if date.precision == "day":
         return 1
-    if precision in ("week", "range"):
+    if date.precision in ("week", "range"):
         return 2
-    return 3 if date.get("start") else None
+    return 3 if date.start else None
 
 
-def _acled_for(plover_type: str | None, mode: str | None) -> dict:
+def _acled_for(plover_type: str, mode: str | None) -> AcledCode | None:
     """ACLED event and sub-event type from the PLOVER type and mode, for events stored without them."""
     from dateline.taxonomy import acled_for
 
-    found = acled_for(plover_type, mode) if plover_type else None
-    return {"event_type": found[0], "sub_event_type": found[1]} if found else {}
+    found = acled_for(plover_type, mode)
+    return AcledCode(event_type=found[0], sub_event_type=found[1]) if found else None
 
 
-def _first_actor(actors: list[dict], roles: tuple[str, ...]) -> str | None:
-    return next((a["name"] for a in actors if a.get("role") in roles), None)
+def _first_actor(event: MergedEvent, roles: tuple[str, ...]) -> str | None:
+    return next((a.name for a in event.actors if a.role in roles), None)
 
 
-def flat_row(event: dict) -> dict:
-    """One event as a flat row of ACLED and dateline columns."""
-    date, loc = event.get("date") or {}, event.get("location") or {}
-    fat, inj = event.get("fatalities") or {}, event.get("injuries") or {}
-    acled = event.get("acled") or _acled_for(event.get("type"), event.get("mode"))
-    actors = event.get("actors") or []
-    outlets = sorted({s.get("outlet") or s.get("report_id") for s in event.get("sources") or []})
-    conservative = fat.get("low") if fat.get("low") is not None else fat.get("best")
+def _iso(day: dt.date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+def flat_row(event: MergedEvent) -> dict:
+    """One event as a flat row of ACLED and dateline columns (dates as ISO strings)."""
+    date, loc = event.date, event.location
+    fat, inj = event.fatalities or Figures(low=None, best=None, high=None), event.injuries
+    acled = event.acled or _acled_for(event.type, event.mode)
+    outlets = sorted({s.outlet or s.report_id for s in event.sources})
     return {
-        "event_date": date.get("start"),
-        "event_type": acled.get("event_type"),
-        "sub_event_type": acled.get("sub_event_type"),
-        "actor1": _first_actor(actors, ("initiator",)),
-        "actor2": _first_actor(actors, ("target", "victim")),
-        "country": country_name(loc.get("country")),
-        "admin1": loc.get("admin1"),
-        "location": loc.get("name"),
-        "latitude": loc.get("lat"),
-        "longitude": loc.get("lon"),
+        "event_date": _iso(date.start),
+        "event_type": acled and acled.event_type,
+        "sub_event_type": acled and acled.sub_event_type,
+        "actor1": _first_actor(event, ("initiator",)),
+        "actor2": _first_actor(event, ("target", "victim")),
+        "country": country_name(loc.country),
+        "admin1": loc.admin1,
+        "location": loc.name,
+        "latitude": loc.lat,
+        "longitude": loc.lon,
         "geo_precision": geo_precision(loc),
         "time_precision": time_precision(date),
-        "fatalities": conservative or 0,
+        "fatalities": (fat.low if fat.low is not None else fat.best) or 0,
         "source": "; ".join(outlets),
-        "notes": event.get("summary") or "",
-        "dateline_id": event.get("id"),
-        "plover_type": event.get("type"),
-        "mode": event.get("mode"),
-        "cameo": event.get("cameo"),
-        "date_start": date.get("start"),
-        "date_end": date.get("end"),
-        "date_precision": date.get("precision"),
-        "fatalities_low": fat.get("low"),
-        "fatalities_best": fat.get("best"),
-        "fatalities_high": fat.get("high"),
-        "injuries_low": inj.get("low"),
-        "injuries_best": inj.get("best"),
-        "injuries_high": inj.get("high"),
-        "certainty": event.get("certainty"),
-        "sources_count": event.get("sources_count"),
-        "country_code": loc.get("country"),
+        "notes": event.summary,
+        "dateline_id": event.id,
+        "plover_type": event.type,
+        "mode": event.mode,
+        "cameo": event.cameo,
+        "date_start": _iso(date.start),
+        "date_end": _iso(date.end),
+        "date_precision": date.precision,
+        "fatalities_low": fat.low,
+        "fatalities_best": fat.best,
+        "fatalities_high": fat.high,
+        "injuries_low": inj and inj.low,
+        "injuries_best": inj and inj.best,
+        "injuries_high": inj and inj.high,
+        "certainty": event.certainty,
+        "sources_count": event.sources_count,
+        "country_code": loc.country,
     }
 
 
-def feature(event: dict) -> dict:
+def feature(event: MergedEvent) -> dict:
     """A GeoJSON Feature: the point (if located), flat properties plus the sources' outlets and URLs."""
-    loc = event.get("location") or {}
+    loc = event.location
     point = None
-    if loc.get("lat") is not None and loc.get("lon") is not None:
-        point = {"type": "Point", "coordinates": [loc["lon"], loc["lat"]]}
+    if loc.lat is not None and loc.lon is not None:
+        point = {"type": "Point", "coordinates": [loc.lon, loc.lat]}
     props = flat_row(event)
-    props["sources"] = [
-        {k: s.get(k) for k in ("report_id", "outlet", "published", "url")} for s in event.get("sources") or []
-    ]
-    return {"type": "Feature", "id": event.get("id"), "geometry": point, "properties": props}
+    props["sources"] = [s.model_dump(mode="json", include=_FEATURE_SOURCE) for s in event.sources]
+    return {"type": "Feature", "id": event.id, "geometry": point, "properties": props}
 
 
 def csv_cell(value: object) -> object:
@@ -171,7 +173,7 @@ def csv_cell(value: object) -> object:
     return value.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def write_csv(events: Iterable[dict], out: IO[str]) -> int:
+def write_csv(events: Iterable[MergedEvent], out: IO[str]) -> int:
     writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
     writer.writeheader()
     n = 0
@@ -181,22 +183,22 @@ def write_csv(events: Iterable[dict], out: IO[str]) -> int:
     return n
 
 
-def write_jsonl(events: Iterable[dict], out: IO[str]) -> int:
+def write_jsonl(events: Iterable[MergedEvent], out: IO[str]) -> int:
     n = 0
     for event in events:
-        out.write(json.dumps(event, ensure_ascii=False) + "\n")
+        out.write(json.dumps(event.model_dump(mode="json"), ensure_ascii=False) + "\n")
         n += 1
     return n
 
 
-def write_json(events: Iterable[dict], out: IO[str]) -> int:
-    items = list(events)
+def write_json(events: Iterable[MergedEvent], out: IO[str]) -> int:
+    items = [event.model_dump(mode="json") for event in events]
     json.dump(items, out, ensure_ascii=False, indent=2)
     out.write("\n")
     return len(items)
 
 
-def write_geojson(events: Iterable[dict], out: IO[str]) -> int:
+def write_geojson(events: Iterable[MergedEvent], out: IO[str]) -> int:
     """A FeatureCollection, streamed so large exports do not build one big object."""
     out.write('{"type": "FeatureCollection", "features": [\n')
     n = 0
@@ -206,12 +208,12 @@ def write_geojson(events: Iterable[dict], out: IO[str]) -> int:
     return n
 
 
-def write_parquet(events: Iterable[dict], path: str) -> int:
+def write_parquet(events: Iterable[MergedEvent], path: str) -> int:
     """Flat columns plus the full event as JSON text, so nothing is lost."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    rows = [{**flat_row(e), "event_json": json.dumps(e, ensure_ascii=False)} for e in events]
+    rows = [{**flat_row(e), "event_json": json.dumps(e.model_dump(mode="json"), ensure_ascii=False)} for e in events]
     ints = {"geo_precision", "time_precision", "fatalities", "sources_count"} | {
         c for c in DATELINE_COLUMNS if c.startswith(("fatalities_", "injuries_"))
     }
@@ -231,7 +233,7 @@ def write_parquet(events: Iterable[dict], path: str) -> int:
 TEXT_WRITERS = {"csv": write_csv, "json": write_json, "jsonl": write_jsonl, "geojson": write_geojson}
 
 
-def write_events(events: Iterable[dict], fmt: str, out: IO[str] | None = None, path: str | None = None) -> int:
+def write_events(events: Iterable[MergedEvent], fmt: str, out: IO[str] | None = None, path: str | None = None) -> int:
     """Write events in a file format to a text stream, or to ``path``; returns how many were written."""
     if fmt == "parquet":
         if not path:

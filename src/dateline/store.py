@@ -15,6 +15,7 @@ import hashlib
 import json
 import math
 import os
+import threading
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -28,6 +29,7 @@ from sqlalchemy import (
     LargeBinary,
     String,
     Text,
+    cast,
     create_engine,
     delete,
     event,
@@ -42,6 +44,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from dateline import DatelineError, embed
+from dateline.filters import EventFilter, Near
 from dateline.merge import (
     SHORT_SPAN,
     SLOP_DAYS,
@@ -49,17 +52,33 @@ from dateline.merge import (
     cluster,
     components,
     event_key,
+    haversine_km,
     matches,
     mention_from_event,
     merge_all,
     merge_event,
 )
+from dateline.merged import EventDetail, MergedEvent
 from dateline.records import Extraction, Report
 
 JSONType = JSON().with_variant(JSONB(), "postgresql")
 DEFAULT_DB = "dateline.db"
 # Modules whose code does not change what is extracted: editing them does not make stored extractions stale.
-_NOT_PIPELINE = {"store.py", "cmd_store.py", "export.py", "merge.py", "api.py", "cli.py", "evaluate.py", "__main__.py"}
+_NOT_PIPELINE = {
+    "store.py",
+    "cmd_store.py",
+    "export.py",
+    "merge.py",
+    "merged.py",
+    "merged_schema.json",
+    "filters.py",
+    "ingest.py",
+    "api.py",
+    "api_models.py",
+    "cli.py",
+    "evaluate.py",
+    "__main__.py",
+}
 
 
 class Base(DeclarativeBase):
@@ -197,20 +216,41 @@ class EntityRow(Base):
 # ---- helpers ------------------------------------------------------------------------------------------------------
 
 
-def database_url(url: str | None = None) -> str:
-    """SQLAlchemy URL for a --db value: a SQLite path, sqlite:/// URL or postgresql:// URL (psycopg 3 driver)."""
+def database_url(url: str | None = None, create: bool = True) -> str:
+    """SQLAlchemy URL for a --db value: a SQLite path, sqlite:/// URL or postgresql:// URL (psycopg 3 driver).
+
+    With ``create`` False a SQLite file must exist: a mistyped path on a reading command would otherwise be
+    created and read as an empty store.
+    """
     url = url or os.environ.get("DATELINE_DB") or DEFAULT_DB
     for prefix in ("postgresql://", "postgres://", "postgresql+psycopg2://"):
         if url.startswith(prefix):
             return "postgresql+psycopg://" + url[len(prefix) :]
     if "://" in url:
+        _check_exists(url, _sqlite_file(url), create)
         return url
     path = Path(url).expanduser()
+    _check_exists(url, path, create)
     if path.is_dir():
         raise DatelineError(f"database path {url} is a directory; give a file name such as {path / DEFAULT_DB}")
     if not path.parent.exists():
         raise DatelineError(f"cannot create database {url}: folder {path.parent} does not exist")
     return f"sqlite:///{path.resolve()}"
+
+
+def _sqlite_file(url: str) -> Path | None:
+    """The file a sqlite:// URL opens, None for another database or an in-memory one."""
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    if not parsed.drivername.startswith("sqlite") or parsed.database in (None, "", ":memory:"):
+        return None
+    return Path(parsed.database).expanduser()
+
+
+def _check_exists(url: str, path: Path | None, create: bool) -> None:
+    if not create and path is not None and not path.exists():
+        raise DatelineError(f"database {url} does not exist; create it with `dateline ingest PATH --db {url}`")
 
 
 def content_hash(report: Report) -> str:
@@ -234,25 +274,6 @@ def code_fingerprint() -> str:
 
 def _now() -> str:
     return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
-
-
-def _day(value: str | None, last: bool = False) -> str | None:
-    """Normalise a user date (YYYY, YYYY-MM or YYYY-MM-DD) to a day: the first one, or the last when ``last``."""
-    if value is None:
-        return None
-    text = str(value).strip()
-    try:
-        if len(text) == 4:
-            return f"{text}-12-31" if last else f"{text}-01-01"
-        if len(text) == 7:
-            year, month = int(text[:4]), int(text[5:7])
-            if not last:
-                return dt.date(year, month, 1).isoformat()
-            nxt = dt.date(year + month // 12, month % 12 + 1, 1)
-            return (nxt - dt.timedelta(days=1)).isoformat()
-        return dt.date.fromisoformat(text[:10]).isoformat()
-    except ValueError as err:
-        raise DatelineError(f"bad date {value!r}: use YYYY-MM-DD, YYYY-MM or YYYY") from err
 
 
 def _country(value: str | None) -> str | None:
@@ -344,12 +365,14 @@ class Store:
 
     ``embed``: compute a sentence embedding for each new report event at ingest and let merging use it for
     grey-zone pairs (see dateline.merge.pair_score). None means $DATELINE_EMBED, else on when the model package
-    is installed. Stored vectors are used by later merges either way.
+    is installed. Stored vectors are used by later merges either way. ``create``: False refuses a SQLite file that
+    does not exist yet (the reading commands), instead of creating an empty store.
     """
 
-    def __init__(self, url: str | None = None, embed: bool | None = None) -> None:
+    def __init__(self, url: str | None = None, embed: bool | None = None, create: bool = True) -> None:
         self.embed = _embedding_wanted(embed)
-        self.url = database_url(url)
+        self.url = database_url(url, create)
+        self._writing = threading.Lock()  # one writer at a time from this process's threads: SQLite allows no more
         try:
             self.engine = self._engine(self.url)
             self._migrate()
@@ -425,7 +448,7 @@ class Store:
         """
         report = extraction.report
         digest = content_hash(report)
-        with self.engine.begin() as conn:
+        with self._writing, self.engine.begin() as conn:
             row = conn.execute(
                 select(ReportRow.content_hash, ReportRow.dateline_version, ReportRow.code_hash).where(
                     ReportRow.id == report.id
@@ -443,7 +466,7 @@ class Store:
 
     def remove_report(self, report_id: str) -> bool:
         """Delete a report and re-merge the events it contributed to."""
-        with self.engine.begin() as conn:
+        with self._writing, self.engine.begin() as conn:
             found = conn.execute(select(ReportRow.id).where(ReportRow.id == report_id)).first() is not None
             if found:
                 self._remove_report(conn, report_id)
@@ -650,37 +673,55 @@ class Store:
 
     def query_events(
         self,
+        filters: EventFilter | None = None,
         *,
-        type=None,
-        country=None,
-        actor=None,
-        since=None,
-        until=None,
-        near=None,
-        text=None,
-        min_sources=None,
-        limit=100,
-        cursor=None,
-        sort="date",
-    ) -> tuple[list[dict], str | None]:
-        """One page of merged events matching all given filters, and the cursor of the next page (None at the end).
+        limit: int = 100,
+        cursor: str | None = None,
+        sort: str = "date",
+        **fields,
+    ) -> tuple[list[MergedEvent], str | None]:
+        """One page of merged events matching ``filters``, and the cursor of the next page (None at the end).
 
-        ``near`` is (lat, lon, km); ``since``/``until`` keep events whose date range overlaps them; ``text`` words
-        must all occur in the summary, place, actors or weapons; ``sort`` is date, oldest, sources or fatalities.
+        The filters are an ``EventFilter`` or its fields as keywords (``type="ASSAULT", since="2024-03"``); a bad
+        value is a DatelineError. ``sort`` is date (newest first), oldest, sources or fatalities.
         """
+        if filters is not None and fields:
+            raise TypeError("give an EventFilter or filter keywords, not both")
+        filters = filters if filters is not None else EventFilter.parse(fields)
         if sort not in SORTS:
             raise DatelineError(f"unknown sort {sort!r}: use one of {', '.join(SORTS)}")
         limit = max(1, int(limit))
-        conds = self._filters(type, country, actor, since, until, near, text, min_sources)
+        conds = self._filters(filters)
         cols, desc = SORTS[sort]
-        order = [c.desc() for c in cols] if desc else list(cols)
         after = _decode_cursor(cursor, cols) if cursor else None
-        out: list[dict] = []
+        rows, keys = self._page(conds, cols, desc, after, limit, filters.near)
+        events = [MergedEvent.model_validate_json(text) for text in rows[:limit]]
+        return events, _encode_cursor(keys[limit - 1]) if len(rows) > limit else None
+
+    def iter_events(
+        self, filters: EventFilter | None = None, *, limit: int = 0, sort: str = "date", page: int = 500
+    ) -> Iterator[MergedEvent]:
+        """Every event matching ``filters`` (up to ``limit``; 0 means all), following the cursor page by page."""
+        cursor, seen = None, 0
+        while True:
+            size = min(page, limit - seen) if limit else page
+            events, cursor = self.query_events(filters, limit=size, cursor=cursor, sort=sort)
+            yield from events
+            seen += len(events)
+            if not cursor or (limit and seen >= limit):
+                return
+
+    def _page(self, conds: list, cols: tuple, desc: bool, after: list | None, limit: int, near: Near | None):
+        """Up to limit + 1 events (their JSON text, which pydantic parses faster than Python's json module builds
+        dicts) after the ``after`` key, with their sort keys; ``near`` is checked here, as the index narrows only to
+        a lat/lon box."""
+        order = [c.desc() for c in cols] if desc else list(cols)
+        out: list[str] = []
         keys: list[list] = []
         batch = limit + 1 if near is None else max(4 * limit, 200)
         with self.engine.connect() as conn:
             while len(out) <= limit:
-                stmt = select(EventRow.data, EventRow.lat, EventRow.lon, *cols).where(*conds)
+                stmt = select(cast(EventRow.data, Text), EventRow.lat, EventRow.lon, *cols).where(*conds)
                 if after is not None:
                     key = tuple_(*cols)
                     stmt = stmt.where(key < tuple_(*after) if desc else key > tuple_(*after))
@@ -689,41 +730,39 @@ class Store:
                     after = list(row[3:])
                     if near is not None and not _within(row.lat, row.lon, near):
                         continue
-                    out.append(row.data)
+                    out.append(row[0])
                     keys.append(after)
                     if len(out) > limit:
                         break
                 if len(rows) < batch:
                     break
-        if len(out) > limit:
-            return out[:limit], _encode_cursor(keys[limit - 1])
-        return out, None
+        return out, keys
 
-    def _filters(self, type, country, actor, since, until, near, text, min_sources) -> list:
+    def _filters(self, f: EventFilter) -> list:
         e = EventRow
         conds = []
-        if type:
-            conds.append(e.type == type.upper())
-        if country:
-            conds.append(e.country == _country(country))
-        if actor:
-            conds.append(e.actors_text.contains(actor.lower().strip(), autoescape=True))
-        if since:
-            conds.append(e.date_end >= _day(since))
-        if until:
-            conds.append(e.date_start <= _day(until, last=True))
-        if min_sources:
-            conds.append(e.sources_count >= int(min_sources))
-        for word in (text or "").lower().split():
+        if f.type:
+            conds.append(e.type == f.type)
+        if f.country:
+            conds.append(e.country == _country(f.country))
+        if f.actor:
+            conds.append(e.actors_text.contains(f.actor.lower(), autoescape=True))
+        if f.since:
+            conds.append(e.date_end >= f.since.isoformat())
+        if f.until:
+            conds.append(e.date_start <= f.until.isoformat())
+        if f.min_sources:
+            conds.append(e.sources_count >= f.min_sources)
+        for word in (f.text or "").lower().split():
             conds.append(e.search_text.contains(word, autoescape=True))
-        if near is not None:
-            lat, lon, km = (float(v) for v in near)
+        if f.near is not None:
+            lat, km = f.near.lat, f.near.km
             dlat = km / 111.2
             dlon = min(180.0, km / (111.2 * max(0.01, math.cos(math.radians(lat)))))
-            conds += [e.lat.between(lat - dlat, lat + dlat), e.lon.between(lon - dlon, lon + dlon)]
+            conds += [e.lat.between(lat - dlat, lat + dlat), e.lon.between(f.near.lon - dlon, f.near.lon + dlon)]
         return conds
 
-    def get_event(self, event_id: str) -> dict | None:
+    def get_event(self, event_id: str) -> EventDetail | None:
         """A merged event with its sources and the quotes of the reports it was read from.
 
         Also accepts the key of one report's event (``report#event``) and returns the merged event it belongs to.
@@ -741,7 +780,7 @@ class Store:
                 .where(QuoteRow.report_id.in_(report_ids))
                 .order_by(QuoteRow.report_id, QuoteRow.position)
             ).all()
-        return {**data, "quotes": [{"report_id": rid, **q} for rid, q in quotes]}
+        return EventDetail.model_validate({**data, "quotes": [{"report_id": rid, **q} for rid, q in quotes]})
 
     def get_report(self, report_id: str) -> dict | None:
         """A stored report with its text, metadata, extraction and the merged event each of its events joined."""
@@ -822,12 +861,8 @@ class Store:
                 last = row.id
 
 
-def _within(lat: float | None, lon: float | None, near: tuple) -> bool:
-    from dateline.merge import haversine_km
-
-    return (
-        lat is not None and lon is not None and haversine_km(lat, lon, float(near[0]), float(near[1])) <= float(near[2])
-    )
+def _within(lat: float | None, lon: float | None, near: Near) -> bool:
+    return lat is not None and lon is not None and haversine_km(lat, lon, near.lat, near.lon) <= near.km
 
 
 def _search_text(m: dict) -> str:

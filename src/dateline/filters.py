@@ -1,0 +1,157 @@
+"""Which merged events to return: the filters, defined once for `dateline events`, the API and ``Store``.
+
+The CLI's options and the API's query parameters are both generated from ``EventFilter``'s fields, and both are
+validated by it, so the two interfaces take the same filters with the same meaning and the same errors.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from typing import Annotated, Any, Literal, get_args
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    WithJsonSchema,
+    field_validator,
+    model_validator,
+)
+
+from dateline import DatelineError
+from dateline.records import PloverType
+
+Sort = Literal["date", "oldest", "sources", "fatalities"]  # newest first, oldest first, most outlets, most killed
+SORTS: tuple[str, ...] = get_args(Sort)
+MAX_KM = 20_000.0  # half the Earth's circumference: every point is nearer
+_PARTIAL_DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+_DATE_SCHEMA = {"type": "string", "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$"}
+
+
+def _day(value: Any, last: bool) -> Any:
+    """A day for YYYY-MM-DD, YYYY-MM or YYYY: the first day of a month or year, or the last when ``last``."""
+    if not isinstance(value, str):
+        return value
+    match = _PARTIAL_DATE.fullmatch(value.strip())
+    if not match:
+        raise ValueError(f"bad date {value!r}: use YYYY-MM-DD, YYYY-MM or YYYY")
+    year, month, day = (int(g) if g else None for g in match.groups())
+    try:
+        if day is not None:
+            return dt.date(year, month, day)
+        if month is None:
+            return dt.date(year, 12, 31) if last else dt.date(year, 1, 1)
+        first = dt.date(year, month, 1)
+        return (first.replace(year=year + month // 12, month=month % 12 + 1) - dt.timedelta(days=1)) if last else first
+    except ValueError as err:
+        raise ValueError(f"bad date {value!r}: {err}") from None
+
+
+Since = Annotated[dt.date, BeforeValidator(lambda v: _day(v, last=False)), WithJsonSchema(_DATE_SCHEMA)]
+Until = Annotated[dt.date, BeforeValidator(lambda v: _day(v, last=True)), WithJsonSchema(_DATE_SCHEMA)]
+
+
+class Near(BaseModel):
+    """A circle on the map: within ``km`` kilometres of (``lat``, ``lon``); written 'lat,lon,km'."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    lat: float
+    lon: float
+    km: float
+
+    @model_validator(mode="before")
+    @classmethod
+    def _parse(cls, value: Any) -> Any:
+        if isinstance(value, (tuple, list)) and len(value) == 3:
+            value = dict(zip(("lat", "lon", "km"), value, strict=True))
+        if not isinstance(value, str):
+            return value
+        try:
+            lat, lon, km = (float(part) for part in value.split(","))
+        except ValueError:
+            raise ValueError(f"must be 'lat,lon,km', got '{value}'") from None
+        return {"lat": lat, "lon": lon, "km": km}
+
+    @model_validator(mode="after")
+    def _in_range(self) -> Near:
+        if not (-90 <= self.lat <= 90 and -180 <= self.lon <= 180):
+            raise ValueError(f"latitude {self.lat} or longitude {self.lon} out of range")
+        if not 0 < self.km <= MAX_KM:
+            raise ValueError(f"radius must be between 0 and {MAX_KM:.0f} km, got {self.km}")
+        return self
+
+
+NearPoint = Annotated[Near, WithJsonSchema({"type": "string", "examples": ["50.0,36.2,50"]})]
+
+
+class EventFilter(BaseModel):
+    """Filters on merged events; every one given must hold. An empty value is no filter."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    type: PloverType | None = Field(None, description="PLOVER event type, e.g. ASSAULT (any case)")
+    country: str | None = Field(
+        None, min_length=2, max_length=60, description="ISO 3166-1 alpha-2 code (IQ) or a country name"
+    )
+    actor: str | None = Field(None, max_length=200, description="part of an actor's name or affiliation")
+    since: Since | None = Field(
+        None, description="the event's dates reach this day or later: YYYY-MM-DD, YYYY-MM (its first day) or YYYY"
+    )
+    until: Until | None = Field(
+        None, description="the event's dates reach this day or earlier: YYYY-MM-DD, YYYY-MM (its last day) or YYYY"
+    )
+    near: NearPoint | None = Field(None, description="'lat,lon,km': within km kilometres of a point")
+    text: str | None = Field(
+        None, max_length=200, description="words that must all occur in the summary, place, actors, weapons or titles"
+    )
+    min_sources: int | None = Field(None, ge=1, le=10_000, description="reported by at least this many outlets")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _blank_is_none(cls, values: Any) -> Any:
+        """'?country=' or '--text " "' filters nothing, rather than matching nothing."""
+        if isinstance(values, dict):
+            return {k: None if isinstance(v, str) and not v.strip() else v for k, v in values.items()}
+        return values
+
+    @field_validator("type", mode="before")
+    @classmethod
+    def _upper(cls, value: Any) -> Any:
+        return value.strip().upper() if isinstance(value, str) else value
+
+    @field_validator("country", "actor", "text", mode="before")
+    @classmethod
+    def _strip(cls, value: Any) -> Any:
+        return value.strip() if isinstance(value, str) else value
+
+    @field_validator("until")
+    @classmethod
+    def _not_before_since(cls, until: dt.date | None, info: ValidationInfo) -> dt.date | None:
+        since = info.data.get("since")
+        if until is not None and since is not None and since > until:
+            raise ValueError(f"since ({since}) is after until ({until}): no day is in both")
+        return until
+
+    @classmethod
+    def parse(cls, fields: dict[str, Any], label: Callable[[tuple], str] = lambda loc: f"'{loc[0]}'") -> EventFilter:
+        """The filter for ``fields``, or a DatelineError naming each bad field with ``label(loc)``."""
+        try:
+            return cls.model_validate(fields)
+        except ValidationError as err:
+            raise DatelineError(describe_errors(err.errors(), label)) from None
+
+
+def describe_errors(errors: list[dict], label: Callable[[tuple], str]) -> str:
+    """One line from pydantic's errors, "<label(loc)>: <message>; ...", without pydantic's 'Value error, ' prefix."""
+    parts = []
+    for err in errors[:5]:
+        loc = tuple(str(p) for p in err.get("loc", ()))
+        message = str(err.get("msg", "invalid")).removeprefix("Value error, ")
+        parts.append(f"{label(loc)}: {message}" if loc else message)
+    return "; ".join(parts)
