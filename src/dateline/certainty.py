@@ -11,34 +11,11 @@ import re
 
 from spacy.tokens import Span, Token
 
-HEDGE_WORDS = {
-    "apparent",
-    "apparently",
-    "likely",
-    "possibly",
-    "possible",
-    "probably",
-    "probable",
-    "reportedly",
-    "allegedly",
-    "alleged",
-    "suspected",
-    "presumed",
-    "purported",
-    "purportedly",
-    "unconfirmed",
-    "may",
-    "might",
-    "could",
-    "seemingly",
-    "believed",
-    "thought",
-}
-HEDGE_PHRASES = re.compile(
-    r"\b(consistent with|believed to|thought to|said to be|appears? to|appeared to|seems? to|it is unclear|"
-    r"unclear whether|no immediate confirmation|according to (?:initial|preliminary|unconfirmed))\b",
-    re.IGNORECASE,
-)
+from dateline.lexicon import alternation, lexicon
+
+HEDGE_WORDS = lexicon().words("events/certainty/hedge_words")
+HEDGE_PHRASES = re.compile(rf"\b({alternation(lexicon().phrases('events/certainty/hedge_phrases'))})\b", re.IGNORECASE)
+# A negated ability to verify ('could not independently verify'): grammar, not a word list.
 UNVERIFIED = re.compile(
     r"\b(could not|couldn't|was unable to|were unable to|unable to|cannot|can't|has not been able to|"
     r"have not been able to)\s+(?:be\s+)?(?:immediately\s+|independently\s+)*(?:verif|confirm|corroborat)\w*"
@@ -47,9 +24,10 @@ UNVERIFIED = re.compile(
     r"|\bunconfirmed\b",
     re.IGNORECASE,
 )
-DENIAL_VERBS = {"deny", "reject", "dispute"}
-CLAIM_VERBS = {"claim", "say", "announce", "state", "assert", "report", "tell", "insist", "allege"}
+DENIAL_VERBS = lexicon().words("events/certainty/denial_verbs")
+CLAIM_VERBS = lexicon().words("events/certainty/claim_verbs")
 
+# Certainty levels (the output's labels, not words), most certain first.
 RANK = {"asserted": 0, "claimed": 1, "hedged": 2, "unverified": 3, "denied": 4}
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from spacy.tokens import Doc, Token
 
 from dateline import casualties
+from dateline.lexicon import lexicon
 from dateline.records import Entity
 from dateline.taxonomy import (
     CIVILIAN_WORDS,
@@ -22,9 +23,10 @@ from dateline.taxonomy import (
 )
 from dateline.triggers import trigger_type
 
+# spaCy dependency labels (the parser's tag set, not words) an antecedent may hold.
 ANTECEDENT_DEPS = {"nsubj", "nsubjpass", "dobj", "pobj", "appos", "conj", "ROOT", "attr", "agent"}
-PERSON_PRONOUNS = {"he", "she", "him", "her", "his"}
-THING_PRONOUNS = {"it", "its", "they", "them", "their"}
+PERSON_PRONOUNS = lexicon().words("words/person_pronouns")
+THING_PRONOUNS = lexicon().words("words/thing_pronouns")
 ANTECEDENT_SENTENCES = 2
 
 
@@ -81,22 +83,12 @@ def _fits(entities: dict[int, Entity], cand: Token, pronoun: str) -> bool:
     return kind in ("group", "military", "government", "state", "organization") and cand.tag_ != "NNS"
 
 
-# Heads of definite descriptions that stand for a named participant told of earlier ("the group").
-DESCRIPTION_WORDS = {
-    "group", "militia", "movement", "paramilitary", "party", "alliance", "network", "organisation",
-    "organization", "faction", "coalition", "gang", "cartel", "rebels", "insurgents", "militants", "outfit",
-    "agency", "charity", "union", "council", "body", "army", "military", "force",
-}  # fmt: skip
-
-
-DESCRIPTION_KINDS = {
-    "army": {"military"}, "military": {"military"}, "council": {"government", "organization"},
-    # armed descriptions never stand for an outlet or a charity named earlier
-    "militants": {"group"}, "rebels": {"group"}, "insurgents": {"group"}, "militia": {"group"}, "gang": {"group"},
-    "cartel": {"group"}, "faction": {"group"}, "paramilitary": {"group", "military"}, "outfit": {"group"},
-}  # fmt: skip
-
-
+# Heads of definite descriptions that stand for a named participant told of earlier ("the group"), and the kinds
+# of participant some of them can stand for.
+DESCRIPTION_WORDS = lexicon().words("actors/nouns/description_words")
+DESCRIPTION_KINDS: dict[str, set[str]] = {
+    word: set(kinds) for word, kinds in lexicon().table("actors/nouns/description_kinds").items()
+}
 DESCRIPTION_SENTENCES = 6
 
 

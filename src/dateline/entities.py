@@ -16,131 +16,51 @@ from spacy.tokens import Doc, Span, Token
 
 from dateline import DatelineError
 from dateline.layout import dateline_outlet, ends_line, line_bounds
+from dateline.lexicon import alternation, lexicon
 from dateline.records import Entity
 from dateline.records import Span as TextSpan
 
-
-def _words(text: str) -> frozenset[str]:
-    return frozenset(text.split())
-
-
-def _pairs(text: str) -> dict[str, str | None]:
-    """'u.s.=US united_states=US kurdish=-' -> {'u.s.': 'US', 'united states': 'US', 'kurdish': None}."""
-    pairs = (item.split("=") for item in text.split())
-    return {key.replace("_", " "): (None if code == "-" else code) for key, code in pairs}
-
-
-GROUP_WORDS = _words(
-    "gang gangs cartel cartels coalition community communities tribe tribes clan clans "
-    "militia militias brigade brigades group groups movement front army forces party rebels insurgents "
-    "battalion battalions faction factions cell network organization organisation wing militants fighters "
-    "guerrillas jihadists"
-)
+GROUP_WORDS = lexicon().words("actors/names/group_words")
 # Transliterated words that mark armed or political groups in names (movement, brigades, army, party, ...).
-GROUP_NAME_WORDS = _words(
-    "harakat kataib kata'ib asaib asa'ib jaish liwa saraya ansar hezbollah hizballah hizbullah hezb hizb "
-    "jabhat tahrir hayat hayat jamaat jamaa taliban shabab al-shabab houthis houthi shabaab qaeda boko haram "
-    "daesh isis isil hamas jihad mujahideen dawlah islamiyah jama'at nusrat"
-)
-GOVERNMENT_WORDS = _words(
-    "ministry department government pentagon parliament congress senate cabinet administration kremlin "
-    "presidency council assembly knesset duma authority authorities"
-)
+GROUP_NAME_WORDS = lexicon().words("actors/names/group_name_words")
+GOVERNMENT_WORDS = lexicon().words("actors/names/government_words")
 # State security forces (police included, as ACLED and the events stage count them).
-MILITARY_WORDS = _words("army military forces navy troops marines corps guard command airforce police gendarmerie")
+MILITARY_WORDS = lexicon().words("actors/names/military_words")
 # Head words of names: 'Ministry of Defence', 'US Central Command', 'Popular Mobilization Front'.
-GOVERNMENT_HEADS = _words(
-    "ministry department government parliament congress senate cabinet administration kremlin presidency "
-    "assembly knesset duma prosecutor prosecutors judiciary"
-)
-MILITARY_HEADS = _words("navy corps command division marines military police gendarmerie")
-GROUP_HEADS = _words(
-    "front movement party brigade brigades militia militias rebels gang gangs cartel alliance coalition "
-    "mujahideen resistance battalion battalions"
-)
-ORG_HEADS = GOVERNMENT_HEADS | MILITARY_HEADS | GROUP_HEADS | _words("army forces guard")
+GOVERNMENT_HEADS = lexicon().words("actors/names/government_heads")
+MILITARY_HEADS = lexicon().words("actors/names/military_heads")
+GROUP_HEADS = lexicon().words("actors/names/group_heads")
+ORG_HEADS = GOVERNMENT_HEADS | MILITARY_HEADS | GROUP_HEADS | lexicon().words("actors/names/force_heads")
 # Bodies whose names often go on with 'for ...' or 'of ...' ('Alliance for Justice', 'Council of Elders').
-BODY_WORDS = _words(
-    "alliance council commission committee union network league association society foundation institute "
-    "centre center observatory coalition front movement organization organisation agency office forum"
-)
-OUTLET_WORDS = _words(
-    "dispatch ledger wire observer times post news herald journal tribune gazette chronicle monitor telegraph "
-    "radio television tv press courier"
-)
-PLACE_NOUNS = _words(
-    "town city village province district region area state county township neighbourhood neighborhood camp "
-    "base capital suburb municipality governorate department outskirts border locality settlement valley sector "
-    "towns cities villages provinces districts regions areas camps bases suburbs settlements"
-)
+BODY_WORDS = lexicon().words("actors/names/body_words")
+OUTLET_WORDS = lexicon().words("actors/names/outlet_words")
+PLACE_NOUNS = lexicon().words("places/place_nouns")
 # What a place has that is still the place, not its government: 'Baghdad's airport', 'Kyiv's residents'.
-PLACE_PARTS = _words(
-    "airport port residents people population streets centre center outskirts suburbs mayor governor "
-    "neighbourhoods neighborhoods hospitals skyline river people's"
-)
-ROUTES = _words("flights flight route routes roads road border trains train buses bus ferry ferries distance")
-PLACE_HEADS = _words("road street avenue square chowk bridge highway market crossing roundabout boulevard")
-DIRECTIONS = _words("north south east west northeast northwest southeast southwest north-east north-west outside")
-LOCATIVE_PREPS = _words("in near at outside inside around across into towards toward throughout")
-SPEECH_VERBS = _words(
-    "said says say told tells added stated announced claimed denied warned urged insisted argued wrote explained"
-)
-BE_WORDS = _words(
-    "is are was were be been being has have had lies lay remains remained become became becomes seems seemed"
-)
-ORG_HINTS = _words("agency outlet organization organisation company news network committee")
-TITLE_WORDS = _words(
-    """president minister prime premier spokesman spokeswoman spokesperson envoy commander general gen gen.
-    maj maj. major brig brig. brigadier cpl cpl. corporal pvt pvt. private cmdr cmdr. commodore
-    col col. colonel lt lt. lieutenant sgt sgt. sergeant capt capt. captain adm adm. admiral secretary
-    ambassador chief leader head director official governor mayor senator sen sen. rep rep. representative king
-    queen prince emir sheikh sheik cleric ayatollah imam judge prosecutor officer diplomat deputy chairman
-    chairwoman ceo founder analyst professor dr dr. lawmaker speaker advisor adviser aide coordinator negotiator
-    chancellor counterpart strategist militant fighter member candidate nominee sec sec. gov gov. pope bishop
-    correspondent reporter journalist editor columnist researcher economist lawyer attorney doctor activist"""
-)
-PARTY_WORDS = _words("republican democrat democratic gop independent libertarian conservative liberal labour tory")
-HONORIFICS = _words("mr mr. mrs mrs. ms ms. miss")
-RELCL_TITLES = {
-    "heads": "head",
-    "leads": "leader",
-    "commands": "commander",
-    "led": "leader",
-    "headed": "head",
-    "founded": "founder",
-    "runs": "head",
-    "chairs": "chair",
-}
-LED_VERBS = {"led": "leader", "headed": "head", "commanded": "commander", "founded": "founder"}
+PLACE_PARTS = lexicon().words("places/place_parts")
+ROUTES = lexicon().words("places/routes")
+PLACE_HEADS = lexicon().words("places/place_heads")
+DIRECTIONS = lexicon().words("places/direction_words")
+LOCATIVE_PREPS = lexicon().words("places/place_name_preps")
+SPEECH_VERBS = lexicon().words("words/speech_verb_forms")
+BE_WORDS = lexicon().words("words/be_words")
+ORG_HINTS = lexicon().words("actors/names/org_hints")
+TITLE_WORDS = lexicon().words("actors/names/title_words")
+PARTY_WORDS = lexicon().words("actors/names/party_words")
+HONORIFICS = lexicon().words("actors/names/honorifics")
+RELCL_TITLES: dict[str, str] = lexicon().table("actors/names/relcl_titles")
+LED_VERBS: dict[str, str] = lexicon().table("actors/names/led_verbs")
 # Ministerial portfolios: 'Interior Minister', 'Foreign Secretary'; never a name on their own.
-PORTFOLIOS = _words(
-    "interior foreign defence defense finance justice health education information economy energy trade home "
-    "agriculture labour labor transport security culture environment"
-)
-GENERIC_POSS = _words("country's country’s its his her their group's group’s nation's nation’s")
-COUNTRY_ALIASES = _pairs(
-    "u.s.=US us=US usa=US u.s.a.=US america=US united_states=US u.k.=GB uk=GB britain=GB great_britain=GB "
-    "england=GB russia=RU palestine=PS gaza=PS west_bank=PS south_korea=KR north_korea=KP syria=SY "
-    "iran=IR vietnam=VN taiwan=TW laos=LA bolivia=BO venezuela=VE moldova=MD tanzania=TZ congo=CD "
-    "ivory_coast=CI turkey=TR czech_republic=CZ uae=AE emirates=AE"
-)
-DEMONYMS = _pairs(
-    "american=US americans=US british=GB iraqi=IQ iraqis=IQ iranian=IR syrian=SY israeli=IL israelis=IL "
-    "palestinian=PS lebanese=LB jordanian=JO saudi=SA egyptian=EG turkish=TR russian=RU ukrainian=UA "
-    "chinese=CN french=FR german=DE yemeni=YE afghan=AF pakistani=PK indian=IN kurdish=- qatari=QA "
-    "emirati=AE kuwaiti=KW libyan=LY sudanese=SD somali=SO nigerian=NG malian=ML ethiopian=ET kenyan=KE "
-    "japanese=JP korean=- canadian=CA mexican=MX spanish=ES italian=IT polish=PL dutch=NL belgian=BE "
-    "swedish=SE norwegian=NO greek=GR armenian=AM azerbaijani=AZ georgian=GE belarusian=BY colombian=CO "
-    "venezuelan=VE brazilian=BR cuban=CU haitian=HT filipino=PH burmese=MM myanmar=MM thai=TH "
-    "vietnamese=VN indonesian=ID australian=AU tunisian=TN algerian=DZ moroccan=MA omani=OM bahraini=BH "
-    "congolese=CD rwandan=RW south=-"
-)
-NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP"})
+PORTFOLIOS = lexicon().words("actors/names/portfolios")
+GENERIC_POSS = lexicon().words("words/generic_possessives")
+COUNTRY_ALIASES: dict[str, str | None] = lexicon().table("places/country_aliases")
+DEMONYMS: dict[str, str | None] = lexicon().table("actors/demonyms")
+NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP"})  # spaCy's entity labels for names (its tag set, not words)
 # Lower-case particles inside names: 'Jama'at Nusrat al-Islam wal-Muslimin', 'Osama bin Laden', 'Norte de Santander'.
-NAME_PARTICLES = _words("al el ad ash as at an ar wal wa bin ibn bint de del della la le da dos das du van von der")
-SPACED_PARTICLES = _words("bin ibn bint de del della la le da dos das du van von der")
+NAME_PARTICLES = lexicon().words("actors/names/name_particles")
+SPACED_PARTICLES = lexicon().words("actors/names/spaced_particles")
 ALIAS_RE = re.compile(
-    r"[,(]?\s*(?:also |better |widely )?(?:known as|called|dubbed|nicknamed|a\.k\.a\.?|aka)|\(|,\s*or"
+    rf"[,(]?\s*(?:(?:{alternation(lexicon().phrases('actors/names/alias_cue_adverbs'))}) )?"
+    rf"(?:{alternation(lexicon().phrases('actors/names/alias_cues'))})|\(|,\s*or"
 )
 CREDIT_RE = re.compile(r"\s+for\s+(?:the\s+)?[A-Z][\w.&' ]{1,60}\s*$", re.IGNORECASE)
 

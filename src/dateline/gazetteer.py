@@ -21,84 +21,17 @@ from functools import lru_cache
 from pathlib import Path
 
 from dateline import DatelineError
+from dateline.lexicon import lexicon
 
 SCHEMA_VERSION = 10
 DB_NAME = f"gazetteer-v{SCHEMA_VERSION}.sqlite"
 MIN_ALT_POP = 1000  # alternate spellings only for places big enough to be written about under another name
 
 # Names people use for countries that neither pycountry nor countryinfo list as such.
-EXTRA_COUNTRY_NAMES: dict[str, list[str]] = {
-    "US": ["U.S.", "U.S.A.", "US", "USA", "America", "United States", "the United States", "United States of America"],
-    "GB": ["UK", "U.K.", "Britain", "Great Britain", "United Kingdom"],
-    "RU": ["Russia"],
-    "KR": ["South Korea"],
-    "KP": ["North Korea", "DPRK", "D.P.R.K."],
-    "IR": ["Iran"],
-    "SY": ["Syria"],
-    "PS": ["Palestine", "Palestinian territories", "Palestinian Territories"],
-    "CD": ["Democratic Republic of Congo", "DR Congo", "DRC", "Congo-Kinshasa"],
-    "CG": ["Republic of Congo", "Congo-Brazzaville"],
-    "CI": ["Ivory Coast", "Cote d'Ivoire"],
-    "MM": ["Myanmar", "Burma"],
-    "VN": ["Vietnam"],
-    "LA": ["Laos"],
-    "TW": ["Taiwan"],
-    "BO": ["Bolivia"],
-    "VE": ["Venezuela"],
-    "TZ": ["Tanzania"],
-    "MD": ["Moldova"],
-    "CZ": ["Czech Republic", "Czechia"],
-    "TR": ["Turkey", "Turkiye", "Türkiye"],
-    "SZ": ["Swaziland", "Eswatini"],
-    "MK": ["Macedonia", "North Macedonia"],
-    "XK": ["Kosovo"],
-    "VA": ["Vatican", "Vatican City", "Holy See"],
-    "AE": ["UAE", "U.A.E.", "Emirates"],
-    "SS": ["South Sudan"],
-    "CV": ["Cape Verde"],
-    "TL": ["East Timor", "Timor-Leste"],
-    "FM": ["Micronesia"],
-    "BN": ["Brunei"],
-}
+EXTRA_COUNTRY_NAMES: dict[str, list[str]] = lexicon().table("places/gazetteer/country_names")
 
 # Demonyms people write that countryinfo lacks or spells differently (plural/alternative forms).
-EXTRA_DEMONYMS: dict[str, list[str]] = {
-    "US": ["American", "Americans"],
-    "GB": ["British", "Briton", "Britons", "English", "Scottish", "Welsh"],
-    "PS": ["Palestinian", "Palestinians"],
-    "IL": ["Israeli", "Israelis"],
-    "IQ": ["Iraqi", "Iraqis"],
-    "AF": ["Afghan", "Afghans"],
-    "UA": ["Ukrainian", "Ukrainians"],
-    "RU": ["Russian", "Russians"],
-    "CN": ["Chinese"],
-    "FR": ["French"],
-    "NL": ["Dutch"],
-    "CH": ["Swiss"],
-    "SE": ["Swede", "Swedes", "Swedish"],
-    "DK": ["Dane", "Danes", "Danish"],
-    "FI": ["Finn", "Finns", "Finnish"],
-    "PL": ["Pole", "Poles", "Polish"],
-    "ES": ["Spaniard", "Spaniards", "Spanish"],
-    "TR": ["Turk", "Turks", "Turkish"],
-    "IE": ["Irish"],
-    "JP": ["Japanese"],
-    "VN": ["Vietnamese"],
-    "LB": ["Lebanese"],
-    "SD": ["Sudanese"],
-    "SS": ["South Sudanese"],
-    "KP": ["North Korean", "North Koreans"],
-    "KR": ["South Korean", "South Koreans"],
-    "PK": ["Pakistani", "Pakistanis"],
-    "BD": ["Bangladeshi", "Bangladeshis"],
-    "SA": ["Saudi", "Saudis"],
-    "YE": ["Yemeni", "Yemenis"],
-    "SO": ["Somali", "Somalis"],
-    "NZ": ["New Zealander", "New Zealanders"],
-    "PH": ["Filipino", "Filipinos", "Philippine"],
-    "MM": ["Burmese"],
-    "CD": ["Congolese"],
-}
+EXTRA_DEMONYMS: dict[str, list[str]] = lexicon().table("places/gazetteer/demonyms")
 
 
 @dataclass(frozen=True)
@@ -321,93 +254,21 @@ def _saint_variants(name: str) -> list[str]:
 
 # Regions that are neither a country nor an admin1 in GeoNames extracts but are written about as places.
 REGIONS: list[tuple[str, str, float, float, list[str]]] = [
-    ("West Bank", "PS", 31.95, 35.25, []),
-    ("Gaza Strip", "PS", 31.42, 34.36, ["Gaza"]),
-    ("England", "GB", 52.5, -1.5, []),
-    ("Scotland", "GB", 56.5, -4.2, []),
-    ("Wales", "GB", 52.3, -3.7, []),
-    ("Northern Ireland", "GB", 54.6, -6.7, []),
-    ("Kurdistan Region", "IQ", 36.4, 44.4, ["Iraqi Kurdistan"]),
-    ("Golan Heights", "SY", 33.0, 35.75, ["Golan"]),
-    ("Donbas", "UA", 48.0, 38.0, ["Donbass"]),
-    ("Crimea", "UA", 45.0, 34.1, []),
-    ("Sinai", "EG", 29.5, 33.8, ["Sinai Peninsula"]),
-    ("Darfur", "SD", 13.5, 24.0, []),
-    ("Kashmir", "IN", 34.1, 74.8, []),
+    (name, r["country"], r["lat"], r["lon"], r["aliases"])
+    for name, r in lexicon().table("places/gazetteer/regions").items()
 ]
 
 
 # Seas and macro-regions news writes about; centres are rough, precision is 'region'.
 MACRO_REGIONS: list[tuple[str, float, float, list[str]]] = [
-    ("Middle East", 29.0, 41.0, ["Mideast"]),
-    ("Persian Gulf", 26.5, 52.0, ["Gulf", "Arabian Gulf"]),
-    ("Mediterranean Sea", 35.0, 18.0, ["Mediterranean"]),
-    ("Red Sea", 20.0, 38.5, []),
-    ("Black Sea", 43.4, 34.0, []),
-    ("Caribbean", 15.0, -73.0, ["Caribbean Sea"]),
-    ("Atlantic Ocean", 30.0, -40.0, ["Atlantic"]),
-    ("Pacific Ocean", 0.0, -160.0, ["Pacific"]),
-    ("Indian Ocean", -20.0, 80.0, []),
-    ("Balkans", 43.0, 21.0, []),
-    ("Sahel", 15.0, 5.0, []),
-    ("Horn of Africa", 8.0, 45.0, []),
-    ("Korean Peninsula", 37.5, 127.5, []),
-    ("Latin America", -10.0, -60.0, []),
-    ("Central America", 13.5, -86.0, []),
-    ("Southeast Asia", 5.0, 110.0, []),
-    ("Gulf of Mexico", 25.0, -90.0, []),
-    ("Scandinavia", 62.0, 15.0, []),
-    ("European Union", 50.0, 10.0, ["EU", "E.U."]),
+    (name, r["lat"], r["lon"], r["aliases"]) for name, r in lexicon().table("places/gazetteer/macro_regions").items()
 ]
 
 # AP-style US state abbreviations as written in datelines ('Paris, Tenn.'); Louisiana's 'La.' would read 'L.A.'.
-US_STATE_ABBREV = {
-    "AL": "Ala.",
-    "AZ": "Ariz.",
-    "AR": "Ark.",
-    "CA": "Calif.",
-    "CO": "Colo.",
-    "CT": "Conn.",
-    "DE": "Del.",
-    "FL": "Fla.",
-    "GA": "Ga.",
-    "IL": "Ill.",
-    "IN": "Ind.",
-    "KS": "Kan.",
-    "KY": "Ky.",
-    "MD": "Md.",
-    "MA": "Mass.",
-    "MI": "Mich.",
-    "MN": "Minn.",
-    "MS": "Miss.",
-    "MO": "Mo.",
-    "MT": "Mont.",
-    "NE": "Neb.",
-    "NV": "Nev.",
-    "NH": "N.H.",
-    "NJ": "N.J.",
-    "NM": "N.M.",
-    "NY": "N.Y.",
-    "NC": "N.C.",
-    "ND": "N.D.",
-    "OK": "Okla.",
-    "OR": "Ore.",
-    "PA": "Pa.",
-    "RI": "R.I.",
-    "SC": "S.C.",
-    "SD": "S.D.",
-    "TN": "Tenn.",
-    "TX": "Texas",
-    "VT": "Vt.",
-    "VA": "Va.",
-    "WA": "Wash.",
-    "WV": "W.Va.",
-    "WI": "Wis.",
-    "WY": "Wyo.",
-}
+US_STATE_ABBREV: dict[str, str] = lexicon().table("places/gazetteer/us_state_abbreviations")
 
 
-SPACED_ABBREV = {"WV": "W. Va.", "NC": "N. C.", "SC": "S. C.", "ND": "N. D.", "SD": "S. D.", "NH": "N. H."}
+SPACED_ABBREV: dict[str, str] = lexicon().table("places/gazetteer/spaced_state_abbreviations")
 
 
 def _add_regions(b: _Builder) -> None:

@@ -23,283 +23,42 @@ from spacy.tokens import Doc, Token
 from dateline.gazetteer import Place, airport_near, country, country_cities, country_of_demonym, lookup, norm
 from dateline.gazetteer import country_centroid as _centroid
 from dateline.layout import dateline_head
+from dateline.lexicon import lexicon
 from dateline.records import PlaceMention
 
-PLACE_LABELS = {"GPE", "LOC", "FAC"}
-STREET_WORDS = {
-    "street",
-    "st",
-    "road",
-    "rd",
-    "avenue",
-    "ave",
-    "boulevard",
-    "blvd",
-    "square",
-    "lane",
-    "highway",
-    "bridge",
-    "roundabout",
-    "drive",
-    "parkway",
-    "plaza",
-    "circle",
+PLACE_LABELS = {"GPE", "LOC", "FAC"}  # spaCy entity labels (its tag set, not words)
+STREET_WORDS = lexicon().words("places/street_words")
+DISTRICT_WORDS = lexicon().words("places/district_words")
+AIRPORT_WORDS = lexicon().words("places/airport_words")
+DIRECTIONS: dict[str, tuple[int, int]] = {
+    word: (north, east) for word, (north, east) in lexicon().table("places/part_directions").items()
 }
-DISTRICT_WORDS = {"district", "neighborhood", "neighbourhood", "quarter", "camp", "suburb", "township", "area"}
-AIRPORT_WORDS = {"airport", "airbase", "airfield"}
-DIRECTIONS = {
-    "northern": (1, 0),
-    "southern": (-1, 0),
-    "eastern": (0, 1),
-    "western": (0, -1),
-    "central": (0, 0),
-    "northeastern": (1, 1),
-    "northwestern": (1, -1),
-    "southeastern": (-1, 1),
-    "southwestern": (-1, -1),
-    "north-eastern": (1, 1),
-    "north-western": (1, -1),
-    "south-eastern": (-1, 1),
-    "south-western": (-1, -1),
-}
-RELATIVE = {"north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest", "outside"}
-LOCATIVE_PREPS = {"in", "near", "from", "to", "into", "across", "outside", "at", "toward", "towards", "of"}
-NOT_PLACES = {
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-    "monday",
-    "tuesday",
-    "wednesday",
-    "thursday",
-    "friday",
-    "saturday",
-    "sunday",
-    "west",
-    "east",
-    "north",
-    "south",
-    "man",
-    "god",
-    "allah",
-    "christmas",
-    "easter",
-    "ramadan",
-    "eid",
-    "internet",
-    "president",
-    "minister",
-}
-ADMIN2_WORDS = {"County", "Parish", "Borough", "District", "Municipality"}
+RELATIVE = lexicon().words("places/relative_directions")
+LOCATIVE_PREPS = lexicon().words("places/toponym_preps")
+NOT_PLACES = lexicon().words("places/not_places")
+ADMIN2_WORDS = lexicon().words("places/admin2_words")
 # Words after a name that make it a first- or second-order division: 'Nineveh province', 'Laurel County'.
-DESIGNATORS = {
-    "province",
-    "governorate",
-    "state",
-    "region",
-    "oblast",
-    "prefecture",
-    "county",
-    "parish",
-    "department",
-    "emirate",
-    "territory",
-    "canton",
-}
+DESIGNATORS = lexicon().words("places/designators")
 # '<noun> of X' says X is a place whatever spaCy tagged it: 'the town of X', 'the outskirts of X'.
-CUE_NOUNS = {
-    "town",
-    "village",
-    "city",
-    "province",
-    "region",
-    "state",
-    "county",
-    "suburb",
-    "suburbs",
-    "outskirts",
-    "capital",
-    "municipality",
-    "governorate",
-    "hamlet",
-    "district",
-    "island",
-    "port",
-    "countryside",
-    "streets",
-    "residents",
-    "people",
-}
-WEAK_CUE_PREPS = {"in", "near", "outside", "at"}
+CUE_NOUNS = lexicon().words("places/cue_nouns")
+WEAK_CUE_PREPS = lexicon().words("places/weak_cue_preps")
 # 'a Berea man', 'the 60-year-old Alton woman': a town names where a person is from.
-RESIDENT_NOUNS = {"man", "woman", "men", "women", "boy", "girl", "teen", "teenager", "resident", "residents", "native"}
+RESIDENT_NOUNS = lexicon().words("places/resident_nouns")
 # 'Harvey, Harper and Kingman counties': every name in the list is one of them.
-PLURAL_DESIGNATORS = {
-    "counties": "County",
-    "provinces": "Province",
-    "states": "State",
-    "regions": "Region",
-    "parishes": "Parish",
-    "governorates": "Governorate",
-}
-PARTY_LETTERS = {"R", "D", "I", "DFL"}  # 'Rep. Torrey Westrom, R-Elbow Lake': a legislator's home town
+PLURAL_DESIGNATORS: dict[str, str] = lexicon().table("places/plural_designators")
+PARTY_LETTERS = lexicon().words("places/party_letters")  # 'Rep. Torrey Westrom, R-Elbow Lake': a legislator's home town
 CUE_MIN_POP = 1_000  # after 'in'/'near' alone, a mislabelled name is taken as a town at least this big
 # Words naming an outlet: 'Washington' in 'The Washington Post' is a newspaper's name, not a place.
-MEDIA_WORDS = {
-    "post",
-    "times",
-    "herald",
-    "journal",
-    "tribune",
-    "gazette",
-    "chronicle",
-    "observer",
-    "guardian",
-    "telegraph",
-    "independent",
-    "inquirer",
-    "courier",
-    "globe",
-    "register",
-    "bulletin",
-    "dispatch",
-    "examiner",
-    "mirror",
-    "star",
-    "sun",
-    "daily",
-    "press",
-    "record",
-    "review",
-    "standard",
-}
+MEDIA_WORDS = lexicon().words("places/media_words")
 # One-word names that are far more often something else: 'Central defeated Eastern', 'in Congress', 'Lot No. 5'.
-LONE_NOT_PLACES = {
-    "central",
-    "eastern",
-    "western",
-    "northern",
-    "southern",
-    "northwest",
-    "northeast",
-    "southwest",
-    "southeast",
-    "congress",
-    "parliament",
-    "senate",
-    "lot",
-    "unity",
-    "liberty",
-    "victoria",
-    "federal",
-    "commerce",
-}
-PERSON_TITLES = {
-    "mr",
-    "mrs",
-    "ms",
-    "miss",
-    "dr",
-    "president",
-    "gov",
-    "governor",
-    "sen",
-    "senator",
-    "rep",
-    "judge",
-    "coach",
-    "officer",
-    "sgt",
-    "lt",
-    "capt",
-    "gen",
-    "col",
-    "minister",
-    "mayor",
-    "pope",
-    "king",
-    "queen",
-    "prince",
-    "sheikh",
-}
+LONE_NOT_PLACES = lexicon().words("places/lone_not_places")
+PERSON_TITLES = lexicon().words("places/person_titles")
 # Words that follow a place's name at the head of a public body's name: 'Georgia Bureau of Investigation',
 # 'Huntsville Fire Department', 'U.S. Navy'. A team or a firm ('Minnesota Twins', 'Delta Air Lines') has none.
-INSTITUTION_WORDS = {
-    "police",
-    "fire",
-    "sheriff",
-    "sheriff's",
-    "department",
-    "bureau",
-    "service",
-    "highway",
-    "patrol",
-    "commission",
-    "board",
-    "council",
-    "city",
-    "county",
-    "state",
-    "university",
-    "college",
-    "medical",
-    "hospital",
-    "health",
-    "school",
-    "schools",
-    "public",
-    "supreme",
-    "court",
-    "circuit",
-    "superior",
-    "district",
-    "senate",
-    "house",
-    "legislature",
-    "assembly",
-    "army",
-    "navy",
-    "national",
-    "coast",
-    "ministry",
-    "government",
-    "chamber",
-    "port",
-    "transit",
-    "water",
-    "emergency",
-    "division",
-    "office",
-    "agency",
-    "environmental",
-    "forest",
-    "housing",
-    "regional",
-    "community",
-    "metropolitan",
-    "census",
-    "attorney",
-    "general",
-    "election",
-    "electoral",
-    "parliament",
-    "armed",
-    "military",
-    "forces",
-    "embassy",
-    "consulate",
-}
+INSTITUTION_WORDS = lexicon().words("places/institution_words")
 EMBEDDED_MIN_POP = 10_000  # a town heading a public body's name must be at least this big
 ADMIN1_MIN_POP = 100_000  # a mislabelled region name with no cue is taken only for a big region (a US state)
+# spaCy entity labels that are never places (its tag set, not words).
 NON_PLACE_LABELS = {"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY", "LAW", "LANGUAGE"}
 SCAN_MIN_POP = 100_000  # a proper noun spaCy did not tag is taken as a city only when the city is this big
 
@@ -685,7 +444,7 @@ def _names_what_follows(doc: Doc, i: int) -> bool:
     return i + 2 < len(doc) and doc[i + 1].lower_ == "of" and doc[i + 2].text[:1].isupper()
 
 
-SERVICE_DISTRICTS = {"police", "military", "school", "election", "electoral", "water", "health", "court", "judicial"}
+SERVICE_DISTRICTS = lexicon().words("places/service_districts")
 
 
 def _shape_of(low: str) -> str | None:
@@ -724,15 +483,8 @@ def _extend(doc: Doc, m: _Mention) -> None:
         _compass_prefix(doc, m)
 
 
-COMPASS = {
-    "north": (1, 0),
-    "south": (-1, 0),
-    "east": (0, 1),
-    "west": (0, -1),
-    "northeast": (1, 1),
-    "northwest": (1, -1),
-    "southeast": (-1, 1),
-    "southwest": (-1, -1),
+COMPASS: dict[str, tuple[int, int]] = {
+    word: (north, east) for word, (north, east) in lexicon().table("places/compass_directions").items()
 }
 
 
@@ -1013,7 +765,7 @@ def _resolve_all(doc: Doc, mentions: list[_Mention]) -> None:
 
 
 NEAR_KM = 150  # "X near Y": how far apart X and Y may lie
-SETTLEMENT_WORDS = {"city", "town", "village", "port", "capital", "hamlet", "settlement"}
+SETTLEMENT_WORDS = lexicon().words("places/settlement_words")
 
 
 def _settlement_cue(doc: Doc, start: int) -> bool:

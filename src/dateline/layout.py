@@ -26,6 +26,8 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
 
+from dateline.lexicon import lexicon
+
 # --- lines and paragraphs -------------------------------------------------------------------------------------
 
 
@@ -59,7 +61,7 @@ def paragraph_of(breaks: list[int], offset: int) -> int:
 
 # --- sentence starts for the parser ---------------------------------------------------------------------------
 
-DATELINE_DASHES = {"-", "–", "—", "--"}
+DATELINE_DASHES = lexicon().words("layout/dateline_dashes")
 
 
 def mark_line_breaks(doc: Doc) -> Doc:
@@ -118,7 +120,7 @@ DATELINE_RE = re.compile(
     re.MULTILINE,
 )
 # What follows the upper-case name of a dateline head: a dash, or the comma or bracket before its region or outlet.
-DATELINE_HEAD_ENDS = {"--", "—", "–", "-", ",", "("}
+DATELINE_HEAD_ENDS = lexicon().words("layout/dateline_head_ends")
 
 
 @dataclass(frozen=True)

@@ -19,83 +19,23 @@ from spacy.tokens import Doc, Span, Token
 from dateline import DatelineError
 from dateline.entities import GOVERNMENT_WORDS, GROUP_WORDS, TITLE_WORDS
 from dateline.layout import line_bounds, previous_line_start
+from dateline.lexicon import lexicon
 from dateline.records import Entity, Quote
 
-IRREGULAR = {
-    "say": "says said saying",
-    "tell": "tells told telling",
-    "write": "writes wrote written writing",
-    "speak": "speaks spoke spoken speaking",
-    "tweet": "tweets tweeted tweeting",
-    "read": "reads reading",  # 'the letter reads'
-    "sing": "sings sang sung singing",
-    "put": "puts",  # only in 'as X put it' (see _is_cue)
-}
-REGULAR = (
-    "add state announce declare warn claim deny insist argue ask urge yell shout scream cry explain note "
-    "acknowledge admit suggest estimate predict promise vow threaten pledge describe confirm report allege accuse "
-    "blame condemn criticize criticise praise post testify recall respond reply concede assert maintain contend "
-    "charge emphasize emphasise stress observe remark quip joke boast complain lament demand implore call caution "
-    "reiterate inform mention repeat disclose reveal comment chant continue recount"
-)
-DOUBLED = {"admit": "admitted admitting", "regret": "regretted regretting", "quip": "quipped quipping"}
-ALWAYS_CUE = {"according"}  # 'according to X'
-STATEMENT_NOUNS = ("statement", "interview", "post", "tweet", "speech", "briefing", "message", "video", "letter")
-CLAUSE_VERBS = frozenset(
-    {
-        "accuse",
-        "accused",
-        "accuses",
-        "accusing",
-        "warn",
-        "warned",
-        "warns",
-        "urge",
-        "urged",
-        "urges",
-        "blame",
-        "blamed",
-        "blames",
-        "promise",
-        "promised",
-        "vowed",
-        "vow",
-        "vows",
-        "threaten",
-        "threatened",
-        "threatens",
-        "pledged",
-        "pledge",
-        "demanded",
-        "demand",
-        "implored",
-        "asked",
-        "denied",
-        "denies",
-        "deny",
-        "condemned",
-        "criticized",
-        "criticised",
-        "praised",
-    }
-)
-PERSON_PRONOUNS = {"he": "person", "she": "person", "him": "person", "her": "person"}
-GROUP_PRONOUNS = {"they", "it", "we"}
-GROUP_KINDS = {"group", "organization", "government", "military"}
+# Reporting verbs: lemma -> other forms for the irregular and doubling ones, lemmas inflected by rule for the rest.
+IRREGULAR: dict[str, list[str]] = lexicon().table("quotes/irregular_speech_verbs")
+REGULAR = lexicon().phrases("quotes/regular_speech_verbs")
+DOUBLED: dict[str, list[str]] = lexicon().table("quotes/doubled_speech_verbs")
+ALWAYS_CUE = lexicon().words("quotes/always_cue")  # 'according to X'
+STATEMENT_NOUNS = lexicon().phrases("quotes/statement_nouns")
+CLAUSE_VERBS = lexicon().words("quotes/clause_verbs")
+PERSON_PRONOUNS = {word: "person" for word in lexicon().phrases("quotes/person_pronouns")}
+GROUP_PRONOUNS = lexicon().words("quotes/group_pronouns")
+GROUP_KINDS = {"group", "organization", "government", "military"}  # Entity.kind values (the schema's, not words)
 # Nouns that, as 'the N said', refer back to a group named earlier rather than naming one themselves.
-ANAPHORIC_NOUNS = frozenset(
-    {
-        *("group", "organisation", "organization", "militia", "paramilitary", "paramilitaries", "movement"),
-        *("network", "coalition", "outfit", "faction", "rebels", "insurgents", "agency", "charity"),
-    }
-)
-WORK_NOUNS = frozenset(
-    {
-        *("show", "programme", "program", "book", "film", "movie", "song", "album", "series", "column"),
-        *("documentary", "newspaper", "magazine", "podcast", "play", "slogan", "campaign", "titled", "called"),
-    }
-)
-OPENERS = {"“": "”", '"': '"', "«": "»", "''": "''"}
+ANAPHORIC_NOUNS = lexicon().words("quotes/anaphoric_nouns")
+WORK_NOUNS = lexicon().words("quotes/work_nouns")
+OPENERS: dict[str, str] = lexicon().table("quotes/quote_marks")
 QUOTE_CHARS = re.compile(r"''|[“”\"«»‘’\n]")  # '' is the typewriter double quote of some archives
 
 
@@ -105,11 +45,11 @@ def reporting_words() -> frozenset[str]:
     words: set[str] = set(ALWAYS_CUE)
     for lemma, forms in IRREGULAR.items():
         words.add(lemma)
-        words.update(forms.split())
-    for lemma in REGULAR.split():
+        words.update(forms)
+    for lemma in REGULAR:
         words.update(_inflect(lemma))
     for lemma, forms in DOUBLED.items():
-        words.update([lemma, lemma + "s", *forms.split()])
+        words.update([lemma, lemma + "s", *forms])
     return frozenset(words)
 
 

@@ -52,41 +52,33 @@ from functools import lru_cache
 from spacy.tokens import Doc, Span, Token
 
 from dateline import DatelineError
+from dateline.lexicon import alternation, lexicon
 from dateline.records import TimeMention
 
 # ---------------------------------------------------------------------------------------------- lexicon
 
-_MONTHS = {
-    "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4, "may": 5,
-    "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8, "september": 9, "sept": 9, "sep": 9,
-    "october": 10, "oct": 10, "november": 11, "nov": 11, "december": 12, "dec": 12,
-}  # fmt: skip
-_WEEKDAYS = {
-    "monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5, "sunday": 6,
-}  # fmt: skip
-_NUMBERS = {
-    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
-    "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40,
-    "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100, "a hundred": 100,
-    "a dozen": 12, "dozen": 12, "a couple of": 2, "a couple": 2, "couple of": 2,
-}  # fmt: skip
+_MONTHS: dict[str, int] = lexicon().table("time/months")
+_WEEKDAYS: dict[str, int] = lexicon().table("time/weekdays")
+_NUMBERS: dict[str, int] = lexicon().table("time/numbers")
 # Vague quantities: TIMEX3 writes them as X; the number is only used to estimate a covered range.
-_VAGUE = {"a few": 3, "few": 3, "several": 5, "many": 5, "some": 3, "a number of": 3, "dozens of": 24}
-_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4}
-_SEASONS = {"spring": "SP", "summer": "SU", "autumn": "FA", "fall": "FA", "winter": "WI"}
-_PARTS = {"morning": "MO", "afternoon": "AF", "evening": "EV", "night": "NI", "overnight": "NI", "dawn": "MO",
-          "daybreak": "MO", "dusk": "EV", "nightfall": "EV"}
-_UNIT_CODES = {
-    "second": "S", "minute": "M", "hour": "H", "day": "D", "week": "W", "weekend": "WE", "fortnight": "W",
-    "month": "M", "quarter": "Q", "year": "Y", "decade": "DE", "century": "CE",
-}  # fmt: skip
-_TIME_UNITS = {"second", "minute", "hour"}
+_VAGUE: dict[str, int] = lexicon().table("time/vague_numbers")
+# Number words by value, for compound numbers ('twenty-one') and years as transcripts say them ('nineteen ninety-six').
+_SPOKEN_NUMBERS: dict[str, list[str]] = lexicon().table("time/spoken_numbers")
+_TEENS, _TENS, _ONES = _SPOKEN_NUMBERS["teens"], _SPOKEN_NUMBERS["tens"], _SPOKEN_NUMBERS["ones"]
+_ORDINALS: dict[str, int] = lexicon().table("time/ordinals")
+_SEASONS: dict[str, str] = lexicon().table("time/seasons")
+_PARTS: dict[str, str] = lexicon().table("time/day_parts")
+_UNIT_CODES: dict[str, str] = lexicon().table("time/unit_codes")
+_TIME_UNITS = {"second", "minute", "hour"}  # the units TIMEX3 writes as times (PT...), not dates
 _DEADLINE_GRACE = 7  # days a forward-pointing month/day may lie before P and still be this year's
 _ABOUT_DAYS = 7  # 'almost N years to the day' covers this many days either side of the day
 # How far back an unnumbered 'recent weeks' reaches, in days: an estimate, so precision stays 'range'.
-_RECENT_DAYS = {"day": 7, "week": 42, "month": 183, "quarter": 365, "year": 1826, "decade": 7305, "hour": 1,
-                "minute": 1}  # fmt: skip
+_RECENT_DAYS: dict[str, int] = lexicon().table("time/recent_days")
+
+
+def _phrase_alt(name: str) -> str:
+    """A word list of the lexicon as a regex alternation, in file order, with any whitespace between words."""
+    return alternation(lexicon().phrases(name), r"\s+")
 
 
 def _alt(words: list[str]) -> str:
@@ -109,8 +101,9 @@ def _names(words: dict[str, int], strict: bool, abbrev: bool) -> str:
 
 
 _NUM = (
-    r"(?:\d+(?:\.\d+|\s+1/2)?|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)[\s-](?:one|two|three|four|five"
-    r"|six|seven|eight|nine)|" + _alt(list(_NUMBERS) + list(_VAGUE)) + r")(?:\s+and\s+a\s+half)?"
+    rf"(?:\d+(?:\.\d+|\s+1/2)?|(?:{'|'.join(_TENS)})[\s-](?:{'|'.join(_ONES)})|"
+    + _alt(list(_NUMBERS) + list(_VAGUE))
+    + r")(?:\s+and\s+a\s+half)?"
 )
 _UNIT = r"(?:second|minute|hour|day|week(?:end)?|fortnight|month|year|decade|centur(?:y|ie))s?"
 _MOD = (
@@ -120,15 +113,9 @@ _MOD = (
 _REL = r"(?P<rel>last|this\s+past|this|next|the\s+coming|the\s+current|the\s+previous|previous|coming|current)"
 _DAYNUM = r"(?P<day>[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
 _YEAR = r"(?P<year>1[5-9]\d\d|20\d\d)"
-_APPROX = (
-    r"(?:(?P<approx>almost|nearly|about|around|roughly|some|more\s+than|less\s+than|over|under|just\s+over"
-    r"|just\s+under|at\s+least|barely|only|exactly|precisely|a\s+little\s+(?:over|more\s+than))\s+)?"
-)
+_APPROX = rf"(?:(?P<approx>{_phrase_alt('time/approximators')})\s+)?"
 
 
-_TEENS = ["ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"]
-_TENS = ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
-_ONES = ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
 # years as broadcast transcripts write them: 'nineteen ninety-six', 'the year two thousand', 'two thousand and one'
 _SPOKEN_YEAR = (
     rf"(?:(?P<cent>nineteen|twenty)[\s-](?P<tens>{'|'.join(_TEENS + _TENS)})(?:[\s-](?P<ones>{'|'.join(_ONES)}))?"
@@ -531,8 +518,7 @@ def _r_weekday(m: re.Match[str], ctx: _Ctx) -> _Res:
     return _day(d)
 
 
-_DEICTIC = {"today": 0, "yesterday": -1, "tomorrow": 1, "tonight": 0, "the day before yesterday": -2,
-            "the day after tomorrow": 2}
+_DEICTIC: dict[str, int] = lexicon().table("time/deictic_days")
 
 
 def _r_deictic(m: re.Match[str], ctx: _Ctx) -> _Res:
@@ -553,15 +539,9 @@ def _r_deictic(m: re.Match[str], ctx: _Ctx) -> _Res:
     return _day(d)
 
 
-_REFS = {"now": "PRESENT_REF", "currently": "PRESENT_REF", "at present": "PRESENT_REF", "nowadays": "PRESENT_REF",
-         "right now": "PRESENT_REF",
-         "at the moment": "PRESENT_REF", "recently": "PAST_REF",
-         "the past": "PAST_REF", "in the past": "PAST_REF", "the future": "FUTURE_REF",
-         "in the future": "FUTURE_REF", "the near future": "FUTURE_REF", "these days": "PRESENT_REF",
-         "the near term": "FUTURE_REF", "the short term": "FUTURE_REF", "current": "PRESENT_REF",
-         "recent": "PAST_REF"}  # fmt: skip
+_REFS: dict[str, str] = lexicon().table("time/refs")
 # adjectives ('the current crisis', 'a recent raid'): they say when a state holds, not when anything happened
-_ADJ_REFS = {"current", "recent"}
+_ADJ_REFS = lexicon().words("time/adjective_refs")
 
 
 def _r_ref(m: re.Match[str], ctx: _Ctx) -> _Res:
@@ -643,8 +623,11 @@ def _spoken_year(m: re.Match[str]) -> int:
         return 2000 + (_ONES.index(m["ones2"].lower()) + 1 if _g(m, "ones2") else 0)
     tens = m["tens"].lower()
     value = _TEENS.index(tens) + 10 if tens in _TEENS else (_TENS.index(tens) + 2) * 10
-    return (1900 if m["cent"].lower() == "nineteen" else 2000) + value + (
-        _ONES.index(m["ones"].lower()) + 1 if _g(m, "ones") else 0)
+    return (
+        (1900 if m["cent"].lower() == "nineteen" else 2000)
+        + value
+        + (_ONES.index(m["ones"].lower()) + 1 if _g(m, "ones") else 0)
+    )
 
 
 def _r_spoken_year(m: re.Match[str], ctx: _Ctx) -> _Res:
@@ -786,8 +769,7 @@ def _r_year(m: re.Match[str], ctx: _Ctx) -> _Res:
     return _narrow(res, _g(m, "mod"))
 
 
-_DECADE_WORDS = {"twenties": 2, "thirties": 3, "forties": 4, "fifties": 5, "sixties": 6, "seventies": 7,
-                 "eighties": 8, "nineties": 9}  # fmt: skip
+_DECADE_WORDS: dict[str, int] = lexicon().table("time/decade_words")
 
 
 def _r_decade(m: re.Match[str], ctx: _Ctx) -> _Res:
@@ -873,11 +855,9 @@ def _r_clock(m: re.Match[str], ctx: _Ctx) -> _Res:
     return _Res(f"XXXX-XX-XXT{hour:02d}:{minute:02d}", "TIME", None, None, "unknown", "none")
 
 
-_HOLIDAYS = {"Christmas Day": (12, 25), "Christmas Eve": (12, 24), "Christmas": (12, 25), "Boxing Day": (12, 26),
-             "New Year's Day": (1, 1), "New Year's Eve": (12, 31), "New Year’s Day": (1, 1), "New Year’s Eve": (12, 31),
-             "Valentine's Day": (2, 14), "Independence Day": (7, 4), "Halloween": (10, 31), "Thanksgiving Day": (11, 0),
-             "Thanksgiving": (11, 0), "Easter Sunday": (0, 0), "Easter": (0, 0), "Good Friday": (0, -2),
-             "Easter Monday": (0, 1)}  # fmt: skip
+_HOLIDAYS: dict[str, tuple[int, int]] = {
+    name: (month, day) for name, (month, day) in lexicon().table("time/holidays").items()
+}
 # month 0: days from Western Easter Sunday; day 0 in November: US Thanksgiving
 _HOLIDAY_KEYS = {k.lower().replace("’", "'"): v for k, v in _HOLIDAYS.items()}
 
@@ -928,11 +908,7 @@ def _r_text_anchored(m: re.Match[str], ctx: _Ctx) -> _Res:
     return _Res(None, "DATE", None, None, precision, "text")
 
 
-_SET_VALUES = {"day": "P1D", "daily": "P1D", "week": "P1W", "weekly": "P1W", "month": "P1M", "monthly": "P1M",
-               "quarter": "P1Q",
-               "year": "P1Y", "yearly": "P1Y", "annually": "P1Y", "hourly": "PT1H", "morning": "XXXX-XX-XXTMO",
-               "afternoon": "XXXX-XX-XXTAF", "evening": "XXXX-XX-XXTEV", "night": "XXXX-XX-XXTNI",
-               "nightly": "XXXX-XX-XXTNI"}  # fmt: skip
+_SET_VALUES: dict[str, str] = lexicon().table("time/set_values")
 
 
 def _r_set(m: re.Match[str], ctx: _Ctx) -> _Res:
@@ -980,8 +956,11 @@ def _grammar(strict: bool) -> list[tuple[str, Resolver]]:
         (rf"(?:{wd_any},?\s+)?{month}\s+{_DAYNUM},?\s+{_YEAR}", _r_full_date),
         (rf"(?:{wd_any},?\s+)?(?:the\s+)?{_DAYNUM}(?:\s+of)?\s+{month},?\s+{_YEAR}", _r_full_date),
         (rf"(?:{wd_any},?\s+)?(?:{_REL}\s+)?{month}\s+{_DAYNUM}(?![\d,]*\d)(?!\s*(?:%|percent))", _r_month_day),
-        (rf"{month}\s+{_DAYNUM}\s*(?:-|–|to|through|until|and)\s*(?P<day2>[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?(?![\d,.]*\d)"
-         rf"(?!\s*(?:%|percent))", _r_day_span),
+        (
+            rf"{month}\s+{_DAYNUM}\s*(?:-|–|to|through|until|and)\s*(?P<day2>[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?(?![\d,.]*\d)"
+            rf"(?!\s*(?:%|percent))",
+            _r_day_span,
+        ),
         (rf"(?:{wd_any},?\s+)?(?:the\s+)?{_DAYNUM}(?:\s+of)?\s+{month}", _r_month_day),
         (rf"{_MOD}?{month},?\s+(?:of\s+)?{_YEAR}", _r_month_year),
         (rf"{_MOD}?{month}\s+(?P<yrel>last|next|this)\s+year", _r_month_rel_year),
@@ -989,15 +968,23 @@ def _grammar(strict: bool) -> list[tuple[str, Resolver]]:
         (rf"{_MOD}?(?:{_REL}\s+)?{month}(?!\s+\d)", _r_month),
         (rf"(?<!\band\s){wd}(?:s|\s+(?P<plpart>mornings|afternoons|evenings|nights))", _r_weekday_set),
         (rf"(?:(?P<mod2>early|late)\s+(?:on\s+)?)?(?:{_REL}\s+)?{wd}{part}?", _r_weekday),
-        (rf"(?:overnight|(?:late\s+)?(?:on\s+)?(?:(?:the\s+)?night\s+of\s+{wd_any}|{wd_any}\s+night))\s+(?:into|to)"
-         rf"\s+(?:early\s+)?{wd}", _r_into),
-        (rf"(?:the\s+)?night\s+of\s+(?:{wd}|{month}\s+{_DAYNUM})(?!\s+(?:into|to)\b)(?!,?\s+[A-Z][a-z]{2,8}\.?\s+\d)",
-         _r_night_of),
+        (
+            rf"(?:overnight|(?:late\s+)?(?:on\s+)?(?:(?:the\s+)?night\s+of\s+{wd_any}|{wd_any}\s+night))\s+(?:into|to)"
+            rf"\s+(?:early\s+)?{wd}",
+            _r_into,
+        ),
+        (
+            rf"(?:the\s+)?night\s+of\s+(?:{wd}|{month}\s+{_DAYNUM})(?!\s+(?:into|to)\b)"
+            rf"(?!,?\s+[A-Z][a-z]{2, 8}\.?\s+\d)",
+            _r_night_of,
+        ),
         (rf"the\s+(?:early|small|wee)\s+hours(?:\s+of\s+(?:(?:the\s+)?morning|{wd}))?", _r_early_hours),
-        (rf"(?:(?P<pmod>mid-|mid\s+|early\s+|late\s+)?(?P<part>morning|afternoon|evening|night|dawn|dusk)\s+(?:on\s+)?{wd}"
-         r"|(?P<pmod2>mid-|mid\s+|early\s+|late\s+)(?P<part2>morning|afternoon|evening|night)"
-         r"\s+(?P<word>yesterday|today))",
-         _r_part_day),
+        (
+            rf"(?:(?P<pmod>mid-|mid\s+|early\s+|late\s+)?(?P<part>morning|afternoon|evening|night|dawn|dusk)\s+(?:on\s+)?{wd}"
+            r"|(?P<pmod2>mid-|mid\s+|early\s+|late\s+)(?P<part2>morning|afternoon|evening|night)"
+            r"\s+(?P<word>yesterday|today))",
+            _r_part_day,
+        ),
         (
             r"(?:(?:early|late|earlier|later)\s+)?(?P<word>today|yesterday|tomorrow|tonight|last\s+night|overnight"
             r"|the\s+day\s+before\s+yesterday|the\s+day\s+after\s+tomorrow"
@@ -1018,28 +1005,44 @@ def _grammar(strict: bool) -> list[tuple[str, Resolver]]:
             _r_unit_rel,
         ),
         (over + r"(?P<rel>the)\s+(?P<unit>weekend)", _r_unit_rel),
-        (r"(?P<pre>earlier|later)\s+in\s+the\s+(?P<unit>week|month|year)|the\s+(?:full\s+)?(?:fiscal\s+)?(?<!the\s)"
-         r"(?P<unit2>year)(?!\s+(?:before|after|earlier|ago|ended|ending|to))", _r_unit_rel),
+        (
+            r"(?P<pre>earlier|later)\s+in\s+the\s+(?P<unit>week|month|year)|the\s+(?:full\s+)?(?:fiscal\s+)?(?<!the\s)"
+            r"(?P<unit2>year)(?!\s+(?:before|after|earlier|ago|ended|ending|to))",
+            _r_unit_rel,
+        ),
         (r"(?:the\s+)?(?:year[-\s]end|year['’]s\s+end)", _r_year_end),
-        (rf"(?:{month}\s+|(?:the\s+)?(?P<season>spring|summer|autumn|winter|fall)\s+of\s+)?{_SPOKEN_YEAR}",
-         _r_spoken_year),
+        (
+            rf"(?:{month}\s+|(?:the\s+)?(?P<season>spring|summer|autumn|winter|fall)\s+of\s+)?{_SPOKEN_YEAR}",
+            _r_spoken_year,
+        ),
         (rf"the\s+week\s+of\s+{month}\s+{_DAYNUM}", _r_week_of),
-        (rf"(?:the\s+)?(?P<wk>first|second|third|fourth|last|final)\s+week\s+of\s+{month}(?:,?\s+{_YEAR})?",
-         _r_week_of_month),
+        (
+            rf"(?:the\s+)?(?P<wk>first|second|third|fourth|last|final)\s+week\s+of\s+{month}(?:,?\s+{_YEAR})?",
+            _r_week_of_month,
+        ),
         (rf"{_MOD}(?:the\s+)?(?P<unit>week(?:end)?|month|year|decade)(?!s)", _r_unit_rel),
-        (rf"(?:the\s+)?(?P<rel>past|last|previous|next|coming|first)\s+{num}(?:\s+(?:to|or)\s+(?P<num2>{_NUM}))?"
-         rf"\s+(?P<unit>{_UNIT}|quarters?){not_age}",
-         _r_past_n),
+        (
+            rf"(?:the\s+)?(?P<rel>past|last|previous|next|coming|first)\s+{num}(?:\s+(?:to|or)\s+(?P<num2>{_NUM}))?"
+            rf"\s+(?P<unit>{_UNIT}|quarters?){not_age}",
+            _r_past_n,
+        ),
         (r"(?:the\s+)?(?P<rel>past|last|previous|next|coming)\s+(?P<unit>(?:day|week|month|year|decade)s)", _r_past_n),
         (r"recent\s+(?P<unit>(?:day|week|month|quarter|year|decade)s)", _r_recent),
-        (r"(?:(?:just|only|mere)\s+)?(?P<unit>(?:hour|day|week|month|year|decade)s)(?:\s+(?P<dir>ago|earlier|later)\b"
-         r"|(?=\s+(?P<dir2>before|after)\b))", _r_vague_offset),
-        (r"(?:(?<=\bfor\s)|(?<=\bwithin\s)|(?<=\bover\s)|(?<=\bin\s))(?:the\s+)?(?P<unit>(?:hour|day|week|month|year"
-         r"|decade)s|centuries)(?:\s+or\s+(?:hour|day|week|month|year|decade)s)?(?!\s+(?:ago|earlier|later|before|after))",
-         _r_vague_span),
-        (rf"{the}{_APPROX}{num}(?:\s+(?:to|or)\s+(?P<num2>{_NUM}))?[\s-]+(?:(?:more|additional|further)\s+)?{unit}(?P<half>\s+and\s+a\s+half)?(?:\s+(?:(?:ago|earlier|before)\s+)?(?P<exact>to\s+the\s+day)"
-         rf"|\s+(?P<dir>ago|earlier|later|from\s+now|hence)\b|(?=\s+(?P<dir2>before|after)\b)|{not_age}{since})",
-         _r_amount),
+        (
+            r"(?:(?:just|only|mere)\s+)?(?P<unit>(?:hour|day|week|month|year|decade)s)(?:\s+(?P<dir>ago|earlier|later)\b"
+            r"|(?=\s+(?P<dir2>before|after)\b))",
+            _r_vague_offset,
+        ),
+        (
+            r"(?:(?<=\bfor\s)|(?<=\bwithin\s)|(?<=\bover\s)|(?<=\bin\s))(?:the\s+)?(?P<unit>(?:hour|day|week|month|year"
+            r"|decade)s|centuries)(?:\s+or\s+(?:hour|day|week|month|year|decade)s)?(?!\s+(?:ago|earlier|later|before|after))",
+            _r_vague_span,
+        ),
+        (
+            rf"{the}{_APPROX}{num}(?:\s+(?:to|or)\s+(?P<num2>{_NUM}))?[\s-]+(?:(?:more|additional|further)\s+)?{unit}(?P<half>\s+and\s+a\s+half)?(?:\s+(?:(?:ago|earlier|before)\s+)?(?P<exact>to\s+the\s+day)"
+            rf"|\s+(?P<dir>ago|earlier|later|from\s+now|hence)\b|(?=\s+(?P<dir2>before|after)\b)|{not_age}{since})",
+            _r_amount,
+        ),
         (rf"{_MOD}?(?:(?P<fiscal>fiscal)\s+(?:year\s+)?)?{_YEAR}(?!\s*(?:%|percent))", _r_year),
         (
             rf"(?:the\s+)?{_MOD}?(?:the\s+)?(?:(?P<dec>1[5-9]\d|20\d)0'?s|'(?P<short>\d)0s"
@@ -1047,16 +1050,26 @@ def _grammar(strict: bool) -> list[tuple[str, Resolver]]:
             _r_decade,
         ),
         (rf"{_MOD}?(?:{_REL}\s+)?(?P<season>spring|summer|autumn|winter|fall)(?:\s+(?:of\s+)?{_YEAR})?", _r_season),
-        (rf"(?:the\s+)?(?:(?P<year2>1[5-9]\d\d|20\d\d)\s+|(?P<yrel>last|next|this)\s+year['’]s\s+|"
-         r"(?P<ago>year-(?:ago|earlier)\s+))?(?P<ord>first|second|third|fourth)[\s-]quarter"
-         rf"(?:\s+of\s+(?:{_YEAR}|(?P<yrel2>last|next|this)\s+year))?", _r_quarter),
-        (rf"(?-i:Q)(?P<qn>[1-4])(?:\s+{_YEAR}|(?=\s+(?:results|earnings|profits?|sales|revenues?|growth)\b))",
-         _r_quarter),
-        (r"(?:the\s+)?(?:(?:comparable|same)\s+)?(?P<ago>year-(?:ago|earlier))(?:\s+(?:quarter|period))?"
-         r"|the\s+(?:(?:latest|most\s+recent|just-ended)\s+)?(?P<q>quarter)(?!\s+(?:of|century|mile|point|final))(?!-)"
-         r"|the\s+(?:latest|most\s+recent)\s+period", _r_fin_quarter),
-        (rf"the\s+(?P<half>first|second|last|latter)\s+half\s+of\s+(?:{_YEAR}|(?P<hrel>this|last|next)\s+year)",
-         _r_half),
+        (
+            rf"(?:the\s+)?(?:(?P<year2>1[5-9]\d\d|20\d\d)\s+|(?P<yrel>last|next|this)\s+year['’]s\s+|"
+            r"(?P<ago>year-(?:ago|earlier)\s+))?(?P<ord>first|second|third|fourth)[\s-]quarter"
+            rf"(?:\s+of\s+(?:{_YEAR}|(?P<yrel2>last|next|this)\s+year))?",
+            _r_quarter,
+        ),
+        (
+            rf"(?-i:Q)(?P<qn>[1-4])(?:\s+{_YEAR}|(?=\s+(?:results|earnings|profits?|sales|revenues?|growth)\b))",
+            _r_quarter,
+        ),
+        (
+            r"(?:the\s+)?(?:(?:comparable|same)\s+)?(?P<ago>year-(?:ago|earlier))(?:\s+(?:quarter|period))?"
+            r"|the\s+(?:(?:latest|most\s+recent|just-ended)\s+)?(?P<q>quarter)(?!\s+(?:of|century|mile|point|final))(?!-)"
+            r"|the\s+(?:latest|most\s+recent)\s+period",
+            _r_fin_quarter,
+        ),
+        (
+            rf"the\s+(?P<half>first|second|last|latter)\s+half\s+of\s+(?:{_YEAR}|(?P<hrel>this|last|next)\s+year)",
+            _r_half,
+        ),
         (
             r"(?:the\s+)?(?P<rel>next|following|previous|preceding|same)\s+(?P<unit>day|week|month|year|morning"
             r"|afternoon|evening|night)|(?:the\s+)?(?<!\ba\s)(?<!\bone\s)(?P<unit2>day|week|month|year)"
@@ -1065,8 +1078,11 @@ def _grammar(strict: bool) -> list[tuple[str, Resolver]]:
             r"|night)|(?:earlier|later)\s+in\s+the\s+(?P<unit4>day|morning|afternoon|evening)",
             _r_text_anchored,
         ),
-        (rf"(?:each|every)\s+(?:{wd}|{month}|(?P<unit>day|week|month|quarter|year|morning|afternoon|evening|night))"
-         r"|(?P<adverb>nightly|hourly|daily|weekly|monthly|yearly|annually)", _r_set),
+        (
+            rf"(?:each|every)\s+(?:{wd}|{month}|(?P<unit>day|week|month|quarter|year|morning|afternoon|evening|night))"
+            r"|(?P<adverb>nightly|hourly|daily|weekly|monthly|yearly|annually)",
+            _r_set,
+        ),
         (r"(?:the\s+)?(?P<cent>1?\d|2[01])(?:st|nd|rd|th)\s+century", _r_century),
         (rf"(?:{_REL}\s+)?(?P<holiday>{_alt(list(_HOLIDAYS))})(?:\s+(?:of\s+)?{_YEAR})?", _r_holiday),
         (
@@ -1164,24 +1180,16 @@ def _mention(text: str, start: int, res: _Res) -> TimeMention:
 
 # ------------------------------------------------------------------------------------------ finding spans
 
-_FUTURE_AUX = {"will", "'ll", "shall", "wo", "’ll"}  # not 'would': 'said police would deploy Sunday' is past
-_YEAR_CONTEXT = {"in", "since", "by", "until", "till", "from", "to", "before", "after", "during", "of", "between",
-                 "and", "through", "early", "late", "mid", "around", "circa", "year", "fiscal", "-", "–", "or",
-                 "summer", "spring", "winter", "autumn", "fall", "season"}  # fmt: skip
+_FUTURE_AUX = lexicon().words("time/future_aux")  # not 'would': 'said police would deploy Sunday' is past
+_YEAR_CONTEXT = lexicon().words("time/year_context")
 
 
-_FUTURE_GOVERNORS = {"plan", "plans", "planned", "planning", "expect", "expects", "expected", "schedule", "scheduled",
-                     "set", "due", "intend", "intends", "intended", "hope", "hopes", "hoped", "aim", "aims", "going",
-                     "prepare", "prepared", "preparing", "agree", "agreed", "vow", "vowed", "promise", "promised",
-                     "threaten", "threatened", "decide", "decided", "likely", "ready", "supposed", "slated", "want",
-                     "wants", "wanted", "expecting", "scheduling"}  # fmt: skip
-_PLANNED = {"scheduled", "planned", "set", "slated", "due", "expected"}
+_FUTURE_GOVERNORS = lexicon().words("time/future_governors")
+_PLANNED = lexicon().words("time/planned")
 # present and past forms alike: a 'present' tag on them is too often a mistagged past ('when shells hit on Sunday')
-_SAME_PAST = {"hit", "put", "cut", "set", "hurt", "shut", "spread", "cast", "let", "burst", "cost", "quit", "split",
-              "beat", "read", "broadcast", "upset", "bet", "shed", "thrust"}  # fmt: skip
-_REPORTING = {"say", "says", "tell", "tells", "report", "reports", "claim", "claims", "announce", "announces"}
-_DEADLINE = re.compile(r"(?i)\b(?:by|until|till|as\s+(?:early|soon)\s+as|no\s+later\s+than|ahead\s+of|payable|effective"
-                       r"|of\s+record)\s+$")
+_SAME_PAST = lexicon().words("time/same_past")
+_REPORTING = lexicon().words("time/reporting_forms")
+_DEADLINE = re.compile(rf"(?i)\b(?:{_phrase_alt('time/deadline_cues')})\s+$")
 
 
 def _clause_verb(span: Span) -> tuple[Token, int]:
@@ -1194,7 +1202,7 @@ def _clause_verb(span: Span) -> tuple[Token, int]:
     return head, steps
 
 
-_AHEAD_OF = re.compile(r"(?i)\b(?:ahead\s+of|run-up\s+to|preparations?\s+for|until)\s+$")
+_AHEAD_OF = re.compile(rf"(?i)\b(?:{_phrase_alt('time/ahead_of_cues')})\s+$")
 
 
 def _possessive(doc: Doc, span: Span) -> bool:
@@ -1288,7 +1296,7 @@ def _year_ok(doc: Doc, text: str, start: int, end: int) -> bool:
     return span is not None and any(t.ent_type_ == "DATE" for t in span)
 
 
-_SEASON_CONTEXT = {"the", "in", "this", "during", "since", "of", "by", "until", "through", "that", "each", "every"}
+_SEASON_CONTEXT = lexicon().words("time/season_context")
 
 
 _TITLE = re.compile(r"\d+\s+([A-Z][a-z]+)")  # '60 Minutes'
@@ -1329,8 +1337,8 @@ def _context_ok(doc: Doc, text: str, m: re.Match[str], fn: Resolver) -> bool:
 
 
 _DIGITS = tuple("0123456789")
-_MONTH_KEYS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
-_WEEKDAY_KEYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_MONTH_KEYS = tuple(dict.fromkeys(word[:3] for word in _MONTHS))  # what every month name starts with
+_WEEKDAY_KEYS = tuple(dict.fromkeys(word[:3] for word in _WEEKDAYS))
 _UNIT_KEYS = ("second", "minute", "hour", "day", "week", "fortnight", "month", "quarter", "year", "decade", "centur")
 
 
@@ -1505,8 +1513,11 @@ def _on_day(t: TimeMention, day: TimeMention, eve: bool = False) -> TimeMention:
     time is the same night in another zone, and that night is how such an attack is dated."""
     d = _clock_date(t, day)
     first = d - timedelta(days=1) if eve else d
-    lo, hi = (date.fromisoformat(day.start_date or ""), date.fromisoformat(day.end_date or "")) if _is_night(day) else (
-        first, d)
+    lo, hi = (
+        (date.fromisoformat(day.start_date or ""), date.fromisoformat(day.end_date or ""))
+        if _is_night(day)
+        else (first, d)
+    )
     return t.model_copy(update={"value": f"{first.isoformat()}{(t.value or '')[10:]}", "start_date": lo.isoformat(),
                                 "end_date": hi.isoformat(), "precision": "range" if lo != hi else "day",
                                 "anchor": day.anchor})  # fmt: skip
@@ -1540,9 +1551,9 @@ def _anchor_to_days(doc: Doc, text: str, mentions: list[TimeMention], published:
     return out
 
 
-_TEXT_SAME = re.compile(r"(?i)\b(?:same|that|in\s+the)\b")
-_TEXT_ON = re.compile(r"(?i)\b(?:next|following|after)\b")
-_TEXT_BACK = re.compile(r"(?i)\b(?:previous|preceding|before|earlier)\b")
+_TEXT_SAME = re.compile(rf"(?i)\b(?:{_phrase_alt('time/text_same')})\b")
+_TEXT_ON = re.compile(rf"(?i)\b(?:{_phrase_alt('time/text_next')})\b")
+_TEXT_BACK = re.compile(rf"(?i)\b(?:{_phrase_alt('time/text_back')})\b")
 _TEXT_PART = re.compile(r"(?i)\b(morning|afternoon|evening|night)\b")
 _FOLLOWED_BY_WORD = re.compile(r"\s+[\w'‘“\"]")
 _DAY_VALUE = re.compile(r"\d{4}-\d\d-\d\d")

@@ -1,6 +1,6 @@
 """Trigger detection: which words tell of an event, and of which PLOVER type.
 
-A verb triggers by its lemma, a noun by its form (the lexicon is data, in ``taxonomy.py``), and the parse
+A verb triggers by its lemma, a noun by its form (the lexicon is data, in ``lang/en/events/``), and the parse
 decides the rest: what the verb acts on ("suspended talks" is a rejection, "suspended aid" a sanction),
 whether it happened at all ("urged them to withdraw", "accused X of shelling"), whether it is one event or a
 tally ("115 attacks since October"), and which triggers of a sentence tell of one happening ("killed in a
@@ -14,6 +14,7 @@ from functools import lru_cache
 from spacy.tokens import Span, Token
 
 from dateline import casualties
+from dateline.lexicon import lexicon
 from dateline.records import Count
 from dateline.taxonomy import (
     BOMB_NOUNS,
@@ -143,17 +144,17 @@ def _noun_ruled_out(tok: Token, word: str, ptype: str | None) -> bool:
     return bare_plural and tok.head.lower_ in ("for", "of") and tok.head.head.lemma_.lower() in ACCUSING_WORDS
 
 
-CROWD_CONTROL = {("tear", "gas"), ("water", "cannon"), ("water", "cannons"), ("rubber", "bullets"), ("pepper", "spray")}
+CROWD_CONTROL = {tuple(p.split()) for p in lexicon().phrases("events/weapons/crowd_control")}
 
 
-IMPACT_VERBS = {"slam", "crash", "smash", "plough", "plow", "tear", "rip", "barrel"}
+IMPACT_VERBS = lexicon().words("events/triggers/impact_verbs")
 
 
 def _weapon_like(tok: Token) -> bool:
     return tok.lower_ in PROJECTILES | WEAPON_SUBJECTS | BOMB_NOUNS or tok.lower_.rstrip("s") in PROJECTILES
 
 
-VOW_VERBS = {"vow", "threaten", "warn", "pledge", "promise", "swear"}
+VOW_VERBS = lexicon().words("events/triggers/vow_verbs")
 
 
 def _promised(tok: Token) -> bool:
@@ -209,28 +210,13 @@ def dispersed(verb: Token) -> list[Token]:
     return out
 
 
-NOT_PEOPLE = {"statement", "video", "photographs", "images", "report", "footage", "figures", "data", "details"}
-
-
-TERRITORY_WORDS = {
-    "town", "city", "village", "villages", "towns", "territory", "area", "base", "bases", "district", "province",
-    "region", "airport", "border", "crossing", "hill", "outpost", "positions", "capital", "power", "control",
-}  # fmt: skip
-
-
-TALKS_WORDS = {"talks", "negotiations", "dialogue", "ceasefire", "truce", "participation", "cooperation"}
-
-
-TIES_WORDS = {"aid", "ties", "relations", "links", "assistance", "funding", "exports", "imports", "trade", "flights"}
-
-
-SERVICE_WORDS = {"internet", "service", "services", "broadcasts", "newspaper", "licence", "license", "activities"}
-
-
-DIPLOMAT_WORDS = {"diplomats", "diplomat", "ambassador", "envoy", "attaché", "attache", "embassy", "staff"}
-
-
-WRAPPER_NOUNS = {"package", "round", "wave", "series", "set", "batch", "raft", "string", "spate", "volley"}
+NOT_PEOPLE = lexicon().words("events/triggers/not_people")
+TERRITORY_WORDS = lexicon().words("events/triggers/objects/territory_words")
+TALKS_WORDS = lexicon().words("events/triggers/objects/talks_words")
+TIES_WORDS = lexicon().words("events/triggers/objects/ties_words")
+SERVICE_WORDS = lexicon().words("events/triggers/objects/service_words")
+DIPLOMAT_WORDS = lexicon().words("events/triggers/objects/diplomat_words")
+WRAPPER_NOUNS = lexicon().words("events/triggers/wrapper_nouns")
 
 
 def _objects(verb: Token) -> list[Token]:
@@ -326,58 +312,10 @@ def _special_verb(tok: Token) -> str | None:
     return None
 
 
-FORCE_NOUNS = {
-    "troops", "soldiers", "reinforcements", "police", "policemen", "forces", "units", "battalions",
-    "officers", "commandos", "paratroopers", "marines", "warships", "tanks",
-}  # fmt: skip
-
-
-IRREALIS_HEADS = {
-    "want",
-    "try",
-    "seek",
-    "plan",
-    "hope",
-    "threaten",
-    "aim",
-    "intend",
-    "need",
-    "prepare",
-    "wary",
-    "fear",
-    "prevent",
-    "avoid",
-    "refuse",
-    "decline",
-    "consider",
-    "propose",
-    "able",
-    "ready",
-    "likely",
-}
-
-
-ACCUSING_WORDS = {
-    "accuse",
-    "blame",
-    "charge",
-    "accusation",
-    "accusations",
-    "responsible",
-    "condemn",
-    "denounce",
-    "deny",
-    "criticize",
-    "criticise",
-    "suspect",
-    "suspected",
-    "guilty",
-    "allegation",
-    "allegations",
-}
-
-
-DEMAND_HEADS = {"demand", "urge", "call", "ask", "insist", "request", "want", "propose", "suggest", "recommend"}
+FORCE_NOUNS = lexicon().words("events/triggers/objects/force_nouns")
+IRREALIS_HEADS = lexicon().words("events/triggers/irrealis_heads")
+ACCUSING_WORDS = lexicon().words("events/triggers/accusing_words")
+DEMAND_HEADS = lexicon().words("events/triggers/demand_heads")
 
 
 def _irrealis(tok: Token) -> bool:
@@ -394,7 +332,7 @@ def _irrealis(tok: Token) -> bool:
     return False
 
 
-CONFLICT_NOUNS = {"war", "conflict", "fighting", "violence", "insurgency", "crisis", "unrest", "campaign"}
+CONFLICT_NOUNS = lexicon().words("events/triggers/conflict_nouns")
 
 
 def _in_title(tok: Token) -> bool:
@@ -421,10 +359,7 @@ def _accidental_cause(verb: Token) -> bool:
     return word in ACCIDENT_WORDS or not any(c.dep_ in ("amod", "compound") and c.ent_type_ for c in subj.children)
 
 
-ACCIDENT_WORDS = {
-    "collapse", "canopy", "landslide", "flood", "floods", "flooding", "storm", "cyclone", "earthquake", "fire",
-    "blaze", "crash", "accident", "heatwave", "outbreak", "disease", "lightning", "avalanche", "stampede",
-}  # fmt: skip
+ACCIDENT_WORDS = lexicon().words("events/triggers/accident_words")
 
 
 def _habitual(tok: Token) -> bool:

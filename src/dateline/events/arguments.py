@@ -17,6 +17,7 @@ from dateline.coref import antecedent, crowd_antecedent, described_antecedent, k
 from dateline.events.context import Context, Mention
 from dateline.events.when import SEQUENCE_MARKS
 from dateline.events.where import _country_place, demonym_country
+from dateline.lexicon import lexicon
 from dateline.records import Actor, Entity
 from dateline.taxonomy import (
     BLAME_VERBS,
@@ -32,81 +33,20 @@ from dateline.taxonomy import (
     QUANTITY_NOUNS,
     TARGET_PREPS,
     WEAPON_SUBJECTS,
+    types_with,
 )
 from dateline.triggers import noun_triggers
 
 # Seats of government named for the state (metonyms): their actions are the state's.
-INSTITUTION_COUNTRY = {
-    "pentagon": "US",
-    "white house": "US",
-    "kremlin": "RU",
-    "downing street": "GB",
-    "elysee": "FR",
-    "élysée": "FR",
-    "knesset": "IL",
-    "bundestag": "DE",
-    "zhongnanhai": "CN",
-    "state department": "US",
-    "defense department": "US",
-    "congress": "US",
-    "capitol": "US",
-}
+INSTITUTION_COUNTRY: dict[str, str] = lexicon().table("actors/institution_countries")
 # "a faction of X", "members of X": the participant is X.
-PART_NOUNS = {
-    "faction",
-    "wing",
-    "cell",
-    "cells",
-    "unit",
-    "units",
-    "members",
-    "member",
-    "branch",
-    "splinter",
-    "affiliate",
-}
-MEMBER_NOUNS = {"fighters", "militants", "gunmen", "soldiers", "troops", "officers", "supporters", "loyalists"}
-ABSTRACT_NOUNS = {
-    "escalation",
-    "need",
-    "time",
-    "revenge",
-    "fallout",
-    "pressure",
-    "violence",
-    "job",
-    "steps",
-    "presence",
-    "relevance",
-    "face",
-    "spirit",
-    "end",
-    "way",
-    "part",
-    "people's",
-    "appearance",
-}
-RELATIVE_PRONOUNS = {"that", "which", "who", "whom"}
-JOINT_TYPES = {"CONSULT", "AGREE", "COOPERATE"}
+PART_NOUNS = lexicon().words("actors/nouns/part_nouns")
+MEMBER_NOUNS = lexicon().words("actors/nouns/member_nouns")
+ABSTRACT_NOUNS = lexicon().words("events/arguments/abstract_nouns")
+RELATIVE_PRONOUNS = lexicon().words("words/relative_pronouns")
+JOINT_TYPES = types_with("joint")
 # Verbs whose object, when it is a person, is the act's victim rather than its target.
-VICTIM_VERBS = {
-    "kill",
-    "wound",
-    "injure",
-    "assassinate",
-    "shoot",
-    "abduct",
-    "kidnap",
-    "murder",
-    "execute",
-    "behead",
-    "stab",
-    "slay",
-    "arrest",
-    "detain",
-    "lynch",
-    "massacre",
-}
+VICTIM_VERBS = lexicon().words("events/arguments/victim_verbs")
 
 
 def _read_actors(ctx: Context, tok: Token, m: Mention) -> None:
@@ -441,8 +381,8 @@ def _phrase_text(tok: Token) -> str:
     return tok.doc[start : tok.i + 1].text.strip(" ,'\"“”")
 
 
-STATE_WORDS = {"dead", "injured", "wounded", "alive"}
-VEHICLE_WORDS = {"bus", "minibus", "car", "truck", "lorry", "van", "vehicle", "vehicles", "train", "boat", "ship"}
+STATE_WORDS = lexicon().words("events/arguments/state_words")
+VEHICLE_WORDS = lexicon().words("events/arguments/vehicle_words")
 
 
 def _quote_speaker_at(ctx: Context, offset: int) -> str | None:
@@ -475,7 +415,7 @@ def _with_victim_groups(actors: list[Actor]) -> list[Actor]:
     return actors + extra
 
 
-SECURITY_WORDS = {"security", "paramilitary", "paramilitaries"}
+SECURITY_WORDS = lexicon().words("actors/nouns/security_words")
 
 
 def normalized_actor(actor: Actor, country: str | None) -> str | None:
@@ -511,7 +451,7 @@ def normalized_actor(actor: Actor, country: str | None) -> str | None:
 
 
 # Statements whose object can be an event: 'X condemned the bombing' is aimed at whoever carried it out.
-AIMED_TYPES = {"ACCUSE", "DEMAND", "THREATEN"}
+AIMED_TYPES = types_with("aimed")
 
 
 def _blame_falls_on_the_attack(ctx: Context, groups: list[list[Mention]]) -> None:

@@ -14,6 +14,7 @@ from dateline import certainty
 from dateline.coref import reporter_subjects
 from dateline.events.arguments import _quote_speaker_at, actor_for
 from dateline.events.context import Context, Mention
+from dateline.lexicon import lexicon
 from dateline.taxonomy import BLAME_VERBS, MODE_WORDS, WEAPON_NAME_HEADS, WEAPON_WORDS
 
 
@@ -84,7 +85,7 @@ def _weapon_names(sent: Span) -> list[str]:
     return names
 
 
-FORENSIC_WORDS = {"fragments", "fragment", "debris", "remnants", "shrapnel", "casings", "wreckage", "munition"}
+FORENSIC_WORDS = lexicon().words("events/weapons/forensic_words")
 
 
 def _add_weapon_evidence(ctx: Context, sent: Span, mentions: list[Mention]) -> None:
@@ -147,7 +148,7 @@ def _attribution(ctx: Context, trigger: Token) -> list[str]:
     return list(dict.fromkeys(out))
 
 
-HEAVY_MODES = {"aerial", "artillery", "missile", "drone"}
+HEAVY_MODES = lexicon().words("events/modes/heavy_weapons")
 
 
 def _own_strike(ctx: Context, m: Mention) -> None:

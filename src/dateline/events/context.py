@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Span, Token
 
 from dateline.records import Actor, Count, DateRange, Entity, PlaceMention, Quote, Report, TimeMention
+from dateline.taxonomy import types_with
 
 
 @dataclass
@@ -82,6 +83,6 @@ def _entity_index(doc: Doc, entities: list[Entity]) -> dict[int, Entity]:
 
 
 # Events that happen somewhere on the ground: an unplaced one is where the story around it is.
-MATERIAL_TYPES = {"ASSAULT", "PROTEST", "COERCE", "MOBILIZE", "RETREAT", "AID"}
+MATERIAL_TYPES = types_with("material")
 # Events whose own sentence places them ('held talks in Riyadh'), though the story's place may not be theirs.
-PLACED_TYPES = MATERIAL_TYPES | {"CONSULT"}
+PLACED_TYPES = types_with("placed")

@@ -14,12 +14,13 @@ from dateline.events.arguments import _is_named, _with_victim_groups
 from dateline.events.context import MATERIAL_TYPES, Mention
 from dateline.events.when import _is_past, _overlap, _time_width
 from dateline.events.where import PRECISION_RANK, distance_km
+from dateline.lexicon import lexicon
 from dateline.records import Actor, PlaceMention, TimeMention
 from dateline.taxonomy import PRONOUNS
 
 MERGE_KM = 50.0
-GENERIC_LEMMAS = {"attack", "strike", "kill", "hit", "assault", "bomb", "shell", "fire", "target", "die", "wound"}
-GENERIC_TRIGGERS = {"attack", "attacks", "strike", "strikes", "killed", "killing", "assault", "incident"}
+GENERIC_LEMMAS = lexicon().words("events/triggers/generic_lemmas")
+GENERIC_TRIGGERS = lexicon().words("events/triggers/generic_triggers")
 
 
 def _merge_mentions(mentions: list[Mention], published: dt.date | None = None) -> list[list[Mention]]:

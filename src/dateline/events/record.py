@@ -19,6 +19,7 @@ from dateline.events.mentions import _group_place, _group_time
 from dateline.events.tolls import _merge_counts
 from dateline.events.when import BACKGROUND_DAYS
 from dateline.events.where import _country_place, _fine, _inside
+from dateline.lexicon import lexicon
 from dateline.records import AcledCode, Actor, DateRange, Event, Evidence, Location, PlaceMention
 from dateline.taxonomy import acled_for, cameo_for
 
@@ -124,10 +125,7 @@ def _date_of(ctx: Context, group: list[Mention]) -> DateRange:
     return DateRange()
 
 
-PART_WORDS = {
-    "northern", "southern", "eastern", "western", "central", "northeastern", "northwestern", "southeastern",
-    "southwestern", "north-eastern", "north-western", "south-eastern", "south-western",
-}  # fmt: skip
+PART_WORDS = lexicon().words("places/part_words")
 
 
 def _location_of(group: list[Mention]) -> Location:

@@ -12,6 +12,7 @@ from spacy.tokens import Span, Token
 
 from dateline import casualties
 from dateline.events.context import Context, Mention
+from dateline.lexicon import lexicon
 from dateline.records import Count
 from dateline.taxonomy import REPORTING_VERBS
 from dateline.triggers import trigger_type
@@ -96,7 +97,7 @@ def _single_victim_killed(ctx: Context, group: list[Token], m: Mention) -> None:
         m.fatalities = Count(low=1, best=1, high=1, text=victims[0].name)
 
 
-TOLL_NOUNS = {"toll", "number", "figure", "count", "tally"}
+TOLL_NOUNS = lexicon().words("events/casualties/toll_nouns")
 
 
 def _add_rival_toll(sent: Span, mentions: list[Mention]) -> None:

@@ -16,6 +16,7 @@ from spacy.tokens import Span, Token
 
 from dateline import casualties
 from dateline.events.context import MATERIAL_TYPES, Context, Mention
+from dateline.lexicon import lexicon
 from dateline.records import DateRange, TimeMention
 from dateline.taxonomy import REPORTING_VERBS
 from dateline.triggers import trigger_type
@@ -76,7 +77,7 @@ def _time_for(ctx: Context, sent: Span, group: list[Token]) -> TimeMention | Non
     return _said_by(plain[0]) if material and _reports(_clause_of(tok), group) else plain[0]
 
 
-OFFSET_UNITS = {"day": 1, "days": 1, "week": 7, "weeks": 7}
+OFFSET_UNITS: dict[str, int] = lexicon().table("time/offset_units")
 
 
 def _offset_date(ctx: Context, trigger: Token) -> TimeMention | None:
@@ -123,7 +124,7 @@ def _time_clause(tok: Token) -> Token:
     return clause
 
 
-SEQUENCE_MARKS = {"after", "before", "since", "until"}
+SEQUENCE_MARKS = lexicon().words("time/sequence_marks")
 
 
 def _right_after_saying(ctx: Context, tm: TimeMention, group: list[Token]) -> bool:

@@ -17,32 +17,13 @@ from spacy.tokens import Span, Token
 from dateline.events.context import MATERIAL_TYPES, PLACED_TYPES, Context, Mention
 from dateline.events.when import _clause_of, _is_past, _overlap, _same_story, _story_day
 from dateline.layout import paragraph_breaks, paragraph_of, wire_dateline
+from dateline.lexicon import lexicon
 from dateline.records import PlaceMention
 from dateline.taxonomy import REPORTING_VERBS
 from dateline.triggers import trigger_type
 
 PRECISION_RANK = {"street": 0, "district": 1, "city": 2, "admin1": 3, "region": 4, "country": 5}
-LOCATIVE_PREPS = {
-    "in",
-    "at",
-    "near",
-    "on",
-    "outside",
-    "inside",
-    "across",
-    "throughout",
-    "around",
-    "into",
-    "within",
-    "from",
-    "of",
-    "along",
-    "off",
-    "through",
-    "toward",
-    "towards",
-    "over",
-}
+LOCATIVE_PREPS = lexicon().words("places/event_locative_preps")
 
 
 def find_dateline(text: str) -> PlaceMention | None:

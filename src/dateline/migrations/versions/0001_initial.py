@@ -43,8 +43,9 @@ def upgrade() -> None:
     op.create_table(
         "report_events",
         sa.Column("key", sa.String(640), primary_key=True),
-        sa.Column("report_id", sa.String(512), sa.ForeignKey("reports.id", ondelete="CASCADE"), nullable=False,
-                  index=True),
+        sa.Column(
+            "report_id", sa.String(512), sa.ForeignKey("reports.id", ondelete="CASCADE"), nullable=False, index=True
+        ),
         sa.Column("event_id", sa.String(32), index=True),
         sa.Column("type", sa.String(32), nullable=False),
         sa.Column("family", sa.String(32), nullable=False),
@@ -98,8 +99,9 @@ def upgrade() -> None:
     op.create_table(
         "event_sources",
         sa.Column("event_id", sa.String(32), sa.ForeignKey("events.id", ondelete="CASCADE"), primary_key=True),
-        sa.Column("report_event_key", sa.String(640), sa.ForeignKey("report_events.key", ondelete="CASCADE"),
-                  primary_key=True),
+        sa.Column(
+            "report_event_key", sa.String(640), sa.ForeignKey("report_events.key", ondelete="CASCADE"), primary_key=True
+        ),
         sa.Column("report_id", sa.String(512), nullable=False, index=True),
         sa.Column("outlet", sa.Text),
         sa.Column("published", sa.String(10)),
@@ -112,8 +114,9 @@ def upgrade() -> None:
     op.create_table(
         "quotes",
         sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-        sa.Column("report_id", sa.String(512), sa.ForeignKey("reports.id", ondelete="CASCADE"), nullable=False,
-                  index=True),
+        sa.Column(
+            "report_id", sa.String(512), sa.ForeignKey("reports.id", ondelete="CASCADE"), nullable=False, index=True
+        ),
         sa.Column("position", sa.Integer, nullable=False),
         sa.Column("speaker", sa.Text, index=True),
         sa.Column("text", sa.Text, nullable=False),

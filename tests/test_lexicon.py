@@ -1,0 +1,138 @@
+"""The lexicon: every data file under lang/en/ is well formed and read by some stage, and editing data is enough to
+teach the pipeline a new word."""
+
+from __future__ import annotations
+
+import importlib
+import json
+import os
+import pkgutil
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import dateline
+from dateline.lexicon import DATA, NOTES, Lexicon, LexiconError, lexicon
+
+FILES = sorted(p for p in DATA.rglob("*") if p.is_file() and p.name not in NOTES)
+
+
+def _name(path: Path) -> str:
+    return path.relative_to(DATA).with_suffix("").as_posix()
+
+
+def test_the_shipped_lexicon_loads() -> None:
+    lex = Lexicon()
+    assert len(lex.names()) == len(FILES) > 100
+    assert {p.suffix for p in FILES} == {".txt", ".json"}
+
+
+@pytest.mark.parametrize("path", FILES, ids=_name)
+def test_every_file_has_a_header_and_no_duplicates(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    if path.suffix == ".txt":
+        lines = text.splitlines()
+        assert lines[0].startswith("# ") and "Read by" in text.split("\n\n")[0].replace("\n# ", " ")
+        entries = [ln.strip() for ln in lines if ln.strip() and not ln.lstrip().startswith("#")]
+        assert entries, "an empty word list"
+        assert len(entries) == len(set(entries)), [e for e in entries if entries.count(e) > 1]
+        return
+    keys: list[list[str]] = []
+
+    def pairs(items: list[tuple[str, object]]) -> dict[str, object]:
+        keys.append([k for k, _ in items])
+        return dict(items)
+
+    data = json.loads(text, object_pairs_hook=pairs)
+    header = data["#"] if isinstance(data["#"], str) else " ".join(data["#"])
+    assert "Read by" in header
+    assert all(len(ks) == len(set(ks)) for ks in keys), "a key given twice"
+
+    def lists(value: object) -> list[list]:
+        if isinstance(value, dict):
+            return [sub for k, v in value.items() if k != "#" for sub in lists(v)]
+        if isinstance(value, list):
+            return [value, *(sub for v in value for sub in lists(v))]
+        return []
+
+    for items in lists(data):
+        words = [w for w in items if isinstance(w, str)]
+        assert len(words) == len(set(words)), f"an entry listed twice in {items}"
+
+
+def test_every_file_is_read_by_some_stage() -> None:
+    """Importing every module makes each stage ask for its lists: what nobody asks for is dead data."""
+    for info in pkgutil.walk_packages(dateline.__path__, "dateline."):
+        if not info.name.endswith("__main__"):  # runs the command line
+            importlib.import_module(info.name)
+    assert set(lexicon().names()) - lexicon().used == set()
+
+
+def test_unknown_names_and_wrong_kinds_raise() -> None:
+    lex = Lexicon()
+    with pytest.raises(LexiconError, match="no word list 'events/no_such_list'"):
+        lex.words("events/no_such_list")
+    with pytest.raises(LexiconError, match="'time/months'.*use table"):
+        lex.words("time/months")
+    with pytest.raises(LexiconError, match="'events/triggers/light_verbs'.*use words"):
+        lex.table("events/triggers/light_verbs")
+
+
+def test_lists_keep_their_order_and_tables_are_copies() -> None:
+    lex = Lexicon()
+    assert lex.phrases("events/weapons/weapon_words")[:3] == ("drone", "one-way attack drone", "rocket")
+    table = lex.table("time/months")
+    table["smarch"] = 13
+    assert "smarch" not in lex.table("time/months")
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "error"),
+    [
+        ("a.txt", "attack\n", "opens with a '#' comment"),
+        ("a.txt", "# header\nattack\nraid\nattack\n", "'attack' is listed twice"),
+        ("a.json", '{"x": 1}', "'#' key"),
+        ("a.json", '{"#": "header", "x": 1, "x": 2}', "key 'x' is given twice"),
+        ("a.json", '{"#": "header", ', "a.json"),
+        ("a.csv", "x", "not a lexicon file"),
+    ],
+)
+def test_malformed_files_are_refused(tmp_path: Path, name: str, text: str, error: str) -> None:
+    (tmp_path / name).write_text(text, encoding="utf-8")
+    with pytest.raises(LexiconError, match=error):
+        Lexicon(tmp_path)
+
+
+REPORT = "Rebels pummelled the town of Kidal on Monday, residents said.\n"
+EXTRACT = (
+    "import json, sys\n"
+    "from dateline.pipeline import extract\n"
+    "from dateline.records import Report\n"
+    "out = extract(Report(id='r1', text=sys.argv[1], published='2025-03-05'))\n"
+    "print(json.dumps([[e.type, e.trigger.text] for e in out.events]))\n"
+)
+
+
+def _events(lexicon_dir: Path | None) -> list[list[str]]:
+    env = {k: v for k, v in os.environ.items() if k != "DATELINE_LEXICON"}
+    if lexicon_dir is not None:
+        env["DATELINE_LEXICON"] = str(lexicon_dir)
+    done = subprocess.run(
+        [sys.executable, "-c", EXTRACT, REPORT], env=env, capture_output=True, text=True, check=True, timeout=300
+    )
+    return json.loads(done.stdout.splitlines()[-1])
+
+
+def test_a_trigger_word_added_to_the_data_makes_an_event(tmp_path: Path) -> None:
+    """The promise of the data files: a new trigger is an edit to events/triggers/verbs.json, not to code."""
+    assert ["ASSAULT", "pummelled"] not in _events(None)
+    copy = tmp_path / "en"
+    shutil.copytree(DATA, copy)
+    verbs = copy / "events" / "triggers" / "verbs.json"
+    table = json.loads(verbs.read_text(encoding="utf-8"))
+    table["ASSAULT"].append("pummel")
+    verbs.write_text(json.dumps(table, ensure_ascii=False, indent=2), encoding="utf-8")
+    assert ["ASSAULT", "pummelled"] in _events(copy)
