@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 DEMO_DB ?= demo.db
 PUBLIC_DATA ?= ../shared/data
 
-.PHONY: setup demo test lint bench eval-public system-deps gazetteer clean
+.PHONY: setup demo test lint bench eval-public train system-deps gazetteer clean
 
 setup: $(STAMP) gazetteer
 
@@ -39,6 +39,11 @@ lint: $(STAMP)
 # Every public development set in ../shared/data (not part of the project), against devset/public-baseline.json.
 eval-public: setup
 	$(BIN)/dateline eval-public --data $(PUBLIC_DATA)
+
+# The learned components, from the team-written training files in train/ (weights and model cards are committed
+# under src/dateline/learned/weights/; the tests check they match the training files).
+train: setup
+	$(BIN)/python -m dateline.learned.train
 
 bench: setup
 	$(BIN)/python bench/extract_bench.py

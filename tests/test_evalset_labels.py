@@ -128,7 +128,7 @@ def test_score_accuracy_macro_f1_over_gold_types():
     assert set(out["by_type"]) == {"Armed clash", "Attack", "Grenade"}
     assert out["no_prediction"] == 1
     assert out["confusion"] == {"Armed clash -> Attack": 1, "Attack -> Armed clash": 1, "Grenade -> none": 1}
-    assert out["gold_unproducible"] == 0.25  # nothing in dateline's ACLED map yields Grenade
+    assert out["gold_unproducible"] == 0.0  # the classifier may give Grenade to an ASSAULT
     assert out["types_producible"] == len(labels.producible_types() & set(labels.ACLED_SUB_EVENT_TYPES))
     assert out["gate"] == "macro_f1"
     assert out["misses"][0] == {"id": "b", "gold": "Armed clash", "pred": "Attack"}

@@ -161,8 +161,11 @@ def _read_tsv(path: Path, lines: list[tuple[int, str]]) -> list[Snippet]:
 
 
 def producible_types() -> set[str]:
-    """The ACLED sub-event types dateline's taxonomy can assign at all."""
-    return {sub for _event_type, sub in ACLED_MAP.values()}
+    """The ACLED sub-event types dateline can assign at all: the rules' codes and those the learned classifier
+    may give an event of some PLOVER type."""
+    from dateline.learned.acled import ALLOWED
+
+    return {sub for _event_type, sub in ACLED_MAP.values()} | {sub for subs in ALLOWED.values() for sub in subs}
 
 
 def main_event(extraction: Extraction) -> Event | None:

@@ -19,6 +19,7 @@ from dateline.events.mentions import _group_place, _group_time
 from dateline.events.tolls import _merge_counts
 from dateline.events.when import BACKGROUND_DAYS
 from dateline.events.where import _country_place, _fine, _inside
+from dateline.learned.acled import classify
 from dateline.lexicon import lexicon
 from dateline.records import AcledCode, Actor, DateRange, Event, Evidence, Location, PlaceMention
 from dateline.taxonomy import acled_for, cameo_for
@@ -54,9 +55,9 @@ def _to_event(ctx: Context, n: int, group: list[Mention]) -> Event:
         if a.name in ("protesters", "police") and a.country is None:
             a.country = location.country
         a.normalized = normalized_actor(a, location.country if location.precision != "region" else None)
-    acled = acled_for(first.type, mode)
     trig = first.trigger
     evidence = [_evidence(s) for s in _unique_sents(group)]
+    acled = classify(first.type, " ".join(e.sentence for e in evidence)) or acled_for(first.type, mode)
     event = Event(
         id=f"ev{n}",
         type=first.type,
