@@ -119,9 +119,13 @@ def test_statements_visits_and_demands_get_plover_types():
 
 
 def test_arrests_are_coercion_with_acled_equivalent():
-    ex = run("Police arrested 40 protesters in Kampala on Wednesday after a march against corruption.")
+    ex = run("Police arrested three opposition leaders at their homes in Kampala on Wednesday.")
     coerce = [e for e in ex.events if e.type == "COERCE"]
     assert coerce and coerce[0].acled.sub_event_type == "Arrests"
+    # ACLED codes protesters arrested at their protest as the protest's intervention, not as arrests
+    ex = run("Police arrested 40 protesters in Kampala on Wednesday after a march against corruption.")
+    coerce = [e for e in ex.events if e.type == "COERCE"]
+    assert coerce and coerce[0].acled.sub_event_type == "Protest with intervention"
 
 
 def test_summary_line_names_the_parts():
