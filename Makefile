@@ -31,10 +31,12 @@ system-deps:
 
 test: setup system-deps
 	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
 
 # Every public development set in ../shared/data (not part of the project), against devset/public-baseline.json.
 eval-public: setup

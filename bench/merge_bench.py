@@ -24,14 +24,71 @@ from dateline.merge import _gc_paused, cluster, merge_event, prepare
 TYPES = ["ASSAULT", "PROTEST", "COERCE", "ACCUSE", "MOBILIZE"]
 MODES = ["aerial", "firearms", "explosives", "shelling", None]
 WORDS = [
-    "strike", "raid", "blast", "convoy", "market", "checkpoint", "village", "hospital", "school", "border", "rally",
-    "march", "crowd", "arrest", "rocket", "mortar", "ambush", "patrol", "bridge", "station", "camp", "clinic",
+    "strike",
+    "raid",
+    "blast",
+    "convoy",
+    "market",
+    "checkpoint",
+    "village",
+    "hospital",
+    "school",
+    "border",
+    "rally",
+    "march",
+    "crowd",
+    "arrest",
+    "rocket",
+    "mortar",
+    "ambush",
+    "patrol",
+    "bridge",
+    "station",
+    "camp",
+    "clinic",
 ]
 START = dt.date(2022, 1, 1).toordinal()
 CODES = [
-    "IQ", "SY", "UA", "SD", "ML", "MX", "NG", "SO", "YE", "AF", "PK", "CD", "ET", "MM",
-    "BF", "CO", "IN", "PS", "LB", "LY", "NE", "CM", "HT", "MZ", "KE", "TD", "CF", "VE",
-    "BR", "PH", "TR", "IR", "EG", "SS", "RU", "BD", "DZ", "TN", "GT", "HN",
+    "IQ",
+    "SY",
+    "UA",
+    "SD",
+    "ML",
+    "MX",
+    "NG",
+    "SO",
+    "YE",
+    "AF",
+    "PK",
+    "CD",
+    "ET",
+    "MM",
+    "BF",
+    "CO",
+    "IN",
+    "PS",
+    "LB",
+    "LY",
+    "NE",
+    "CM",
+    "HT",
+    "MZ",
+    "KE",
+    "TD",
+    "CF",
+    "VE",
+    "BR",
+    "PH",
+    "TR",
+    "IR",
+    "EG",
+    "SS",
+    "RU",
+    "BD",
+    "DZ",
+    "TN",
+    "GT",
+    "HN",
 ]
 
 
@@ -60,8 +117,9 @@ def synthetic_events(n_mentions: int, seed: int = 7, countries: int | None = Non
         words = rng.sample(WORDS, 4)
         killed = rng.randrange(0, 30)
         for outlet in range(rng.choice((1, 1, 2, 2, 3, 4))):
-            rows.append(_mention(rng, n_event, outlet, c, codes[c], lat, lon, day, kind, mode, initiator, target, words,
-                                 killed))
+            rows.append(
+                _mention(rng, n_event, outlet, c, codes[c], lat, lon, day, kind, mode, initiator, target, words, killed)
+            )
     return rows[:n_mentions]
 
 
@@ -86,10 +144,14 @@ def _mention(rng, n_event, outlet, c, code, lat, lon, day, kind, mode, initiator
         "mode": mode,
         "trigger": {"text": words[0], "start": 0, "end": len(words[0])},
         "date": {"start": when, "end": when, "precision": "day"},
-        "location": {"name": f"Town {c}", "country": code, "admin1": f"A{c}-{int(lat) % 5}",
-                     "lat": lat + rng.uniform(-0.05, 0.05) if fine else None,
-                     "lon": lon + rng.uniform(-0.05, 0.05) if fine else None,
-                     "precision": "city" if fine else "admin1"},
+        "location": {
+            "name": f"Town {c}",
+            "country": code,
+            "admin1": f"A{c}-{int(lat) % 5}",
+            "lat": lat + rng.uniform(-0.05, 0.05) if fine else None,
+            "lon": lon + rng.uniform(-0.05, 0.05) if fine else None,
+            "precision": "city" if fine else "admin1",
+        },
         "actors": [{"name": initiator, "role": "initiator"}, {"name": target, "role": "target"}],
         "fatalities": {"low": None, "best": max(0, killed + rng.randrange(-2, 3)), "high": None},
         "summary": " ".join(words[: 2 + rng.randrange(3)]),
@@ -116,9 +178,12 @@ def bench_merge(sizes: list[int], countries: int | None = None) -> None:
             by_key = {r["key"]: r for r in rows}
             merged = [merge_event([by_key[k] for k in g]) for g in groups]
             w3, c3 = time.perf_counter(), time.process_time()
-        print(f"merge {n:>9,} mentions: prepare {w1 - w0:5.1f} s  cluster {w2 - w1:5.1f} s  build {w3 - w2:5.1f} s  "
-              f"total {w3 - w0:5.1f} s (cpu {c3 - c0:5.1f})  -> {len(merged):,} merged events; "
-              f"{_quality(groups)}", flush=True)
+        print(
+            f"merge {n:>9,} mentions: prepare {w1 - w0:5.1f} s  cluster {w2 - w1:5.1f} s  build {w3 - w2:5.1f} s  "
+            f"total {w3 - w0:5.1f} s (cpu {c3 - c0:5.1f})  -> {len(merged):,} merged events; "
+            f"{_quality(groups)}",
+            flush=True,
+        )
         del rows, mentions, groups, by_key, merged
 
 
@@ -176,9 +241,11 @@ def bench_embed(n: int) -> None:
     w0, c0 = time.perf_counter(), time.process_time()
     vectors = model.encode(texts)
     w1, c1 = time.perf_counter(), time.process_time()
-    print(f"embed {n:>9,} sentences ({tokens:.0f} tokens avg, model load {load:.2f} s): {w1 - w0:5.1f} s "
-          f"(cpu {c1 - c0:5.1f}) -> {n / (w1 - w0):,.0f} sentences/s, {n / max(c1 - c0, 1e-9):,.0f} per cpu second",
-          flush=True)
+    print(
+        f"embed {n:>9,} sentences ({tokens:.0f} tokens avg, model load {load:.2f} s): {w1 - w0:5.1f} s "
+        f"(cpu {c1 - c0:5.1f}) -> {n / (w1 - w0):,.0f} sentences/s, {n / max(c1 - c0, 1e-9):,.0f} per cpu second",
+        flush=True,
+    )
     rows = synthetic_events(100_000)
     rng = np.random.default_rng(3)
     for r in rows:  # a real sentence vector per mention, drawn from the ones above plus noise
@@ -189,8 +256,11 @@ def bench_embed(n: int) -> None:
         w0, c0 = time.perf_counter(), time.process_time()
         groups = cluster(prepare(rows))
         w1, c1 = time.perf_counter(), time.process_time()
-    print(f"merge   100,000 mentions with vectors (timing only): prepare + cluster {w1 - w0:5.1f} s "
-          f"(cpu {c1 - c0:5.1f}) -> {len(groups):,} groups", flush=True)
+    print(
+        f"merge   100,000 mentions with vectors (timing only): prepare + cluster {w1 - w0:5.1f} s "
+        f"(cpu {c1 - c0:5.1f}) -> {len(groups):,} groups",
+        flush=True,
+    )
 
 
 def bench_query(n_events: int) -> None:
@@ -201,8 +271,9 @@ def bench_query(n_events: int) -> None:
         rows = synthetic_events(int(n_events * 2.15), seed=11)
         t0 = time.perf_counter()
         n = store.bulk_load_merged(rows)
-        print(f"bulk-loaded {len(rows):,} mentions as {n:,} merged events in {time.perf_counter() - t0:.1f} s",
-              flush=True)
+        print(
+            f"bulk-loaded {len(rows):,} mentions as {n:,} merged events in {time.perf_counter() - t0:.1f} s", flush=True
+        )
         spot = next(r["event"]["location"] for r in rows if r["event"]["location"]["lat"] is not None)
         queries = {
             "ASSAULT in IQ since 2023-10-01": {"type": "ASSAULT", "country": "IQ", "since": "2023-10-01"},

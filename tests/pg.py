@@ -67,8 +67,9 @@ def postgres_server() -> Iterator[str]:
         os.chown(root, info.pw_uid, info.pw_gid)
     data, port = root / "data", _free_port()
     try:
-        _run([str(bindir / "initdb"), "-D", str(data), "-U", "dateline", "--auth=trust", "-E", "UTF8",
-              "--no-sync"], user)
+        _run(
+            [str(bindir / "initdb"), "-D", str(data), "-U", "dateline", "--auth=trust", "-E", "UTF8", "--no-sync"], user
+        )
         opts = f"-c listen_addresses=127.0.0.1 -c port={port} -c unix_socket_directories={root} -c fsync=off"
         _run([str(bindir / "pg_ctl"), "-D", str(data), "-o", opts, "-l", str(root / "log"), "-w", "start"], user)
         try:

@@ -201,8 +201,14 @@ def test_wrongly_typed_metadata_is_one_line_per_report(tmp_path):
     assert [json.loads(line)["report"]["id"] for line in proc.stdout.decode().splitlines()] == ["ok", "7"]
     errors = proc.stderr.decode().strip().splitlines()
     assert "Traceback" not in proc.stderr.decode() and len(errors) == len(bad) + 1, errors
-    expected = [("rows.jsonl:2", "'title'"), ("rows.jsonl:3", "'outlet'"), ("rows.jsonl:4", "'url'"),
-                ("rows.jsonl:5", "'id'"), ("rows.jsonl:6", "'html'"), ("side.meta.json", "'title'")]
+    expected = [
+        ("rows.jsonl:2", "'title'"),
+        ("rows.jsonl:3", "'outlet'"),
+        ("rows.jsonl:4", "'url'"),
+        ("rows.jsonl:5", "'id'"),
+        ("rows.jsonl:6", "'html'"),
+        ("side.meta.json", "'title'"),
+    ]
     for line, (where, field) in zip(errors, expected, strict=True):
         assert line.startswith("dateline extract: error:") and where in line and field in line, line
 

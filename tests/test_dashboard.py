@@ -15,8 +15,13 @@ from test_api import HOSTILE_TEXT, REPORTS, populate, running, store_url
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-    "--disable-sync", "--no-first-run", "--disable-quic",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
 ]
 PROTEST_COLOUR = "#3182bd"
 N_EVENTS = sum(len(specs) for _, specs in REPORTS) - 1  # the two Kharkiv reports describe one strike
@@ -181,15 +186,22 @@ def test_api_docs_page_works_offline(browser, base_url):
     """/docs draws Swagger UI from vendored files: every endpoint is listed with nothing fetched from outside."""
     context = browser.new_context(base_url=base_url)
     outside: list[str] = []
-    context.route("**/*", lambda route: route.continue_() if route.request.url.startswith(base_url)
-                  else (outside.append(route.request.url), route.abort()))
+    context.route(
+        "**/*",
+        lambda route: (
+            route.continue_()
+            if route.request.url.startswith(base_url)
+            else (outside.append(route.request.url), route.abort())
+        ),
+    )
     page = context.new_page()
     try:
         page.goto("/docs")
         page.wait_for_selector(".swagger-ui .opblock", timeout=15_000)
         paths = page.locator(".opblock-summary-path").all_inner_texts()
         assert {"/api/events", "/api/events/{event_id}", "/api/stats", "/api/export", "/api/reports"} <= {
-            p.replace("\u200b", "") for p in paths}
+            p.replace("\u200b", "") for p in paths
+        }
         assert outside == []
     finally:
         context.close()
@@ -210,11 +222,16 @@ def _weekly_extractions() -> list:
         kind = "PROTEST" if n % 3 else "ASSAULT"
         text = f"Report {n}: a {kind.lower()} was reported in {name}."
         t0 = text.index("reported")
-        event = Event(id="e1", type=kind, trigger=Span(text="reported", start=t0, end=t0 + 8),
-                      date=DateRange(start=day, end=day, precision="day"),
-                      location=Location(name=name, country=country, lat=lat, lon=lon, precision="city", text=name),
-                      actors=[Actor(name=f"group {n}", role="initiator", kind="group")],
-                      evidence=[Evidence(sentence=text, start=0, end=len(text))], summary=text)
+        event = Event(
+            id="e1",
+            type=kind,
+            trigger=Span(text="reported", start=t0, end=t0 + 8),
+            date=DateRange(start=day, end=day, precision="day"),
+            location=Location(name=name, country=country, lat=lat, lon=lon, precision="city", text=name),
+            actors=[Actor(name=f"group {n}", role="initiator", kind="group")],
+            evidence=[Evidence(sentence=text, start=0, end=len(text))],
+            summary=text,
+        )
         report = Report(id=f"year-{n}", text=text, published=day, outlet=f"Outlet {n}")
         out.append(Extraction(report=report, dateline_version=__version__, events=[event]))
     return out

@@ -21,26 +21,52 @@ from dateline.merge import (
 MOSUL = {"name": "Mosul", "country": "IQ", "admin1": "Nineveh", "lat": 36.34, "lon": 43.13, "precision": "city"}
 
 
-def event(summary: str, *, day="2024-03-11", end=None, precision="day", type_="ASSAULT", mode="drone",
-          initiator="Northern Shield militia", target="Red Valley Brigade", killed=None, location=None,
-          certainty="asserted", trigger="strike") -> dict:
+def event(
+    summary: str,
+    *,
+    day="2024-03-11",
+    end=None,
+    precision="day",
+    type_="ASSAULT",
+    mode="drone",
+    initiator="Northern Shield militia",
+    target="Red Valley Brigade",
+    killed=None,
+    location=None,
+    certainty="asserted",
+    trigger="strike",
+) -> dict:
     actors = []
     if initiator:
         actors.append({"name": initiator, "role": "initiator"})
     if target:
         actors.append({"name": target, "role": "target"})
     return {
-        "id": "e1", "type": type_, "mode": mode, "trigger": {"text": trigger, "start": 0, "end": len(trigger)},
+        "id": "e1",
+        "type": type_,
+        "mode": mode,
+        "trigger": {"text": trigger, "start": 0, "end": len(trigger)},
         "date": {"start": day, "end": end or day, "precision": precision},
-        "location": dict(location or MOSUL), "actors": actors, "certainty": certainty,
+        "location": dict(location or MOSUL),
+        "actors": actors,
+        "certainty": certainty,
         "fatalities": {"low": None, "best": killed, "high": None} if killed is not None else None,
-        "summary": summary, "weapons": [], "evidence": [{"sentence": summary, "start": 0, "end": len(summary)}],
+        "summary": summary,
+        "weapons": [],
+        "evidence": [{"sentence": summary, "start": 0, "end": len(summary)}],
     }
 
 
 def member(report: str, outlet: str | None, ev: dict, published="2024-03-12") -> dict:
-    return {"key": f"{report}#{ev['id']}", "report_id": report, "outlet": outlet, "published": published,
-            "url": f"https://example.org/{report}", "title": None, "event": ev}
+    return {
+        "key": f"{report}#{ev['id']}",
+        "report_id": report,
+        "outlet": outlet,
+        "published": published,
+        "url": f"https://example.org/{report}",
+        "title": None,
+        "event": ev,
+    }
 
 
 def strike_reports() -> list[dict]:
@@ -48,9 +74,16 @@ def strike_reports() -> list[dict]:
     return [
         member("ledger-1", "Northern Ledger", event("drone strike on a fuel depot in Mosul", killed=2)),
         member("wire-7", "Tigris Wire", event("drone strike hits fuel depot, militia fighters killed", killed=3)),
-        member("compass-3", "Daily Compass", event(
-            "a drone strike destroyed a fuel depot", day="2024-03-12", killed=5,
-            location={"name": "Nineveh", "country": "IQ", "admin1": "Nineveh", "precision": "admin1"})),
+        member(
+            "compass-3",
+            "Daily Compass",
+            event(
+                "a drone strike destroyed a fuel depot",
+                day="2024-03-12",
+                killed=5,
+                location={"name": "Nineveh", "country": "IQ", "admin1": "Nineveh", "precision": "admin1"},
+            ),
+        ),
     ]
 
 
@@ -58,20 +91,54 @@ def other_reports() -> list[dict]:
     """Different events the same day in the same city, and one elsewhere."""
     return [
         # different initiator, weapon and target
-        member("ledger-2", "Northern Ledger", event("gunmen opened fire on traders at a market", mode="firearms",
-                                                    initiator="Red Valley Brigade", target="market traders",
-                                                    trigger="opened fire", killed=4)),
+        member(
+            "ledger-2",
+            "Northern Ledger",
+            event(
+                "gunmen opened fire on traders at a market",
+                mode="firearms",
+                initiator="Red Valley Brigade",
+                target="market traders",
+                trigger="opened fire",
+                killed=4,
+            ),
+        ),
         # same initiator and weapon, different target and specifics
-        member("wire-8", "Tigris Wire", event("a drone hit a police checkpoint at the bridge",
-                                              target="Sun River police", trigger="hit", killed=1)),
+        member(
+            "wire-8",
+            "Tigris Wire",
+            event("a drone hit a police checkpoint at the bridge", target="Sun River police", trigger="hit", killed=1),
+        ),
         # same kind of event 250 km away
-        member("ledger-3", "Northern Ledger", event("drone strike on a fuel depot", location={
-            "name": "Kirkuk", "country": "IQ", "admin1": "Kirkuk", "lat": 35.47, "lon": 44.39,
-            "precision": "city"}, killed=2)),
+        member(
+            "ledger-3",
+            "Northern Ledger",
+            event(
+                "drone strike on a fuel depot",
+                location={
+                    "name": "Kirkuk",
+                    "country": "IQ",
+                    "admin1": "Kirkuk",
+                    "lat": 35.47,
+                    "lon": 44.39,
+                    "precision": "city",
+                },
+                killed=2,
+            ),
+        ),
         # a protest in the same city the same day
-        member("compass-4", "Daily Compass", event("dock workers marched over unpaid wages", type_="PROTEST",
-                                                   mode=None, initiator="dock workers", target=None,
-                                                   trigger="marched")),
+        member(
+            "compass-4",
+            "Daily Compass",
+            event(
+                "dock workers marched over unpaid wages",
+                type_="PROTEST",
+                mode=None,
+                initiator="dock workers",
+                target=None,
+                trigger="marched",
+            ),
+        ),
     ]
 
 
@@ -126,15 +193,18 @@ def test_dates_allow_one_day_of_slop_but_not_three():
 
 def test_month_precision_report_joins_the_day_event():
     day = member("a", "A", event("drone strike on a fuel depot", killed=2))
-    month = member("b", "B", event("drone strike on a fuel depot", day="2024-03-01", end="2024-03-31",
-                                   precision="month"))
+    month = member(
+        "b", "B", event("drone strike on a fuel depot", day="2024-03-01", end="2024-03-31", precision="month")
+    )
     assert len(groups_of([day, month])) == 1
     assert merge_event([day, month])["date"]["precision"] == "day"
 
 
 def test_same_outlet_twice_is_not_independent_corroboration():
-    ms = [member("a1", "Tigris Wire", event("drone strike on depot", killed=3)),
-          member("a2", "Tigris Wire", event("drone strike on depot", killed=3, certainty="claimed"))]
+    ms = [
+        member("a1", "Tigris Wire", event("drone strike on depot", killed=3)),
+        member("a2", "Tigris Wire", event("drone strike on depot", killed=3, certainty="claimed")),
+    ]
     assert len(groups_of(ms)) == 1
     merged = merge_event(ms)
     assert merged["sources_count"] == 1 and merged["reports_count"] == 2
@@ -142,8 +212,10 @@ def test_same_outlet_twice_is_not_independent_corroboration():
 
 
 def test_two_outlets_with_claims_are_corroborated_not_confirmed():
-    ms = [member("a", "A", event("drone strike on depot", certainty="claimed")),
-          member("b", "B", event("drone strike on depot", certainty="hedged"))]
+    ms = [
+        member("a", "A", event("drone strike on depot", certainty="claimed")),
+        member("b", "B", event("drone strike on depot", certainty="hedged")),
+    ]
     assert merge_event(ms)["certainty"] == "corroborated"
 
 
@@ -155,7 +227,10 @@ def test_events_of_one_report_are_never_merged_together():
 
 def test_merge_counts_keeps_ranges():
     assert merge_counts([{"low": 10, "best": 10, "high": None}, {"low": None, "best": 14, "high": 20}]) == {
-        "low": 10, "best": 10, "high": 20}
+        "low": 10,
+        "best": 10,
+        "high": 20,
+    }
     assert merge_counts([None, {"low": None, "best": None, "high": None}]) is None
     assert merge_counts([{"best": 2}, {"best": 3}, {"best": 5}]) == {"low": 2, "best": 3, "high": 5}
 
@@ -171,27 +246,55 @@ def test_blocking_finds_every_matching_pair():
     rng = random.Random(3)
     members = []
     for i in range(300):
-        loc = {"name": "X", "country": rng.choice(["IQ", "SY"]), "admin1": rng.choice(["A", "B"]),
-               "lat": 33 + rng.uniform(0, 1.5), "lon": 43 + rng.uniform(0, 1.5),
-               "precision": rng.choice(["city", "city", "admin1"])}
+        loc = {
+            "name": "X",
+            "country": rng.choice(["IQ", "SY"]),
+            "admin1": rng.choice(["A", "B"]),
+            "lat": 33 + rng.uniform(0, 1.5),
+            "lon": 43 + rng.uniform(0, 1.5),
+            "precision": rng.choice(["city", "city", "admin1"]),
+        }
         long = rng.random() < 0.1
-        ev = event(rng.choice(["drone strike on depot", "strike hits depot", "raid on a market"]),
-                   day=f"2024-03-{rng.randint(1, 9):02d}", end="2024-03-28" if long else None,
-                   precision="month" if long else "day", location=loc,
-                   initiator=rng.choice(["Northern Shield", "Red Valley", None]), target=None)
+        ev = event(
+            rng.choice(["drone strike on depot", "strike hits depot", "raid on a market"]),
+            day=f"2024-03-{rng.randint(1, 9):02d}",
+            end="2024-03-28" if long else None,
+            precision="month" if long else "day",
+            location=loc,
+            initiator=rng.choice(["Northern Shield", "Red Valley", None]),
+            target=None,
+        )
         members.append(member(f"r{i}", f"O{i % 7}", ev))
     mentions = prepare(members)
     found = {frozenset(p) for p in candidate_pairs(mentions)}
-    brute = {frozenset((i, j)) for i, j in itertools.combinations(range(len(mentions)), 2)
-             if matches(mentions[i], mentions[j])}
+    brute = {
+        frozenset((i, j))
+        for i, j in itertools.combinations(range(len(mentions)), 2)
+        if matches(mentions[i], mentions[j])
+    }
     assert brute and brute <= found
 
 
-@pytest.mark.xfail(strict=True, reason="known gap: one-day slop links chain day after day (connected components), "
-                   "so a protest repeated daily by one group in one city becomes one event; see docs/store.md")
+@pytest.mark.xfail(
+    strict=True,
+    reason="known gap: one-day slop links chain day after day (connected components), "
+    "so a protest repeated daily by one group in one city becomes one event; see docs/store.md",
+)
 def test_daily_repeated_protests_stay_separate_events():
-    members = [member(f"r{n}", f"O{n % 3}", event("dock workers marched over unpaid wages", type_="PROTEST",
-                                                   mode=None, initiator="dock workers", target=None,
-                                                   trigger="marched", day=f"2024-03-{n + 1:02d}"))
-               for n in range(10)]
+    members = [
+        member(
+            f"r{n}",
+            f"O{n % 3}",
+            event(
+                "dock workers marched over unpaid wages",
+                type_="PROTEST",
+                mode=None,
+                initiator="dock workers",
+                target=None,
+                trigger="marched",
+                day=f"2024-03-{n + 1:02d}",
+            ),
+        )
+        for n in range(10)
+    ]
     assert len(groups_of(members)) == 10

@@ -575,8 +575,9 @@ def test_week_of_a_month() -> None:
     [("The deal was signed this month.", "this month", "2024-01-01", "2024-01-04"),
      ("Talks will resume this week.", "this week", "2024-01-04", "2024-01-07")],
 )  # fmt: skip
-def test_this_unit_in_a_tensed_clause_keeps_to_its_side_of_publication(nlp, text: str, phrase: str, start: str,
-                                                                       end: str) -> None:
+def test_this_unit_in_a_tensed_clause_keeps_to_its_side_of_publication(
+    nlp, text: str, phrase: str, start: str, end: str
+) -> None:
     m = _by_text(nlp, text)[phrase]
     assert (m.start_date, m.end_date, m.precision) == (start, end, phrase.split()[1])
 
