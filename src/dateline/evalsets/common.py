@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from dateline import DatelineError
 
@@ -29,6 +30,13 @@ def overlap_ratio(gold: tuple[int, int], pred: tuple[int, int]) -> float:
     """Shared length over the longer span's length: 1.0 for the same span, 0.0 for disjoint ones."""
     longest = max(gold[1] - gold[0], pred[1] - pred[0])
     return overlap(gold, pred) / longest if longest > 0 else 0.0
+
+
+def prf_counts(counter: Counter) -> dict[str, Any]:
+    """``evaluate.prf`` of a counter holding tp, fp and fn."""
+    from dateline.evaluate import prf
+
+    return prf(counter["tp"], counter["fp"], counter["fn"])
 
 
 def first(items: Iterable, n: int = 40) -> list:

@@ -49,8 +49,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from dateline import DatelineError
-from dateline.evalsets.common import extract_all, first
-from dateline.evaluate import Tally, _rounded, count_interval, greedy, haversine_km, names_match, prf
+from dateline.evalsets.common import extract_all, first, prf_counts
+from dateline.evaluate import Tally, _rounded, count_interval, greedy, haversine_km, names_match
 
 if TYPE_CHECKING:
     from dateline.records import Event, Extraction
@@ -786,10 +786,6 @@ def _by_type(
             counts.type_count(muc_type, "fp")
 
 
-def _prf(counter: Counter) -> dict[str, Any]:
-    return prf(counter["tp"], counter["fp"], counter["fn"])
-
-
 def score(docs: Sequence[Story], extractions: Sequence[Extraction]) -> dict[str, Any]:
     """Story, incident and per-field figures of dateline's extractions against the stories' answer keys."""
     if len(docs) != len(extractions):
@@ -805,12 +801,12 @@ def score(docs: Sequence[Story], extractions: Sequence[Extraction]) -> dict[str,
         "optional_only_stories": sum(s.relevant and not s.required for s in docs),
         "irrelevant_stories": sum(not s.relevant for s in docs),
         "templates": sum(len(s.templates) for s in docs),
-        "story": _prf(counts.story),
+        "story": prf_counts(counts.story),
         "false_alarm_stories": counts.false_alarm_stories,
         "false_alarm_incidents": counts.false_alarm_incidents,
-        "incident": _prf(counts.incident),
-        "incident_type": _prf(counts.typed),
-        "by_type": {t: _prf(c) for t, c in sorted(counts.by_type.items())},
+        "incident": prf_counts(counts.incident),
+        "incident_type": prf_counts(counts.typed),
+        "by_type": {t: prf_counts(c) for t, c in sorted(counts.by_type.items())},
         "recall_by_stage": {stage: _rounded(t.accuracy) for stage, t in sorted(counts.by_stage.items())},
         "fields": fields,
         "field_counts": {name: t.total for name, t in counts.fields.items()},

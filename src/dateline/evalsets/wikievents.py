@@ -43,8 +43,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from dateline import DatelineError
-from dateline.evalsets.common import extract_all, first, overlap
-from dateline.evaluate import Tally, _rounded, greedy, prf, same_role, same_type
+from dateline.evalsets.common import extract_all, first, overlap, prf_counts
+from dateline.evaluate import Tally, _rounded, greedy, same_role, same_type
 
 if TYPE_CHECKING:
     from dateline.records import Event, Extraction
@@ -547,10 +547,6 @@ def _spans(names: Sequence[str], known: Sequence[Span], text: str, ev: Event) ->
 # --- summary -----------------------------------------------------------------------------------------------
 
 
-def _prf(counter: Counter) -> dict[str, Any]:
-    return prf(counter["tp"], counter["fp"], counter["fn"])
-
-
 def _summary(docs: Sequence[WikiDoc], counts: _Counts) -> dict[str, Any]:
     has_coref = any(d.has_coref for d in docs)
     out: dict[str, Any] = {
@@ -559,16 +555,16 @@ def _summary(docs: Sequence[WikiDoc], counts: _Counts) -> dict[str, Any]:
         "mentions": {k: counts.mentions[k] for k in ("gold", "scored", "unmapped", "casualty_found")},
         "predictions": {"events": counts.mentions["predicted"], "left_out": counts.mentions["left_out"]},
         "unmapped_types": dict(counts.unmapped.most_common()),
-        "triggers_id": _prf(counts.trigger_id),
-        "triggers_class": _prf(counts.trigger_class),
-        "by_type": {t: _prf(c) for t, c in sorted(counts.by_type.items())},
+        "triggers_id": prf_counts(counts.trigger_id),
+        "triggers_class": prf_counts(counts.trigger_class),
+        "by_type": {t: prf_counts(c) for t, c in sorted(counts.by_type.items())},
         "mode_accuracy": _rounded(counts.mode.accuracy),
         "in_evidence_recall": _rounded(counts.in_evidence.accuracy),
-        "arguments_id": _prf(counts.args_id),
-        "arguments": _prf(counts.args),
-        "arguments_coref": _prf(counts.args_coref) if has_coref else None,
-        "arguments_end_to_end": _prf(counts.args + counts.args_e2e),
-        "by_role": {r: _prf(c) for r, c in counts.by_role.items()},
+        "arguments_id": prf_counts(counts.args_id),
+        "arguments": prf_counts(counts.args),
+        "arguments_coref": prf_counts(counts.args_coref) if has_coref else None,
+        "arguments_end_to_end": prf_counts(counts.args + counts.args_e2e),
+        "by_role": {r: prf_counts(c) for r, c in counts.by_role.items()},
     }
     out["headline"] = {
         "trigger_id_f1": out["triggers_id"]["f1"],
