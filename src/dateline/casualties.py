@@ -11,101 +11,17 @@ import re
 
 from spacy.tokens import Span, Token
 
+from dateline.lexicon import lexicon
 from dateline.records import Count
 from dateline.taxonomy import INJURE_WORDS, KILL_WORDS
 
-WORD_NUMBERS = {
-    "a": 1,
-    "an": 1,
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "eleven": 11,
-    "twelve": 12,
-    "thirteen": 13,
-    "fourteen": 14,
-    "fifteen": 15,
-    "sixteen": 16,
-    "seventeen": 17,
-    "eighteen": 18,
-    "nineteen": 19,
-    "twenty": 20,
-    "thirty": 30,
-    "forty": 40,
-    "fifty": 50,
-    "sixty": 60,
-    "seventy": 70,
-    "eighty": 80,
-    "ninety": 90,
-    "hundred": 100,
-    "dozen": 12,
-    "single": 1,
-    "both": 2,
-    "couple": 2,
-}
+WORD_NUMBERS: dict[str, int] = lexicon().table("events/casualties/word_numbers")
 # ACLED's convention for vague plurals: several/many -> 10, dozens -> 12, hundreds -> 100.
-VAGUE_NUMBERS = {
-    "several": 10,
-    "many": 10,
-    "numerous": 10,
-    "dozens": 12,
-    "scores": 20,
-    "hundreds": 100,
-    "thousands": 1000,
-    "tens": 10,
-}
-MULTIPLIERS = {"hundred": 100, "thousand": 1000, "million": 1_000_000}
-LOWER_BOUND = {"at least", "more than", "over", "upwards of", "no fewer than", "in excess of", "a minimum of"}
-UPPER_BOUND = {"up to", "as many as", "fewer than", "less than", "at most", "under", "no more than"}
-APPROX = {"about", "around", "nearly", "almost", "roughly", "approximately", "some", "an estimated", "close to"}
-PERSON_NOUNS = {
-    "man",
-    "woman",
-    "child",
-    "boy",
-    "girl",
-    "person",
-    "civilian",
-    "soldier",
-    "officer",
-    "policeman",
-    "commander",
-    "leader",
-    "member",
-    "fighter",
-    "militant",
-    "journalist",
-    "worker",
-    "resident",
-    "student",
-    "farmer",
-    "guard",
-    "trooper",
-    "marine",
-    "official",
-    "spokesman",
-    "driver",
-    "teenager",
-    "baby",
-    "doctor",
-    "nurse",
-    "pilot",
-    "protester",
-    "demonstrator",
-    "villager",
-    "citizen",
-    "minister",
-    "general",
-    "colonel",
-    "lieutenant",
-}
+VAGUE_NUMBERS: dict[str, int] = lexicon().table("events/casualties/vague_numbers")
+MULTIPLIERS: dict[str, int] = lexicon().table("events/casualties/multipliers")
+LOWER_BOUND = lexicon().words("events/casualties/lower_bound")
+UPPER_BOUND = lexicon().words("events/casualties/upper_bound")
+PERSON_NOUNS = lexicon().words("events/casualties/person_nouns")
 # The largest figure read as a casualty count. The deadliest events on record killed a few million people over
 # years; a larger figure in a report is a sum of money, a phone number or garbage, and would overflow the store's
 # integer columns (PostgreSQL INTEGER ends at 2**31 - 1, SQLite's at 2**63 - 1). Such a figure is no count: its

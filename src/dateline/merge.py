@@ -23,6 +23,8 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
+from dateline.lexicon import lexicon
+
 MAX_KM = 40.0  # two precisely located mentions further apart than this are different events
 SLOP_DAYS = 1  # day-precision dates may differ by one day (time zones, "overnight", late reporting)
 SHORT_SPAN = 7  # date ranges up to this many days are blocked per day; longer ones are compared by sweep
@@ -64,26 +66,11 @@ MODE_FAMILY = {
 _WORD = re.compile(r"[a-z][a-z0-9'-]+")
 
 
-def _wordset(text: str) -> frozenset[str]:
-    return frozenset(text.split())
-
-
-_STOP = _wordset(
-    "the a an of in on at to and or by for with from near into after before during over was were is are be been has "
-    "have had that this which who said says say told according their its his her they them it as least more than "
-    "some other also"
-)
+_STOP = lexicon().words("merge/stop_words")
 # Words that say what kind of actor, not which one: "Israeli forces" and "Russian forces" must not match on "forces".
-_GENERIC_ACTOR = _wordset(
-    "forces force military army troops soldiers group groups militants militant fighters gunmen people civilians "
-    "government officials official police men members unit units armed security authorities residents"
-)
-
+_GENERIC_ACTOR = lexicon().words("merge/generic_actor_words")
 # Words of actor names that identify nobody; only the embedding grey zone uses these (see generic_actor).
-_VAGUE_ACTOR = _GENERIC_ACTOR | _wordset(
-    "unknown unidentified masked suspected assailants assailant attackers attacker gunman man woman unnamed "
-    "two three four several many dozens hundreds thousands large crowd crowds protesters demonstrators local"
-)
+_VAGUE_ACTOR = _GENERIC_ACTOR | lexicon().words("merge/vague_actor_words")
 
 
 @dataclass(frozen=True, slots=True)
