@@ -42,8 +42,9 @@ lint: $(STAMP)
 eval-public: setup
 	$(BIN)/dateline eval-public --data $(PUBLIC_DATA)
 
-# The learned components, from the team-written training files in train/ (weights and model cards are committed
-# under src/dateline/learned/weights/; the tests check they match the training files).
+# The learned components (weights and model cards committed under src/dateline/learned/weights/): the ACLED
+# sub-event classifier from the team-written train/acled/; the place ranker from the public event-location set,
+# read from ../shared/data where present (without it, its committed weights are kept).
 train: setup
 	$(BIN)/python -m dateline.learned.train
 

@@ -152,3 +152,11 @@ def test_run_on_tiny_file_with_the_pipeline():
     assert out["event_found"] == 1.0
     assert out["with_location"]["right"] == 2
     assert eventloc.run(DATA / "mini.jsonl", limit=2)["documents"] == 2
+
+
+def test_held_out_keeps_only_the_sentences_the_place_ranker_did_not_learn_from():
+    from dateline.learned.place_data import held_out
+
+    scored = [r for r in eventloc.read(DATA / "mini.jsonl") if eventloc._left_out(r) is None]
+    expected = sum(held_out(r.text) for r in scored)
+    assert eventloc.run(DATA / "mini.jsonl", held_out=True)["documents"] == expected < len(scored)

@@ -74,3 +74,37 @@ def test_extraction_codes_an_attack_on_civilians_as_acled_attack():
     [event] = [e for e in extract(Report(id="t", text=text, published="2024-05-06")).events if e.type == "ASSAULT"]
     # the rules alone code shooting as an armed clash; the classifier reads that the victims were civilians
     assert (event.acled.event_type, event.acled.sub_event_type) == ("Violence against civilians", "Attack")
+
+
+def test_place_ranker_split_is_stable_and_a_fifth():
+    from dateline.learned.place_data import held_out
+
+    texts = [f"Sentence number {i} about a place." for i in range(2000)]
+    kept = [t for t in texts if held_out(t)]
+    assert kept == [t for t in texts if held_out(t)] and 300 < len(kept) < 500
+
+
+def test_place_ranker_fit_learns_which_features_mark_the_place():
+    from dateline.learned.place_ranker import fit, score
+
+    rows = [(["bias", "prep:in"], True), (["bias", "prep:from"], False)] * 20
+    weights = fit(rows)
+    assert score(["bias", "prep:in"], weights) > 0.5 > score(["bias", "prep:from"], weights)
+
+
+def test_place_ranker_card_states_its_source_and_beats_the_rule_on_held_out_sentences():
+    from dateline.learned.place_ranker import WEIGHTS_PATH
+
+    card = json.loads(WEIGHTS_PATH.read_text())
+    assert "MIT" in card["training_data_licence"] and card["licence"]
+    assert card["held_out_accuracy"]["ranker"] > card["held_out_accuracy"]["rule"]
+    assert card["weights"]["bias"] != 0
+
+
+def test_events_are_placed_where_they_happened_not_where_a_distance_is_measured_from():
+    from dateline.pipeline import extract
+    from dateline.records import Report
+
+    text = "Gunmen attacked a bus in Kisumu, 40 km from Nairobi, on Monday."
+    [event] = extract(Report(id="t", text=text, published="2024-03-14")).events
+    assert event.location.name == "Kisumu"

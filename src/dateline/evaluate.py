@@ -833,15 +833,24 @@ def evaluate(path: Path, fmt: str, args: argparse.Namespace) -> dict[str, Any]:
 
 
 def score_path(
-    path: Path, fmt: str, limit: int | None = None, processes: int = 1, db: str | None = None, max_km: float = 50.0
+    path: Path,
+    fmt: str,
+    limit: int | None = None,
+    processes: int = 1,
+    db: str | None = None,
+    max_km: float = 50.0,
+    options: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """The summary of one gold set in one format: the library call behind `dateline eval` and `eval-public`."""
+    """The summary of one gold set in one format: the library call behind `dateline eval` and `eval-public`
+    (``options``: a public-set adapter's own settings)."""
     from dateline import evalsets
 
     if db is not None and fmt != "dateline":
         raise DatelineError(f"--db scores stored extractions against devset gold only, not --format {fmt}")
+    if options and fmt not in evalsets.ADAPTERS:
+        raise DatelineError(f"--format {fmt} takes no adapter options ({', '.join(options)})")
     if fmt in evalsets.ADAPTERS:
-        return evalsets.run(fmt, path, limit=limit, processes=processes)
+        return evalsets.run(fmt, path, limit=limit, processes=processes, **(options or {}))
     if fmt == "timeml":
         return run_times(path, limit)
     if fmt in ("lgl", "gwn"):

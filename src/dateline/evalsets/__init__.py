@@ -41,6 +41,6 @@ def adapter(fmt: str) -> Any:
     return importlib.import_module(ADAPTERS[fmt])
 
 
-def run(fmt: str, path: Path, limit: int | None = None, processes: int = 1) -> dict[str, Any]:
-    """Score the pipeline on one public gold set."""
-    return adapter(fmt).run(path, limit=limit, processes=processes)
+def run(fmt: str, path: Path, limit: int | None = None, processes: int = 1, **options: Any) -> dict[str, Any]:
+    """Score the pipeline on one public gold set (``options``: an adapter's own settings, from the set list)."""
+    return adapter(fmt).run(path, limit=limit, processes=processes, **options)

@@ -277,8 +277,11 @@ def score(docs: list[LocationRow], extractions: list[Extraction]) -> dict[str, A
     return out
 
 
-def run(path: Path, limit: int | None = None, processes: int = 1) -> dict[str, Any]:
-    """Read the rows, extract each sentence as an undated report, and score."""
-    docs = read(path)[:limit]
+def run(path: Path, limit: int | None = None, processes: int = 1, held_out: bool = False) -> dict[str, Any]:
+    """Read the rows, extract each sentence as an undated report, and score. ``held_out`` keeps only the fifth of
+    the sentences the place ranker was not trained on (``learned.place_data.held_out``)."""
+    from dateline.learned.place_data import held_out as kept_back
+
+    docs = [d for d in read(path) if not held_out or kept_back(d.text)][:limit]
     reports = [Report(id=f"line-{d.line}", text=d.text) for d in docs]
     return score(docs, extract_all(reports, processes))

@@ -35,7 +35,8 @@ def add_arguments(parser: argparse.ArgumentParser, command: str) -> None:
 
 
 def read_sets(path: Path) -> list[dict[str, Any]]:
-    """The sets to run: name, format, path under the data folder, and optionally limit and note."""
+    """The sets to run: name, format, path under the data folder, and optionally limit, team, options (an
+    adapter's own settings) and note."""
     try:
         sets = json.loads(path.read_text(encoding="utf-8"))["sets"]
     except (OSError, ValueError, KeyError, TypeError) as err:
@@ -68,7 +69,8 @@ def measure(entry: dict[str, Any], path: Path, processes: int) -> dict[str, Any]
     from dateline.evaluate import score_path
 
     began = time.monotonic()
-    summary = score_path(path, entry["format"], limit=entry.get("limit"), processes=processes)
+    options = entry.get("options") or {}
+    summary = score_path(path, entry["format"], limit=entry.get("limit"), processes=processes, options=options)
     summary["seconds"] = round(time.monotonic() - began, 1)
     return summary
 

@@ -17,6 +17,7 @@ from spacy.tokens import Span, Token
 from dateline.events.context import MATERIAL_TYPES, PLACED_TYPES, Context, Mention
 from dateline.events.when import _clause_of, _is_past, _overlap, _same_story, _story_day
 from dateline.layout import paragraph_breaks, paragraph_of, wire_dateline
+from dateline.learned import place_ranker
 from dateline.lexicon import lexicon
 from dateline.records import PlaceMention
 from dateline.taxonomy import REPORTING_VERBS
@@ -46,7 +47,7 @@ def find_dateline(text: str) -> PlaceMention | None:
 def _place_for(ctx: Context, sent: Span, group: list[Token], alone: bool = True) -> PlaceMention | None:
     """The most precise place in the trigger's clause that is a location, not an actor's modifier."""
     clauses = {_clause_of(t).i for t in group} | {t.i for t in group}
-    candidates: list[tuple[int, int, PlaceMention]] = []
+    candidates: list[tuple[int, int, PlaceMention, Token]] = []
     seen: set[int] = set()
     for tok in sent:
         pm = ctx.places.get(tok.i)
@@ -61,11 +62,27 @@ def _place_for(ctx: Context, sent: Span, group: list[Token], alone: bool = True)
         if not in_clause and not alone:
             continue  # another event in this sentence may own that place
         rank = PRECISION_RANK.get(pm.precision or "country", 5)
-        candidates.append((0 if in_clause else 1, rank, pm))
+        candidates.append((0 if in_clause else 1, rank, pm, tok))
     if not candidates:
         return _demonym_place(ctx, group)
+    ranked = _ranked(group[0], candidates)
+    if ranked is not None:
+        return ranked
     candidates.sort(key=lambda c: (c[0], c[1]))
     return candidates[0][2]
+
+
+def _ranked(trigger: Token, candidates: list[tuple[int, int, PlaceMention, Token]]) -> PlaceMention | None:
+    """Between two or more places, the learned ranker's choice (learned/place_ranker.py); None without weights."""
+    table = place_ranker.weights()
+    if table is None or len(candidates) < 2:
+        return None
+    n = len(candidates)
+    scores = [
+        place_ranker.score(place_ranker.candidate_features(trigger, tok, pm, clause == 0, k, n), table)
+        for k, (clause, _rank, pm, tok) in enumerate(candidates)
+    ]
+    return candidates[max(range(n), key=scores.__getitem__)][2]
 
 
 def _statement_place(ctx: Context, group: list[Token]) -> PlaceMention | None:

@@ -1,8 +1,9 @@
-"""`python -m dateline.learned.train` (`make train`): fit the learned components from the project's own
-training files and write their weights and model cards under src/dateline/learned/weights/.
+"""`python -m dateline.learned.train` (`make train`): fit the learned components and write their weights and
+model cards under src/dateline/learned/weights/.
 
-Only team-written training text lives in the repository (train/); nothing is read from outside it, so a fresh
-checkout trains the same weights.
+The ACLED sub-event classifier learns from team-written text in the repository (train/). The place ranker learns
+from the public event-location sentences in ../shared/data, read where present (their MIT licence allows shipping
+weights trained on them; their text never enters the project); without them its committed weights are kept.
 """
 
 from __future__ import annotations
@@ -14,12 +15,16 @@ import json
 import sys
 from pathlib import Path
 
+from dateline.learned.place_ranker import WEIGHTS_PATH as PLACE_WEIGHTS
+from dateline.learned.place_ranker import fit, score
 from dateline.learned.textcat import train
 
 ROOT = Path(__file__).resolve().parents[3]
 WEIGHTS = Path(__file__).resolve().parent / "weights"
 ACLED_DATA = ROOT / "train" / "acled" / "snippets.jsonl"
 ACLED_MODEL = WEIGHTS / "acled-subevent.npz"
+# Public, MIT-licensed (ahalterman/event_location); read where present beside the project, never copied into it.
+EVENT_LOCATION_DATA = ROOT.parent / "shared" / "data" / "events" / "event-location-train.jsonl"
 FOLDS = 5
 
 
@@ -70,6 +75,45 @@ def train_acled(data: Path = ACLED_DATA, out: Path = ACLED_MODEL) -> dict:
     return card
 
 
+def train_place_ranker(data: Path = EVENT_LOCATION_DATA, out: Path = PLACE_WEIGHTS) -> dict:
+    """Fit the place ranker on four fifths of the event-location sentences; report it on the fifth held out."""
+    from dateline.learned.place_data import rows
+
+    train_rows, test_rows = list(rows(data, want_held_out=False)), list(rows(data, want_held_out=True))
+    weights = fit([(f, y) for feats, labels in train_rows for f, y in zip(feats, labels, strict=True)])
+    card = {
+        "model": "which candidate place of a sentence is where its event happened",
+        "method": "logistic regression over parse features of each candidate (dateline.learned.place_ranker)",
+        "training_data": "event-location sentences (ahalterman/event_location, labeled_text.jsonl), four fifths",
+        "training_data_licence": "MIT (annotations); the sentences belong to their outlets and are not in the project",
+        "licence": "weights: Apache-2.0, as the project",
+        "sentences_with_two_or_more_places": {"train": len(train_rows), "held_out": len(test_rows)},
+        "held_out_accuracy": {"ranker": _pick_accuracy(test_rows, weights), "rule": _pick_accuracy(test_rows, None)},
+        "trained": dt.date.today().isoformat(),
+    }
+    out.write_text(json.dumps({**card, "weights": weights}, indent=1) + "\n", encoding="utf-8")
+    return card
+
+
+def _pick_accuracy(rows: list[tuple[list[list[str]], list[bool]]], weights: dict[str, float] | None) -> float:
+    """How often the chosen candidate is the gold place: the ranker's choice, or (weights None) the rule's."""
+    right = sum(labels[_pick(feats, weights)] for feats, labels in rows)
+    return round(right / len(rows), 4) if rows else 0.0
+
+
+def _pick(feats: list[list[str]], weights: dict[str, float] | None) -> int:
+    if weights is not None:
+        return max(range(len(feats)), key=lambda k: score(feats[k], weights))
+    return min(range(len(feats)), key=lambda k: ("clause:True" not in feats[k], _precision_rank(feats[k])))
+
+
+def _precision_rank(feats: list[str]) -> int:
+    from dateline.events.where import PRECISION_RANK
+
+    precision = next(f.split(":", 1)[1] for f in feats if f.startswith("precision:"))
+    return PRECISION_RANK.get(precision if precision != "none" else "country", 5)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m dateline.learned.train", description=__doc__.splitlines()[0])
     parser.parse_args(argv)
@@ -80,6 +124,12 @@ def main(argv: list[str] | None = None) -> int:
     accuracy = card["cross_validated_accuracy"]
     print(f"ACLED sub-event model: {card['examples']} examples, {card['features']} features, {FOLDS}-fold accuracy")
     print(f"  {accuracy:.3f} -> {ACLED_MODEL.relative_to(ROOT)}")
+    if not EVENT_LOCATION_DATA.exists():
+        print(f"place ranker: {EVENT_LOCATION_DATA} absent (public data beside the project): committed weights kept")
+        return 0
+    card = train_place_ranker()
+    held = card["held_out_accuracy"]
+    print(f"place ranker: held-out accuracy {held['ranker']:.3f} (rule {held['rule']:.3f}) -> {PLACE_WEIGHTS.name}")
     return 0
 
 
