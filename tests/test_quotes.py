@@ -297,3 +297,22 @@ def test_an_operation_that_continues_is_no_speaker(nlp):
 def test_a_straight_mark_can_close_a_curly_quote():
     text = '\u201cThe deal must stop," Mara Voss said. "Now."'
     assert quote_spans(text)[0] == (1, text.index('"'))
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker", "cue"),
+    [
+        ("Senior officials believe the rebels will accept the ceasefire within days.", "Senior officials", "believe"),
+        ("A new poll shows that most voters back the reform.", "A new poll", "shows"),
+        ("Investigators found that the fire had been set deliberately.", "Investigators", "found"),
+    ],
+)
+def test_beliefs_and_findings_are_attributed_claims(nlp, text, speaker, cue):
+    doc = nlp(text)
+    [quote] = find_quotes(doc, find_entities(doc))
+    assert (quote.speaker, quote.cue, quote.direct) == (speaker, cue, False)
+
+
+def test_a_found_object_is_no_claim(nlp):
+    doc = nlp("Police found the body of a man in a ditch near the market.")
+    assert find_quotes(doc, find_entities(doc)) == []
