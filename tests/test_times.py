@@ -590,3 +590,12 @@ def test_this_unit_in_a_tensed_clause_keeps_to_its_side_of_publication(
 )  # fmt: skip
 def test_numeric_ranges_cover_both_ends(text: str, value: str, start: str, end: str, precision: str) -> None:
     check(res(text), value, start, end, precision)
+
+
+def test_the_night_of_a_weekday_gives_way_to_a_full_date_after_it(nlp) -> None:
+    # 'the night of Saturday' is a night only when no month and day follow the weekday
+    assert list(_by_text(nlp, "Rebels attacked the town on the night of Saturday, March 2.", date(2024, 3, 5))) == [
+        "Saturday, March 2"
+    ]
+    night = _by_text(nlp, "Rebels attacked the town on the night of Saturday.", date(2024, 3, 5))
+    assert night["the night of Saturday"].value == "2024-03-02TNI"

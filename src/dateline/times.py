@@ -975,7 +975,7 @@ def _grammar(strict: bool) -> list[tuple[str, Resolver]]:
         ),
         (
             rf"(?:the\s+)?night\s+of\s+(?:{wd}|{month}\s+{_DAYNUM})(?!\s+(?:into|to)\b)"
-            rf"(?!,?\s+[A-Z][a-z]{2, 8}\.?\s+\d)",
+            rf"(?!,?\s+[A-Z][a-z]{{2,8}}\.?\s+\d)",
             _r_night_of,
         ),
         (rf"the\s+(?:early|small|wee)\s+hours(?:\s+of\s+(?:(?:the\s+)?morning|{wd}))?", _r_early_hours),
