@@ -6,6 +6,7 @@ Each adapter module provides the same three functions, so `dateline eval --forma
     read(path: Path) -> list[Doc]                        gold documents (DatelineError on bad input)
     score(docs, predictions) -> dict                     pure scoring of what the pipeline produced
     run(path: Path, limit: int | None, processes: int) -> dict   read, run the pipeline, score
+                                                 (plus any settings of its own: eventloc's held_out)
 
 The summary dict ``run`` and ``score`` return has ``kind`` (the format name), ``documents``, any number of
 figures (a P/R/F1 dict from ``evaluate.prf``, a float in 0..1, a count, or a dict of those), ``headline``
