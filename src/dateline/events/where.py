@@ -46,23 +46,11 @@ def find_dateline(text: str) -> PlaceMention | None:
 
 def _place_for(ctx: Context, sent: Span, group: list[Token], alone: bool = True) -> PlaceMention | None:
     """The most precise place in the trigger's clause that is a location, not an actor's modifier."""
-    clauses = {_clause_of(t).i for t in group} | {t.i for t in group}
     candidates: list[tuple[int, int, PlaceMention, Token]] = []
-    seen: set[int] = set()
-    for tok in sent:
-        pm = ctx.places.get(tok.i)
-        if pm is None or id(pm) in seen or pm.lat is None:
-            continue
-        if not _locative(tok, pm):
-            continue
-        seen.add(id(pm))
-        own = _clause_of(tok)
-        # "as he left Baghdad's airport": an adverbial clause places the event it modifies
-        in_clause = own.i in clauses or (own.dep_ in ("advcl", "xcomp") and own.head.i in clauses)
+    for tok, pm, in_clause in place_candidates(ctx.places, sent, group):
         if not in_clause and not alone:
             continue  # another event in this sentence may own that place
-        rank = PRECISION_RANK.get(pm.precision or "country", 5)
-        candidates.append((0 if in_clause else 1, rank, pm, tok))
+        candidates.append((*rule_key(in_clause, pm), pm, tok))
     if not candidates:
         return _demonym_place(ctx, group)
     ranked = _ranked(group[0], candidates)
@@ -70,6 +58,30 @@ def _place_for(ctx: Context, sent: Span, group: list[Token], alone: bool = True)
         return ranked
     candidates.sort(key=lambda c: (c[0], c[1]))
     return candidates[0][2]
+
+
+def place_candidates(
+    places: dict[int, PlaceMention], sent: Span, group: list[Token]
+) -> list[tuple[Token, PlaceMention, bool]]:
+    """The geocoded places of a sentence in a locative position, in text order: (first such token, place, whether
+    it lies in the trigger's clause). The events stage and the place ranker's training rows both read these."""
+    clauses = {_clause_of(t).i for t in group} | {t.i for t in group}
+    out: list[tuple[Token, PlaceMention, bool]] = []
+    seen: set[int] = set()
+    for tok in sent:
+        pm = places.get(tok.i)
+        if pm is None or id(pm) in seen or pm.lat is None or not _locative(tok, pm):
+            continue
+        seen.add(id(pm))
+        own = _clause_of(tok)
+        # "as he left Baghdad's airport": an adverbial clause places the event it modifies
+        out.append((tok, pm, own.i in clauses or (own.dep_ in ("advcl", "xcomp") and own.head.i in clauses)))
+    return out
+
+
+def rule_key(in_clause: bool, pm: PlaceMention) -> tuple[int, int]:
+    """The rule's order of candidate places: the trigger's own clause first, then the most precise."""
+    return (0 if in_clause else 1, PRECISION_RANK.get(pm.precision or "country", 5))
 
 
 def _ranked(trigger: Token, candidates: list[tuple[int, int, PlaceMention, Token]]) -> PlaceMention | None:

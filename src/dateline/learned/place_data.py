@@ -12,8 +12,6 @@ import zlib
 from collections.abc import Iterator
 from pathlib import Path
 
-from spacy.tokens import Doc, Token
-
 from dateline.learned.place_ranker import candidate_features
 
 HELD_OUT_EVERY = 5
@@ -24,29 +22,12 @@ def held_out(text: str) -> bool:
     return zlib.crc32(text.encode("utf-8")) % HELD_OUT_EVERY == 0
 
 
-def candidates(doc: Doc, places: list, trigger: Token) -> list[tuple[Token, object, bool]]:
-    """The places the events stage would consider for this trigger: (first token, place, in the trigger's
-    clause), in text order."""
-    from dateline.events.context import _index
-    from dateline.events.when import _clause_of
-    from dateline.events.where import _locative
-
-    index = _index(doc, places)
-    clause = {_clause_of(trigger).i, trigger.i}
-    out, seen = [], set()
-    for tok in trigger.sent:
-        pm = index.get(tok.i)
-        if pm is None or id(pm) in seen or pm.lat is None or not _locative(tok, pm):
-            continue
-        seen.add(id(pm))
-        own = _clause_of(tok)
-        out.append((tok, pm, own.i in clause or (own.dep_ in ("advcl", "xcomp") and own.head.i in clause)))
-    return out
-
-
-def rows(path: Path, want_held_out: bool) -> Iterator[tuple[list[list[str]], list[bool]]]:
-    """Per sentence with two or more candidates: each candidate's features and whether it is the gold place."""
+def rows(path: Path, want_held_out: bool) -> Iterator[tuple[list[list[str]], list[bool], int]]:
+    """Per sentence with two or more candidates: each candidate's features, whether it is the gold place, and
+    the candidate the rule before the ranker picks (for comparison)."""
     from dateline.evalsets.eventloc import read
+    from dateline.events.context import _index
+    from dateline.events.where import place_candidates, rule_key
     from dateline.geocode import find_places
     from dateline.nlp import load_nlp
 
@@ -55,10 +36,12 @@ def rows(path: Path, want_held_out: bool) -> Iterator[tuple[list[list[str]], lis
         verb = doc.char_span(*row.verb, alignment_mode="expand")
         if verb is None:
             continue
-        cands = candidates(doc, find_places(doc), verb[0])
+        trigger = verb[0]
+        cands = place_candidates(_index(doc, find_places(doc)), trigger.sent, [trigger])
         if len(cands) < 2:
             continue
-        feats = [candidate_features(verb[0], tok, pm, inc, k, len(cands)) for k, (tok, pm, inc) in enumerate(cands)]
+        feats = [candidate_features(trigger, tok, pm, inc, k, len(cands)) for k, (tok, pm, inc) in enumerate(cands)]
         labels = [any(pm.start < e and s < pm.end for s, e in row.locations) for _tok, pm, _inc in cands]
+        rule_pick = min(range(len(cands)), key=lambda k: rule_key(cands[k][2], cands[k][1]))
         if any(labels):
-            yield feats, labels
+            yield feats, labels, rule_pick

@@ -80,7 +80,7 @@ def train_place_ranker(data: Path = EVENT_LOCATION_DATA, out: Path = PLACE_WEIGH
     from dateline.learned.place_data import rows
 
     train_rows, test_rows = list(rows(data, want_held_out=False)), list(rows(data, want_held_out=True))
-    weights = fit([(f, y) for feats, labels in train_rows for f, y in zip(feats, labels, strict=True)])
+    weights = fit([(f, y) for feats, labels, _rule in train_rows for f, y in zip(feats, labels, strict=True)])
     card = {
         "model": "which candidate place of a sentence is where its event happened",
         "method": "logistic regression over parse features of each candidate (dateline.learned.place_ranker)",
@@ -95,23 +95,14 @@ def train_place_ranker(data: Path = EVENT_LOCATION_DATA, out: Path = PLACE_WEIGH
     return card
 
 
-def _pick_accuracy(rows: list[tuple[list[list[str]], list[bool]]], weights: dict[str, float] | None) -> float:
+def _pick_accuracy(rows: list[tuple[list[list[str]], list[bool], int]], weights: dict[str, float] | None) -> float:
     """How often the chosen candidate is the gold place: the ranker's choice, or (weights None) the rule's."""
-    right = sum(labels[_pick(feats, weights)] for feats, labels in rows)
+    right = sum(labels[_pick(feats, weights) if weights is not None else rule] for feats, labels, rule in rows)
     return round(right / len(rows), 4) if rows else 0.0
 
 
-def _pick(feats: list[list[str]], weights: dict[str, float] | None) -> int:
-    if weights is not None:
-        return max(range(len(feats)), key=lambda k: score(feats[k], weights))
-    return min(range(len(feats)), key=lambda k: ("clause:True" not in feats[k], _precision_rank(feats[k])))
-
-
-def _precision_rank(feats: list[str]) -> int:
-    from dateline.events.where import PRECISION_RANK
-
-    precision = next(f.split(":", 1)[1] for f in feats if f.startswith("precision:"))
-    return PRECISION_RANK.get(precision if precision != "none" else "country", 5)
+def _pick(feats: list[list[str]], weights: dict[str, float]) -> int:
+    return max(range(len(feats)), key=lambda k: score(feats[k], weights))
 
 
 def main(argv: list[str] | None = None) -> int:
