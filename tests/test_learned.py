@@ -108,3 +108,11 @@ def test_events_are_placed_where_they_happened_not_where_a_distance_is_measured_
     text = "Gunmen attacked a bus in Kisumu, 40 km from Nairobi, on Monday."
     [event] = extract(Report(id="t", text=text, published="2024-03-14")).events
     assert event.location.name == "Kisumu"
+
+
+def test_the_classifier_table_and_the_labels_scorer_name_the_same_25_types():
+    # the scorer keeps ACLED's codebook list itself, so editing pipeline data can never move the measure;
+    # this keeps the two from drifting apart
+    from dateline.evalsets.labels import ACLED_SUB_EVENT_TYPES
+
+    assert tuple(acled.EVENT_TYPES) == ACLED_SUB_EVENT_TYPES
