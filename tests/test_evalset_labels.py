@@ -80,11 +80,18 @@ def test_read_malformed(tmp_path, name, content, message):
         labels.read(path)
 
 
-def test_the_devset_reads_with_four_snippets_per_type():
-    snippets = labels.read(DEVSET)
-    assert len(snippets) == 100 and len({s.id for s in snippets}) == 100
+@pytest.mark.parametrize("path", [DEVSET, DEVSET.with_name("acled-snippets-heldout.jsonl")])
+def test_each_half_of_the_devset_has_ten_snippets_per_type(path):
+    snippets = labels.read(path)
+    assert len(snippets) == 250 and len({s.id for s in snippets}) == 250
     counts = {t: sum(s.label == t for s in snippets) for t in labels.ACLED_SUB_EVENT_TYPES}
-    assert set(counts.values()) == {4}
+    assert set(counts.values()) == {10}
+
+
+def test_the_halves_share_no_snippet():
+    tuning = {s.text for s in labels.read(DEVSET)}
+    held_back = {s.text for s in labels.read(DEVSET.with_name("acled-snippets-heldout.jsonl"))}
+    assert not tuning & held_back
 
 
 def coded(sub: str, start: int, **flags) -> Event:
