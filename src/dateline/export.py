@@ -160,9 +160,10 @@ def _form(form: str, country: str | None) -> AcledActor | None:
 
 
 def _is_named(actor: Actor) -> bool:
-    """The report names the actor (an entity, a proper name), rather than describing it ('the attackers')."""
-    words = actor.name.split()
-    return actor.entity is not None or any(w[:1].isupper() for w in words[1:]) or words[:1] == [words[0].title()]
+    """The report names the actor (an entity, a proper name), rather than describing it in lower-case words or
+    figures ('the attackers', '23 people')."""
+    described = all(w[:1].islower() or w[:1].isdigit() for w in actor.name.split())
+    return actor.entity is not None or not described
 
 
 def _group_inter(name: str) -> int:
@@ -170,20 +171,26 @@ def _group_inter(name: str) -> int:
     return next((_RULES["group_inter"][w] for w in words if w in _RULES["group_inter"]), _RULES["group_default"])
 
 
-def _kind_form(actor: Actor, violent: bool) -> str | None:
-    """The ACLED form a described actor takes from its kind ('soldiers' -> military, 'gunmen' -> unidentified)."""
+def _kind_form(actor: Actor, event_type: str | None) -> str | None:
+    """The ACLED form a described actor takes from its kind and the event type ('soldiers' -> military; 'gunmen'
+    in an attack -> unidentified armed group, 'dock workers' marching -> protesters)."""
+    violent = event_type in _POLITICAL_VIOLENCE
     kind = actor.kind
     if kind == "state":
         kind = "state_violent" if violent else "state_other"
     form = _RULES["kind_forms"].get(kind)
+    if kind == "group":
+        form = (
+            None
+            if _is_named(actor)
+            else _RULES["group_forms"].get(event_type or "", "unidentified" if violent else None)
+        )
     if form == "military" and set(actor.name.lower().split()) & set(_RULES["police_words"]):
         return "police"
-    if form == "unidentified" and _is_named(actor):
-        return None  # a named group keeps its name
     return form
 
 
-def acled_actor(actor: Actor, event_country: str | None, violent: bool) -> AcledActor | None:
+def acled_actor(actor: Actor, event_country: str | None, event_type: str | None) -> AcledActor | None:
     """An actor as ACLED names it: a state force, crowd or civilians by form and country, a named group by its
     name; None for what is no actor (a building the text names as a target)."""
     country = country_name(actor.country or event_country)
@@ -194,7 +201,7 @@ def acled_actor(actor: Actor, event_country: str | None, violent: bool) -> Acled
         return _form("civilians", country)
     if actor.kind == "person" and actor.affiliation:
         return AcledActor(actor.affiliation, _group_inter(actor.affiliation))
-    form = _kind_form(actor, violent)
+    form = _kind_form(actor, event_type)
     found = _form(form, country) if form else None
     if found or (actor.kind in _RULES["drop_kinds"] and not _is_named(actor)):
         return found
@@ -202,17 +209,17 @@ def acled_actor(actor: Actor, event_country: str | None, violent: bool) -> Acled
     return AcledActor(actor.name, inter)
 
 
-def _side(event: MergedEvent, roles: tuple[str, ...], violent: bool) -> list[AcledActor]:
+def _side(event: MergedEvent, roles: tuple[str, ...], event_type: str | None) -> list[AcledActor]:
     """The distinct ACLED actors of one side, most often named first."""
     actors = sorted((a for a in event.actors if a.role in roles), key=lambda a: -a.mentions)
-    found = (acled_actor(a, event.location.country, violent) for a in actors)
+    found = (acled_actor(a, event.location.country, event_type) for a in actors)
     return list(dict.fromkeys(a for a in found if a is not None))
 
 
-def _sides(event: MergedEvent, violent: bool) -> tuple[list[AcledActor], list[AcledActor]]:
+def _sides(event: MergedEvent, event_type: str | None) -> tuple[list[AcledActor], list[AcledActor]]:
     """Actor 1's side (initiators) and actor 2's (targets, victims); a sole actor is actor 1, as ACLED codes it."""
-    one = _side(event, ("initiator",), violent)
-    two = [a for a in _side(event, ("target", "victim"), violent) if a not in one]
+    one = _side(event, ("initiator",), event_type)
+    two = [a for a in _side(event, ("target", "victim"), event_type) if a not in one]
     return (one, two) if one else (two, [])
 
 
@@ -273,7 +280,7 @@ def acled_row(event: MergedEvent) -> dict:
     date, loc = event.date, event.location
     fat = event.fatalities or Figures(low=None, best=None, high=None)
     acled = event.acled or _acled_for(event.type, event.mode)
-    side1, side2 = _sides(event, bool(acled and acled.event_type in _POLITICAL_VIOLENCE))
+    side1, side2 = _sides(event, acled and acled.event_type)
     a1, a2 = _first(side1), _first(side2)
     country = countries.country(loc.country)
     day = event_date(date)
