@@ -418,35 +418,33 @@ def test_exports(store, tmp_path):
     assert write_events(events, "csv", out=out) == 3
     rows = list(csv.DictReader(io.StringIO(out.getvalue())))
     assert list(rows[0]) == COLUMNS
-    assert COLUMNS[:15] == [
+    assert COLUMNS[:8] == [
+        "event_id_cnty",
         "event_date",
+        "year",
+        "time_precision",
+        "disorder_type",
         "event_type",
         "sub_event_type",
         "actor1",
-        "actor2",
-        "country",
-        "admin1",
-        "location",
-        "latitude",
-        "longitude",
-        "geo_precision",
-        "time_precision",
-        "fatalities",
-        "source",
-        "notes",
     ]
     protest = next(r for r in rows if r["plover_type"] == "PROTEST")
-    assert (protest["event_type"], protest["event_date"], protest["actor1"]) == (
+    assert (protest["event_type"], protest["event_date"], protest["actor1"], protest["inter1"]) == (
         "Protests",
         "2024-03-12",
-        "dock workers",
+        "Protesters (Iraq)",
+        "6",
     )
     strike = next(r for r in rows if r["sources_count"] == "3")
     assert strike["country"] == "Iraq" and strike["fatalities"] == "2" and strike["fatalities_high"] == "5"
     assert strike["geo_precision"] == "1" and strike["time_precision"] == "1"
     assert strike["source"] == "Daily Compass; Northern Ledger; Tigris Wire"
     assert strike["event_type"] == "Explosions/Remote violence" and strike["sub_event_type"] == "Air/drone strike"
-    assert (strike["actor1"], strike["actor2"]) == ("Northern Shield militia", "Red Valley Brigade")
+    assert (strike["actor1"], strike["actor2"], strike["interaction"]) == (
+        "Northern Shield militia",
+        "Red Valley Brigade",
+        "33",
+    )
     assert (strike["admin1"], strike["location"], strike["latitude"]) == ("Nineveh", "Mosul", "36.34")
     out = io.StringIO()
     write_events(events, "geojson", out=out)
@@ -480,7 +478,7 @@ def test_cli_events_event_stats(db_url, tmp_path, capsys):
     assert cli_main(["events", "--db", db]) == 0
     assert strike_id in capsys.readouterr().out
     assert cli_main(["events", "--db", db, "--format", "csv", "--min-sources", "2"]) == 0
-    assert capsys.readouterr().out.splitlines()[0].startswith("event_date,event_type")
+    assert capsys.readouterr().out.splitlines()[0].startswith("event_id_cnty,event_date,year")
     assert cli_main(["events", "--db", db, "--limit", "2"]) == 0
     assert "showing the first 2 events" in capsys.readouterr().err
     assert cli_main(["events", "--db", db, "--limit", "-1"]) == 2

@@ -42,6 +42,7 @@ EXPORT_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "geojson": "application/geo+json",
     "jsonl": "application/x-ndjson",
+    "parquet": "application/vnd.apache.parquet",
 }
 # The dashboard never needs inline script; forbidding it stops injected markup from running.
 DASHBOARD_CSP = (
@@ -388,9 +389,17 @@ def write_export(events: Iterator, fmt: str):
     import io
     import tempfile
 
-    from dateline.export import TEXT_WRITERS
+    from dateline.export import TEXT_WRITERS, write_parquet
 
     spool = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024, mode="w+b")  # noqa: SIM115 (closed by reader)
+    if fmt == "parquet":
+        try:
+            count = write_parquet(events, spool)
+        except BaseException:
+            spool.close()
+            raise
+        spool.seek(0)
+        return spool, count
     text = io.TextIOWrapper(spool, encoding="utf-8", newline="")
     try:
         count = TEXT_WRITERS[fmt](events, text)

@@ -13,7 +13,7 @@ from dateline.filters import EventFilter, Sort
 from dateline.merged import MergedEvent
 from dateline.records import Entity, Event, PlaceMention, Quote, Report, TimeMention
 
-ExportFormat = Literal["csv", "geojson", "jsonl"]
+ExportFormat = Literal["csv", "geojson", "jsonl", "parquet"]
 
 
 class ErrorBody(BaseModel):
@@ -39,7 +39,7 @@ class EventsQuery(EventFilter):
 class ExportQuery(EventFilter):
     """The query of GET /api/export: the event filters, the file format and the order."""
 
-    format: ExportFormat = Field("jsonl", description="csv, geojson or jsonl")
+    format: ExportFormat = Field("jsonl", description="csv, geojson, jsonl or parquet")
     sort: Sort = Field("date", description="date (newest first), oldest, sources or fatalities")
 
 

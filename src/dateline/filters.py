@@ -130,6 +130,15 @@ class EventFilter(BaseModel):
     def _strip(cls, value: Any) -> Any:
         return value.strip() if isinstance(value, str) else value
 
+    @field_validator("country")
+    @classmethod
+    def _country_code(cls, value: str | None) -> str | None:
+        """A code or any usual name ('Russia', 'DR Congo') as its alpha-2 code; an unknown or ambiguous name
+        ('Congo') raises DatelineError (the API's 400, like the store's other complaints), naming the candidates."""
+        from dateline.countries import resolve
+
+        return resolve(value) if value else value
+
     @field_validator("until")
     @classmethod
     def _not_before_since(cls, until: dt.date | None, info: ValidationInfo) -> dt.date | None:

@@ -277,17 +277,10 @@ def _now() -> str:
 
 
 def _country(value: str | None) -> str | None:
-    """ISO 3166 alpha-2 code for a code or a country name."""
-    if not value:
-        return None
-    if len(value) == 2:
-        return value.upper()
-    import pycountry
+    """ISO 3166 alpha-2 code for a code or a country name ('Russia', 'DR Congo'); ambiguous names are refused."""
+    from dateline.countries import resolve
 
-    try:
-        return pycountry.countries.lookup(value).alpha_2
-    except LookupError as err:
-        raise DatelineError(f"unknown country {value!r}: give an ISO 3166 code such as IQ") from err
+    return resolve(value) if value else None
 
 
 def _shift(day: str, days: int) -> str:
