@@ -48,6 +48,10 @@ EXPORT_TYPES = {
     "geojson": "application/geo+json",
     "jsonl": "application/x-ndjson",
 }
+EXPORT_HEADERS = {
+    "Content-Disposition": {"description": "attachment, named dateline-events.<format>", "schema": {"type": "string"}},
+    "X-Dateline-Events": {"description": "how many events the file holds", "schema": {"type": "integer"}},
+}
 # Names a browser may use for the server in its Host header. Only these by default: a web page on another site
 # that points its own name at 127.0.0.1 (DNS rebinding) then gets a 400 instead of the store's data.
 LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "::1")
@@ -101,6 +105,8 @@ def run(args: argparse.Namespace) -> int:
     if not 0 < args.port < 65536:
         raise DatelineError(f"--port {args.port} is not a TCP port (1-65535)")
     allowed = allowed_hosts([*args.allow_host, *([] if args.host in WILDCARD_ADDRESSES else [args.host])])
+    for url in args.tiles:
+        tile_origin(url)  # a bad template is an error before the store is opened
     token = os.environ.get("DATELINE_TOKEN") or None
     store = Store(args.db, create=False)  # serving a mistyped --db is an error
     app = create_app(None, token, store=store, allow_hosts=allowed, tiles=args.tiles)
@@ -320,7 +326,8 @@ def _where(loc: tuple) -> str:
 
 def _refuse_unknown_query():
     """The dependency that answers 422 for a query parameter its route does not take (the OpenAPI document
-    lists those it does): `?admin1=` or `?min_fatalities=` must not quietly return every event."""
+    lists those it does), or one given twice: `?admin1=` must not quietly return every event, nor
+    `?type=ASSAULT&type=PROTEST` only the protests."""
     from fastapi import Request
 
     def refuse_unknown_query(request: Request) -> None:
@@ -332,6 +339,8 @@ def _refuse_unknown_query():
             if name not in known:
                 takes = f"takes {', '.join(known)}" if known else "takes no query parameters"
                 raise ApiError(422, f"unknown query parameter '{name}': {request.url.path} {takes}")
+            if (times := len(request.query_params.getlist(name))) > 1:  # else one would be dropped unseen
+                raise ApiError(422, f"query parameter '{name}' is given {times} times: give it once")
 
     return refuse_unknown_query
 
@@ -528,7 +537,7 @@ def _add_export_route(api: "APIRouter", store: Any) -> None:
         tags=["events"],
         summary="All matching events as CSV, GeoJSON or JSON Lines",
         response_class=StreamingResponse,
-        responses={200: {"content": {t: {} for t in EXPORT_TYPES.values()}}},
+        responses={200: {"content": {t.split(";")[0]: {} for t in EXPORT_TYPES.values()}, "headers": EXPORT_HEADERS}},
     )
     def export(query: Annotated[ExportQuery, Query()]):
         events = store.iter_events(query, limit=EXPORT_MAX_EVENTS, sort=query.sort, page=EXPORT_PAGE)

@@ -272,6 +272,7 @@
     if (!url) return;
     if (!state.tiles.includes(url) || !safeUrl(url.replaceAll("{", "%7B").replaceAll("}", "%7D"))) {
       $("tiles-hint").textContent = `This server does not allow the tile server ${url}: the map shows country outlines.`;
+      document.querySelector(".settings").open = true;
       return;
     }
     state.tileLayer = L.tileLayer(url, { maxZoom: 18, attribution: "map tiles: your tile server" }).addTo(state.map);
