@@ -765,7 +765,8 @@ def test_dashboard_and_assets_are_served_with_a_strict_policy(client):
         "/static/vendor/world-atlas/countries-110m.json",
     ):
         assert client.get(asset).status_code == 200, asset
-    assert client.get("/api/health").json() == {"status": "ok", "version": __version__, "accepts_reports": False}
+    health = {"status": "ok", "version": __version__, "accepts_reports": False, "tiles": []}
+    assert client.get("/api/health").json() == health
 
 
 def test_serve_command_options():

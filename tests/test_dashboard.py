@@ -151,13 +151,6 @@ def test_timeline_bar_click_filters_by_its_day(page):
     assert "Bogota" in page.locator(".event-item").inner_text()
 
 
-def test_tile_url_setting_adds_a_tile_layer(page):
-    open_dashboard(page, "?tiles=http://127.0.0.1:9/{z}/{x}/{y}.png")  # nothing listens there: tiles just fail
-    assert page.locator("body.with-tiles").count() == 1
-    assert page.locator("img.leaflet-tile").count() > 0
-    assert page.locator("#tiles").input_value() == "http://127.0.0.1:9/{z}/{x}/{y}.png"
-
-
 def test_dashboard_needs_nothing_from_outside(browser, base_url):
     """With every request off the server refused, the page still draws the map, outlines, markers and timeline."""
     context = browser.new_context(viewport={"width": 1400, "height": 900}, base_url=base_url)

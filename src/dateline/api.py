@@ -12,12 +12,17 @@ mistyped filter cannot quietly return everything.
 """
 
 import argparse
+import base64
+import hashlib
 import hmac
 import logging
 import os
+import re
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
+from urllib.parse import urlsplit
 
 if TYPE_CHECKING:
     from fastapi import APIRouter, FastAPI
@@ -28,14 +33,14 @@ EXPORT_PAGE = 500
 EXPORT_MAX_EVENTS = 100_000  # bounds one export's memory and time
 STATIC_DIR = Path(__file__).with_name("static")
 ERROR_STATUSES = {  # what every route may answer, with an ErrorBody; POST adds its own (POST_ERRORS)
-    400: "malformed request: a bad cursor, an unknown country, a NUL byte",
+    400: "malformed request: a Host header the server does not serve, a bad cursor, an unknown country, a NUL byte",
+    413: "request body over 2 MB",
     422: "a parameter or body field that is unknown, out of range or of the wrong format",
     500: "a bug: the server log has the details",
 }
 POST_ERRORS = {
     401: "missing or wrong token",
     403: "the server is read-only (started without DATELINE_TOKEN)",
-    413: "request body over 2 MB",
     503: "extraction is not available in this installation",
 }
 EXPORT_TYPES = {
@@ -44,10 +49,23 @@ EXPORT_TYPES = {
     "jsonl": "application/x-ndjson",
     "parquet": "application/vnd.apache.parquet",
 }
-# The dashboard never needs inline script; forbidding it stops injected markup from running.
-DASHBOARD_CSP = (
-    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
-    "img-src 'self' data: https: http:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
+EXPORT_HEADERS = {
+    "Content-Disposition": {"description": "attachment, named dateline-events.<format>", "schema": {"type": "string"}},
+    "X-Dateline-Events": {"description": "how many events the file holds", "schema": {"type": "integer"}},
+}
+# Names a browser may use for the server in its Host header. Only these by default: a web page on another site
+# that points its own name at 127.0.0.1 (DNS rebinding) then gets a 400 instead of the store's data.
+LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "::1")
+WILDCARD_ADDRESSES = ("0.0.0.0", "::", "")  # noqa: S104 - recognised, to warn, not bound to
+_HOST_NAME = re.compile(r"[a-z0-9_]([a-z0-9_-]*[a-z0-9])?(\.[a-z0-9_]([a-z0-9_-]*[a-z0-9])?)*")
+_HOST_HEADER = re.compile(r"(?:\[(?P<ipv6>[0-9a-f:.]+)\]|(?P<name>[^:\[\]]+))(?::\d{1,5})?")
+_TILE_HOST = re.compile(r"(\{s\}\.)?[a-z0-9.-]+|[0-9a-f:.]+")  # Leaflet's {s} is a subdomain letter
+# No script runs but the page's own files (and /docs' one inline script, by its hash), nothing loads from another
+# site except the tile servers the operator allowed, and no other site may frame the pages.
+CSP = (
+    "default-src 'none'; script-src 'self'{scripts}; style-src 'self' 'unsafe-inline'; img-src 'self' data:{tiles}; "
+    "connect-src 'self'{tiles}; font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
+    "frame-ancestors 'none'"
 )
 
 log = logging.getLogger("dateline.api")
@@ -62,6 +80,20 @@ def add_arguments(parser: argparse.ArgumentParser, command: str) -> None:
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default: %(default)s)")
     parser.add_argument("--port", type=int, default=8000, help="port to listen on (default: %(default)s)")
     parser.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"])
+    parser.add_argument(
+        "--allow-host",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="also answer requests whose Host header is NAME (repeatable; localhost, 127.0.0.1 and [::1] always)",
+    )
+    parser.add_argument(
+        "--tiles",
+        action="append",
+        default=[],
+        metavar="URL",
+        help="a tile server the dashboard may draw, e.g. 'https://tile.example.org/{z}/{x}/{y}.png' (repeatable)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -73,12 +105,69 @@ def run(args: argparse.Namespace) -> int:
 
     if not 0 < args.port < 65536:
         raise DatelineError(f"--port {args.port} is not a TCP port (1-65535)")
+    allowed = allowed_hosts([*args.allow_host, *([] if args.host in WILDCARD_ADDRESSES else [args.host])])
+    for url in args.tiles:
+        tile_origin(url)  # a bad template is an error before the store is opened
     token = os.environ.get("DATELINE_TOKEN") or None
-    app = create_app(None, token, store=Store(args.db, create=False))  # serving a mistyped --db is an error
+    store = Store(args.db, create=False)  # serving a mistyped --db is an error
+    app = create_app(None, token, store=store, allow_hosts=allowed, tiles=args.tiles)
     mode = "read-write (token set)" if token else "read-only (set DATELINE_TOKEN to accept reports)"
     print(f"dateline serve: http://{args.host}:{args.port}/  API docs at /docs, {mode}", flush=True)
+    if args.host in WILDCARD_ADDRESSES and not args.allow_host:
+        print(
+            f"dateline serve: listening on every address, but answering only requests to {', '.join(allowed)}: "
+            "add --allow-host NAME for each name or address clients use to reach this machine",
+            file=sys.stderr,
+            flush=True,
+        )
     uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level)
     return 0
+
+
+def allowed_hosts(names: list[str]) -> list[str]:
+    """The loopback names plus `names`, lower-cased and without brackets; a DatelineError for a malformed name."""
+    from dateline import DatelineError
+
+    allowed = list(LOOPBACK_HOSTS)
+    for given in names:
+        name = given.strip().lower().removeprefix("[").removesuffix("]").removesuffix(".")
+        if not _valid_host(name):
+            raise DatelineError(f"--allow-host {given!r} is not a host name or IP address (give it without a port)")
+        if name not in allowed:
+            allowed.append(name)
+    return allowed
+
+
+def _valid_host(name: str) -> bool:
+    """A DNS name, an IPv4 address or (with a colon) an IPv6 address."""
+    import ipaddress
+
+    if ":" not in name:
+        return bool(_HOST_NAME.fullmatch(name))
+    try:
+        return isinstance(ipaddress.ip_address(name), ipaddress.IPv6Address)
+    except ValueError:
+        return False
+
+
+def tile_origin(url: str) -> str:
+    """The origin (scheme://host[:port]) the browser loads `url`'s tiles from, as a CSP source: Leaflet's {s}
+    subdomain becomes '*'. A DatelineError unless `url` is an http(s) tile template with {z}, {x} and {y}."""
+    from dateline import DatelineError
+
+    parts = urlsplit(url)
+    try:
+        host, port = parts.hostname or "", parts.port
+    except ValueError:
+        host, port = "", None
+    if parts.scheme not in ("http", "https") or "@" in parts.netloc or not _TILE_HOST.fullmatch(host):
+        raise DatelineError(f"--tiles {url!r}: give an http:// or https:// URL such as https://tile.example.org/...")
+    if not all(p in url for p in ("{z}", "{x}", "{y}")) or any(c in url for c in " \"';,\\<>"):
+        raise DatelineError(
+            f"--tiles {url!r}: give a tile template with {{z}}, {{x}} and {{y}}, e.g. .../{{z}}/{{x}}/{{y}}.png"
+        )
+    host = f"[{host}]" if ":" in host else host.replace("{s}", "*")
+    return f"{parts.scheme}://{host}{f':{port}' if port else ''}"
 
 
 # ---------------------------------------------------------------- app
@@ -93,10 +182,18 @@ class ApiError(Exception):
         self.message = message
 
 
-def create_app(store_url: str | None, token: str | None, *, store: Any = None) -> "FastAPI":
+def create_app(
+    store_url: str | None,
+    token: str | None,
+    *,
+    store: Any = None,
+    allow_hosts: list[str] | None = None,
+    tiles: list[str] | None = None,
+) -> "FastAPI":
     """The API and dashboard over the store at `store_url`; `token` enables POST /api/reports.
 
-    `store` lets a caller pass an already open store instead of a URL.
+    `store` lets a caller pass an already open store instead of a URL. Only requests whose Host header is one of
+    `allow_hosts` (default: the loopback names) are answered; the dashboard may draw tiles from `tiles` only.
     """
     from fastapi import APIRouter, Depends, FastAPI
 
@@ -114,17 +211,51 @@ def create_app(store_url: str | None, token: str | None, *, store: Any = None) -
         docs_url=None,  # served below from vendored Swagger UI files, so /docs works offline too
         redoc_url=None,
     )
+    tiles = list(tiles or [])
     _add_error_handlers(app)
     app.add_middleware(_RefuseNul)
     app.add_middleware(_BodyLimit, limit=MAX_BODY_BYTES)
-    app.add_middleware(_DashboardHeaders)
+    app.add_middleware(_HostCheck, allowed=frozenset(allowed_hosts(allow_hosts or [])))
+    csp = content_security_policy([tile_origin(url) for url in tiles], [_docs_script_hash()])
+    app.add_middleware(_SecurityHeaders, csp=csp)  # added last, so it is outermost: every answer gets the headers
     api = APIRouter(dependencies=[Depends(_refuse_unknown_query())], responses=error_responses(ERROR_STATUSES))
-    _add_read_routes(api, store, writable=token is not None)
+    _add_read_routes(api, store, writable=token is not None, tiles=tiles)
     _add_export_route(api, store)
     _add_post_route(api, store, token)
     app.include_router(api)
     _add_dashboard(app)
+    _describe_blank_filters(app)
     return app
+
+
+def content_security_policy(tile_origins: list[str], script_hashes: list[str]) -> str:
+    """The one Content-Security-Policy of every response; `tile_origins` become image and fetch sources."""
+    tiles = "".join(f" {origin}" for origin in dict.fromkeys(tile_origins))
+    return CSP.format(scripts="".join(f" 'sha256-{h}'" for h in script_hashes), tiles=tiles)
+
+
+def _describe_blank_filters(app: "FastAPI") -> None:
+    """The OpenAPI document says what the filters take: '?country=' (blank) is no filter, so each filter's schema
+    is its own or a blank string, where FastAPI would write 'or null', which a query string cannot send."""
+    from fastapi import FastAPI
+
+    from dateline.filters import EventFilter
+
+    def openapi() -> dict:
+        if app.openapi_schema is None:
+            for operation in (op for ops in FastAPI.openapi(app)["paths"].values() for op in ops.values()):
+                for param in operation.get("parameters", []):
+                    if param["in"] == "query" and param["name"] in EventFilter.model_fields:
+                        _blank_for_null(param["schema"])
+        return app.openapi_schema
+
+    app.openapi = openapi
+
+
+def _blank_for_null(schema: dict) -> None:
+    for i, option in enumerate(schema.get("anyOf", [])):
+        if option == {"type": "null"}:
+            schema["anyOf"][i] = {"type": "string", "pattern": r"^\s*$", "description": "blank: no filter"}
 
 
 # ---------------------------------------------------------------- errors
@@ -196,7 +327,8 @@ def _where(loc: tuple) -> str:
 
 def _refuse_unknown_query():
     """The dependency that answers 422 for a query parameter its route does not take (the OpenAPI document
-    lists those it does): `?admin1=` or `?min_fatalities=` must not quietly return every event."""
+    lists those it does), or one given twice: `?admin1=` must not quietly return every event, nor
+    `?type=ASSAULT&type=PROTEST` only the protests."""
     from fastapi import Request
 
     def refuse_unknown_query(request: Request) -> None:
@@ -208,6 +340,8 @@ def _refuse_unknown_query():
             if name not in known:
                 takes = f"takes {', '.join(known)}" if known else "takes no query parameters"
                 raise ApiError(422, f"unknown query parameter '{name}': {request.url.path} {takes}")
+            if (times := len(request.query_params.getlist(name))) > 1:  # else one would be dropped unseen
+                raise ApiError(422, f"query parameter '{name}' is given {times} times: give it once")
 
     return refuse_unknown_query
 
@@ -282,25 +416,58 @@ def _nul_in(scope) -> str | None:
     return None
 
 
-class _DashboardHeaders:
-    """Content-Security-Policy and nosniff on the dashboard's pages and assets."""
+class _HostCheck:
+    """400 unless the Host header names this server: a page on another site that has pointed its own name at the
+    server's address (DNS rebinding) would otherwise read the store, and post to it, as if it were the dashboard."""
 
-    def __init__(self, app) -> None:
+    def __init__(self, app, allowed: frozenset[str]) -> None:
         self.app = app
+        self.allowed = allowed
 
     async def __call__(self, scope, receive, send) -> None:
-        path = scope.get("path", "") if scope["type"] == "http" else ""
-        if not (path == "/" or path.startswith("/static/")):
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        header = dict(scope.get("headers") or []).get(b"host", b"").decode("latin-1")
+        name = host_name(header)
+        if name not in self.allowed:
+            shown = header.encode("ascii", "backslashreplace").decode()[:100]
+            hint = f"start dateline serve with --allow-host {name}" if name else "send a valid Host header"
+            await _error(400, f"Host '{shown}' is not served here: {hint}")(scope, receive, send)
+            return
+        await self.app(scope, receive, send)
+
+
+def host_name(header: str) -> str | None:
+    """The name in a Host header ('localhost:8000' is 'localhost', '[::1]:8000' is '::1'), or None if malformed."""
+    match = _HOST_HEADER.fullmatch(header.strip().lower())
+    name = (match["ipv6"] or match["name"].removesuffix(".")) if match else ""
+    return name if _valid_host(name) else None
+
+
+class _SecurityHeaders:
+    """The Content-Security-Policy, nosniff, no-referrer and no-framing headers on every response: the dashboard,
+    /docs, the OpenAPI document, the API's answers and its errors alike."""
+
+    def __init__(self, app, csp: str) -> None:
+        self.app = app
+        self.headers = [
+            (b"content-security-policy", csp.encode()),
+            (b"x-content-type-options", b"nosniff"),
+            (b"referrer-policy", b"no-referrer"),
+            (b"x-frame-options", b"DENY"),
+        ]
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
 
         async def send_with_headers(message):
             if message["type"] == "http.response.start":
-                headers = list(message.get("headers", []))
-                headers.append((b"content-security-policy", DASHBOARD_CSP.encode()))
-                headers.append((b"x-content-type-options", b"nosniff"))
-                headers.append((b"referrer-policy", b"no-referrer"))
-                message = {**message, "headers": headers}
+                names = {name for name, _ in self.headers}
+                kept = [(k, v) for k, v in message.get("headers", []) if k.lower() not in names]
+                message = {**message, "headers": kept + self.headers}
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
@@ -309,7 +476,7 @@ class _DashboardHeaders:
 # ---------------------------------------------------------------- reading
 
 
-def _add_read_routes(api: "APIRouter", store: Any, writable: bool) -> None:
+def _add_read_routes(api: "APIRouter", store: Any, writable: bool, tiles: list[str]) -> None:
     from fastapi import Path, Query
 
     from dateline import __version__
@@ -320,7 +487,7 @@ def _add_read_routes(api: "APIRouter", store: Any, writable: bool) -> None:
 
     @api.get("/api/health", tags=["meta"], summary="Is the server up, and does it accept reports?")
     def health() -> Health:
-        return Health(status="ok", version=__version__, accepts_reports=writable)
+        return Health(status="ok", version=__version__, accepts_reports=writable, tiles=tiles)
 
     @api.get("/api/events", tags=["events"], summary="Merged events matching the filters, one page at a time")
     def list_events(query: Annotated[EventsQuery, Query()]) -> EventPage:
@@ -371,7 +538,7 @@ def _add_export_route(api: "APIRouter", store: Any) -> None:
         tags=["events"],
         summary="All matching events as CSV, GeoJSON or JSON Lines",
         response_class=StreamingResponse,
-        responses={200: {"content": {t: {} for t in EXPORT_TYPES.values()}}},
+        responses={200: {"content": {t.split(";")[0]: {} for t in EXPORT_TYPES.values()}, "headers": EXPORT_HEADERS}},
     )
     def export(query: Annotated[ExportQuery, Query()]):
         events = store.iter_events(query, limit=EXPORT_MAX_EVENTS, sort=query.sort, page=EXPORT_PAGE)
@@ -509,8 +676,28 @@ def _report_from_body(body: Any):
 # ---------------------------------------------------------------- dashboard
 
 
-def _add_dashboard(app: "FastAPI") -> None:
+def _docs_page():
+    """The Swagger UI page, from the vendored files; its one inline script is allowed by its hash in the CSP."""
     from fastapi.openapi.docs import get_swagger_ui_html
+
+    swagger = "/static/vendor/swagger-ui"
+    return get_swagger_ui_html(
+        openapi_url="/openapi.json",
+        title="dateline API",
+        swagger_js_url=f"{swagger}/swagger-ui-bundle.js",
+        swagger_css_url=f"{swagger}/swagger-ui.css",
+        swagger_favicon_url=f"{swagger}/favicon-32x32.png",
+    )
+
+
+def _docs_script_hash() -> str:
+    """The base64 SHA-256 of /docs' inline script, as CSP's 'sha256-...' takes it."""
+    html = bytes(_docs_page().body).decode()
+    script = re.findall(r"<script>(.*?)</script>", html, flags=re.DOTALL)[-1]
+    return base64.b64encode(hashlib.sha256(script.encode()).digest()).decode()
+
+
+def _add_dashboard(app: "FastAPI") -> None:
     from fastapi.responses import FileResponse
     from fastapi.staticfiles import StaticFiles
 
@@ -518,14 +705,7 @@ def _add_dashboard(app: "FastAPI") -> None:
 
     @app.get("/docs", include_in_schema=False)
     def api_docs():
-        swagger = "/static/vendor/swagger-ui"
-        return get_swagger_ui_html(
-            openapi_url=app.openapi_url,
-            title="dateline API",
-            swagger_js_url=f"{swagger}/swagger-ui-bundle.js",
-            swagger_css_url=f"{swagger}/swagger-ui.css",
-            swagger_favicon_url=f"{swagger}/favicon-32x32.png",
-        )
+        return _docs_page()
 
     @app.get("/", include_in_schema=False)
     def dashboard():

@@ -26,6 +26,9 @@ class Health(BaseModel):
     status: Literal["ok"]
     version: str
     accepts_reports: bool = Field(description="Whether POST /api/reports is enabled (the server has a token).")
+    tiles: list[str] = Field(
+        [], description="Tile URL templates the dashboard may draw (`dateline serve --tiles`); none by default."
+    )
 
 
 class EventsQuery(EventFilter):

@@ -19,7 +19,7 @@
   };
 
   const ANTARCTICA = "010"; // ISO numeric id; left out: Mercator cannot draw the pole and no events are there
-  const state = { events: [], listShown: 0, map: null, cluster: null, markers: new Map(), tileLayer: null };
+  const state = { events: [], listShown: 0, map: null, cluster: null, markers: new Map(), tileLayer: null, tiles: [] };
   const $ = (id) => document.getElementById(id);
 
   // ------------------------------------------------------------ small helpers
@@ -262,13 +262,32 @@
     return { ...feature, geometry: { type: geom.type, coordinates } };
   }
 
+  /* Tiles come only from the tile servers the server allows (GET /api/health lists them, and its
+   * Content-Security-Policy admits no others), so a shared link cannot make the page load from another host. */
   function useTiles(url) {
-    const safe = safeUrl(url.replaceAll("{", "%7B").replaceAll("}", "%7D"));
-    if (!safe) return;
     if (state.tileLayer) state.map.removeLayer(state.tileLayer);
+    state.tileLayer = null;
+    document.body.classList.remove("with-tiles");
+    $("tiles").value = "";
+    if (!url) return;
+    if (!state.tiles.includes(url) || !safeUrl(url.replaceAll("{", "%7B").replaceAll("}", "%7D"))) {
+      $("tiles-hint").textContent = `This server does not allow the tile server ${url}: the map shows country outlines.`;
+      document.querySelector(".settings").open = true;
+      return;
+    }
     state.tileLayer = L.tileLayer(url, { maxZoom: 18, attribution: "map tiles: your tile server" }).addTo(state.map);
     $("tiles").value = url;
     document.body.classList.add("with-tiles");
+  }
+
+  async function loadTileServers() {
+    try {
+      state.tiles = (await api("/api/health")).tiles || [];
+    } catch (err) {
+      state.tiles = [];
+    }
+    for (const url of state.tiles) ensureOption($("tiles"), url, url);
+    $("tiles").disabled = state.tiles.length === 0;
   }
 
   function clusterIcon(cluster) {
@@ -580,6 +599,7 @@
   // ------------------------------------------------------------ start
 
   async function start() {
+    await loadTileServers();
     initMap();
     $("filters").addEventListener("submit", (e) => {
       e.preventDefault();
@@ -596,10 +616,10 @@
     });
     $("tiles-form").addEventListener("submit", (e) => {
       e.preventDefault();
-      const url = $("tiles").value.trim();
+      const url = $("tiles").value;
       if (url) localStorage.setItem("dateline.tiles", url);
       else localStorage.removeItem("dateline.tiles");
-      if (url) useTiles(url);
+      useTiles(url);
     });
     const filters = readFilters();
     const initialHash = window.location.hash;
