@@ -78,7 +78,10 @@ _NOT_PIPELINE = {
     "cli.py",
     "evaluate.py",
     "__main__.py",
+    "countries.py",
 }
+# Data folders read only by the modules above (export rules, country names for filters and exports).
+_NOT_PIPELINE_DATA = {("lang", "en", "export"), ("lang", "en", "countries")}
 
 
 class Base(DeclarativeBase):
@@ -266,7 +269,12 @@ def code_fingerprint() -> str:
     digest = hashlib.sha256()
     for path in sorted(root.rglob("*")):
         rel = path.relative_to(root)
-        skip = path.name in _NOT_PIPELINE or rel.parts[0] in ("migrations", "static") or "__pycache__" in rel.parts
+        skip = (
+            path.name in _NOT_PIPELINE
+            or rel.parts[0] in ("migrations", "static")
+            or rel.parts[:3] in _NOT_PIPELINE_DATA
+            or "__pycache__" in rel.parts
+        )
         if path.is_file() and not skip and path.suffix in {".py", ".json", ".txt", ".tsv", ".csv"}:
             digest.update(str(rel).encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()[:16]
