@@ -324,17 +324,20 @@
       })
       .catch(() => { /* the map still works without outlines */ });
     state.labels = L.layerGroup().addTo(map);
-    loadBasemap();
     state.cluster = L.markerClusterGroup({ showCoverageOnHover: false, maxClusterRadius: 40, iconCreateFunction: clusterIcon });
     state.areas = L.layerGroup();
     map.addLayer(state.areas);
     map.addLayer(state.cluster);
     map.on("zoomend moveend", updateBasemap);
+    map.on("zoomend", () => { $("map").dataset.zoom = String(map.getZoom()); });
   }
 
   // ------------------------------------------------------------ detailed base map (built at setup, served at /basemap)
 
+  /* Loaded the first time the map is zoomed in past the world view, which the 1:110m outlines draw well. */
   async function loadBasemap() {
+    if (state.basemapLoading) return;
+    state.basemapLoading = true;
     try {
       const index = await fetch("/basemap/index.json").then((r) => (r.ok ? r.json() : Promise.reject(new Error(String(r.status)))));
       const [lines, places] = await Promise.all(index.files.map((f) => fetch(`/basemap/${f}`).then((r) => r.json())));
@@ -378,8 +381,11 @@
   /* Zoomed out, the 1:110m outlines; from zoom 4 the 1:10m land and borders, from 5 the province lines; labels
    * for countries, then regions, then towns by population, never more than MAX_LABELS. */
   function updateBasemap() {
-    if (!state.basemap) return;
     const zoom = state.map.getZoom();
+    if (!state.basemap) {
+      if (zoom >= 4) loadBasemap();
+      return;
+    }
     const detail = zoom >= 4;
     toggle(state.basemap.layers.land, detail);
     toggle(state.basemap.layers.borders, detail);
@@ -401,7 +407,19 @@
       if (inView(t)) labels.push([t[4] ? "capital" : "town", t[0], t[1], t[2]]);
     }
     state.labels.clearLayers();
-    for (const [kind, name, lat, lon] of labels) state.labels.addLayer(placeLabel(kind, name, lat, lon));
+    const taken = [];
+    for (const [kind, name, lat, lon] of labels) {
+      if (crowded(taken, state.map.latLngToContainerPoint([lat, lon]), name)) continue; // bigger places win
+      state.labels.addLayer(placeLabel(kind, name, lat, lon));
+    }
+  }
+
+  /* Whether a label at `point` would overlap one already placed; if not, its box is taken. */
+  function crowded(taken, point, name) {
+    const box = { x0: point.x - 4, x1: point.x + 7 * name.length + 8, y0: point.y - 8, y1: point.y + 8 };
+    if (taken.some((b) => box.x0 < b.x1 && b.x0 < box.x1 && box.y0 < b.y1 && b.y0 < box.y1)) return true;
+    taken.push(box);
+    return false;
   }
 
   function placeLabel(kind, name, lat, lon) {
