@@ -1,7 +1,7 @@
 """The dashboard end to end: headless Chromium (Debian's, driven by Playwright) against a real server and store.
 
 Skipped with a message when /usr/bin/chromium or Playwright is missing. Set DATELINE_SCREENSHOT=path to save
-a screenshot of an open event (that is how docs/dashboard.png is made).
+a screenshot of an event from the project's example reports (that is how docs/dashboard.png is made).
 """
 
 from __future__ import annotations
@@ -129,8 +129,6 @@ def test_event_view_highlights_evidence_and_shows_sources(page):
     assert "7–9" in detail.locator(".facts").inner_text()  # the merged range across the two outlets
     assert "busiest hour" in detail.locator(".quotes").inner_text()
     assert detail.locator("h4 a").first.get_attribute("href").startswith("https://")
-    if os.environ.get("DATELINE_SCREENSHOT"):
-        page.screenshot(path=os.environ["DATELINE_SCREENSHOT"])
     assert page.errors == []
 
 
@@ -512,3 +510,34 @@ def test_timeline_uses_months_over_years(mixed_page):
         "rs => rs.map(r => r.getAttribute('fill'))"
     )
     assert PROTEST_COLOUR in colours and len(set(colours)) == 2  # stacked by type
+
+
+def test_example_reports_on_the_dashboard(browser, tmp_path, basemap_built):
+    """The project's example reports, ingested for real, open at town scale; the docs screenshot comes from here."""
+    from dateline.api import create_app
+    from dateline.ingest import ingest
+    from dateline.read import iter_report_results
+    from dateline.store import Store
+
+    url = store_url(tmp_path / "examples.db")
+    examples = Path(__file__).resolve().parents[1] / "examples" / "reports"
+    with Store(url) as store:
+        outcomes = list(ingest(store, iter_report_results([str(examples)])))
+        stored = store.stats()["events"]
+    assert outcomes and all(o.error is None for o in outcomes)
+    with running(create_app(url, None)) as base:
+        context = browser.new_context(viewport={"width": 1400, "height": 900}, base_url=base)
+        page = context.new_page()
+        try:
+            open_dashboard(page)
+            assert page.locator(".event-item").count() == stored
+            page.locator(".event-item", has_text="Nairobi").first.click()
+            page.wait_for_selector("#detail mark.evidence", timeout=10_000)
+            expect(page.locator("#map")).to_have_attribute("data-zoom", "10")
+            page.wait_for_selector("body[data-basemap=detailed]", timeout=30_000)
+            assert "Nairobi" in page.locator(".place-label").all_inner_texts()
+            if os.environ.get("DATELINE_SCREENSHOT"):
+                page.wait_for_timeout(500)  # let the zoom animation settle
+                page.screenshot(path=os.environ["DATELINE_SCREENSHOT"])
+        finally:
+            context.close()
