@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from dateline.merged import EventDetail, MergedEvent
     from dateline.records import Count
 
+BLAS_THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 TABLE_LIMIT = 100  # rows a table shows unless --limit says otherwise; file formats export everything
 
 
@@ -105,6 +106,11 @@ def _filters(args: argparse.Namespace) -> EventFilter:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.command == "ingest":
+        # before numpy loads: one BLAS thread, since default BLAS pools oversubscribe the cores and made embedding
+        # about 4x slower; a process per core (--workers) is the way to use more of them
+        for var in BLAS_THREAD_VARS:
+            os.environ.setdefault(var, "1")
     from dateline.store import Store
 
     # only ingest creates a store: a mistyped --db on a reading command is an error, not a new empty database
