@@ -58,7 +58,7 @@ class DaskExtractor:
                     n_workers=workers,
                     threads_per_worker=1,
                     processes=True,
-                    dashboard_address=None,
+                    dashboard_address=":0",  # a free port: never a clash with a running dashboard
                     silence_logs=logging.ERROR,
                     env=ONE_THREAD,
                 )

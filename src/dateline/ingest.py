@@ -174,6 +174,10 @@ class _Run:
         from dateline import embed
 
         with embed.precomputed(vectors) if vectors else contextlib.nullcontext():
+            if len(reports) > 1 and not isinstance(extracted, Exception):
+                together = _store_together(self.store, [restamp(extracted, r) for r in reports])
+                if together:
+                    return together
             return [self._write_copy(report, extracted) for report in reports]
 
     def _write_copy(self, report: Report, extracted: Extraction | Exception) -> Outcome:
@@ -181,6 +185,18 @@ class _Run:
         if isinstance(extracted, Exception):
             return _failed(report, "extract", extracted, f"{where}: extraction failed: {extracted}")
         return _store_one(self.store, restamp(extracted, report))
+
+
+def _store_together(store: Store, extractions: list[Extraction]) -> list[Outcome]:
+    """Copies of one story stored in one pass ([] when one of them is stored already or the write fails: then
+    they are stored one by one, each failing alone)."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    try:
+        store.add_new_extractions(extractions)
+    except (DatelineError, SQLAlchemyError):
+        return []
+    return [Outcome("added", x.report, x) for x in extractions]
 
 
 def _store_one(store: Store, extraction: Extraction) -> Outcome:
