@@ -6,6 +6,7 @@ Only the standard library is imported at top level; the store, the pipeline and 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import sys
@@ -19,6 +20,7 @@ if TYPE_CHECKING:
     from dateline.merged import EventDetail, MergedEvent
     from dateline.records import Count
 
+BLAS_THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 TABLE_LIMIT = 100  # rows a table shows unless --limit says otherwise; file formats export everything
 
 
@@ -41,6 +43,7 @@ def add_arguments(parser: argparse.ArgumentParser, command: str) -> None:
             "(default: $DATELINE_EMBED, else on when the model package is installed)",
         )
         parser.add_argument("-q", "--quiet", action="store_true", help="no progress bar and no summary")
+        _add_scale_options(parser)
     elif command == "events":
         from dateline.filters import SORTS
 
@@ -63,6 +66,29 @@ def add_arguments(parser: argparse.ArgumentParser, command: str) -> None:
         parser.add_argument("--json", action="store_true", help="print the counts as JSON")
 
 
+def _add_scale_options(parser: argparse.ArgumentParser) -> None:
+    """Ingest's options for large corpora: Dask workers or an existing Dask cluster, and a Parquet dataset out."""
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        metavar="N",
+        help="extract in N local worker processes through Dask's distributed scheduler (default: this process)",
+    )
+    parser.add_argument(
+        "--scheduler",
+        default=None,
+        metavar="ADDRESS",
+        help="extract on the workers of an existing Dask cluster, e.g. tcp://HOST:8786",
+    )
+    parser.add_argument(
+        "--out",
+        default=None,
+        metavar="DIR",
+        help="also write the run's report events and the store's merged events as a Parquet dataset (a folder)",
+    )
+
+
 def _add_filter_options(parser: argparse.ArgumentParser) -> None:
     """One option per EventFilter field (--min-sources for min_sources), with the field's description as help."""
     from dateline.filters import EventFilter
@@ -80,6 +106,11 @@ def _filters(args: argparse.Namespace) -> EventFilter:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.command == "ingest":
+        # before numpy loads: one BLAS thread, since default BLAS pools oversubscribe the cores and made embedding
+        # about 4x slower; a process per core (--workers) is the way to use more of them
+        for var in BLAS_THREAD_VARS:
+            os.environ.setdefault(var, "1")
     from dateline.store import Store
 
     # only ingest creates a store: a mistyped --db on a reading command is an error, not a new empty database
@@ -95,13 +126,69 @@ def run(args: argparse.Namespace) -> int:
 
 def _ingest(store, args: argparse.Namespace) -> int:
     from rich.console import Console
-    from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
     from dateline.ingest import ingest
     from dateline.read import iter_report_results
 
     console = Console(stderr=True)
+    dataset = _dataset(args.out)
+    extractor = _extractor(store, args)
     counts: Counter[str] = Counter()
+    try:
+        with _progress(console, args.quiet) as update:
+            # a bad file or row is one error line; the rest is read, extracted and stored
+            outcomes = ingest(
+                store,
+                iter_report_results(args.paths),
+                reextract=args.reextract,
+                extractor=extractor,
+                on_batch=dataset.add if dataset else None,
+            )
+            for outcome in outcomes:
+                counts[outcome.status] += 1
+                if outcome.status == "failed":
+                    print(f"dateline ingest: error: {outcome.message}", file=sys.stderr)
+                update(_tally(counts))
+    finally:
+        if extractor is not None:
+            extractor.close()
+    merged = dataset.write_merged(store) if dataset else 0
+    if not args.quiet:
+        stats = store.stats()
+        print(
+            f"dateline ingest: {_tally(counts)}; store has {stats['events']} events from {stats['reports']} reports",
+            file=sys.stderr,
+        )
+        if dataset:
+            print(
+                f"dateline ingest: wrote {args.out} ({dataset.parts} report parts, {merged} merged events)",
+                file=sys.stderr,
+            )
+    return 1 if counts["failed"] else 0
+
+
+def _dataset(out: str | None):
+    from dateline.dataset import ParquetDataset
+
+    return ParquetDataset(out) if out else None
+
+
+def _extractor(store, args: argparse.Namespace):
+    """Dask workers for --workers / --scheduler; None for this process (the one-process path)."""
+    if args.workers is None and not args.scheduler:
+        return None
+    if args.workers is not None and args.scheduler:
+        raise DatelineError("--workers starts a local cluster and --scheduler uses an existing one: give one of them")
+    from dateline import cluster
+
+    return cluster.extractor(store.embed, args.workers, args.scheduler)
+
+
+@contextlib.contextmanager
+def _progress(console, quiet: bool):
+    """A transient progress line on a terminal; yields the function that updates its text."""
+    from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
     columns = [
         SpinnerColumn(),
         TextColumn("ingest"),
@@ -109,21 +196,9 @@ def _ingest(store, args: argparse.Namespace) -> int:
         TextColumn("{task.description}"),
         TimeElapsedColumn(),
     ]
-    with Progress(*columns, console=console, transient=True, disable=args.quiet or not console.is_terminal) as bar:
+    with Progress(*columns, console=console, transient=True, disable=quiet or not console.is_terminal) as bar:
         task = bar.add_task("", total=None)
-        # a bad file or row is one error line; the rest is read, extracted and stored
-        for outcome in ingest(store, iter_report_results(args.paths), reextract=args.reextract):
-            counts[outcome.status] += 1
-            if outcome.status == "failed":
-                print(f"dateline ingest: error: {outcome.message}", file=sys.stderr)
-            bar.update(task, description=_tally(counts))
-    if not args.quiet:
-        stats = store.stats()
-        print(
-            f"dateline ingest: {_tally(counts)}; store has {stats['events']} events from {stats['reports']} reports",
-            file=sys.stderr,
-        )
-    return 1 if counts["failed"] else 0
+        yield lambda text: bar.update(task, description=text)
 
 
 def _tally(counts: Counter) -> str:

@@ -1,21 +1,31 @@
 """Reports into the store: the one path from reports to merged events, for `dateline ingest` and POST /api/reports.
 
 A report whose content hash is stored already is skipped before extraction; the others are extracted in batches
-(spaCy parses a batch together) and each is stored in its own transaction, so a bad report fails alone and the
-rest of the batch goes on.
+(spaCy parses a batch together, and the batch's event sentences are embedded together) and each is stored in its
+own transaction, so a bad report fails alone and the rest of the batch goes on.
+
+Extraction reads only a report's text and publication date, so a syndicated copy (the same text and date from
+another outlet) is extracted once: the copy gets the first one's extraction re-stamped with its own report.
+
+Batches go to an ``Extractor``: in this process (``LocalExtractor``) or on Dask workers (``dateline.cluster``);
+either way the results are written here, by the one writer, as they come back.
 """
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+from collections import OrderedDict
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
-from typing import Literal
+from dataclasses import dataclass, field
+from typing import Literal, Protocol
 
 from dateline import DatelineError
 from dateline.records import Extraction, Report
 from dateline.store import Store, content_hash
 
 BATCH = 16  # reports extracted together (spaCy batches); each is still stored in its own transaction
+REMEMBERED = 256  # extractions kept for syndicated copies that come later in the run
 Status = Literal["added", "updated", "unchanged", "failed"]
 Stage = Literal["read", "extract", "store"]
 
@@ -33,28 +43,172 @@ class Outcome:
     message: str = ""
 
 
-def ingest(store: Store, items: Iterable[Report | DatelineError], reextract: bool = False) -> Iterator[Outcome]:
+@dataclass
+class BatchResult:
+    """One extracted batch: an Extraction or the exception per report, and the event sentences' vectors."""
+
+    results: list[Extraction | Exception]
+    vectors: dict = field(default_factory=dict)  # event text -> numpy vector (empty when not embedding)
+
+
+class Extractor(Protocol):
+    """Where batches are extracted: ``submit`` one, then take the finished ones from ``done``."""
+
+    def submit(self, batch: list[Report]) -> None: ...
+
+    def done(self, wait: bool) -> Iterator[tuple[list[Report], BatchResult]]:
+        """Finished batches: all that are left when ``wait``, else those ready without waiting beyond the limit."""
+        ...
+
+
+class LocalExtractor:
+    """Extraction in this process, each batch as it is submitted."""
+
+    def __init__(self, embed: bool) -> None:
+        self.embed = embed
+        self._finished: list[tuple[list[Report], BatchResult]] = []
+
+    def submit(self, batch: list[Report]) -> None:
+        self._finished.append((batch, extract_batch(batch, self.embed)))
+
+    def done(self, wait: bool) -> Iterator[tuple[list[Report], BatchResult]]:
+        while self._finished:
+            yield self._finished.pop(0)
+
+
+def extraction_key(report: Report) -> str:
+    """What extraction reads from a report (its text and publication date): equal keys, equal extractions."""
+    return hashlib.sha256(f"{report.published or ''}\x1f{report.text}".encode()).hexdigest()
+
+
+def restamp(extraction: Extraction, report: Report) -> Extraction:
+    """Another report's extraction of the same text and date, as this report's own."""
+    return extraction.model_copy(update={"report": report})
+
+
+def ingest(
+    store: Store,
+    items: Iterable[Report | DatelineError],
+    reextract: bool = False,
+    extractor: Extractor | None = None,
+    on_batch=None,
+) -> Iterator[Outcome]:
     """Store every report of ``items`` and merge its events, yielding one Outcome per item as it is decided.
 
     ``items`` may hold the DatelineError of an input that could not be read (as ``read.iter_report_results``
     yields them): it is passed on as a failure. ``reextract`` redoes stored reports made by other code.
+    ``on_batch(extractions)`` is called with each stored batch's extractions (e.g. to write them to Parquet).
     """
-    seen: dict[str, tuple[str, str]] = {}  # report id -> (content hash, where it came from) in this run
-    pending: list[Report] = []
-    for item in items:
-        if isinstance(item, DatelineError):
-            yield Outcome("failed", stage="read", error=item, message=str(item))
-        elif (clash := _duplicate(seen, item)) is not None:
-            # the same report given twice (a file and its folder) is unchanged; another one with its id, an error
-            yield _failed(item, "read", DatelineError(clash), clash) if clash else Outcome("unchanged", item)
-        elif store.status(item, reextract) == "unchanged":
-            yield Outcome("unchanged", item)
-        else:
-            pending.append(item)
-        if len(pending) >= BATCH:
-            yield from _store_batch(store, pending)
-            pending = []
-    yield from _store_batch(store, pending)
+    run = _Run(store, extractor or LocalExtractor(store.embed), on_batch)
+    yield from run.feed(items, reextract)
+
+
+class _Run:
+    """One ingest run: reads items, forms batches of distinct texts, writes results as they come back."""
+
+    def __init__(self, store: Store, extractor: Extractor, on_batch) -> None:
+        self.store, self.extractor, self.on_batch = store, extractor, on_batch
+        self.seen: dict[str, tuple[str, str]] = {}  # report id -> (content hash, where it came from) in this run
+        self.waiting: dict[str, list[Report]] = {}  # extraction key in flight -> its syndicated copies
+        # extraction key -> (extraction or error, its batch's vectors), for the most recent keys
+        self.known: OrderedDict[str, tuple[Extraction | Exception, dict]] = OrderedDict()
+
+    def feed(self, items: Iterable[Report | DatelineError], reextract: bool) -> Iterator[Outcome]:
+        pending: list[Report] = []
+        for item in items:
+            if isinstance(item, DatelineError):
+                yield Outcome("failed", stage="read", error=item, message=str(item))
+                continue
+            if (clash := _duplicate(self.seen, item)) is not None:
+                # the same report given twice (a file and its folder) is unchanged; another one with its id, an error
+                yield _failed(item, "read", DatelineError(clash), clash) if clash else Outcome("unchanged", item)
+                continue
+            if self.store.status(item, reextract) == "unchanged":
+                yield Outcome("unchanged", item)
+                continue
+            key = extraction_key(item)
+            if key in self.known:
+                yield from self._emit(self._write_copies([item], *self.known[key]))
+            elif key in self.waiting:
+                self.waiting[key].append(item)
+            else:
+                self.waiting[key] = []
+                pending.append(item)
+            if len(pending) >= BATCH:
+                self.extractor.submit(pending)
+                pending = []
+                yield from self._collect(wait=False)
+        if pending:
+            self.extractor.submit(pending)
+        yield from self._collect(wait=True)
+
+    def _collect(self, wait: bool) -> Iterator[Outcome]:
+        for batch, result in self.extractor.done(wait):
+            yield from self._write_batch(batch, result)
+
+    def _write_batch(self, batch: list[Report], result: BatchResult) -> Iterator[Outcome]:
+        from dateline import embed
+
+        outcomes: list[Outcome] = []
+        with embed.precomputed(result.vectors):  # no yield inside: the vectors are dropped before the caller resumes
+            for report, extracted in zip(batch, result.results, strict=True):
+                key = extraction_key(report)
+                copies = self.waiting.pop(key, [])
+                self._remember(key, (extracted, result.vectors))
+                outcomes += self._write_copies([report, *copies], extracted, {})
+        yield from self._emit(outcomes)
+
+    def _emit(self, outcomes: list[Outcome]) -> Iterator[Outcome]:
+        stored = [o.extraction for o in outcomes if o.extraction is not None]
+        if self.on_batch and stored:
+            self.on_batch(stored)
+        yield from outcomes
+
+    def _remember(self, key: str, done: tuple[Extraction | Exception, dict]) -> None:
+        self.known[key] = done
+        while len(self.known) > REMEMBERED:
+            self.known.popitem(last=False)
+
+    def _write_copies(self, reports: list[Report], extracted: Extraction | Exception, vectors: dict) -> list[Outcome]:
+        """Store each report with ``extracted`` as its extraction (``vectors`` given for a later copy)."""
+        from dateline import embed
+
+        with embed.precomputed(vectors) if vectors else contextlib.nullcontext():
+            if len(reports) > 1 and not isinstance(extracted, Exception):
+                together = _store_together(self.store, [restamp(extracted, r) for r in reports])
+                if together:
+                    return together
+            return [self._write_copy(report, extracted) for report in reports]
+
+    def _write_copy(self, report: Report, extracted: Extraction | Exception) -> Outcome:
+        where = report.source_path or report.id
+        if isinstance(extracted, Exception):
+            return _failed(report, "extract", extracted, f"{where}: extraction failed: {extracted}")
+        return _store_one(self.store, restamp(extracted, report))
+
+
+def _store_together(store: Store, extractions: list[Extraction]) -> list[Outcome]:
+    """Copies of one story stored in one pass ([] when one of them is stored already or the write fails: then
+    they are stored one by one, each failing alone)."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    try:
+        store.add_new_extractions(extractions)
+    except (DatelineError, SQLAlchemyError):
+        return []
+    return [Outcome("added", x.report, x) for x in extractions]
+
+
+def _store_one(store: Store, extraction: Extraction) -> Outcome:
+    from sqlalchemy.exc import SQLAlchemyError
+
+    report = extraction.report
+    try:
+        # status() found it new, changed or stale: replace whatever is stored
+        return Outcome(store.add_extraction(extraction, reextract=True), report, extraction)
+    except (DatelineError, SQLAlchemyError) as err:
+        where = report.source_path or report.id
+        return _failed(report, "store", err, f"{where}: not stored: {str(err).splitlines()[0]}")
 
 
 def _failed(report: Report, stage: Stage, error: BaseException, message: str) -> Outcome:
@@ -79,36 +233,32 @@ def _duplicate(seen: dict[str, tuple[str, str]], report: Report) -> str | None:
     )
 
 
-def _store_batch(store: Store, reports: list[Report]) -> Iterator[Outcome]:
-    """Extract and store a batch; each report is stored in its own transaction and fails alone."""
-    from sqlalchemy.exc import SQLAlchemyError
+def extract_batch(reports: list[Report], with_vectors: bool) -> BatchResult:
+    """Extract a batch (and embed its event sentences together); runs in this process or on a Dask worker."""
+    results = _extract_each(reports)
+    if not with_vectors:
+        return BatchResult(results)
+    from dateline import embed
 
-    for report, result in _extract_each(reports):
-        where = report.source_path or report.id
-        if isinstance(result, Exception):
-            yield _failed(report, "extract", result, f"{where}: extraction failed: {result}")
-            continue
-        try:
-            # status() found it new, changed or stale: replace whatever is stored
-            yield Outcome(store.add_extraction(result, reextract=True), report, result)
-        except (DatelineError, SQLAlchemyError) as err:
-            yield _failed(report, "store", err, f"{where}: not stored: {str(err).splitlines()[0]}")
+    done = [x for x in results if not isinstance(x, Exception)]
+    texts = [embed.event_text(ev.model_dump(mode="json")) for x in done for ev in x.events]
+    return BatchResult(results, embed.embed_texts(texts))
 
 
-def _extract_each(reports: list[Report]) -> list[tuple[Report, Extraction | Exception]]:
-    """(report, Extraction or the exception) for each report: batched, falling back to one by one on an error."""
+def _extract_each(reports: list[Report]) -> list[Extraction | Exception]:
+    """An Extraction or the exception for each report: batched, falling back to one by one on an error."""
     if not reports:
         return []
     from dateline import pipeline
 
     try:
-        return list(zip(reports, pipeline.extract_many(reports), strict=True))
+        return list(pipeline.extract_many(reports))
     except Exception:  # noqa: BLE001 - one bad report must not sink the batch; redo singly to find it
         pass
-    results: list[tuple[Report, Extraction | Exception]] = []
+    results: list[Extraction | Exception] = []
     for report in reports:
         try:
-            results.append((report, pipeline.extract(report)))
+            results.append(pipeline.extract(report))
         except Exception as err:  # noqa: BLE001 - reported per report, the batch goes on
-            results.append((report, err))
+            results.append(err)
     return results

@@ -21,6 +21,7 @@ TEXT_SUFFIXES = {".txt", ".text", ".md"}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
 READABLE_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES
+GZIP_JSONL_SUFFIXES = tuple(s + ".gz" for s in sorted(JSONL_SUFFIXES))  # read row by row, never all at once
 META_FIELDS = ("id", "published", "outlet", "url", "title", "language")
 MIN_WORDS_FOR_LANGUAGE_CHECK = 12
 # The latest publication date accepted, in days after today in UTC: a report's own time zone can be up to a day
@@ -47,7 +48,7 @@ def iter_report_results(paths: list[str], overrides: dict | None = None) -> Iter
             continue
         files = report_files(folder)
         if not files:
-            yield DatelineError(f"{path}: no .txt, .html or .jsonl reports in this folder")
+            yield DatelineError(f"{path}: no .txt, .html, .jsonl or .jsonl.gz reports in this folder")
         for f in files:
             default_id = f.relative_to(folder).with_suffix("").as_posix()
             yield from _results_from_file(f, str(f), overrides, default_id=default_id)
@@ -67,7 +68,9 @@ def report_files(folder: Path) -> list[Path]:
 
 
 def _is_report_file(f: Path) -> bool:
-    return f.suffix.lower() in READABLE_SUFFIXES and not f.name.endswith((".meta.json", ".gold.json"))
+    name = f.name.lower()
+    readable = f.suffix.lower() in READABLE_SUFFIXES or name.endswith(GZIP_JSONL_SUFFIXES)
+    return readable and not name.endswith((".meta.json", ".gold.json"))
 
 
 def _results_from_file(
@@ -76,12 +79,44 @@ def _results_from_file(
     if not p.exists():
         yield DatelineError(f"{label}: no such file")
         return
+    if p.name.lower().endswith(GZIP_JSONL_SUFFIXES):
+        yield from _results_from_gzip_jsonl(p, label, overrides)
+        return
     try:
         data = p.read_bytes()
     except OSError as err:
         yield DatelineError(f"{label}: cannot read ({err.strerror})")
         return
     yield from _results_from_bytes(data, label, p, overrides, default_id)
+
+
+def _results_from_gzip_jsonl(p: Path, label: str, overrides: dict) -> Iterator[Report | DatelineError]:
+    """The rows of a gzip JSON Lines file, decompressed as they are read (a corpus of any size in flat memory)."""
+    import gzip
+    import zlib
+
+    rows = 0
+    try:
+        with gzip.open(p, "rb") as fh:
+            for lineno, raw in enumerate(fh, 1):
+                rows += bool(raw.strip())
+                yield from _gzip_row(raw, f"{label}:{lineno}", overrides)
+    except (OSError, EOFError, zlib.error) as err:
+        yield DatelineError(f"{label}: cannot read as gzip ({err})")
+        return
+    if not rows:
+        yield DatelineError(f"{label}: empty input")
+
+
+def _gzip_row(raw: bytes, label: str, overrides: dict) -> Iterator[Report | DatelineError]:
+    if not raw.strip():
+        return
+    try:
+        yield report_from_json_line(raw.decode("utf-8-sig"), label, overrides)
+    except UnicodeDecodeError as err:
+        yield DatelineError(f"{label}: not valid UTF-8 text (byte {err.start}); convert it to UTF-8 first")
+    except DatelineError as err:
+        yield err
 
 
 def _results_from_bytes(

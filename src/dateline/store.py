@@ -465,6 +465,23 @@ class Store:
             self._link(conn, self._insert_report_events(conn, extraction))
         return "added" if row is None else "updated"
 
+    def add_new_extractions(self, extractions: list[Extraction]) -> None:
+        """Store reports none of which is stored yet in one transaction, merged in one pass (syndicated copies).
+
+        The merged events are the ones adding them one by one gives (a component of the match graph does not
+        depend on the order its edges come in), but a story's event is rewritten once, not once per copy.
+        A report id already stored is a DatelineError and nothing is written.
+        """
+        ids = [x.report.id for x in extractions]
+        with self._writing, self.engine.begin() as conn:
+            if len(set(ids)) < len(ids) or conn.execute(select(ReportRow.id).where(ReportRow.id.in_(ids))).first():
+                raise DatelineError("add_new_extractions: a report is given twice or stored already")
+            new: list[dict] = []
+            for extraction in extractions:
+                self._insert_report(conn, extraction, content_hash(extraction.report))
+                new += self._insert_report_events(conn, extraction)
+            self._link(conn, new)
+
     def remove_report(self, report_id: str) -> bool:
         """Delete a report and re-merge the events it contributed to."""
         with self._writing, self.engine.begin() as conn:
