@@ -1,0 +1,214 @@
+"""Several processes writing one store at once, on a SQLite file and on a throwaway PostgreSQL server.
+
+The writers are real processes running the real Store against a real database; their extractions are built by
+hand from invented reports (tests/test_store.py's helpers), so the merged events do not depend on NLP accuracy.
+Whatever the interleaving, the store must end exactly as one process writing the same reports one after another
+leaves it (compared row by row, less timestamps and autoincrement ids), and no writer may fail.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from pg import fresh_database, pg_database, pg_server  # noqa: F401 - fixtures
+from test_store import MOSUL, make_event, make_report
+
+from dateline.records import Extraction, Location
+from dateline.store import Base, Store
+
+SRC = str(Path(__file__).resolve().parents[1] / "src")
+# Columns that differ between two stores holding the same data: when a row was written, a row counter.
+VOLATILE = {"ingested_at", "updated_at"}
+VOLATILE_BY_TABLE = {"quotes": {"id"}}
+
+# A writer process: open the store (creating it if new), wait for the start signal, store every extraction of
+# its corpus in order; prints one status per report as JSON, a traceback and exit status 1 on any failure.
+WRITER = textwrap.dedent("""
+    import json, os, sys, time
+    from dateline.records import Extraction
+    from dateline.store import Store
+    url, corpus, go = sys.argv[1], sys.argv[2], sys.argv[3]
+    while go != "-" and not os.path.exists(go):
+        time.sleep(0.002)
+    store = Store(url)
+    statuses = [store.add_extraction(Extraction.model_validate_json(line)) for line in open(corpus)]
+    store.close()
+    print(json.dumps(statuses))
+""")
+
+SITES = [
+    MOSUL,
+    Location(name="Kirkuk", country="IQ", admin1="Kirkuk", lat=35.47, lon=44.39, precision="city", text="Kirkuk"),
+    Location(name="Erbil", country="IQ", admin1="Erbil", lat=36.19, lon=44.01, precision="city", text="Erbil"),
+]
+OUTLETS = ["Northern Ledger", "Tigris Wire", "Daily Compass", "River Post"]
+
+
+def incident_reports(incidents: int) -> list[Extraction]:
+    """Invented attacks, each told by every outlet of OUTLETS, some outlets a day late (chains of one-day slop).
+
+    Incidents are a week apart or in another city, so they never merge with each other; an outlet's report of
+    incident i also tells a second, unrelated protest, so one report feeds two merged events.
+    """
+    reports = []
+    for i in range(incidents):
+        day = dt.date(2024, 1, 2) + dt.timedelta(days=7 * (i // len(SITES)))
+        site = SITES[i % len(SITES)]
+        for j, outlet in enumerate(OUTLETS):
+            told = (day + dt.timedelta(days=j // 2)).isoformat()  # two outlets a day late: linked only via others
+            text = (
+                f"A drone strike hit a depot in {site.name} on {told}, killing {i + j + 1} guards, according to "
+                f"{outlet}. Later, dock workers marched in {site.name} demanding wages number {i}."
+            )
+            strike = text.split(". ")[0] + "."
+
+            def attack(t: str, s=strike, k=i + j + 1, d=told, loc=site) -> object:
+                return make_event(t, s, killed=k, day=d, location=loc)
+
+            def protest(t: str, d=told, loc=site) -> object:
+                s = t.split(". ")[1]
+                return make_event(
+                    t,
+                    s,
+                    eid="e2",
+                    type_="PROTEST",
+                    mode=None,
+                    day=d,
+                    location=loc,
+                    initiator="dock workers",
+                    target=None,
+                    trigger="marched",
+                )
+
+            rid = f"{outlet.split()[-1].lower()}-{i}"
+            reports.append(make_report(rid, outlet, text, [attack, protest], published=told, quote=strike))
+    return reports
+
+
+def write_corpus(path: Path, reports: list[Extraction]) -> Path:
+    path.write_text("".join(x.model_dump_json() + "\n" for x in reports))
+    return path
+
+
+def shares(reports: list[Extraction], writers: int, overlap: int) -> list[list[Extraction]]:
+    """Deal the reports round-robin to the writers, so every incident is written by several at once; the first
+    ``overlap`` reports go to every writer (the same report stored by two processes at the same moment)."""
+    dealt = [reports[overlap + w :: writers] for w in range(writers)]
+    return [reports[:overlap] + d for d in dealt]
+
+
+def start_writers(url: str, corpora: list[Path], go: Path | None) -> list[subprocess.Popen]:
+    env = {**os.environ, "PYTHONPATH": SRC + os.pathsep + os.environ.get("PYTHONPATH", ""), "DATELINE_EMBED": "0"}
+    cmd = [sys.executable, "-c", WRITER, url]
+    signal_file = str(go) if go else "-"
+    return [
+        subprocess.Popen(
+            [*cmd, str(c), signal_file], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+        for c in corpora
+    ]
+
+
+def finish(procs: list[subprocess.Popen], timeout: float = 120) -> list[list[str]]:
+    """Each writer's statuses; fails with the writer's stderr when one did not exit cleanly."""
+    results = []
+    for proc in procs:
+        out, err = proc.communicate(timeout=timeout)
+        assert proc.returncode == 0, f"a writer failed:\n{err}"
+        results.append(json.loads(out))
+    return results
+
+
+def run_concurrently(url: str, corpora: list[Path], tmp_path: Path, gated: bool = True) -> list[list[str]]:
+    """Start one writer per corpus; with ``gated`` they open the store first and then start writing together."""
+    go = tmp_path / f"go-{os.urandom(4).hex()}" if gated else None
+    procs = start_writers(url, corpora, go)
+    if go is not None:
+        go.touch()
+    return finish(procs)
+
+
+def canonical(store: Store) -> dict[str, list[tuple]]:
+    """Every row of every table, sorted, JSON as sorted-key text, less the columns that name a moment or a
+    counter: two stores with equal canonical forms hold the same reports, mentions, events, sources, quotes."""
+    from sqlalchemy import select
+
+    out = {}
+    with store.engine.connect() as conn:
+        for name, table in Base.metadata.tables.items():
+            skip = VOLATILE | VOLATILE_BY_TABLE.get(name, set())
+            cols = [c for c in table.columns if c.name not in skip]
+            rows = conn.execute(select(*cols)).all()
+            out[name] = sorted(tuple(_plain(v) for v in row) for row in rows)
+    return out
+
+
+def _plain(value: object) -> object:
+    return json.dumps(value, sort_keys=True) if isinstance(value, dict | list) else value
+
+
+def sequential(url: str, reports: list[Extraction]) -> dict[str, list[tuple]]:
+    with Store(url, embed=False) as s:
+        for x in reports:
+            s.add_extraction(x)
+        return canonical(s)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def backend(request, tmp_path) -> Iterator[tuple[str, str]]:
+    """(URL of a new, empty store, URL of another one for the sequential reference run) on one backend."""
+    if request.param == "sqlite":
+        yield str(tmp_path / "store.db"), str(tmp_path / "reference.db")
+        return
+    server = request.getfixturevalue("pg_server")
+    with fresh_database(server) as url, fresh_database(server) as reference:
+        yield url, reference
+
+
+def test_the_synthetic_incidents_merge_as_designed(tmp_path):
+    """The corpus the concurrency tests use: one attack and one protest event per incident, all outlets in each."""
+    reports = incident_reports(6)
+    with Store(str(tmp_path / "s.db"), embed=False) as s:
+        for x in reports:
+            assert s.add_extraction(x) == "added"
+        events, _ = s.query_events(limit=1000)
+    assert len(events) == 2 * 6
+    assert {e.sources_count for e in events} == {len(OUTLETS)}
+
+
+def test_concurrent_writers_leave_the_store_a_sequential_run_leaves(backend, tmp_path):
+    """Three processes open a new store at the same moment (racing in the migrations), then write interleaved
+    shares of one corpus, some reports by all three at once: no writer fails, every report is stored once, the
+    merged events are those of one process writing everything in order."""
+    url, reference = backend
+    reports = incident_reports(12)
+    corpora = [write_corpus(tmp_path / f"part{w}.jsonl", part) for w, part in enumerate(shares(reports, 3, overlap=4))]
+    statuses = run_concurrently(url, corpora, tmp_path, gated=False)
+    for w in range(3):
+        assert set(statuses[w]) <= {"added", "unchanged"}
+    overlapped = [[statuses[w][i] for w in range(3)] for i in range(4)]
+    assert all(sorted(s) == ["added", "unchanged", "unchanged"] for s in overlapped)  # stored once, by one of them
+    with Store(url, embed=False) as s:
+        got = canonical(s)
+    assert got == sequential(reference, reports)
+    assert len(got["reports"]) == len(reports)
+
+
+def test_concurrent_writers_after_the_store_exists(backend, tmp_path):
+    """Two writers start on an open store at once (no migration), each writing half of every incident."""
+    url, reference = backend
+    reports = incident_reports(18)
+    Store(url, embed=False).close()
+    corpora = [write_corpus(tmp_path / f"half{w}.jsonl", part) for w, part in enumerate(shares(reports, 2, overlap=0))]
+    statuses = run_concurrently(url, corpora, tmp_path)
+    assert sorted(statuses[0] + statuses[1]) == ["added"] * len(reports)
+    with Store(url, embed=False) as s:
+        assert canonical(s) == sequential(reference, reports)
