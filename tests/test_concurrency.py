@@ -9,16 +9,19 @@ leaves it (compared row by row, less timestamps and autoincrement ids), and no w
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 import textwrap
-from collections.abc import Iterator
+import time
 from pathlib import Path
 
 import pytest
-from pg import fresh_database, pg_database, pg_server  # noqa: F401 - fixtures
+from pg import pg_database, pg_server  # noqa: F401 - fixtures
 from test_store import MOSUL, make_event, make_report
 
 from dateline.records import Extraction, Location
@@ -29,16 +32,32 @@ SRC = str(Path(__file__).resolve().parents[1] / "src")
 VOLATILE = {"ingested_at", "updated_at"}
 VOLATILE_BY_TABLE = {"quotes": {"id"}}
 
-# A writer process: open the store (creating it if new), wait for the start signal, store every extraction of
+# A writer process: open the store (creating it if new), say so (GO.PID.ready), wait for GO, store every extraction of
 # its corpus in order; prints one status per report as JSON, a traceback and exit status 1 on any failure.
+# FAULT "link:N" SIGKILLs the process inside its Nth merge (report rows written, not committed, write lock held);
+# "migrate" SIGKILLs it when the schema upgrade has run but not committed.
 WRITER = textwrap.dedent("""
-    import json, os, sys, time
+    import json, os, signal, sys, time
+    from alembic import command
     from dateline.records import Extraction
     from dateline.store import Store
-    url, corpus, go = sys.argv[1], sys.argv[2], sys.argv[3]
+    url, corpus, go, fault = sys.argv[1:5]
+    def die_after(original, calls=[0], at=None):
+        def dying(*args, **kwargs):
+            original(*args, **kwargs)
+            calls[0] += 1
+            if at is None or calls[0] == at:
+                os.kill(os.getpid(), signal.SIGKILL)
+        return dying
+    if fault.startswith("link:"):
+        Store._link = die_after(Store._link, at=int(fault[5:]))
+    if fault == "migrate":
+        command.upgrade = die_after(command.upgrade)
+    store = Store(url)
+    if go != "-":
+        open(f"{go}.{os.getpid()}.ready", "w").close()
     while go != "-" and not os.path.exists(go):
         time.sleep(0.002)
-    store = Store(url)
     statuses = [store.add_extraction(Extraction.model_validate_json(line)) for line in open(corpus)]
     store.close()
     print(json.dumps(statuses))
@@ -105,16 +124,10 @@ def shares(reports: list[Extraction], writers: int, overlap: int) -> list[list[E
     return [reports[:overlap] + d for d in dealt]
 
 
-def start_writers(url: str, corpora: list[Path], go: Path | None) -> list[subprocess.Popen]:
+def start_writer(url: str, corpus: Path, go: Path | None = None, fault: str = "-") -> subprocess.Popen:
     env = {**os.environ, "PYTHONPATH": SRC + os.pathsep + os.environ.get("PYTHONPATH", ""), "DATELINE_EMBED": "0"}
-    cmd = [sys.executable, "-c", WRITER, url]
-    signal_file = str(go) if go else "-"
-    return [
-        subprocess.Popen(
-            [*cmd, str(c), signal_file], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-        )
-        for c in corpora
-    ]
+    argv = [sys.executable, "-c", WRITER, url, str(corpus), str(go) if go else "-", fault]
+    return subprocess.Popen(argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
 def finish(procs: list[subprocess.Popen], timeout: float = 120) -> list[list[str]]:
@@ -127,11 +140,22 @@ def finish(procs: list[subprocess.Popen], timeout: float = 120) -> list[list[str
     return results
 
 
+def wait_ready(procs: list[subprocess.Popen], go: Path, timeout: float = 60) -> None:
+    """Wait until every gated writer has opened the store."""
+    deadline = time.monotonic() + timeout
+    for proc in procs:
+        while not Path(f"{go}.{proc.pid}.ready").exists():
+            assert proc.poll() is None, f"a writer died opening the store:\n{proc.communicate()[1]}"
+            assert time.monotonic() < deadline, "a writer did not open the store in time"
+            time.sleep(0.01)
+
+
 def run_concurrently(url: str, corpora: list[Path], tmp_path: Path, gated: bool = True) -> list[list[str]]:
     """Start one writer per corpus; with ``gated`` they open the store first and then start writing together."""
     go = tmp_path / f"go-{os.urandom(4).hex()}" if gated else None
-    procs = start_writers(url, corpora, go)
+    procs = [start_writer(url, c, go) for c in corpora]
     if go is not None:
+        wait_ready(procs, go)
         go.touch()
     return finish(procs)
 
@@ -162,15 +186,23 @@ def sequential(url: str, reports: list[Extraction]) -> dict[str, list[tuple]]:
         return canonical(s)
 
 
+@functools.lru_cache(maxsize=4)
+def reference(incidents: int) -> dict[str, list[tuple]]:
+    """What one process writing incident_reports(incidents) in order leaves, the same on either database: a
+    SQLite file, written once per test session."""
+    folder = Path(tempfile.mkdtemp(prefix="dateline-reference-"))
+    try:
+        return sequential(str(folder / "reference.db"), incident_reports(incidents))
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
-def backend(request, tmp_path) -> Iterator[tuple[str, str]]:
-    """(URL of a new, empty store, URL of another one for the sequential reference run) on one backend."""
+def store_url(request, tmp_path) -> str:
+    """URL of a new, empty store: a SQLite file or a fresh PostgreSQL database."""
     if request.param == "sqlite":
-        yield str(tmp_path / "store.db"), str(tmp_path / "reference.db")
-        return
-    server = request.getfixturevalue("pg_server")
-    with fresh_database(server) as url, fresh_database(server) as reference:
-        yield url, reference
+        return str(tmp_path / "store.db")
+    return request.getfixturevalue("pg_database")
 
 
 def test_the_synthetic_incidents_merge_as_designed(tmp_path):
@@ -184,12 +216,11 @@ def test_the_synthetic_incidents_merge_as_designed(tmp_path):
     assert {e.sources_count for e in events} == {len(OUTLETS)}
 
 
-def test_concurrent_writers_leave_the_store_a_sequential_run_leaves(backend, tmp_path):
+def test_concurrent_writers_leave_the_store_a_sequential_run_leaves(store_url, tmp_path):
     """Three processes open a new store at the same moment (racing in the migrations), then write interleaved
     shares of one corpus, some reports by all three at once: no writer fails, every report is stored once, the
     merged events are those of one process writing everything in order."""
-    url, reference = backend
-    reports = incident_reports(12)
+    url, reports = store_url, incident_reports(6)
     corpora = [write_corpus(tmp_path / f"part{w}.jsonl", part) for w, part in enumerate(shares(reports, 3, overlap=4))]
     statuses = run_concurrently(url, corpora, tmp_path, gated=False)
     for w in range(3):
@@ -198,17 +229,5 @@ def test_concurrent_writers_leave_the_store_a_sequential_run_leaves(backend, tmp
     assert all(sorted(s) == ["added", "unchanged", "unchanged"] for s in overlapped)  # stored once, by one of them
     with Store(url, embed=False) as s:
         got = canonical(s)
-    assert got == sequential(reference, reports)
+    assert got == reference(6)
     assert len(got["reports"]) == len(reports)
-
-
-def test_concurrent_writers_after_the_store_exists(backend, tmp_path):
-    """Two writers start on an open store at once (no migration), each writing half of every incident."""
-    url, reference = backend
-    reports = incident_reports(18)
-    Store(url, embed=False).close()
-    corpora = [write_corpus(tmp_path / f"half{w}.jsonl", part) for w, part in enumerate(shares(reports, 2, overlap=0))]
-    statuses = run_concurrently(url, corpora, tmp_path)
-    assert sorted(statuses[0] + statuses[1]) == ["added"] * len(reports)
-    with Store(url, embed=False) as s:
-        assert canonical(s) == sequential(reference, reports)
