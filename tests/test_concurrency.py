@@ -24,10 +24,11 @@ import pytest
 from pg import pg_database, pg_server  # noqa: F401 - fixtures
 from test_store import MOSUL, make_event, make_report
 
+import dateline
 from dateline.records import Extraction, Location
 from dateline.store import Base, Store
 
-SRC = str(Path(__file__).resolve().parents[1] / "src")
+SRC = str(Path(dateline.__file__).resolve().parents[1])  # writers run the dateline this test imported
 # Columns that differ between two stores holding the same data: when a row was written, a row counter.
 VOLATILE = {"ingested_at", "updated_at"}
 VOLATILE_BY_TABLE = {"quotes": {"id"}}
@@ -231,3 +232,41 @@ def test_concurrent_writers_leave_the_store_a_sequential_run_leaves(store_url, t
         got = canonical(s)
     assert got == reference(6)
     assert len(got["reports"]) == len(reports)
+
+
+@pytest.mark.stress
+def test_stress_writers_on_an_open_store(store_url, tmp_path):
+    """Three writers start together on an existing store, each with a third of every incident and a shared tenth."""
+    url, reports = store_url, incident_reports(45)
+    Store(url, embed=False).close()
+    parts = shares(reports, 3, overlap=len(reports) // 10)
+    corpora = [write_corpus(tmp_path / f"part{w}.jsonl", part) for w, part in enumerate(parts)]
+    statuses = run_concurrently(url, corpora, tmp_path)
+    assert sum(s.count("added") for s in statuses) == len(reports)
+    with Store(url, embed=False) as s:
+        assert canonical(s) == reference(45)
+
+
+@pytest.mark.stress
+def test_stress_concurrent_dateline_ingest_runs(store_url, tmp_path):
+    """Three real `dateline ingest` processes (real pipeline, embeddings as configured) at once on a new store,
+    one outlet's files each, so every merged depot strike is written by two processes: the store equals one
+    `dateline ingest` of all the files."""
+    from test_store import write_e2e_corpus
+
+    corpus = tmp_path / "corpus"
+    write_e2e_corpus(corpus, weeks=6)
+    files = sorted(corpus.rglob("*.txt")) + sorted(corpus.rglob("*.html"))
+    groups = [[f for f in files if f.name.startswith(prefix)] for prefix in ("ledger", "wire", "compass")]
+    env = {**os.environ, "PYTHONPATH": SRC + os.pathsep + os.environ.get("PYTHONPATH", "")}
+    ingest = [sys.executable, "-m", "dateline", "ingest", "-q", "--db"]
+    procs = [
+        subprocess.Popen([*ingest, store_url, *map(str, g)], env=env, stderr=subprocess.PIPE, text=True) for g in groups
+    ]
+    for proc in procs:
+        assert proc.wait(timeout=600) == 0, proc.stderr.read()
+    clean = str(tmp_path / "clean.db")
+    subprocess.run([*ingest, clean, *map(str, files)], env=env, check=True, timeout=600)
+    with Store(store_url, embed=False) as got, Store(clean, embed=False) as want:
+        assert canonical(got) == canonical(want)
+        assert got.stats()["multi_source_events"] == 6
