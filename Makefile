@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 DEMO_DB ?= demo.db
 PUBLIC_DATA ?= ../shared/data
 
-.PHONY: setup demo test lint bench eval-public train system-deps gazetteer clean
+.PHONY: setup demo test stress lint bench eval-public train system-deps gazetteer clean
 
 setup: $(STAMP) gazetteer
 
@@ -35,6 +35,10 @@ test: setup system-deps
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/python -m pytest -q
+
+# The long fault-injection and concurrency runs (pytest marker `stress`), left out of `make test`.
+stress: setup system-deps
+	$(BIN)/python -m pytest -q -m stress
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench

@@ -9,6 +9,7 @@ the content hash of a stored report decides. The schema is created and upgraded 
 from __future__ import annotations
 
 import base64
+import contextlib
 import datetime as dt
 import functools
 import hashlib
@@ -35,6 +36,7 @@ from sqlalchemy import (
     event,
     func,
     select,
+    text,
     tuple_,
     update,
 )
@@ -63,6 +65,10 @@ from dateline.records import Extraction, Report
 
 JSONType = JSON().with_variant(JSONB(), "postgresql")
 DEFAULT_DB = "dateline.db"
+# The PostgreSQL advisory lock (a transaction-level one, on this database) that every write transaction and the
+# schema upgrade hold: one writer at a time, as SQLite's BEGIN IMMEDIATE gives there. Any fixed bigint.
+WRITER_LOCK = 0x6461_7465_6C69_6E65  # "dateline"
+SQLITE_BUSY_SECONDS = 60  # how long a SQLite writer waits for another process's write transaction to end
 # Modules whose code does not change what is extracted: editing them does not make stored extractions stale.
 _NOT_PIPELINE = {
     "store.py",
@@ -389,28 +395,67 @@ class Store:
     def _engine(url: str) -> Engine:
         if not url.startswith("sqlite"):
             return create_engine(url, pool_pre_ping=True)
-        engine = create_engine(url, connect_args={"timeout": 30})
+        engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_SECONDS})
 
         @event.listens_for(engine, "connect")
         def _pragmas(dbapi_conn, _record) -> None:
+            dbapi_conn.isolation_level = None  # SQLAlchemy, not the sqlite3 module, begins transactions (below)
             cur = dbapi_conn.cursor()
             cur.execute("PRAGMA foreign_keys=ON")
             cur.execute("PRAGMA journal_mode=WAL")
             cur.execute("PRAGMA synchronous=NORMAL")
             cur.close()
 
+        @event.listens_for(engine, "begin")
+        def _begin(conn: Connection) -> None:
+            # The sqlite3 module would begin only at the first INSERT, after the reads that decided it: another
+            # process could write in between. A writer takes the write lock at once and holds it to COMMIT.
+            writer = conn.get_execution_options().get("dateline_writer")
+            conn.exec_driver_sql("BEGIN IMMEDIATE" if writer else "BEGIN")
+
         return engine
 
+    @contextlib.contextmanager
+    def _write_transaction(self) -> Iterator[Connection]:
+        """A write transaction that is the only one in the store until it ends, whatever process runs it.
+
+        Merging reads the stored mentions and rewrites the events they belong to: two writers that did so at once
+        would each miss the other's new mentions and split events that one writer after the other merges. So
+        writes take turns (SQLite: BEGIN IMMEDIATE; PostgreSQL: an advisory lock held until COMMIT or ROLLBACK,
+        released also when the process dies), and each sees everything committed before it.
+        """
+        with self._writing, self.engine.connect() as conn:
+            conn.execution_options(dateline_writer=True)
+            with conn.begin():
+                if conn.dialect.name == "postgresql":
+                    conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITER_LOCK})
+                yield conn
+
     def _migrate(self) -> None:
-        """Create or upgrade the schema to the newest Alembic revision."""
+        """Create or upgrade the schema to the newest Alembic revision.
+
+        Several processes may open a new store at once: the upgrade runs in a write transaction, so one of them
+        creates the schema while the others wait, then find it at the newest revision and change nothing.
+        """
         from alembic import command
         from alembic.config import Config
 
         config = Config()
         config.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
-        with self.engine.begin() as conn:
+        if self._at_head(config):
+            return
+        with self._write_transaction() as conn:
             config.attributes["connection"] = conn
             command.upgrade(config, "head")
+
+    def _at_head(self, config) -> bool:
+        """Whether the schema is at the newest revision already (the usual open: no write lock is needed)."""
+        from alembic.runtime.migration import MigrationContext
+        from alembic.script import ScriptDirectory
+
+        with self.engine.connect() as conn:
+            current = set(MigrationContext.configure(conn).get_current_heads())
+        return current == set(ScriptDirectory.from_config(config).get_heads())
 
     def close(self) -> None:
         self.engine.dispose()
@@ -449,7 +494,7 @@ class Store:
         """
         report = extraction.report
         digest = content_hash(report)
-        with self._writing, self.engine.begin() as conn:
+        with self._write_transaction() as conn:
             row = conn.execute(
                 select(ReportRow.content_hash, ReportRow.dateline_version, ReportRow.code_hash).where(
                     ReportRow.id == report.id
@@ -484,7 +529,7 @@ class Store:
 
     def remove_report(self, report_id: str) -> bool:
         """Delete a report and re-merge the events it contributed to."""
-        with self._writing, self.engine.begin() as conn:
+        with self._write_transaction() as conn:
             found = conn.execute(select(ReportRow.id).where(ReportRow.id == report_id)).first() is not None
             if found:
                 self._remove_report(conn, report_id)
@@ -659,7 +704,7 @@ class Store:
         merged = merge_all(members)
         owner = {s["event_key"]: m["id"] for m in merged for s in m["sources"]}
         now, version = _now(), "bulk"
-        with self.engine.begin() as conn:
+        with self._write_transaction() as conn:
             reports = {m["report_id"]: m for m in members}
             conn.execute(
                 ReportRow.__table__.insert(),
