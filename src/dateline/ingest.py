@@ -7,14 +7,16 @@ rest of the batch goes on.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, Union
 
 from dateline import DatelineError
 from dateline.records import Extraction, Report
 from dateline.store import Store, content_hash
 
+Source = Union[str, "os.PathLike[str]", Report]  # what Store.ingest takes: a file or folder path, or a Report
 BATCH = 16  # reports extracted together (spaCy batches); each is still stored in its own transaction
 Status = Literal["added", "updated", "unchanged", "failed"]
 Stage = Literal["read", "extract", "store"]
@@ -55,6 +57,21 @@ def ingest(store: Store, items: Iterable[Report | DatelineError], reextract: boo
             yield from _store_batch(store, pending)
             pending = []
     yield from _store_batch(store, pending)
+
+
+def reports_of(sources: Source | Iterable[Source]) -> Iterator[Report | DatelineError]:
+    """Reports, and the error of each input that cannot be read, from paths (read as `dateline ingest` reads them)
+    and Reports, in the order given; one path or Report alone is taken as a list of one."""
+    from dateline.read import iter_report_results
+
+    single = isinstance(sources, (str, os.PathLike, Report))
+    for source in [sources] if single else sources:
+        if isinstance(source, Report):
+            yield source
+        elif isinstance(source, (str, os.PathLike)):
+            yield from iter_report_results([os.fspath(source)])
+        else:
+            yield DatelineError(f"cannot ingest a {type(source).__name__}: give a file or folder path or a Report")
 
 
 def _failed(report: Report, stage: Stage, error: BaseException, message: str) -> Outcome:
