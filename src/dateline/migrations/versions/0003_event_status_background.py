@@ -23,9 +23,7 @@ depends_on = None
 JSON = sa.JSON().with_variant(JSONB(), "postgresql")
 COLUMNS = ("status", "background", "place_precision", "acled_event_type", "acled_sub_event_type")
 BATCH = 500  # merged events re-merged per round trip
-_events = sa.table(
-    "events", sa.column("id", sa.String), sa.column("data", JSON), *(sa.column(c) for c in COLUMNS)
-)
+_events = sa.table("events", sa.column("id", sa.String), sa.column("data", JSON), *(sa.column(c) for c in COLUMNS))
 _mentions = sa.table(
     "report_events",
     *(sa.column(c) for c in ("key", "report_id", "event_id", "outlet", "published", "url", "title")),
@@ -47,14 +45,17 @@ def _remerge(conn: sa.Connection) -> None:
     from dateline.merge import merge_event
 
     last = ""
-    while ids := conn.execute(
-        sa.select(_events.c.id).where(_events.c.id > last).order_by(_events.c.id).limit(BATCH)
-    ).scalars().all():
+    while (
+        ids := conn.execute(sa.select(_events.c.id).where(_events.c.id > last).order_by(_events.c.id).limit(BATCH))
+        .scalars()
+        .all()
+    ):
         members: dict[str, list[dict]] = {}
         for row in conn.execute(sa.select(_mentions).where(_mentions.c.event_id.in_(ids))):
             members.setdefault(row.event_id, []).append({**row._asdict(), "event": row.data})
         for event_id, group in members.items():
-            conn.execute(sa.update(_events).where(_events.c.id == event_id).values(**_columns({**merge_event(group), "id": event_id})))
+            merged = {**merge_event(group), "id": event_id}
+            conn.execute(sa.update(_events).where(_events.c.id == event_id).values(**_columns(merged)))
         last = ids[-1]
 
 
