@@ -481,6 +481,7 @@ def _add_read_routes(api: "APIRouter", store: Any, writable: bool, tiles: list[s
 
     from dateline import __version__
     from dateline.api_models import EventPage, EventsQuery, Health, Stats, StoredReport
+    from dateline.filters import EventFilter
     from dateline.merged import EventDetail
 
     not_found = error_responses({404: "not in the store"})
@@ -520,8 +521,8 @@ def _add_read_routes(api: "APIRouter", store: Any, writable: bool, tiles: list[s
         return report
 
     @api.get("/api/stats", tags=["events"], summary="Event counts by type, country and month", response_model=Stats)
-    def stats() -> dict:
-        return store.stats()
+    def stats(query: Annotated[EventFilter, Query()]) -> dict:
+        return store.stats(query)
 
 
 # ---------------------------------------------------------------- export

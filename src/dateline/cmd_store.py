@@ -63,6 +63,7 @@ def add_arguments(parser: argparse.ArgumentParser, command: str) -> None:
         parser.add_argument("event_id", metavar="ID", help="merged event id (ev_...) or a report's event key")
         parser.add_argument("--json", action="store_true", help="print the full event as JSON")
     elif command == "stats":
+        _add_filter_options(parser)
         parser.add_argument("--json", action="store_true", help="print the counts as JSON")
 
 
@@ -327,7 +328,7 @@ def _oneline(text: str) -> str:
 
 
 def _stats(store, args: argparse.Namespace) -> int:
-    stats = store.stats()
+    stats = store.stats(_filters(args))
     if args.json:
         print(json.dumps(stats, indent=2))
         return 0

@@ -24,10 +24,13 @@ from pydantic import (
 )
 
 from dateline import DatelineError
-from dateline.records import PloverType
+from dateline.merged import MergedCertainty
+from dateline.records import DatePrecision, PlacePrecision, PloverType
 
 Sort = Literal["date", "oldest", "sources", "fatalities"]  # newest first, oldest first, most outlets, most killed
 SORTS: tuple[str, ...] = get_args(Sort)
+Background = Literal["exclude", "include", "only"]  # past events told as background: left out, kept, or alone
+MAX_FATALITIES = 10_000_000  # above any real toll, and within both databases' integer columns
 MAX_KM = 20_000.0  # half the Earth's circumference: every point is nearer
 _PARTIAL_DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 _DATE_SCHEMA = {"type": "string", "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$"}
@@ -111,6 +114,32 @@ class EventFilter(BaseModel):
         None, max_length=200, description="words that must all occur in the summary, place, actors, weapons or titles"
     )
     min_sources: int | None = Field(None, ge=1, le=10_000, description="reported by at least this many outlets")
+    admin1: str | None = Field(
+        None, max_length=200, description="first-order administrative division, e.g. Khartoum (any case)"
+    )
+    acled_event_type: str | None = Field(None, max_length=200, description="ACLED event type, e.g. Battles (any case)")
+    acled_sub_event_type: str | None = Field(
+        None, max_length=200, description="ACLED sub-event type, e.g. 'Armed clash' (any case)"
+    )
+    min_fatalities: int | None = Field(
+        None, ge=0, le=MAX_FATALITIES, description="at least this many killed (the merged best figure)"
+    )
+    max_fatalities: int | None = Field(
+        None, ge=0, le=MAX_FATALITIES, description="at most this many killed (the merged best figure)"
+    )
+    place_precision: PlacePrecision | None = Field(
+        None, description="how precisely the place is known: street, district, city, admin1, country or region"
+    )
+    date_precision: DatePrecision | None = Field(
+        None, description="how precisely the date is known: day, week, month, season, year, range, decade, unknown"
+    )
+    certainty: MergedCertainty | None = Field(
+        None, description="the merged certainty: confirmed, corroborated, asserted, claimed, hedged, unverified, denied"
+    )
+    background: Background = Field(
+        "exclude",
+        description="past events told only as background: exclude (the default), include, or only them",
+    )
 
     @model_validator(mode="before")
     @classmethod
@@ -125,7 +154,7 @@ class EventFilter(BaseModel):
     def _upper(cls, value: Any) -> Any:
         return value.strip().upper() if isinstance(value, str) else value
 
-    @field_validator("country", "actor", "text", mode="before")
+    @field_validator("country", "actor", "text", "admin1", "acled_event_type", "acled_sub_event_type", mode="before")
     @classmethod
     def _strip(cls, value: Any) -> Any:
         return value.strip() if isinstance(value, str) else value
@@ -138,6 +167,25 @@ class EventFilter(BaseModel):
         from dateline.countries import resolve
 
         return resolve(value) if value else value
+
+    @field_validator("place_precision", "date_precision", "certainty", "background", mode="before")
+    @classmethod
+    def _lower(cls, value: Any) -> Any:
+        return value.strip().lower() if isinstance(value, str) else value
+
+    @field_validator("background", mode="before")
+    @classmethod
+    def _default_background(cls, value: Any) -> Any:
+        """'?background=' is the default, as every other blank filter is no filter."""
+        return "exclude" if value is None else value
+
+    @field_validator("max_fatalities")
+    @classmethod
+    def _not_below_min(cls, most: int | None, info: ValidationInfo) -> int | None:
+        least = info.data.get("min_fatalities")
+        if most is not None and least is not None and least > most:
+            raise ValueError(f"min_fatalities ({least}) is above max_fatalities ({most}): no figure is in both")
+        return most
 
     @field_validator("until")
     @classmethod

@@ -15,15 +15,17 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import os
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Literal, Protocol
+from typing import Literal, Protocol, Union
 
 from dateline import DatelineError
 from dateline.records import Extraction, Report
 from dateline.store import Store, content_hash
 
+Source = Union[str, "os.PathLike[str]", Report]  # what Store.ingest takes: a file or folder path, or a Report
 BATCH = 16  # reports extracted together (spaCy batches); each is still stored in its own transaction
 REMEMBERED = 256  # extractions kept for syndicated copies that come later in the run
 Status = Literal["added", "updated", "unchanged", "failed"]
@@ -209,6 +211,21 @@ def _store_one(store: Store, extraction: Extraction) -> Outcome:
     except (DatelineError, SQLAlchemyError) as err:
         where = report.source_path or report.id
         return _failed(report, "store", err, f"{where}: not stored: {str(err).splitlines()[0]}")
+
+
+def reports_of(sources: Source | Iterable[Source]) -> Iterator[Report | DatelineError]:
+    """Reports, and the error of each input that cannot be read, from paths (read as `dateline ingest` reads them)
+    and Reports, in the order given; one path or Report alone is taken as a list of one."""
+    from dateline.read import iter_report_results
+
+    single = isinstance(sources, (str, os.PathLike, Report))
+    for source in [sources] if single else sources:
+        if isinstance(source, Report):
+            yield source
+        elif isinstance(source, (str, os.PathLike)):
+            yield from iter_report_results([os.fspath(source)])
+        else:
+            yield DatelineError(f"cannot ingest a {type(source).__name__}: give a file or folder path or a Report")
 
 
 def _failed(report: Report, stage: Stage, error: BaseException, message: str) -> Outcome:

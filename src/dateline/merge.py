@@ -22,8 +22,10 @@ import statistics
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import get_args
 
 from dateline.lexicon import lexicon
+from dateline.records import Status
 
 MAX_KM = 40.0  # two precisely located mentions further apart than this are different events
 SLOP_DAYS = 1  # day-precision dates may differ by one day (time zones, "overnight", late reporting)
@@ -47,6 +49,8 @@ CERTAINTY_RANK = {
     "unverified": 5,
     "denied": 6,
 }
+# Event statuses in the order that breaks a tie between sources: 'occurred' first.
+STATUS_RANK = {s: i for i, s in enumerate(get_args(Status))}
 
 # PLOVER types that outlets use for the same happening; everything else must match exactly.
 TYPE_FAMILY = {"COERCE": "COERCE", "ASSAULT": "ASSAULT", "CONCEDE": "CONCEDE", "RETREAT": "CONCEDE"}
@@ -415,6 +419,14 @@ def _merge_certainty(members: Sequence[dict]) -> str:
     return min((m["event"].get("certainty", "asserted") for m in members), key=lambda c: CERTAINTY_RANK.get(c, 9))
 
 
+def _merge_status(members: Sequence[dict]) -> str:
+    """The status most sources tell, ties to the earlier in STATUSES ('occurred' first); 'denied' only when every
+    source denies it, as one outlet's denial does not undo the others' report (the certainty rule's too)."""
+    told = [m["event"].get("status", "occurred") for m in members]
+    live = [s for s in told if s != "denied"] or told
+    return min(set(live), key=lambda s: (-live.count(s), STATUS_RANK.get(s, len(STATUS_RANK))))
+
+
 def _outlet_key(member: dict) -> str:
     """Independence unit: the outlet, or the report itself when the outlet is unknown."""
     return (member.get("outlet") or "").strip().lower() or f"report:{member['report_id']}"
@@ -466,10 +478,16 @@ def _source(m: dict) -> dict:
         "url": m.get("url"),
         "title": m.get("title"),
         "certainty": ev.get("certainty", "asserted"),
+        "status": ev.get("status", "occurred"),
+        "background": bool(ev.get("background")),
+        "trigger": ev.get("trigger"),
         "fatalities": ev.get("fatalities"),
         "injuries": ev.get("injuries"),
+        "occurrences": ev.get("occurrences"),
         "date": ev.get("date"),
         "location": ev.get("location"),
+        "attributed_to": ev.get("attributed_to") or [],
+        "hedges": ev.get("hedges") or [],
         "summary": ev.get("summary", ""),
         "evidence": ev.get("evidence") or [],
     }
@@ -500,6 +518,13 @@ def merge_event(members: Sequence[dict]) -> dict:
         "injuries": merge_counts([m["event"].get("injuries") for m in members]),
         "weapons": sorted({w for m in members for w in m["event"].get("weapons") or []}),
         "certainty": _merge_certainty(members),
+        "status": _merge_status(members),
+        # background only when no source tells it as news: one outlet's current report makes it current
+        "background": all(m["event"].get("background") for m in members),
+        "trigger": ev.get("trigger"),
+        "occurrences": merge_counts([m["event"].get("occurrences") for m in members]),
+        "attributed_to": list(dict.fromkeys(a for m in members for a in m["event"].get("attributed_to") or [])),
+        "hedges": sorted({h for m in members for h in m["event"].get("hedges") or []}),
         "sources_count": len({_outlet_key(m) for m in members}),
         "reports_count": len({m["report_id"] for m in members}),
         "summary": ev.get("summary", ""),

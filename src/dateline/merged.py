@@ -25,6 +25,8 @@ from dateline.records import (
     PloverType,
     Quote,
     Record,
+    Span,
+    Status,
 )
 
 # A store knows two levels a single report cannot: several outlets asserting the event, or reporting it at all.
@@ -70,10 +72,16 @@ class Source(Record):
     url: str | None
     title: str | None
     certainty: Certainty
+    status: Status = Field(description="Whether this report tells the event as occurred, planned, denied, ...")
+    background: bool = Field(description="This report tells it as past background, not as its news.")
+    trigger: Span | None = Field(description="The words of this report that name the event.")
     fatalities: Count | None
     injuries: Count | None
+    occurrences: Count | None = Field(description="How many times, when this report sums up a series.")
     date: DateSpan
     location: Location
+    attributed_to: list[str] = Field(description="Who this report says the account comes from.")
+    hedges: list[str] = Field(description="The words of this report that lowered its certainty.")
     summary: str
     evidence: list[Evidence] = Field(description="Sentences of the report, as offsets into its text.")
 
@@ -93,6 +101,12 @@ class MergedEvent(Record):
     injuries: Figures | None
     weapons: list[str]
     certainty: MergedCertainty
+    status: Status = Field(description="The status most sources tell; 'occurred' wins a tie, 'denied' needs all.")
+    background: bool = Field(description="Past background in every source: no source tells it as news.")
+    trigger: Span | None = Field(description="The representative source's trigger words.")
+    occurrences: Figures | None = Field(description="How many times, merged like the casualty figures.")
+    attributed_to: list[str] = Field(description="Every source's attributions, in order of first telling.")
+    hedges: list[str] = Field(description="The hedging words of every source, sorted.")
     sources_count: int = Field(description="Distinct outlets (two articles of one outlet count once).")
     reports_count: int
     summary: str

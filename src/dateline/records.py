@@ -8,9 +8,10 @@ so this module is the one place where the output format is defined.
 
 from __future__ import annotations
 
+import hashlib
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from dateline.taxonomy import PLOVER_TYPES
 
@@ -19,6 +20,8 @@ PlacePrecision = Literal["street", "district", "city", "admin1", "country", "reg
 ActorRole = Literal["initiator", "target", "victim"]
 ActorKind = Literal["person", "group", "state", "military", "government", "organization", "civilians", "unknown"]
 Certainty = Literal["asserted", "claimed", "hedged", "unverified", "denied"]
+# Whether the event took place as told: it happened, is planned or threatened, is denied, is a supposition, or recurs.
+Status = Literal["occurred", "planned", "threatened", "denied", "hypothetical", "habitual"]
 PloverType = Literal[PLOVER_TYPES]
 
 
@@ -31,7 +34,7 @@ class Record(BaseModel):
 class Report(Record):
     """One input news report with its metadata, as read from a file, stdin or a JSON Lines row."""
 
-    id: str = Field(description="Stable identifier; derived from the file name or content hash when not given.")
+    id: str = Field("", description="Stable identifier; derived from the file name or content hash when not given.")
     text: str = Field(description="Plain report text; every character offset in the output points into it.")
     published: str | None = Field(None, description="Publication date, YYYY-MM-DD: the anchor for relative dates.")
     outlet: str | None = None
@@ -39,6 +42,18 @@ class Report(Record):
     title: str | None = None
     language: str = "en"
     source_path: str | None = Field(None, description="File the report was read from, if any.")
+
+    @model_validator(mode="after")
+    def _content_id(self) -> Report:
+        """A report given without an id gets the one `dateline extract` gives text read from stdin."""
+        if not self.id:
+            self.id = content_id(self.text)
+        return self
+
+
+def content_id(text: str) -> str:
+    """The id of a report that has none: 'r-' and the first 16 hex digits of its text's SHA-256."""
+    return "r-" + hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 class Span(Record):
@@ -190,8 +205,18 @@ class Event(Record):
     hedges: list[str] = Field(default_factory=list, description="The words that lowered certainty.")
     negated: bool = False
     background: bool = Field(False, description="True for a past event told as background, not the news itself.")
+    status: Status = Field(
+        "occurred", description="Whether it took place as told: occurred, planned, threatened, denied, ..."
+    )
     evidence: list[Evidence] = Field(default_factory=list)
     summary: str = ""
+
+    @model_validator(mode="after")
+    def _denied_status(self) -> Event:
+        """A negated or denied event has not occurred as told: the one status the extraction already knows."""
+        if self.status == "occurred" and (self.negated or self.certainty == "denied"):
+            self.status = "denied"
+        return self
 
 
 class Extraction(Record):

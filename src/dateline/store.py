@@ -17,8 +17,10 @@ import json
 import math
 import os
 import threading
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import (
     JSON,
@@ -35,6 +37,7 @@ from sqlalchemy import (
     delete,
     event,
     func,
+    literal_column,
     select,
     text,
     tuple_,
@@ -62,6 +65,11 @@ from dateline.merge import (
 )
 from dateline.merged import EventDetail, MergedEvent
 from dateline.records import Extraction, Report
+
+if TYPE_CHECKING:
+    import pandas
+
+    from dateline.ingest import Outcome, Source
 
 JSONType = JSON().with_variant(JSONB(), "postgresql")
 DEFAULT_DB = "dateline.db"
@@ -160,6 +168,11 @@ class EventRow(Base):
     injuries_best: Mapped[int | None] = mapped_column(Integer)
     injuries_high: Mapped[int | None] = mapped_column(Integer)
     certainty: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(16))
+    background: Mapped[bool] = mapped_column(Boolean)  # told as past background by every source
+    place_precision: Mapped[str | None] = mapped_column(String(16))
+    acled_event_type: Mapped[str | None] = mapped_column(Text)
+    acled_sub_event_type: Mapped[str | None] = mapped_column(Text)
     sources_count: Mapped[int] = mapped_column(Integer)
     reports_count: Mapped[int] = mapped_column(Integer)
     actors_text: Mapped[str] = mapped_column(Text)
@@ -816,6 +829,13 @@ class Store:
             conds.append(e.date_start <= f.until.isoformat())
         if f.min_sources:
             conds.append(e.sources_count >= f.min_sources)
+        conds += [func.lower(col) == value.lower() for col, value in _exact_filters(f) if value]
+        if f.min_fatalities is not None:
+            conds.append(e.fatalities_best >= f.min_fatalities)
+        if f.max_fatalities is not None:
+            conds.append(e.fatalities_best <= f.max_fatalities)
+        if f.background != "include":
+            conds.append(e.background.is_(f.background == "only"))
         for word in (f.text or "").lower().split():
             conds.append(e.search_text.contains(word, autoescape=True))
         if f.near is not None:
@@ -873,28 +893,57 @@ class Store:
             **extraction,
         }
 
-    def stats(self) -> dict:
-        """Counts of merged events by type, country and month, plus totals."""
-        e = EventRow
-        month = func.substr(e.date_start, 1, 7)
+    def stats(self, filters: EventFilter | None = None, **fields) -> dict:
+        """Counts of the merged events matching ``filters`` (current news by default) by type, country and month,
+        plus totals; ``reports`` and ``mentions`` count the whole store."""
+        filters = filters if filters is not None else EventFilter.parse(fields)
+        e, conds = EventRow, self._filters(filters)
+        cols = (e.type, e.country, func.substr(e.date_start, 1, 7), e.sources_count, e.fatalities_best)
         with self.engine.connect() as conn:
-
-            def grouped(col) -> dict:
-                rows = conn.execute(select(col, func.count()).group_by(col).order_by(func.count().desc(), col)).all()
-                return {(k if k is not None else "unknown"): n for k, n in rows}
-
-            by_month = dict(sorted(grouped(month).items()))
-            totals = conn.execute(select(func.count(), func.sum(e.fatalities_best))).one()
-            return {
-                "events": totals[0],
+            store = {
                 "reports": conn.execute(select(func.count()).select_from(ReportRow)).scalar(),
                 "mentions": conn.execute(select(func.count()).select_from(ReportEventRow)).scalar(),
-                "multi_source_events": conn.execute(select(func.count()).where(e.sources_count >= 2)).scalar(),
-                "fatalities": int(totals[1] or 0),
-                "by_type": grouped(e.type),
-                "by_country": grouped(e.country),
-                "by_month": by_month,
             }
+            if filters.near is not None:  # the exact circle is checked here, the index narrows only to a box
+                rows = conn.execute(select(*cols, e.lat, e.lon).where(*conds)).all()
+                return _tally([(*r[:5], 1) for r in rows if _within(r.lat, r.lon, filters.near)], store)
+            multi = e.sources_count >= literal_column("2")  # no bound value, so PostgreSQL sees one grouping term
+            grouped = select(*cols[:3], multi, func.sum(cols[4]), func.count()).where(*conds)
+            rows = conn.execute(grouped.group_by(*cols[:3], multi)).all()
+        return _tally([(t, c, m, 2 if multi else 1, f, n) for t, c, m, multi, f, n in rows], store)
+
+    # ---- the Python API (docs/python.md) --------------------------------------------------------------------------
+
+    def ingest(self, sources: Source | Iterable[Source], *, reextract: bool = False) -> list[Outcome]:
+        """Read, extract, store and merge reports (paths of files or folders, or Reports): one Outcome each.
+
+        As `dateline ingest`: a stored report is skipped, and a bad one fails alone (``status == "failed"``, with
+        its ``message``) while the rest are stored.
+        """
+        from dateline.ingest import ingest, reports_of
+
+        return list(ingest(self, reports_of(sources), reextract=reextract))
+
+    def events(self, *, limit: int = 0, sort: str = "date", **filters) -> list[MergedEvent]:
+        """The merged events matching the filters (EventFilter's fields as keywords; an unknown one is a
+        DatelineError), up to ``limit`` (0: all), newest first unless ``sort`` says otherwise."""
+        return list(self.iter_events(EventFilter.parse(filters), limit=limit, sort=sort))
+
+    def event(self, event_id: str) -> EventDetail:
+        """One merged event with its sources and quotes; a DatelineError when the store has no such event."""
+        found = self.get_event(event_id)
+        if found is None:
+            raise DatelineError(f"no event {event_id!r} in the store")
+        return found
+
+    def to_pandas(self, *, limit: int = 0, sort: str = "date", **filters) -> pandas.DataFrame:
+        """The matching events as a DataFrame of the flat export's rows (the CSV columns), one row per event."""
+        import pandas as pd
+
+        from dateline.export import COLUMNS, flat_row
+
+        rows = [flat_row(e) for e in self.iter_events(EventFilter.parse(filters), limit=limit, sort=sort)]
+        return pd.DataFrame(rows, columns=COLUMNS)
 
     def extractions(self) -> Iterator[Extraction]:
         """Every stored extraction, in report id order (for re-export or re-merging)."""
@@ -922,6 +971,33 @@ class Store:
                     {**row.extraction, "report": report.model_dump(), "dateline_version": row.dateline_version}
                 )
                 last = row.id
+
+
+def _tally(rows: list[tuple], store: dict) -> dict:
+    """The counts of ``stats`` from rows (type, country, month, sources, fatalities, events), grouped or not, with
+    the ``store``'s report and mention counts."""
+    by: dict[str, Counter] = {"by_type": Counter(), "by_country": Counter(), "by_month": Counter()}
+    events = multi = killed = 0
+    for kind, country, month, sources, fatalities, n in rows:
+        for key, value in zip(by, (kind, country, month), strict=True):
+            by[key][value if value is not None else "unknown"] += n
+        events, multi, killed = events + n, multi + (n if sources >= 2 else 0), killed + (fatalities or 0)
+    ranked = {k: dict(sorted(c.items(), key=lambda kv: (-kv[1], kv[0]))) for k, c in by.items()}
+    ranked["by_month"] = dict(sorted(by["by_month"].items()))
+    return {"events": events, **store, "multi_source_events": multi, "fatalities": int(killed), **ranked}
+
+
+def _exact_filters(f: EventFilter) -> list[tuple]:
+    """(column, wanted value) of the filters that match a whole value in any case (ASCII case on SQLite)."""
+    e = EventRow
+    return [
+        (e.admin1, f.admin1),
+        (e.acled_event_type, f.acled_event_type),
+        (e.acled_sub_event_type, f.acled_sub_event_type),
+        (e.place_precision, f.place_precision),
+        (e.precision, f.date_precision),
+        (e.certainty, f.certainty),
+    ]
 
 
 def _within(lat: float | None, lon: float | None, near: Near) -> bool:
@@ -968,6 +1044,11 @@ def _event_row(m: dict, now: str) -> dict:
         "fatalities_sort": fat.get("best") if fat.get("best") is not None else -1,
         **_counts("injuries", m.get("injuries")),
         "certainty": m["certainty"],
+        "status": m.get("status") or "occurred",
+        "background": bool(m.get("background")),
+        "place_precision": loc.get("precision"),
+        "acled_event_type": (m.get("acled") or {}).get("event_type"),
+        "acled_sub_event_type": (m.get("acled") or {}).get("sub_event_type"),
         "sources_count": m["sources_count"],
         "reports_count": m["reports_count"],
         "actors_text": _actors_text(m),
