@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -48,6 +49,30 @@ def test_training_file_is_balanced_and_well_formed():
     assert {r.keys() == {"id", "text", "label"} for r in rows} == {True}
     counts = Counter(r["label"] for r in rows)
     assert set(counts) == set(acled.EVENT_TYPES) and len(set(counts.values())) == 1
+
+
+MEASURING_SETS = sorted((Path(__file__).parent.parent / "devset" / "labels").glob("acled-snippets*.jsonl"))
+
+
+def _runs_of_eight(text: str) -> set[tuple[str, ...]]:
+    words = re.findall(r"\w+", text.lower())
+    return {tuple(words[i : i + 8]) for i in range(len(words) - 7)}
+
+
+def test_no_training_snippet_shares_eight_words_in_a_row_with_another_or_with_the_measuring_sets():
+    """Near-copies would teach wording instead of types, and would let the measure see its own training text."""
+    owner: dict[tuple[str, ...], str] = {}
+    for path in MEASURING_SETS:
+        for line in path.read_text().splitlines():
+            row = json.loads(line)
+            owner.update(dict.fromkeys(_runs_of_eight(row["text"]), f"{path.name}:{row['id']}"))
+    shared = []
+    for line in ACLED_DATA.read_text().splitlines():
+        row = json.loads(line)
+        runs = _runs_of_eight(row["text"])
+        shared += [(row["id"], owner[run]) for run in runs if owner.get(run, row["id"]) != row["id"]]
+        owner.update(dict.fromkeys(runs, row["id"]))
+    assert len(MEASURING_SETS) == 2 and not shared
 
 
 def test_committed_weights_were_trained_on_the_committed_file():
