@@ -36,12 +36,12 @@ def load_nlp() -> Language:
     return nlp
 
 
-def parse(nlp: Language, text: str) -> Doc:
+def parse(nlp: Language, text: str, size: int = PIECE_CHARS) -> Doc:
     """The parsed Doc of any text, whatever its length: long texts are parsed piece by piece and joined, so the
     Doc's text (and every character offset in it) is the text's own."""
-    if len(text) <= PIECE_CHARS:
+    if len(text) <= size:
         return nlp(text)
-    return Doc.from_docs(list(nlp.pipe(pieces(text))), ensure_whitespace=False)
+    return Doc.from_docs(list(nlp.pipe(pieces(text, size))), ensure_whitespace=False)
 
 
 def pieces(text: str, size: int = PIECE_CHARS) -> list[str]:

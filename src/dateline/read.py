@@ -162,7 +162,7 @@ def check_size(size: int, limit: int, label: str) -> None:
     """A one-line error for a report of more than `limit` bytes (see MAX_REPORT_MB)."""
     if size > limit:
         raise DatelineError(
-            f"{label}: report is {size / 1e6:.1f} MB, over the {limit / 1e6:g} MB limit on one report (--max-mb)"
+            f"{label}: report is {size / 1e6:.3g} MB, over the {limit / 1e6:g} MB limit on one report (--max-mb)"
         )
 
 
