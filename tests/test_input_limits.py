@@ -16,7 +16,7 @@ from dateline import DatelineError
 from dateline import pipeline as pipeline_module
 from dateline.nlp import load_nlp, parse, pieces
 from dateline.pipeline import extract_doc, extract_each
-from dateline.read import MAX_REPORT_MB, detect_language, make_report
+from dateline.read import MAX_REPORT_MB, detect_language, make_report, report_from_json_line
 from dateline.records import Report
 from dateline.schema import shipped_schema
 
@@ -205,3 +205,13 @@ def test_the_size_limit_is_an_option(tmp_path):
     bad = dateline("extract", "--max-mb", "-3", str(good))
     assert bad.returncode == 2
     assert "--max-mb: must be a positive number of megabytes, not '-3'" in bad.stderr
+
+
+def test_a_lone_surrogate_is_refused_where_it_is_read():
+    """A JSON escape such as \\ud800 without its pair decodes to a string no UTF-8 output or parser can take."""
+    row = json.dumps({"id": "s", "text": ENGLISH[:60] + "\ud800" + ENGLISH[60:]})
+    with pytest.raises(DatelineError, match=r"^rows\.jsonl:1: report text is not valid Unicode \(a lone surrogate"):
+        report_from_json_line(row, "rows.jsonl:1", {})
+    row = json.dumps({"id": "s", "text": ENGLISH, "title": "Attack \udc00"})
+    with pytest.raises(DatelineError, match=r"^rows\.jsonl:2: field 'title' is not valid Unicode"):
+        report_from_json_line(row, "rows.jsonl:2", {})

@@ -220,7 +220,17 @@ def text_field(value: object, name: str, label: str) -> str:
         raise DatelineError(f"{label}: field '{name}' must be a string, not {kind}")
     if "\x00" in value:
         raise DatelineError(f"{label}: field '{name}' contains a NUL byte")
+    _check_unicode(value, f"{label}: field '{name}'")
     return value
+
+
+def _check_unicode(value: str, what: str) -> None:
+    """A lone surrogate (a JSON escape such as \\ud800 without its pair) is no character: no UTF-8 output, store
+    or parser can take it, so it is refused where it is read."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as err:
+        raise DatelineError(f"{what} is not valid Unicode (a lone surrogate at character {err.start})") from err
 
 
 def html_to_text(html: str, label: str) -> tuple[str, str | None]:
@@ -259,6 +269,7 @@ def make_report(text: str, fields: dict, label: str, default_id: str | None) -> 
     text = text.replace("\x00", "").replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
         raise DatelineError(f"{label}: empty report text")
+    _check_unicode(text, f"{label}: report text")
     published = parse_published(fields.get("published"), label)
     language = fields.get("language") or detect_language(text)
     if not language.lower().startswith("en"):
