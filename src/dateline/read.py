@@ -11,7 +11,10 @@ import hashlib
 import json
 import re
 import sys
+import unicodedata
+from collections import Counter
 from collections.abc import Iterator
+from functools import lru_cache
 from pathlib import Path
 
 from dateline import DatelineError
@@ -23,14 +26,30 @@ JSONL_SUFFIXES = {".jsonl", ".ndjson"}
 READABLE_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES
 GZIP_JSONL_SUFFIXES = tuple(s + ".gz" for s in sorted(JSONL_SUFFIXES))  # read row by row, never all at once
 META_FIELDS = ("id", "published", "outlet", "url", "title", "language")
+# The language check (see `detect_language`): it reads the first LANGUAGE_SAMPLE_CHARS characters. When at least
+# NON_LATIN_LETTER_SHARE of their letters are of another script than Latin (Han, Cyrillic, Arabic...), the report
+# is not English. Otherwise the identifier judges the first LANGUAGE_SAMPLE_WORDS Latin words of at most
+# LANGUAGE_WORD_MAX_CHARS letters (URLs, codes, numbers and run-on tokens left out), and refuses the report only
+# when it names another language with at least LANGUAGE_MIN_CONFIDENCE: a list of place names is no language.
+# With fewer than MIN_WORDS_FOR_LANGUAGE_CHECK such words the text is too short to judge and taken as English.
+LANGUAGE_SAMPLE_CHARS = 20_000
+NON_LATIN_LETTER_SHARE = 0.3
+LANGUAGE_SAMPLE_WORDS = 400
+LANGUAGE_WORD_MAX_CHARS = 30
+LANGUAGE_MIN_CONFIDENCE = 0.8
 MIN_WORDS_FOR_LANGUAGE_CHECK = 12
+# The largest report read, in megabytes of UTF-8 text (`dateline extract --max-mb`); a file past it is refused
+# before it is read. A JSON Lines file holds many reports, so the limit applies to each row's text instead.
+MAX_REPORT_MB = 5.0
 # The latest publication date accepted, in days after today in UTC: a report's own time zone can be up to a day
 # ahead of UTC, and anything later is a typo or a forgery that would date its events in the future.
 PUBLISHED_DAYS_AHEAD = 1
 _JSON_KINDS = {bool: "true or false", int: "a number", float: "a number", list: "a list", dict: "an object"}
 
 
-def iter_report_results(paths: list[str], overrides: dict | None = None) -> Iterator[Report | DatelineError]:
+def iter_report_results(
+    paths: list[str], overrides: dict | None = None, max_mb: float = MAX_REPORT_MB
+) -> Iterator[Report | DatelineError]:
     """Each report found under `paths`, or the error that stopped one input, in order.
 
     A bad file stops only itself and a bad JSON Lines row only itself, so a batch reads everything good around
@@ -38,20 +57,21 @@ def iter_report_results(paths: list[str], overrides: dict | None = None) -> Iter
     subfolders stay two reports.
     """
     overrides = {k: v for k, v in (overrides or {}).items() if v is not None}
+    limit = round(max_mb * 1_000_000)
     for path in paths:
         if path == "-":
-            yield from _results_from_bytes(sys.stdin.buffer.read(), "<stdin>", None, overrides)
+            yield from _results_from_bytes(sys.stdin.buffer.read(), "<stdin>", None, overrides, limit)
             continue
         folder = Path(path)
         if not folder.is_dir():
-            yield from _results_from_file(folder, path, overrides, default_id=None)
+            yield from _results_from_file(folder, path, overrides, limit, default_id=None)
             continue
         files = report_files(folder)
         if not files:
             yield DatelineError(f"{path}: no .txt, .html, .jsonl or .jsonl.gz reports in this folder")
         for f in files:
             default_id = f.relative_to(folder).with_suffix("").as_posix()
-            yield from _results_from_file(f, str(f), overrides, default_id=default_id)
+            yield from _results_from_file(f, str(f), overrides, limit, default_id=default_id)
 
 
 def iter_reports(paths: list[str], overrides: dict | None = None) -> Iterator[Report]:
@@ -74,7 +94,7 @@ def _is_report_file(f: Path) -> bool:
 
 
 def _results_from_file(
-    p: Path, label: str, overrides: dict, default_id: str | None
+    p: Path, label: str, overrides: dict, limit: int, default_id: str | None
 ) -> Iterator[Report | DatelineError]:
     if not p.exists():
         yield DatelineError(f"{label}: no such file")
@@ -83,11 +103,16 @@ def _results_from_file(
         yield from _results_from_gzip_jsonl(p, label, overrides)
         return
     try:
+        if p.suffix.lower() not in JSONL_SUFFIXES:
+            check_size(p.stat().st_size, limit, label)
         data = p.read_bytes()
     except OSError as err:
         yield DatelineError(f"{label}: cannot read ({err.strerror})")
         return
-    yield from _results_from_bytes(data, label, p, overrides, default_id)
+    except DatelineError as err:
+        yield err
+        return
+    yield from _results_from_bytes(data, label, p, overrides, limit, default_id)
 
 
 def _results_from_gzip_jsonl(p: Path, label: str, overrides: dict) -> Iterator[Report | DatelineError]:
@@ -120,12 +145,13 @@ def _gzip_row(raw: bytes, label: str, overrides: dict) -> Iterator[Report | Date
 
 
 def _results_from_bytes(
-    data: bytes, label: str, path: Path | None, overrides: dict, default_id: str | None = None
+    data: bytes, label: str, path: Path | None, overrides: dict, limit: int, default_id: str | None = None
 ) -> Iterator[Report | DatelineError]:
     try:
         text = decode(data, label)
         kind = _kind_of(path, text)
         if kind != "jsonl":
+            check_size(len(data), limit, label)
             yield _report_from_text(text, kind, label, path, overrides, default_id)
             return
     except DatelineError as err:
@@ -134,6 +160,7 @@ def _results_from_bytes(
     for lineno, line in enumerate(text.splitlines(), 1):
         if line.strip():
             try:
+                check_size(len(line.encode("utf-8", "surrogatepass")), limit, f"{label}:{lineno}")
                 yield report_from_json_line(line, f"{label}:{lineno}", overrides)
             except DatelineError as err:
                 yield err
@@ -164,6 +191,14 @@ def _kind_of(path: Path | None, text: str) -> str:
     if head.startswith(("<!doctype html", "<html", "<head", "<body", "<article", "<div", "<p")):
         return "html"
     return "text"
+
+
+def check_size(size: int, limit: int, label: str) -> None:
+    """A one-line error for a report of more than `limit` bytes (see MAX_REPORT_MB)."""
+    if size > limit:
+        raise DatelineError(
+            f"{label}: report is {size / 1e6:.3g} MB, over the {limit / 1e6:g} MB limit on one report (--max-mb)"
+        )
 
 
 def decode(data: bytes, label: str) -> str:
@@ -220,7 +255,17 @@ def text_field(value: object, name: str, label: str) -> str:
         raise DatelineError(f"{label}: field '{name}' must be a string, not {kind}")
     if "\x00" in value:
         raise DatelineError(f"{label}: field '{name}' contains a NUL byte")
+    _check_unicode(value, f"{label}: field '{name}'")
     return value
+
+
+def _check_unicode(value: str, what: str) -> None:
+    """A lone surrogate (a JSON escape such as \\ud800 without its pair) is no character: no UTF-8 output, store
+    or parser can take it, so it is refused where it is read."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as err:
+        raise DatelineError(f"{what} is not valid Unicode (a lone surrogate at character {err.start})") from err
 
 
 def html_to_text(html: str, label: str) -> tuple[str, str | None]:
@@ -259,10 +304,13 @@ def make_report(text: str, fields: dict, label: str, default_id: str | None) -> 
     text = text.replace("\x00", "").replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
         raise DatelineError(f"{label}: empty report text")
+    _check_unicode(text, f"{label}: report text")
     published = parse_published(fields.get("published"), label)
     language = fields.get("language") or detect_language(text)
     if not language.lower().startswith("en"):
-        raise DatelineError(f"{label}: report is in language '{language}', dateline reads English only")
+        raise DatelineError(
+            f"{label}: report is in language '{language}'{_script_note(text)}, dateline reads English only"
+        )
     report_id = fields.get("id") or default_id or "r-" + hashlib.sha256(text.encode()).hexdigest()[:16]
     return Report(
         id=report_id,
@@ -274,6 +322,11 @@ def make_report(text: str, fields: dict, label: str, default_id: str | None) -> 
         language="en",
         source_path=None if label.startswith("<") else label,
     )
+
+
+def _script_note(text: str) -> str:
+    script = other_script(text[:LANGUAGE_SAMPLE_CHARS])
+    return f" (written mostly in {script if len(script) <= 3 else script.title()} letters)" if script else ""
 
 
 _DATE_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[T ][0-9:.+\-Z]*)?$")
@@ -302,11 +355,57 @@ def latest_published() -> dt.date:
 
 
 def detect_language(text: str) -> str:
-    """ISO 639-1 code of the text's language; short texts are taken as English (too little to judge)."""
-    sample = text[:3000]
-    if len(sample.split()) < MIN_WORDS_FOR_LANGUAGE_CHECK:
-        return "en"
-    import py3langid
+    """ISO 639-1 code of the text's language, 'und' when it is not English but cannot be named.
 
-    lang, _ = py3langid.classify(sample)
-    return lang
+    The script decides first, since the identifier reads text without spaces (Chinese, Japanese) as too few words,
+    and the identifier then reads only real words, since one run-on token or a table of figures swings it to
+    'no language'. Short texts are taken as English (too little to judge).
+    """
+    sample = text[:LANGUAGE_SAMPLE_CHARS]
+    if other_script(sample) is not None:
+        lang, _ = _identifier().classify(sample)
+        return "und" if lang == "en" else lang
+    words = latin_words(sample)[:LANGUAGE_SAMPLE_WORDS]
+    if len(words) < MIN_WORDS_FOR_LANGUAGE_CHECK:
+        return "en"
+    lang, confidence = _identifier().classify(" ".join(words).lower())
+    return lang if confidence >= LANGUAGE_MIN_CONFIDENCE else "en"
+
+
+def other_script(sample: str) -> str | None:
+    """The most common non-Latin script of the sample's letters ('CJK', 'CYRILLIC', 'ARABIC'...), if at least
+    NON_LATIN_LETTER_SHARE of the letters are in such scripts."""
+    scripts = Counter(_script(ch) for ch in sample if ch.isalpha())
+    letters = sum(scripts.values())
+    latin = scripts.pop("LATIN", 0)
+    if not letters or (letters - latin) / letters < NON_LATIN_LETTER_SHARE:
+        return None
+    return scripts.most_common(1)[0][0]
+
+
+@lru_cache(maxsize=4096)
+def _script(ch: str) -> str:
+    """The script of a letter: the first word of its Unicode name ('LATIN', 'CJK', 'HIRAGANA', 'CYRILLIC')."""
+    return unicodedata.name(ch, "UNKNOWN").split(" ", 1)[0]
+
+
+_LATIN_WORD_RE = re.compile(r"[A-Za-z\u00c0-\u024f]+(?:['\u2019-][A-Za-z\u00c0-\u024f]+)*")
+
+
+def latin_words(sample: str) -> list[str]:
+    """The sample's words in Latin letters, leaving out whitespace-parted tokens that hold a digit, a slash or an
+    '@' (figures, URLs, addresses) or are longer than LANGUAGE_WORD_MAX_CHARS."""
+    words: list[str] = []
+    for token in sample.split():
+        if len(token) > LANGUAGE_WORD_MAX_CHARS or any(c.isdigit() or c in "/@" for c in token):
+            continue
+        words.extend(_LATIN_WORD_RE.findall(token))
+    return words
+
+
+@lru_cache(maxsize=1)
+def _identifier():
+    """py3langid's identifier with probabilities normalised, so its confidence can be compared to a threshold."""
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)

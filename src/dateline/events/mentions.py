@@ -19,6 +19,9 @@ from dateline.records import Actor, PlaceMention, TimeMention
 from dateline.taxonomy import PRONOUNS
 
 MERGE_KM = 50.0
+# The latest events of a mention's type it may join. It bounds the work on a very long report (else each mention
+# is compared with every earlier event: quadratic); a news report has far fewer events of one type than this.
+MERGE_LOOK_BACK = 60
 GENERIC_LEMMAS = lexicon().words("events/triggers/generic_lemmas")
 GENERIC_TRIGGERS = lexicon().words("events/triggers/generic_triggers")
 
@@ -26,10 +29,13 @@ GENERIC_TRIGGERS = lexicon().words("events/triggers/generic_triggers")
 def _merge_mentions(mentions: list[Mention], published: dt.date | None = None) -> list[list[Mention]]:
     """Group mentions of the same real-world event: same type, nothing in conflict, and a reason to join."""
     groups: list[list[Mention]] = []
+    by_type: dict[str, list[list[Mention]]] = {}
     for m in mentions:
-        fits = [g for g in groups if g[0].type == m.type and not _conflict(g, m, published)]
+        same_type = by_type.setdefault(m.type, [])
+        fits = [g for g in same_type[-MERGE_LOOK_BACK:] if not _conflict(g, m, published)]
         if not fits:
             groups.append([m])
+            same_type.append(groups[-1])
             continue
         echoed = [g for g in fits if _echoes(g, m)]
         if echoed:

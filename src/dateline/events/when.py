@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from bisect import bisect_left
 
 from spacy.tokens import Span, Token
 
@@ -282,8 +283,8 @@ def _inherit_story_dates(ctx: Context, mentions: list[Mention]) -> None:
     for i, m in enumerate(mentions):
         if m.time is not None or m.occurrences:
             continue
-        before = [j for j in dated if j < i]
-        source = mentions[before[-1] if before else dated[0]].time
+        before = bisect_left(dated, i)  # how many dated mentions come before this one
+        source = mentions[dated[before - 1] if before else dated[0]].time
         if m.type in MATERIAL_TYPES:
             m.fallback_time = DateRange(
                 start=source.start_date, end=source.end_date, precision=source.precision, text=source.text

@@ -10,13 +10,14 @@ never decides which mentions are one event). Also: countries as places, and dist
 from __future__ import annotations
 
 import math
+from bisect import bisect_left
 from dataclasses import replace
 
 from spacy.tokens import Span, Token
 
 from dateline.events.context import MATERIAL_TYPES, PLACED_TYPES, Context, Mention
 from dateline.events.when import _clause_of, _is_past, _overlap, _same_story, _story_day
-from dateline.layout import paragraph_breaks, paragraph_of, wire_dateline
+from dateline.layout import paragraph_breaks, wire_dateline
 from dateline.learned import place_ranker
 from dateline.lexicon import lexicon
 from dateline.records import PlaceMention
@@ -212,9 +213,6 @@ def _inherit_places(ctx: Context, mentions: list[Mention]) -> None:
     """
     breaks = paragraph_breaks(ctx.doc.text)
 
-    def paragraph(m: Mention) -> int:
-        return paragraph_of(breaks, m.sent.start_char)
-
     def current(m: Mention) -> bool:
         return m.time is None or not _is_past(m.time, ctx.published)
 
@@ -226,13 +224,16 @@ def _inherit_places(ctx: Context, mentions: list[Mention]) -> None:
     ]
     lead = next((p for p in placed if _fine(p)), placed[0] if placed else None)
     ctx.story_place = lead
-    for i, m in enumerate(mentions):
+    latest: dict[int, PlaceMention] = {}  # paragraph -> the place of its latest placed, current mention so far
+    for m in mentions:
+        para = bisect_left(breaks, m.sent.start_char)  # layout.paragraph_of, by bisection: the breaks are in order
+        near = latest.get(para)
+        if m.place and current(m):
+            latest[para] = m.place
         if _fine(m.place) or m.type not in MATERIAL_TYPES or not current(m) or m.occurrences:
             continue  # a tally of many events is not placed by the story's one
         if m.time is not None and story_time is not None and not _overlap(m.time, story_time):
             continue  # "last month, students kidnapped in another town": a different day is a different story
-        para = paragraph(m)
-        near = next((o.place for o in reversed(mentions[:i]) if o.place and current(o) and paragraph(o) == para), None)
         m.fallback_place = _most_precise(near, lead, ctx.dateline)
 
 
