@@ -23,7 +23,7 @@ def words_matched(patterns: PatternSet, doc: Doc, rule_id: str) -> list[list[str
 
 
 def test_there_are_pattern_files() -> None:
-    assert {"verbs_by_object", "special_verbs"} <= set(NAMES)
+    assert {"verbs_by_object", "special_verbs", "nouns_by_use"} <= set(NAMES)
     assert len(RULES) >= 20
 
 

@@ -111,17 +111,15 @@ def _verb_ruled_out(tok: Token, lemma: str, ptype: str) -> bool:
 
 
 def _noun_type(tok: Token, nouns: dict[str, str]) -> str | None:
-    """The type a noun triggers: by its form (or its last hyphenated part), unless its use rules an event out."""
+    """The type a noun triggers: by its use (``patterns/nouns_by_use``), else by its form (or its last hyphenated
+    part) unless its use rules an event out."""
+    rule = NOUNS_BY_USE.first(tok)
+    if rule is not None:
+        return rule.label  # "a roadside bomb tore through the market", "a general strike", "a police raid"
     word = tok.lower_
-    if word in BOMB_NOUNS and tok.dep_ in ("nsubj", "nsubjpass"):
-        return "ASSAULT"  # "a roadside bomb tore through the market"
     ptype = nouns.get(word)
     if ptype is None and "-" in word:
         ptype = nouns.get(word.split("-")[-1])
-    if word in ("strike", "strikes") and _labour_strike(tok):
-        return "PROTEST"  # "a general strike", "workers went on strike"
-    if word in ("raid", "raids") and any(c.lower_ in POLICE_WORDS for c in tok.children if c.dep_ == "compound"):
-        return "COERCE"  # "a police raid": a search and arrest operation, not an armed attack
     return None if _noun_ruled_out(tok, word, ptype) else ptype
 
 
@@ -182,13 +180,6 @@ def _undone_by_head(tok: Token) -> bool:
     return trigger_type(head) in ("REJECT", "SANCTION") or head.lemma_.lower() in DEMAND_HEADS
 
 
-def _labour_strike(tok: Token) -> bool:
-    mods = {c.lower_ for c in tok.children if c.dep_ in ("amod", "compound", "nmod")}
-    if mods & {"general", "hunger", "labour", "labor", "national", "nationwide", "teachers", "workers", "doctors"}:
-        return True
-    return tok.head.lower_ == "on" and tok.head.head.lemma_ in ("go", "be", "remain", "stay")
-
-
 def crowd_control(verb: Token) -> bool:
     """'fired tear gas and water cannon', 'used rubber bullets': non-lethal means of dispersing a crowd."""
     objects = [c for c in verb.children if c.dep_ == "dobj"]
@@ -237,6 +228,7 @@ def _people(tok: Token) -> bool:
 
 VERBS_BY_OBJECT = pattern_set("verbs_by_object")
 SPECIAL_VERBS = pattern_set("special_verbs")
+NOUNS_BY_USE = pattern_set("nouns_by_use")
 TAKING_GROUND = "take-territory"  # the one rule of VERBS_BY_OBJECT that outranks seizing people
 TAKING_VERBS = ("seize", "capture", "grab", "snatch")
 
