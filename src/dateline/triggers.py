@@ -15,6 +15,7 @@ from spacy.tokens import Span, Token
 
 from dateline import casualties
 from dateline.lexicon import lexicon
+from dateline.patterns import pattern_set
 from dateline.records import Count
 from dateline.taxonomy import (
     BOMB_NOUNS,
@@ -110,17 +111,15 @@ def _verb_ruled_out(tok: Token, lemma: str, ptype: str) -> bool:
 
 
 def _noun_type(tok: Token, nouns: dict[str, str]) -> str | None:
-    """The type a noun triggers: by its form (or its last hyphenated part), unless its use rules an event out."""
+    """The type a noun triggers: by its use (``patterns/nouns_by_use``), else by its form (or its last hyphenated
+    part) unless its use rules an event out."""
+    rule = NOUNS_BY_USE.first(tok)
+    if rule is not None:
+        return rule.label  # "a roadside bomb tore through the market", "a general strike", "a police raid"
     word = tok.lower_
-    if word in BOMB_NOUNS and tok.dep_ in ("nsubj", "nsubjpass"):
-        return "ASSAULT"  # "a roadside bomb tore through the market"
     ptype = nouns.get(word)
     if ptype is None and "-" in word:
         ptype = nouns.get(word.split("-")[-1])
-    if word in ("strike", "strikes") and _labour_strike(tok):
-        return "PROTEST"  # "a general strike", "workers went on strike"
-    if word in ("raid", "raids") and any(c.lower_ in POLICE_WORDS for c in tok.children if c.dep_ == "compound"):
-        return "COERCE"  # "a police raid": a search and arrest operation, not an armed attack
     return None if _noun_ruled_out(tok, word, ptype) else ptype
 
 
@@ -181,13 +180,6 @@ def _undone_by_head(tok: Token) -> bool:
     return trigger_type(head) in ("REJECT", "SANCTION") or head.lemma_.lower() in DEMAND_HEADS
 
 
-def _labour_strike(tok: Token) -> bool:
-    mods = {c.lower_ for c in tok.children if c.dep_ in ("amod", "compound", "nmod")}
-    if mods & {"general", "hunger", "labour", "labor", "national", "nationwide", "teachers", "workers", "doctors"}:
-        return True
-    return tok.head.lower_ == "on" and tok.head.head.lemma_ in ("go", "be", "remain", "stay")
-
-
 def crowd_control(verb: Token) -> bool:
     """'fired tear gas and water cannon', 'used rubber bullets': non-lethal means of dispersing a crowd."""
     objects = [c for c in verb.children if c.dep_ == "dobj"]
@@ -211,11 +203,6 @@ def dispersed(verb: Token) -> list[Token]:
 
 
 NOT_PEOPLE = lexicon().words("events/triggers/not_people")
-TERRITORY_WORDS = lexicon().words("events/triggers/objects/territory_words")
-TALKS_WORDS = lexicon().words("events/triggers/objects/talks_words")
-TIES_WORDS = lexicon().words("events/triggers/objects/ties_words")
-SERVICE_WORDS = lexicon().words("events/triggers/objects/service_words")
-DIPLOMAT_WORDS = lexicon().words("events/triggers/objects/diplomat_words")
 WRAPPER_NOUNS = lexicon().words("events/triggers/wrapper_nouns")
 
 
@@ -239,80 +226,37 @@ def _people(tok: Token) -> bool:
     return tok.ent_type_ in ("PERSON", "NORP") or tok.tag_ in ("NNS", "NNP", "NNPS") or tok.like_num
 
 
+VERBS_BY_OBJECT = pattern_set("verbs_by_object")
+SPECIAL_VERBS = pattern_set("special_verbs")
+NOUNS_BY_USE = pattern_set("nouns_by_use")
+TAKING_GROUND = "take-territory"  # the one rule of VERBS_BY_OBJECT that outranks seizing people
+TAKING_VERBS = ("seize", "capture", "grab", "snatch")
+
+
 def _typed_by_object(verb: Token, lemma: str) -> str | None:
-    """Verbs whose event type depends on what they act on. '' means: no event at all.
+    """Verbs whose event type depends on what they act on (``patterns/verbs_by_object``). '' means: no event.
 
     'suspended talks' is a rejection, 'suspended aid' a sanction, 'suspended the internet' coercion;
-    'seized the town' an attack, 'seized weapons' coercion; 'expelled diplomats' a sanction.
+    'seized the town' an attack, 'seized weapons' coercion; 'expelled diplomats' a sanction. People seized are
+    abducted by gunmen and arrested by police: who did it is decided here, not by a word pattern.
     """
-    words = {o.lower_ for o in _objects(verb)}
-    if lemma == "suspend":
-        if words & TALKS_WORDS:
-            return "REJECT"
-        if words & TIES_WORDS:
-            return "SANCTION"
-        if words & SERVICE_WORDS:
-            return "COERCE"
-        return None
-    if lemma in ("seize", "capture", "overrun", "take") and words & TERRITORY_WORDS:
-        return "ASSAULT"  # "seized the town", "took control of the base"
-    if lemma in ("seize", "capture", "grab", "snatch") and any(_people(o) for o in _objects(verb)):
-        # people seized by gunmen are abducted; by police, arrested
+    rule = VERBS_BY_OBJECT.first(verb)
+    if rule is not None and rule.id == TAKING_GROUND:
+        return rule.label
+    if lemma in TAKING_VERBS and any(_people(o) for o in _objects(verb)):
         doers = [c for c in verb.children if c.dep_ == "nsubj"]
         doers += [p for c in verb.children if c.dep_ == "agent" for p in c.children]
         armed = any(d.lower_ in GROUP_WORDS or d.ent_type_ == "ORG" and d.lower_ not in POLICE_WORDS for d in doers)
         return "ASSAULT" if armed else "COERCE"
-    if lemma == "capture" and words:
-        return "COERCE" if not words & TERRITORY_WORDS else "ASSAULT"
-    if lemma == "expel" and words & DIPLOMAT_WORDS:
-        return "SANCTION"
-    if lemma == "charge" and any(c.dep_ == "prep" and c.lower_ == "with" for c in verb.children):
-        return "COERCE"  # "charged with murder"
-    if lemma == "block" and words & {"road", "roads", "highway", "highways", "street", "streets", "bridge"}:
-        subjects = {c.lower_ for c in verb.children if c.dep_ == "nsubj"}
-        return "" if subjects & (GROUP_WORDS - CROWD_WORDS) else "PROTEST"  # gunmen blocking a road are not protesting
-    if lemma == "decline" and any(c.dep_ == "xcomp" and c.lemma_ != "comment" for c in verb.children):
-        return "REJECT"
-    if lemma in ("ask", "request", "speak", "decline") and any(
-        c.dep_ == "xcomp" and c.lemma_ in ("name", "identify", "comment", "speak") for c in verb.children
-    ):
-        return ""  # "an official, who asked not to be named": how a source is quoted, not an event
-    if lemma in ("exchange", "come") and any(
-        c.lower_ == "fire" and (c.dep_ == "dobj" or c.head.lower_ == "under") for c in verb.subtree
-    ):
-        return "ASSAULT"  # "exchanged fire", "came under fire"
-    if lemma == "set" and any(c.lower_ == "fire" for c in verb.children):
-        return "ASSAULT"  # "set fire to a dozen vehicles"
-    return None
+    return None if rule is None else rule.label
 
 
 def _special_verb(tok: Token) -> str | None:
-    lemma = tok.lemma_.lower()
-    if lemma == "hold" and any(
-        c.lower_ == "responsible" or c.dep_ == "dobj" and any(g.lower_ == "responsible" for g in c.children)
-        for c in tok.children
-    ):
-        return "ACCUSE"  # "held the coalition responsible for ..."
-    if lemma == "promise" and any(c.lower_ in ("revenge", "retaliation", "vengeance") for c in tok.children):
-        return "THREATEN"
-    if lemma in ("open",) and any(c.lower_ == "fire" for c in tok.children):
-        return "ASSAULT"
-    if lemma in ("send", "dispatch", "order", "rush", "move") and any(c.lower_ in FORCE_NOUNS for c in _objects(tok)):
-        return "MOBILIZE"  # "ordered 5,000 soldiers to the region", "reinforcements were sent"
-    if lemma == "declare" and any(c.dep_ == "dobj" and c.lower_ in ("emergency", "curfew") for c in tok.children):
-        return "COERCE"  # "declared a curfew"
-    if lemma == "declare" and any(
-        c.dep_ == "dobj" and c.lower_ == "state" and any(g.lower_ == "of" for g in c.children) for c in tok.children
-    ):
-        return "COERCE"  # "declared a state of emergency"
-    if lemma in ("launch", "fire", "lob", "drop") and any(
-        c.dep_ == "dobj" and c.lower_ in PROJECTILES for c in tok.children
-    ):
-        return "ASSAULT"
-    return None
+    """A verb outside the lexicon that tells of an event by a word beside it (``patterns/special_verbs``)."""
+    rule = SPECIAL_VERBS.first(tok)
+    return None if rule is None else rule.label
 
 
-FORCE_NOUNS = lexicon().words("events/triggers/objects/force_nouns")
 IRREALIS_HEADS = lexicon().words("events/triggers/irrealis_heads")
 ACCUSING_WORDS = lexicon().words("events/triggers/accusing_words")
 DEMAND_HEADS = lexicon().words("events/triggers/demand_heads")
