@@ -459,3 +459,12 @@ def test_an_earlier_killing_blamed_on_a_group_is_its_own_event():
     assert "Western Front" in actor_names(killing, "initiator")
     raid = next(e for e in assault_events(ex) if e is not killing)
     assert "two police officers" not in actor_names(raid, "victim")
+
+
+def test_an_object_pronoun_is_not_its_own_verbs_subject():
+    """'Soldiers scattered them': them are the marchers told of before, never the soldiers (binding)."""
+    ex = run("Hundreds of farmers blocked the main road on Monday until soldiers scattered them with batons.")
+    scattered = [e for e in ex.events if e.trigger.text == "scattered"]
+    assert scattered
+    targets = actor_names(scattered[0], "target")
+    assert "soldiers" not in targets and any("farmers" in t for t in targets)

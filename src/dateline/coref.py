@@ -56,11 +56,19 @@ def antecedent(entities: dict[int, Entity], tok: Token) -> Token | None:
             continue  # "a military-escorted convoy": a modifier is no antecedent
         if attacking and _attacked(cand):
             continue  # "gunmen fired on worshippers ... 'They started shooting'": they are not the worshippers
+        if _co_argument(cand, tok):
+            continue  # "officers dispersed them": them are not the officers
         if _fits(entities, cand, word):
             return cand
         if cand.dep_ in ("nsubj", "nsubjpass") and word in ("it", "its") and cand.tag_ in ("NN", "NNP"):
             return None  # "the bus ... when it hit the device": the pronoun is the nearer subject, no actor
     return None
+
+
+def _co_argument(cand: Token, pronoun: Token) -> bool:
+    """The subject of the verb whose object the pronoun is: a plain pronoun never stands for it (binding)."""
+    verb = pronoun.head.head if pronoun.dep_ == "pobj" else pronoun.head
+    return pronoun.dep_ in ("dobj", "pobj", "dative") and cand.dep_ == "nsubj" and cand.head == verb
 
 
 def _attacked(cand: Token) -> bool:
