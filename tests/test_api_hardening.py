@@ -16,6 +16,8 @@ import httpx
 import pytest
 from test_api import assert_error, free_port, populate, running, store_url
 
+from dateline import basemap
+
 SECURITY_HEADERS = {"x-content-type-options": "nosniff", "referrer-policy": "no-referrer", "x-frame-options": "DENY"}
 PAGES = ["/", "/docs", "/openapi.json", "/api/health", "/api/events", "/api/stats", "/api/export?format=csv"]
 PAGES += ["/static/app.js", "/static/vendor/swagger-ui/swagger-ui-bundle.js"]
@@ -197,6 +199,8 @@ BAD_EVENT_PARAMS = [
     ({"country": "c" * 61}, "country"),
     ({"country": "X"}, "country"),
     ({"cursor": "c" * 501}, "cursor"),
+    ({"until": "\x1e"}, "until"),  # a control character is no blank, though Python's strip() takes it for one
+    ({"since": "\x1c2024"}, "since"),
 ]
 
 
@@ -350,8 +354,14 @@ def test_dashboard_and_docs_run_under_the_policy(browser, client):
     with browser_page(browser, base) as page:
         page.goto("/")
         page.wait_for_selector("body[data-ready=true]", timeout=15_000)
-        page.wait_for_function("document.querySelectorAll('.leaflet-overlay-pane path').length > 100")
+        page.wait_for_selector(".leaflet-basemap-pane canvas", state="attached")  # the world outlines
         assert page.locator(".event-item").count() > 0
+        for _ in range(3):  # past the world view the detailed base map loads
+            page.locator(".leaflet-control-zoom-in").click()
+            page.wait_for_timeout(400)
+        page.wait_for_selector("body[data-basemap]", state="attached", timeout=30_000)
+        built = (basemap.out_dir() / "index.json").exists()
+        assert page.get_attribute("body", "data-basemap") == ("detailed" if built else "outline")
         assert page.evaluate("window.__csp") == [] and page.errors == []
     with browser_page(browser, base) as page:
         page.goto("/docs")
@@ -373,7 +383,7 @@ def test_a_tiles_link_cannot_make_the_dashboard_fetch_from_an_unlisted_host(brow
         page.evaluate(
             "u => { const i = new Image(); i.src = u; document.body.append(i); }", template.format(z=1, x=0, y=0)
         )
-        page.wait_for_function("window.__csp.length > 0")
+        page.wait_for_function("() => window.__csp.length > 0")
         assert page.evaluate("window.__csp")[0].startswith("img-src")
     assert asked == []
 

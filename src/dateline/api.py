@@ -253,9 +253,11 @@ def _describe_blank_filters(app: "FastAPI") -> None:
 
 
 def _blank_for_null(schema: dict) -> None:
+    from dateline.filters import BLANK_PATTERN
+
     for i, option in enumerate(schema.get("anyOf", [])):
         if option == {"type": "null"}:
-            schema["anyOf"][i] = {"type": "string", "pattern": r"^\s*$", "description": "blank: no filter"}
+            schema["anyOf"][i] = {"type": "string", "pattern": BLANK_PATTERN, "description": "blank: no filter"}
 
 
 # ---------------------------------------------------------------- errors

@@ -32,15 +32,17 @@ SORTS: tuple[str, ...] = get_args(Sort)
 Background = Literal["exclude", "include", "only"]  # past events told as background: left out, kept, or alone
 MAX_FATALITIES = 10_000_000  # above any real toll, and within both databases' integer columns
 MAX_KM = 20_000.0  # half the Earth's circumference: every point is nearer
+BLANK = " \t\r\n"  # a filter of only these is no filter; the OpenAPI document says the same (BLANK_PATTERN)
+BLANK_PATTERN = r"^[ \t\r\n]*$"
 _PARTIAL_DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
-_DATE_SCHEMA = {"type": "string", "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$"}
+_DATE_SCHEMA = {"type": "string", "pattern": r"^[ \t\r\n]*\d{4}(-\d{2}(-\d{2})?)?[ \t\r\n]*$"}
 
 
 def _day(value: Any, last: bool) -> Any:
     """A day for YYYY-MM-DD, YYYY-MM or YYYY: the first day of a month or year, or the last when ``last``."""
     if not isinstance(value, str):
         return value
-    match = _PARTIAL_DATE.fullmatch(value.strip())
+    match = _PARTIAL_DATE.fullmatch(value.strip(BLANK))
     if not match:
         raise ValueError(f"bad date {value!r}: use YYYY-MM-DD, YYYY-MM or YYYY")
     year, month, day = (int(g) if g else None for g in match.groups())
@@ -146,18 +148,18 @@ class EventFilter(BaseModel):
     def _blank_is_none(cls, values: Any) -> Any:
         """'?country=' or '--text " "' filters nothing, rather than matching nothing."""
         if isinstance(values, dict):
-            return {k: None if isinstance(v, str) and not v.strip() else v for k, v in values.items()}
+            return {k: None if isinstance(v, str) and not v.strip(BLANK) else v for k, v in values.items()}
         return values
 
     @field_validator("type", mode="before")
     @classmethod
     def _upper(cls, value: Any) -> Any:
-        return value.strip().upper() if isinstance(value, str) else value
+        return value.strip(BLANK).upper() if isinstance(value, str) else value
 
     @field_validator("country", "actor", "text", "admin1", "acled_event_type", "acled_sub_event_type", mode="before")
     @classmethod
     def _strip(cls, value: Any) -> Any:
-        return value.strip() if isinstance(value, str) else value
+        return value.strip(BLANK) if isinstance(value, str) else value
 
     @field_validator("country")
     @classmethod
@@ -171,7 +173,7 @@ class EventFilter(BaseModel):
     @field_validator("place_precision", "date_precision", "certainty", "background", mode="before")
     @classmethod
     def _lower(cls, value: Any) -> Any:
-        return value.strip().lower() if isinstance(value, str) else value
+        return value.strip(BLANK).lower() if isinstance(value, str) else value
 
     @field_validator("background", mode="before")
     @classmethod
