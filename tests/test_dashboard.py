@@ -7,6 +7,7 @@ a screenshot of an event from the project's example reports (that is how docs/da
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -318,7 +319,7 @@ def test_each_control_reaches_the_api_and_the_url(page, base_url, selector, valu
     page.on("request", lambda r: "/api/events?" in r.url and sent.append(r.url))
     set_control(page, selector, value)
     page.click("#filters button[type=submit]")
-    page.wait_for_function("document.querySelector('#status').textContent.match(/events|No events/)")
+    page.wait_for_function("() => document.querySelector('#status').textContent.match(/events|No events/)")
     page.wait_for_load_state("networkidle")
     from urllib.parse import parse_qs, urlparse
 
@@ -526,7 +527,8 @@ def test_example_reports_on_the_dashboard(browser, tmp_path, basemap_built):
             assert page.locator(".event-item").count() == stored
             page.locator(".event-item", has_text="Nairobi").first.click()
             page.wait_for_selector("#detail mark.evidence", timeout=10_000)
-            expect(page.locator("#map")).to_have_attribute("data-zoom", "10")
+            # town scale (10) or a street in it (12), never the country view
+            expect(page.locator("#map")).to_have_attribute("data-zoom", re.compile(r"^1[0-2]$"))
             page.wait_for_selector("body[data-basemap=detailed]", timeout=30_000)
             assert "Nairobi" in page.locator(".place-label").all_inner_texts()
             if os.environ.get("DATELINE_SCREENSHOT"):

@@ -558,7 +558,7 @@
       state.areas.addLayer(marker);
     }
     const all = L.featureGroup([...markers, ...state.areas.getLayers()]);
-    if (all.getLayers().length) state.map.fitBounds(all.getBounds().pad(0.3), { maxZoom: 6 });
+    if (all.getLayers().length) state.map.fitBounds(all.getBounds().pad(0.3), { maxZoom: 6, animate: false });
   }
 
   function renderLegend(events) {
@@ -581,7 +581,9 @@
     const latlon = evLatLon(ev);
     if (!latlon) return;
     const zoom = PRECISION_ZOOM[evPrecision(ev)] ?? 8;
-    state.map.setView(latlon, zoom);
+    // Leaflet drops a setView asked for while a zoom animation runs: wait for it to end.
+    if (state.map._animatingZoom) state.map.once("zoomend", () => state.map.setView(latlon, zoom));
+    else state.map.setView(latlon, zoom);
     const marker = state.markers.get(id);
     if (!marker) return;
     state.map.once("moveend", () => {
