@@ -8,19 +8,16 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from pathlib import Path
 
 import httpx
 import pytest
 from pg import fresh_database, pg_server  # noqa: F401 - fixture
 from test_api import running
 
-from dateline import store as store_module
 from dateline.cli import main as cli_main
 from dateline.records import AcledCode, Actor, Count, DateRange, Event, Evidence, Extraction, Location, Report, Span
-from dateline.store import Store
+from dateline.store import MIGRATIONS, Store
 
-MIGRATIONS = Path(store_module.__file__).parent / "migrations"
 # report id -> (sentence, place, date, precision, ACLED codes, killed, certainty, background)
 CORPUS = {
     "clash": (

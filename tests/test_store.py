@@ -24,7 +24,7 @@ from pg import pg_database, pg_server  # noqa: F401 - fixtures
 from dateline import DatelineError, embed
 from dateline.cli import main as cli_main
 from dateline.records import Actor, Count, DateRange, Event, Evidence, Extraction, Location, Quote, Report, Span
-from dateline.store import Store, database_url
+from dateline.store import MIGRATIONS, Store, database_url
 
 MOSUL = Location(name="Mosul", country="IQ", admin1="Nineveh", lat=36.34, lon=43.13, precision="city", text="Mosul")
 BASRA = Location(name="Basra", country="IQ", admin1="Basra", lat=30.51, lon=47.78, precision="city", text="Basra")
@@ -961,7 +961,7 @@ def _head_revision() -> str:
     """The newest Alembic revision in the project's migrations folder."""
     from alembic.script import ScriptDirectory
 
-    return ScriptDirectory(str(Path(__file__).parents[1] / "src" / "dateline" / "migrations")).get_current_head()
+    return ScriptDirectory(str(MIGRATIONS)).get_current_head()
 
 
 def test_migrations_build_exactly_the_models_schema(db_url):
@@ -1049,7 +1049,7 @@ def test_a_store_made_before_embeddings_is_upgraded(tmp_path):
 
     url = database_url(str(tmp_path / "old.db"))
     config = Config()
-    config.set_main_option("script_location", str(Path(__file__).parents[1] / "src" / "dateline" / "migrations"))
+    config.set_main_option("script_location", str(MIGRATIONS))
     engine = create_engine(url)
     with engine.begin() as conn:
         config.attributes["connection"] = conn

@@ -67,14 +67,17 @@ def antecedent(entities: dict[int, Entity], tok: Token) -> Token | None:
 
 def _co_argument(cand: Token, pronoun: Token) -> bool:
     """The subject of the verb whose object the pronoun is: a plain pronoun never stands for it (binding)."""
-    verb = pronoun.head.head if pronoun.dep_ == "pobj" else pronoun.head
-    return pronoun.dep_ in ("dobj", "pobj", "dative") and cand.dep_ == "nsubj" and cand.head == verb
+    return pronoun.dep_ in ("dobj", "pobj", "dative") and cand.dep_ == "nsubj" and cand.head == _governor(pronoun)
 
 
 def _attacked(cand: Token) -> bool:
     """A noun an attack was done to: the object of an attack verb or of its preposition."""
-    head = cand.head.head if cand.dep_ == "pobj" else cand.head
-    return cand.dep_ in ("dobj", "pobj", "nsubjpass") and trigger_type(head) == "ASSAULT"
+    return cand.dep_ in ("dobj", "pobj", "nsubjpass") and trigger_type(_governor(cand)) == "ASSAULT"
+
+
+def _governor(tok: Token) -> Token:
+    """The word a noun is an argument of: its head, or for the object of a preposition, the preposition's head."""
+    return tok.head.head if tok.dep_ == "pobj" else tok.head
 
 
 def _fits(entities: dict[int, Entity], cand: Token, pronoun: str) -> bool:

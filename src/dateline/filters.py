@@ -33,9 +33,10 @@ Background = Literal["exclude", "include", "only"]  # past events told as backgr
 MAX_FATALITIES = 10_000_000  # above any real toll, and within both databases' integer columns
 MAX_KM = 20_000.0  # half the Earth's circumference: every point is nearer
 BLANK = " \t\r\n"  # a filter of only these is no filter; the OpenAPI document says the same (BLANK_PATTERN)
-BLANK_PATTERN = r"^[ \t\r\n]*$"
+_BLANKS = r"[ \t\r\n]*"
+BLANK_PATTERN = f"^{_BLANKS}$"
 _PARTIAL_DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
-_DATE_SCHEMA = {"type": "string", "pattern": r"^[ \t\r\n]*\d{4}(-\d{2}(-\d{2})?)?[ \t\r\n]*$"}
+_DATE_SCHEMA = {"type": "string", "pattern": f"^{_BLANKS}{_PARTIAL_DATE.pattern}{_BLANKS}$"}
 
 
 def _day(value: Any, last: bool) -> Any:

@@ -73,6 +73,7 @@ if TYPE_CHECKING:
 
 JSONType = JSON().with_variant(JSONB(), "postgresql")
 DEFAULT_DB = "dateline.db"
+MIGRATIONS = Path(__file__).parent / "migrations"  # the Alembic revisions that build and upgrade the schema
 # The PostgreSQL advisory lock (a transaction-level one, on this database) that every write transaction and the
 # schema upgrade hold: one writer at a time, as SQLite's BEGIN IMMEDIATE gives there. Any fixed bigint.
 WRITER_LOCK = 0x6461_7465_6C69_6E65  # "dateline"
@@ -454,7 +455,7 @@ class Store:
         from alembic.config import Config
 
         config = Config()
-        config.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
+        config.set_main_option("script_location", str(MIGRATIONS))
         if self._at_head(config):
             return
         with self._write_transaction() as conn:
