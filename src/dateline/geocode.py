@@ -874,6 +874,7 @@ def _qualifier_place(m: _Mention, mentions: list[_Mention]) -> Place | None:
 
 def _context_from(mentions: list[_Mention], demonyms: Counter) -> _Context:
     ctx = _Context(countries=Counter(demonyms))
+    seen: set[tuple[float, float, str]] = set()
     for m in mentions:
         p = m.place
         if p is None or p.country is None or m.shape == "district":
@@ -883,7 +884,8 @@ def _context_from(mentions: list[_Mention], demonyms: Counter) -> _Context:
         ctx.own.setdefault(m.name, Counter())[p.country] += vote
         if p.kind == "admin1":
             ctx.admin1.add(p.name)
-        elif p.kind in {"city", "admin2"}:
+        elif p.kind in {"city", "admin2"} and (p.lat, p.lon, m.name) not in seen:
+            seen.add((p.lat, p.lon, m.name))  # a name read at one point anchors once, however often it is said
             ctx.points.append((p.lat, p.lon, m.name))
     return ctx
 

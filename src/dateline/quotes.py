@@ -684,7 +684,7 @@ def _quote(text: str, start: int, end: int, direct: bool, sp: _Speaker, cue: str
 
 
 def _indirect(doc: Doc, inside: _Inside, mentions: _Mentions, direct: list[Quote]) -> list[Quote]:
-    taken = [(q.start, q.end) for q in direct]
+    taken = _Taken([(q.start, q.end) for q in direct])
     out: list[Quote] = []
     for tok in doc:
         if not _is_cue(tok) or inside(tok.idx):
@@ -696,13 +696,13 @@ def _indirect(doc: Doc, inside: _Inside, mentions: _Mentions, direct: list[Quote
         lo, hi = line_bounds(_text(doc), tok.idx, tok.idx)
         start, end = max(start, lo), min(end, hi)
         start, end = _whole_quotes(doc, inside, start, end)
-        if end - start < 12 or _covered(taken, start, end):
+        if end - start < 12 or taken.covers_half(start, end):
             continue
         speaker = _speaker_of(doc, tok, mentions, inside)
         if speaker is None or not speaker.name:
             continue
         out.append(_quote(_text(doc), start, end, False, speaker, _cue_text(doc, tok)))
-        taken.append((start, end))
+        taken.add(start, end)
     return out
 
 
@@ -779,7 +779,22 @@ def _whole_quotes(doc: Doc, inside: _Inside, start: int, end: int) -> tuple[int,
     return start, end
 
 
-def _covered(taken: list[tuple[int, int]], start: int, end: int) -> bool:
-    """Half or more of this clause is already a quote (partial quotes inside a clause do not count)."""
-    overlap = sum(max(0, min(e, end) - max(s, start)) for s, e in taken)
-    return overlap * 2 >= end - start
+class _Taken:
+    """The spans already quoted, sorted by start, so a clause is compared with its neighbours only."""
+
+    def __init__(self, spans: list[tuple[int, int]]) -> None:
+        self.spans: list[tuple[int, int]] = []
+        self.longest = 0
+        for start, end in spans:
+            self.add(start, end)
+
+    def add(self, start: int, end: int) -> None:
+        bisect.insort(self.spans, (start, end))
+        self.longest = max(self.longest, end - start)
+
+    def covers_half(self, start: int, end: int) -> bool:
+        """Half or more of this clause is already a quote (partial quotes inside a clause do not count)."""
+        lo = bisect.bisect_left(self.spans, (start - self.longest, -1))
+        hi = bisect.bisect_left(self.spans, (end, -1))
+        overlap = sum(max(0, min(e, end) - max(s, start)) for s, e in self.spans[lo:hi])
+        return overlap * 2 >= end - start

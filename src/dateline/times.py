@@ -1384,11 +1384,11 @@ _Cand = tuple[int, int, int, re.Match[str], Resolver]
 def _select(cands: list[_Cand]) -> list[tuple[int, int, re.Match[str], Resolver]]:
     """Keep the longest non-overlapping matches (ties go to the earlier rule)."""
     chosen: list[tuple[int, int, re.Match[str], Resolver]] = []
-    taken: list[tuple[int, int]] = []
+    taken = bytearray(max((c[1] for c in cands), default=0))  # 1 where a chosen match lies: no scan of them all
     for start, end, _, m, fn in sorted(cands, key=lambda c: (-(c[1] - c[0]), c[2], c[0])):
-        if any(start < e and s < end for s, e in taken):
+        if taken.find(1, start, end) != -1:
             continue
-        taken.append((start, end))
+        taken[start:end] = b"\x01" * (end - start)
         chosen.append((start, end, m, fn))
     return sorted(chosen, key=lambda c: c[0])
 
@@ -1427,10 +1427,13 @@ def _grammar_mentions(doc: Doc, text: str, published: date | None) -> list[TimeM
 def _ent_mentions(ents: list[Span], taken: list[TimeMention], published: date | None) -> list[TimeMention]:
     """spaCy DATE/TIME entities the grammar missed, kept only when they resolve to a value."""
     out = []
+    covered = bytearray(max((t.end for t in taken), default=0))
+    for t in taken:
+        covered[t.start : t.end] = b"\x01" * (t.end - t.start)
     for ent in ents:
         if ent.label_ not in ("DATE", "TIME"):
             continue
-        if any(ent.start_char < t.end and t.start < ent.end_char for t in taken):
+        if covered.find(1, ent.start_char, ent.end_char) != -1:
             continue
         title = _TITLE.fullmatch(ent.text)
         if title and title[1].lower().rstrip("s") in _UNIT_CODES:  # '60 Minutes', not '3 March'

@@ -27,7 +27,7 @@ from spacy.tokens import Doc
 
 from dateline.events.arguments import _blame_falls_on_the_attack, _target_the_culprits, actor_for, normalized_actor
 from dateline.events.attributes import _add_weapon_evidence, _mark_unverified
-from dateline.events.context import Context, Mention, _entity_index, _index
+from dateline.events.context import Context, Mention, _entity_index, _index, _speaker_index
 from dateline.events.mentions import _merge_mentions
 from dateline.events.reading import _read_mention
 from dateline.events.record import _to_event, summarize
@@ -69,6 +69,7 @@ def find_events(
         places=_index(doc, places),
         entities=_entity_index(doc, entities),
         quotes=quotes,
+        quote_speakers=_speaker_index(doc, quotes),
         dateline=find_dateline(doc.text),
     )
     ctx.sents = sents = list(doc.sents)

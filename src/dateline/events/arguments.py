@@ -386,10 +386,7 @@ VEHICLE_WORDS = lexicon().words("events/arguments/vehicle_words")
 
 
 def _quote_speaker_at(ctx: Context, offset: int) -> str | None:
-    for q in ctx.quotes:
-        if q.start <= offset < q.end:
-            return q.speaker
-    return None
+    return ctx.quote_speakers.get(offset)
 
 
 def _dedupe_actors(m: Mention) -> None:

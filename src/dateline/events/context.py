@@ -9,6 +9,7 @@ somewhere on the ground, and the events a sentence places.
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_left
 from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
@@ -55,6 +56,7 @@ class Context:
     places: dict[int, PlaceMention]
     entities: dict[int, Entity]
     quotes: list[Quote]
+    quote_speakers: dict[int, str | None] = field(default_factory=dict)  # token start -> its quotation's speaker
     dateline: PlaceMention | None = None
     sents: list[Span] = field(default_factory=list)  # the report's sentences, listed once
     sent_index: dict[int, int] = field(default_factory=dict)  # sentence start token -> its position
@@ -68,6 +70,16 @@ def _index(doc: Doc, items: list) -> dict[int, object]:
         if span is not None:
             for tok in span:
                 out.setdefault(tok.i, item)
+    return out
+
+
+def _speaker_index(doc: Doc, quotes: list[Quote]) -> dict[int, str | None]:
+    """Each token inside a quotation -> the speaker of the first quotation that holds it (a look-up, not a scan)."""
+    starts = [tok.idx for tok in doc]
+    out: dict[int, str | None] = {}
+    for q in quotes:
+        for i in range(bisect_left(starts, q.start), bisect_left(starts, q.end)):
+            out.setdefault(starts[i], q.speaker)
     return out
 
 

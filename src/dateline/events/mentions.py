@@ -28,13 +28,13 @@ GENERIC_TRIGGERS = lexicon().words("events/triggers/generic_triggers")
 
 def _merge_mentions(mentions: list[Mention], published: dt.date | None = None) -> list[list[Mention]]:
     """Group mentions of the same real-world event: same type, nothing in conflict, and a reason to join."""
-    groups: list[list[Mention]] = []
-    by_type: dict[str, list[list[Mention]]] = {}
+    groups: list[_Group] = []
+    by_type: dict[str, list[_Group]] = {}
     for m in mentions:
         same_type = by_type.setdefault(m.type, [])
         fits = [g for g in same_type[-MERGE_LOOK_BACK:] if not _conflict(g, m, published)]
         if not fits:
-            groups.append([m])
+            groups.append(_Group(m))
             same_type.append(groups[-1])
             continue
         echoed = [g for g in fits if _echoes(g, m)]
@@ -44,17 +44,53 @@ def _merge_mentions(mentions: list[Mention], published: dt.date | None = None) -
             target = fits[-1]  # "they killed ..." / a described mention: the latest compatible event
         else:
             target = max(fits, key=len)  # "the attack": the event the report is most about
-        target.append(m)
-    return [g for g in groups if _worth_keeping(g)]
+        target.add(m)
+    return [g.mentions for g in groups if _worth_keeping(g.mentions)]
 
 
-def _echoes(group: list[Mention], m: Mention) -> bool:
+class _Group:
+    """The mentions taken for one event, with what the merge asks of them kept up to date as each joins.
+
+    Summing the group afresh for every comparison made the merge quadratic in a long report: the event a report
+    is most about gathers a mention from every paragraph.
+    """
+
+    def __init__(self, first: Mention) -> None:
+        self.mentions: list[Mention] = []
+        self.tally = first.occurrences is not None
+        self.material = first.type in MATERIAL_TYPES
+        self.modes: set[str] = set()
+        self.initiator_kinds: set[str] = set()
+        self.time: TimeMention | None = None
+        self.place: PlaceMention | None = None
+        self.actors: dict[str, dict[tuple, Actor]] = {"initiator": {}, "target": {}}
+        self.words: set[str] = set()
+        self.add(first)
+
+    def __len__(self) -> int:
+        return len(self.mentions)
+
+    def add(self, m: Mention) -> None:
+        self.mentions.append(m)
+        if m.mode:
+            self.modes.add(m.mode)
+        self.initiator_kinds |= {a.kind for a in m.actors if a.role == "initiator"}
+        if m.time and (self.time is None or _time_width(m.time) < _time_width(self.time)):
+            self.time = m.time
+        if m.place and (self.place is None or _place_rank(m.place) < _place_rank(self.place)):
+            self.place = m.place
+        for a in _with_victim_groups(m.actors):
+            if a.role in self.actors:  # one entry per distinct participant: the clash test reads no more
+                self.actors[a.role].setdefault((a.name, a.kind, a.country, bool(a.entity)), a)
+        self.words |= {t.lower_[:6] for t in [m.trigger, *m.trigger.children] if len(t.text) >= 6}
+
+
+def _echoes(group: _Group, m: Mention) -> bool:
     """A mention that repeats a distinctive word of an earlier one ('retaliatory' -> 'retaliation')."""
     stem = m.trigger.lower_[:6]
     if len(stem) < 6 or m.trigger.lower_ in GENERIC_TRIGGERS or m.trigger.lemma_.lower() in GENERIC_LEMMAS:
         return False
-    words = {t.lower_[:6] for g in group for t in [g.trigger, *g.trigger.children] if len(t.text) >= 6}
-    return stem in words
+    return stem in group.words
 
 
 def _pronoun_led(m: Mention) -> bool:
@@ -75,37 +111,35 @@ def _informative(m: Mention) -> bool:
     return bool(m.time or m.place or m.fatalities or any(a.role == "initiator" for a in m.actors))
 
 
-def _conflict(group: list[Mention], m: Mention, published: dt.date | None = None) -> bool:
-    if (group[0].occurrences is None) != (m.occurrences is None):
+def _conflict(group: _Group, m: Mention, published: dt.date | None = None) -> bool:
+    if group.tally != (m.occurrences is not None):
         return True  # a tally of many events is never one of them
-    modes = {g.mode for g in group if g.mode}
-    if m.type == "COERCE" and m.mode and modes and m.mode not in modes:
+    if m.type == "COERCE" and m.mode and group.modes and m.mode not in group.modes:
         return True  # tear gas on a crowd and arrests afterwards are two acts of coercion
     if m.type == "ASSAULT" and _aerial_against_armed_group(group, m):
         return True  # "militants stormed the post ... killed in air strikes that followed": the army's reply
     if any(c.dep_ == "relcl" and c.lemma_ in ("follow", "ensue") for c in m.trigger.children):
         return True  # "the strikes that followed" are a later event
-    t = _group_time(group)
+    t = group.time
     if t and m.time and not _overlap(t, m.time):
         return True
     if m.time and not t and not m.anaphoric and _is_past(m.time, published):
         return True  # a dated past event never joins the undated news of the day
-    p = _group_place(group)
+    p = group.place
     if p and m.place and not _compatible_place(p, m.place):
         return True
     for role in ("initiator", "target"):  # victims differ between rival accounts of one event: no conflict
-        a = [x for g in group for x in _with_victim_groups(g.actors) if x.role == role]
+        a = list(group.actors[role].values())
         b = [x for x in _with_victim_groups(m.actors) if x.role == role]
-        if _actors_clash(a, b, role, material=group[0].type in MATERIAL_TYPES):
+        if _actors_clash(a, b, role, material=group.material):
             return True
     return False
 
 
-def _aerial_against_armed_group(group: list[Mention], m: Mention) -> bool:
+def _aerial_against_armed_group(group: _Group, m: Mention) -> bool:
     """An air strike does not continue a ground attack by an armed group: armed groups have no air force."""
-    initiators = [a for g in group for a in g.actors if a.role == "initiator"]
-    armed = bool(initiators) and all(a.kind == "group" for a in initiators)
-    return m.mode == "aerial" and armed and not any(g.mode == "aerial" for g in group)
+    armed = group.initiator_kinds == {"group"}
+    return m.mode == "aerial" and armed and "aerial" not in group.modes
 
 
 def _actors_clash(a: list[Actor], b: list[Actor], role: str, material: bool = True) -> bool:
@@ -151,7 +185,11 @@ def _group_time(group: list[Mention]) -> TimeMention | None:
 
 def _group_place(group: list[Mention]) -> PlaceMention | None:
     places = [g.place for g in group if g.place]
-    return min(places, key=lambda p: PRECISION_RANK.get(p.precision or "country", 5)) if places else None
+    return min(places, key=_place_rank) if places else None
+
+
+def _place_rank(p: PlaceMention) -> int:
+    return PRECISION_RANK.get(p.precision or "country", 5)
 
 
 def _compatible_place(a: PlaceMention, b: PlaceMention) -> bool:
