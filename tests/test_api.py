@@ -119,7 +119,7 @@ REPORTS = [
         [
             dict(
                 type="PROTEST",
-                mode="demonstration",
+                mode=None,  # a peaceful march has no PLOVER mode
                 trigger="marched",
                 day="2025-01-22",
                 place=("Bogota", "CO", 4.61, -74.08),
@@ -175,7 +175,7 @@ REPORTS = [
         [
             dict(
                 type="PROTEST",
-                mode="demonstration",
+                mode=None,  # a peaceful march has no PLOVER mode
                 trigger="gathered",
                 day="2025-03-07",
                 place=("Lima", "PE", -12.05, -77.04),

@@ -22,6 +22,7 @@ from dateline.records import (
     DatePrecision,
     Evidence,
     Location,
+    Mode,
     PloverType,
     Quote,
     Record,
@@ -91,7 +92,7 @@ class MergedEvent(Record):
 
     id: str = Field(description="ev_ and 16 hex digits, derived from the smallest member key.")
     type: PloverType
-    mode: str | None
+    mode: Mode | None
     acled: AcledCode | None
     cameo: str | None
     date: DateSpan

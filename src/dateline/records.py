@@ -13,7 +13,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from dateline.taxonomy import PLOVER_TYPES
+from dateline.taxonomy import MODES, PLOVER_TYPES
 
 DatePrecision = Literal["day", "week", "month", "season", "year", "range", "decade", "unknown"]
 PlacePrecision = Literal["street", "district", "city", "admin1", "country", "region"]
@@ -23,6 +23,7 @@ Certainty = Literal["asserted", "claimed", "hedged", "unverified", "denied"]
 # Whether the event took place as told: it happened, is planned or threatened, is denied, is a supposition, or recurs.
 Status = Literal["occurred", "planned", "threatened", "denied", "hypothetical", "habitual"]
 PloverType = Literal[PLOVER_TYPES]
+Mode = Literal[MODES]
 
 
 class Record(BaseModel):
@@ -187,7 +188,7 @@ class Event(Record):
 
     id: str
     type: PloverType = Field(description="PLOVER 2021 event type, e.g. ASSAULT, PROTEST, ACCUSE, DEMAND.")
-    mode: str | None = Field(None, description="PLOVER mode, e.g. aerial, drone, firearms, explosives.")
+    mode: Mode | None = Field(None, description="PLOVER mode, e.g. aerial, drone, firearms, explosives.")
     acled: AcledCode | None = None
     cameo: str | None = Field(None, description="CAMEO root code, two digits.")
     trigger: Span

@@ -48,6 +48,16 @@ ACLED_MAP: dict[tuple[str, str | None], tuple[str, str]] = {
     for ptype, entry in _TYPES.items()
     for mode, codes in entry.get("acled", {}).items()
 }
+# Every mode an event can carry, gathered from the mode tables and the ACLED and CAMEO maps (the mode tables'
+# first, in their order), so a mode added to the data is a valid value of the records' `mode` at once.
+MODES: tuple[str, ...] = tuple(
+    dict.fromkeys(
+        [mode for mode, _ in MODE_WORDS]
+        + list(COERCE_MODES.values())
+        + [mode for _, mode in ACLED_MAP if mode is not None]
+        + [mode for entry in _TYPES.values() for mode in entry.get("cameo_by_mode", {})]
+    )
+)
 # PLOVER type -> CAMEO root code (ASSAULT splits by mode: armed force 19, other assault 18).
 CAMEO_ROOT: dict[str, str] = {ptype: entry["cameo"] for ptype, entry in _TYPES.items()}
 CAMEO_ASSAULT_18 = {mode for mode, code in _TYPES["ASSAULT"]["cameo_by_mode"].items() if code == "18"}
