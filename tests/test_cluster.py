@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import shutil
+import signal
+import time
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -13,6 +16,7 @@ import pytest
 
 from dateline.cli import main as cli_main
 from dateline.filters import EventFilter
+from dateline.read import iter_reports
 from dateline.store import Store
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "reports"
@@ -52,6 +56,39 @@ def test_two_dask_workers_store_what_one_process_stores(tmp_path, capsys):
     assert dump and dump == _dump(two)
     wire = [{s["report_id"] for s in e["sources"]} for e in dump if e["sources"][0]["report_id"].startswith("wire")]
     assert wire and all(ids == {"wire-1", "wire-2"} for ids in wire)  # each copied event merged with its original
+
+
+def _busy_worker(client, timeout: float = 120.0) -> str:
+    """The address of a worker that holds a task, once the scheduler has given it one."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        busy = [worker for worker, tasks in client.processing().items() if tasks]
+        if busy:
+            return busy[0]
+        time.sleep(0.02)
+    raise AssertionError("no worker took the batch")
+
+
+def test_a_batch_whose_worker_is_killed_is_run_again_elsewhere():
+    """SIGKILL the worker holding a batch: the scheduler runs the batch on the other worker, nothing is lost."""
+    from dateline import pipeline
+    from dateline.cluster import DaskExtractor
+
+    reports = list(iter_reports([str(EXAMPLES)]))
+    expected = [x.model_dump() for x in pipeline.extract_many(reports)]
+    extractor = DaskExtractor(embed=False, workers=2)
+    try:
+        pids = extractor.client.run(os.getpid)  # worker address -> its process
+        extractor.submit(reports)
+        killed = pids[_busy_worker(extractor.client)]
+        os.kill(killed, signal.SIGKILL)
+        [(batch, result)] = list(extractor.done(wait=True))
+        assert killed not in extractor.client.run(os.getpid).values()  # the batch came back from another process
+    finally:
+        extractor.close()
+    assert batch == reports
+    assert not [x for x in result.results if isinstance(x, Exception)]
+    assert [x.model_dump() for x in result.results] == expected
 
 
 def test_a_syndicated_copy_is_stored_as_if_extracted(tmp_path):
