@@ -461,6 +461,20 @@ def test_an_earlier_killing_blamed_on_a_group_is_its_own_event():
     assert "two police officers" not in actor_names(raid, "victim")
 
 
+def test_a_place_is_not_who_they_are():
+    """'Marched through Kisumu ... scattered them': the town the small model tags ORG is not the crowd.
+
+    Counter-example: a state the report names is still what 'it' stands for.
+    """
+    ex = run("Hundreds of nurses marched through Kisumu on Tuesday until police scattered them with tear gas.")
+    scattered = [e for e in ex.events if e.trigger.text == "scattered"]
+    assert scattered
+    assert "Kisumu" not in actor_names(scattered[0], "target")
+    ex = run("Russia said on Monday that it had struck a fuel depot near Kharkiv.")
+    struck = [e for e in ex.events if e.trigger.text == "struck"]
+    assert struck and "Russia" in actor_names(struck[0], "initiator")
+
+
 def test_an_object_pronoun_is_not_its_own_verbs_subject():
     """'Soldiers scattered them': them are the marchers told of before, never the soldiers (binding)."""
     ex = run("Hundreds of farmers blocked the main road on Monday until soldiers scattered them with batons.")

@@ -8,6 +8,8 @@ says each participant is, is cached on the Doc.
 
 from __future__ import annotations
 
+from collections.abc import Container
+
 from spacy.tokens import Doc, Token
 
 from dateline import casualties
@@ -30,12 +32,13 @@ THING_PRONOUNS = lexicon().words("words/thing_pronouns")
 ANTECEDENT_SENTENCES = 2
 
 
-def antecedent(entities: dict[int, Entity], tok: Token) -> Token | None:
+def antecedent(entities: dict[int, Entity], tok: Token, places: Container[int] = ()) -> Token | None:
     """What a third-person pronoun stands for.
 
     "The group said it had seized the base": a pronoun in what a speaker says is the speaker. Otherwise the
     nearest earlier participant of the right sort in this or the two sentences before: a person for he/she,
-    a group, state or organisation for it/they.
+    a group, state or organisation for it/they. A token in `places` (read as a place by the geocoder) stands for
+    no one unless an entity of an actor's kind covers it: "marched through Kisumu ... scattered them".
     """
     word = tok.lower_
     if word not in PERSON_PRONOUNS | THING_PRONOUNS:
@@ -58,11 +61,18 @@ def antecedent(entities: dict[int, Entity], tok: Token) -> Token | None:
             continue  # "gunmen fired on worshippers ... 'They started shooting'": they are not the worshippers
         if _co_argument(cand, tok):
             continue  # "officers dispersed them": them are not the officers
+        if cand.i in places and _unclassed(entities, cand):
+            continue  # a town, not who "they" are
         if _fits(entities, cand, word):
             return cand
         if cand.dep_ in ("nsubj", "nsubjpass") and word in ("it", "its") and cand.tag_ in ("NN", "NNP"):
             return None  # "the bus ... when it hit the device": the pronoun is the nearer subject, no actor
     return None
+
+
+def _unclassed(entities: dict[int, Entity], tok: Token) -> bool:
+    ent = entities.get(tok.i)
+    return ent is None or ent.kind == "unknown"
 
 
 def _co_argument(cand: Token, pronoun: Token) -> bool:

@@ -256,7 +256,7 @@ def actor_for(ctx: Context, tok: Token, role: str) -> Actor | None:
         if tok.lower_ in ("we", "i", "us"):
             speaker = _quote_speaker_at(ctx, tok.idx)
             return Actor(name=speaker, role=role, kind="unknown") if speaker else None
-        meant = antecedent(ctx.entities, tok)
+        meant = antecedent(ctx.entities, tok, ctx.places)
         return actor_for(ctx, meant, role) if meant is not None else None
     if tok.like_num and tok.dep_ in ("dobj", "nsubjpass"):
         return None
@@ -274,7 +274,7 @@ def actor_for(ctx: Context, tok: Token, role: str) -> Actor | None:
         return actor_for(ctx, owner, role) if owner is not None else None
     owner = [c for c in tok.children if c.dep_ == "poss" and c.lower_ in ("its", "their")]
     if owner and tok.lower_ in GROUP_WORDS | MILITARY_WORDS | MEMBER_NOUNS:
-        body = antecedent(ctx.entities, owner[0])  # "the movement said its fighters ..." -> the movement
+        body = antecedent(ctx.entities, owner[0], ctx.places)  # "the movement said its fighters ..." -> the movement
         found = actor_for(ctx, body, role) if body is not None and body.i != tok.i else None
         if found is not None:
             return found.model_copy(update={"kind": kind_of_word(tok.lower_, found.kind)})
