@@ -126,7 +126,7 @@ def _date_of(ctx: Context, group: list[Mention]) -> DateRange:
     return DateRange()
 
 
-PART_WORDS = lexicon().words("places/part_words")
+PART_WORDS = frozenset(lexicon().table("places/part_directions"))  # 'northern' of 'northern Iraq', kept in the name
 
 
 def _location_of(group: list[Mention]) -> Location:
