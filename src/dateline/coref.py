@@ -17,9 +17,9 @@ from dateline.lexicon import lexicon
 from dateline.records import Entity
 from dateline.taxonomy import (
     CIVILIAN_WORDS,
-    GOVERNMENT_WORDS,
-    GROUP_WORDS,
-    MILITARY_WORDS,
+    GOVERNMENT_NOUNS,
+    GROUP_NOUNS,
+    MILITARY_NOUNS,
     PRONOUNS,
     REPORTING_VERBS,
 )
@@ -188,11 +188,11 @@ def reporting_subject(tok: Token) -> Token | None:
 
 
 def kind_of_word(word: str, default: str) -> str:
-    if word in MILITARY_WORDS:
+    if word in MILITARY_NOUNS:
         return "military"
-    if word in GROUP_WORDS:
+    if word in GROUP_NOUNS:
         return "group"
-    if word in GOVERNMENT_WORDS:
+    if word in GOVERNMENT_NOUNS:
         return "government"
     if word in CIVILIAN_WORDS:
         return "civilians"

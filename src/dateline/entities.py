@@ -20,12 +20,12 @@ from dateline.lexicon import alternation, lexicon
 from dateline.records import Entity
 from dateline.records import Span as TextSpan
 
-GROUP_WORDS = lexicon().words("actors/names/group_words")
+GROUP_NAME_PARTS = lexicon().words("actors/names/group_words")
 # Transliterated words that mark armed or political groups in names (movement, brigades, army, party, ...).
 GROUP_NAME_WORDS = lexicon().words("actors/names/group_name_words")
-GOVERNMENT_WORDS = lexicon().words("actors/names/government_words")
+GOVERNMENT_NAME_PARTS = lexicon().words("actors/names/government_words")
 # State security forces (police included, as ACLED and the events stage count them).
-MILITARY_WORDS = lexicon().words("actors/names/military_words")
+MILITARY_NAME_PARTS = lexicon().words("actors/names/military_words")
 # Head words of names: 'Ministry of Defence', 'US Central Command', 'Popular Mobilization Front'.
 GOVERNMENT_HEADS = lexicon().words("actors/names/government_heads")
 MILITARY_HEADS = lexicon().words("actors/names/military_heads")
@@ -286,7 +286,7 @@ def _split_person_of_org(doc: Doc, start: int, end: int, label: str) -> list[tup
     person = doc[start:k]
     org_start = k + 2 if doc[k + 1].lower_ == "the" else k + 1
     names_person = all(t.pos_ == "PROPN" and t.is_title and t.lower_ not in ORG_HEADS for t in person)
-    if not names_person or len(person) > 3 or doc[end - 1].lower_ not in ORG_HEADS | GROUP_WORDS:
+    if not names_person or len(person) > 3 or doc[end - 1].lower_ not in ORG_HEADS | GROUP_NAME_PARTS:
         return [(start, end, label)]
     return [(start, k, "PERSON"), (org_start, end, "ORG")]
 
@@ -406,7 +406,7 @@ def _clean(doc: Doc, start: int, end: int, label: str, common: set[str]) -> _Can
         or doc[end - 1].is_space
         or doc[end - 1].tag_ == "POS"
         or doc[end - 1].like_num
-        or (doc[end - 1].is_lower and doc[end - 1].lower_ not in GROUP_WORDS)
+        or (doc[end - 1].is_lower and doc[end - 1].lower_ not in GROUP_NAME_PARTS)
     ):
         end -= 1
     if label == "PERSON":
@@ -420,7 +420,7 @@ def _clean(doc: Doc, start: int, end: int, label: str, common: set[str]) -> _Can
         start = title_end
         label = "PERSON" if label in ("GPE", "ORG", "NORP") else label
     kind = None
-    if end - start > 1 and doc[end - 1].lower_ in GROUP_WORDS and doc[end - 1].is_lower:
+    if end - start > 1 and doc[end - 1].lower_ in GROUP_NAME_PARTS and doc[end - 1].is_lower:
         kind = "group"
         end -= 1
     if start >= end or not any(t.text[:1].isupper() for t in doc[start:end]):
@@ -492,8 +492,8 @@ def _collective_actors(doc: Doc, taken: set[int]) -> list[_Cand]:
     out = []
     for tok in doc:
         low = tok.lower_
-        official = low in GOVERNMENT_WORDS or low == "office"  # 'the Pakistan foreign office'
-        if tok.i in taken or tok.pos_ != "NOUN" or (low not in MILITARY_WORDS and not official):
+        official = low in GOVERNMENT_NAME_PARTS or low == "office"  # 'the Pakistan foreign office'
+        if tok.i in taken or tok.pos_ != "NOUN" or (low not in MILITARY_NAME_PARTS and not official):
             continue
         mods = [
             c for c in tok.lefts if c.dep_ in ("amod", "compound", "nmod", "poss") and c.ent_type_ in ("NORP", "GPE")
@@ -506,7 +506,7 @@ def _collective_actors(doc: Doc, taken: set[int]) -> list[_Cand]:
         if not mods:
             continue
         start = min(m.left_edge.i for m in mods)
-        kind = "military" if low in MILITARY_WORDS else "government"
+        kind = "military" if low in MILITARY_NAME_PARTS else "government"
         country = _country_of_token_span(doc[start : tok.i])
         if not country and official and len(mods) == 1 and mods[0].ent_type_ == "GPE":
             country = place_country(_entity_span_at(doc, mods[0].i) or mods[0].text)  # 'the Manipur government'
@@ -521,9 +521,9 @@ def _named_by_noun(doc: Doc, taken: set[int]) -> list[_Cand]:
     out: list[_Cand] = []
     for tok in doc:
         low = tok.lower_
-        if tok.pos_ not in ("NOUN", "PROPN") or low not in GROUP_WORDS | ORG_HINTS | ORG_HEADS | OUTLET_WORDS:
+        if tok.pos_ not in ("NOUN", "PROPN") or low not in GROUP_NAME_PARTS | ORG_HINTS | ORG_HEADS | OUTLET_WORDS:
             continue
-        if low in OUTLET_WORDS and low not in GROUP_WORDS | ORG_HINTS and tok.is_lower:
+        if low in OUTLET_WORDS and low not in GROUP_NAME_PARTS | ORG_HINTS and tok.is_lower:
             continue  # 'the post', 'the press'; only a capitalised 'Courier' ends a name
         kind = "organization" if low in ORG_HINTS | OUTLET_WORDS else "group"
         if tok.is_lower:
@@ -592,9 +592,9 @@ def _read_context(doc: Doc, cand: _Cand) -> None:
     nxt = doc[cand.end] if cand.end < len(doc) else None
     if _region_word(doc, cand):
         return
-    if nxt is not None and nxt.lower_ in GROUP_WORDS and nxt.is_lower:
+    if nxt is not None and nxt.lower_ in GROUP_NAME_PARTS and nxt.is_lower:
         cand.kind = "group"
-    if root.dep_ == "compound" and root.head.lower_ in GROUP_WORDS and cand.label in ("ORG", "PERSON", "NORP"):
+    if root.dep_ == "compound" and root.head.lower_ in GROUP_NAME_PARTS and cand.label in ("ORG", "PERSON", "NORP"):
         cand.kind = "group"
     title_head = _title_before(root, cand)
     if title_head is not None:
@@ -672,7 +672,7 @@ def _surface_apposition(doc: Doc, cand: _Cand) -> None:
     words = [t for t in doc[cand.end + 1 : j] if t.dep_ != "det" and t.lower_ not in ("a", "an", "the")]
     if j >= len(doc) or doc[j].text != "," or not words or words[-1].lower_ not in TITLE_WORDS:
         return
-    if words[-1].lower_ in GROUP_WORDS or cand.label not in ("PERSON", "ORG"):
+    if words[-1].lower_ in GROUP_NAME_PARTS or cand.label not in ("PERSON", "ORG"):
         return
     cand.label = "PERSON"
     cand.titles.append(doc[words[0].i : words[-1].i + 1].text)
@@ -758,7 +758,8 @@ def _role_noun(tok: Token) -> bool:
         tok.pos_ == "NOUN"
         and tok.tag_ == "NN"
         and tok.is_alpha
-        and low not in GROUP_WORDS | ORG_HINTS | PLACE_NOUNS | PLACE_HEADS | GOVERNMENT_WORDS | MILITARY_WORDS
+        and low
+        not in GROUP_NAME_PARTS | ORG_HINTS | PLACE_NOUNS | PLACE_HEADS | GOVERNMENT_NAME_PARTS | MILITARY_NAME_PARTS
         and low not in OUTLET_WORDS
     )
 
@@ -768,9 +769,11 @@ def _apposition(doc: Doc, cand: _Cand, head: Token) -> None:
     if head.ent_type_ and head.ent_iob_ != "O" and head.pos_ == "PROPN":
         return  # alias apposition ('X, known as Y' is handled by linking)
     _kind_from_noun(cand, head)
-    if cand.label in ("ORG", "GPE", "NORP") and head.lower_ in TITLE_WORDS and head.lower_ not in GROUP_WORDS:
+    if cand.label in ("ORG", "GPE", "NORP") and head.lower_ in TITLE_WORDS and head.lower_ not in GROUP_NAME_PARTS:
         cand.label = "PERSON"  # 'Santiago Pena, Paraguay's president,' tagged as an organisation
-    if cand.label == "PERSON" and (head.lower_ in TITLE_WORDS or head.lower_ in GOVERNMENT_WORDS or _role_noun(head)):
+    if cand.label == "PERSON" and (
+        head.lower_ in TITLE_WORDS or head.lower_ in GOVERNMENT_NAME_PARTS or _role_noun(head)
+    ):
         left = [
             t
             for t in head.lefts
@@ -822,9 +825,9 @@ def _of_affiliation(doc: Doc, cand: _Cand, prep: Token) -> None:
 
 def _kind_from_noun(cand: _Cand, noun: Token) -> None:
     low = noun.lower_
-    if low in GROUP_WORDS and low not in ("army", "forces"):
+    if low in GROUP_NAME_PARTS and low not in ("army", "forces"):
         cand.kind = "group"
-    elif low in GOVERNMENT_WORDS:
+    elif low in GOVERNMENT_NAME_PARTS:
         cand.kind = "government"
     elif low in ORG_HINTS:
         cand.kind = "organization"
@@ -1384,7 +1387,7 @@ def _resolve_affiliations(ents: list[_Ent]) -> None:
     for ent in ents:
         if not ent.affiliation:
             continue
-        words = [w for w in ent.affiliation.split() if not (w.islower() and w in GROUP_WORDS)]
+        words = [w for w in ent.affiliation.split() if not (w.islower() and w in GROUP_NAME_PARTS)]
         key = " ".join(_key_tokens(" ".join(words)))
         match = next((o for o in ents if key in o.keys and o is not ent), None)
         ent.affiliation = match.name if match else " ".join(words)

@@ -17,7 +17,7 @@ from functools import lru_cache
 from spacy.tokens import Doc, Span, Token
 
 from dateline import DatelineError
-from dateline.entities import GOVERNMENT_WORDS, GROUP_WORDS, TITLE_WORDS
+from dateline.entities import GOVERNMENT_NAME_PARTS, GROUP_NAME_PARTS, TITLE_WORDS
 from dateline.layout import line_bounds, previous_line_start
 from dateline.lexicon import lexicon
 from dateline.records import Entity, Quote
@@ -454,7 +454,7 @@ def _best_mention(found: list[tuple[int, int, Entity]], head: Token) -> tuple[in
     named = [r for r in found if 0 <= r[0] - end <= 2 and r[2].kind != "state"]
     if named and head.pos_ == "NOUN":  # 'the rights group Karapatan', 'The ombudsman, Iris Marin,'
         return named[0]
-    if head.lower_ in GROUP_WORDS | GOVERNMENT_WORDS:  # 'the X militia said', 'the X group said'
+    if head.lower_ in GROUP_NAME_PARTS | GOVERNMENT_NAME_PARTS:  # 'the X militia said', 'the X group said'
         named = [r for r in found if r[1] <= head.idx and head.idx - r[1] <= 2]
         if named:
             return named[-1]
@@ -514,7 +514,7 @@ def _plural_antecedent(doc: Doc, head: Token, noun: Token | None) -> Token | Non
     lo = max(0, head.i - 150)
     for i in range(head.i - 1, lo - 1, -1):
         tok = doc[i]
-        if tok.tag_ != "NNS" or tok.pos_ != "NOUN" or tok.lower_ in GROUP_WORDS:
+        if tok.tag_ != "NNS" or tok.pos_ != "NOUN" or tok.lower_ in GROUP_NAME_PARTS:
             continue
         if want is not None:
             if _singular(tok.lower_) == want:
@@ -639,7 +639,7 @@ def _unnamed_speaker_before(doc: Doc, pron: Token, inside: _Inside) -> Token | N
         appos = [c for c in subj.children if c.dep_ == "appos" and c.tag_ == "NN"]
         noun = appos[0] if subj.lower_ == "one" and appos else subj
         described = noun.tag_ == "NN" and noun.pos_ == "NOUN"
-        if described and noun.lower_ not in GROUP_WORDS | ANAPHORIC_NOUNS | set(STATEMENT_NOUNS):
+        if described and noun.lower_ not in GROUP_NAME_PARTS | ANAPHORIC_NOUNS | set(STATEMENT_NOUNS):
             return noun
         return None  # the latest speaker is named or a group: the caller's choice stands
     return None

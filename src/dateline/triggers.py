@@ -21,7 +21,7 @@ from dateline.taxonomy import (
     BOMB_NOUNS,
     COMMENT_VERBS,
     CROWD_WORDS,
-    GROUP_WORDS,
+    GROUP_NOUNS,
     LIGHT_VERBS,
     PARTICLE_REQUIRED,
     POLICE_WORDS,
@@ -246,7 +246,7 @@ def _typed_by_object(verb: Token, lemma: str) -> str | None:
     if lemma in TAKING_VERBS and any(_people(o) for o in _objects(verb)):
         doers = [c for c in verb.children if c.dep_ == "nsubj"]
         doers += [p for c in verb.children if c.dep_ == "agent" for p in c.children]
-        armed = any(d.lower_ in GROUP_WORDS or d.ent_type_ == "ORG" and d.lower_ not in POLICE_WORDS for d in doers)
+        armed = any(d.lower_ in GROUP_NOUNS or d.ent_type_ == "ORG" and d.lower_ not in POLICE_WORDS for d in doers)
         return "ASSAULT" if armed else "COERCE"
     return None if rule is None else rule.label
 
@@ -297,7 +297,7 @@ def _accidental_cause(verb: Token) -> bool:
     if subj.pos_ != "NOUN" or subj.ent_type_:
         return False
     word = subj.lower_
-    agents = GROUP_WORDS | PROJECTILES | WEAPON_SUBJECTS | BOMB_NOUNS | POLICE_WORDS | CROWD_WORDS
+    agents = GROUP_NOUNS | PROJECTILES | WEAPON_SUBJECTS | BOMB_NOUNS | POLICE_WORDS | CROWD_WORDS
     if word in agents or word.rstrip("s") in agents or word in _lexicon()[1]:
         return False
     return word in ACCIDENT_WORDS or not any(c.dep_ in ("amod", "compound") and c.ent_type_ for c in subj.children)

@@ -23,10 +23,10 @@ from dateline.taxonomy import (
     BLAME_VERBS,
     CIVILIAN_WORDS,
     CROWD_WORDS,
-    GOVERNMENT_WORDS,
-    GROUP_WORDS,
+    GOVERNMENT_NOUNS,
+    GROUP_NOUNS,
     LIGHT_VERBS,
-    MILITARY_WORDS,
+    MILITARY_NOUNS,
     POLICE_WORDS,
     PROJECTILES,
     PRONOUNS,
@@ -197,7 +197,7 @@ def _names_actor(ctx: Context, tok: Token) -> bool:
         return True
     if tok.ent_type_ in ("NORP", "GPE", "ORG", "PERSON"):
         return True
-    return tok.lower_ in GROUP_WORDS | MILITARY_WORDS and tok.dep_ in ("compound", "nmod")
+    return tok.lower_ in GROUP_NOUNS | MILITARY_NOUNS and tok.dep_ in ("compound", "nmod")
 
 
 def _person_like(ctx: Context, tok: Token) -> bool:
@@ -221,7 +221,7 @@ def _actor_like(ctx: Context, tok: Token) -> bool:
     """A noun that can name a participant: an entity, a name, or a word for people, groups or states."""
     if tok.i in ctx.entities or tok.pos_ == "PROPN" or tok.ent_type_ in ("NORP", "GPE", "ORG", "PERSON"):
         return True
-    words = GROUP_WORDS | MILITARY_WORDS | GOVERNMENT_WORDS | CIVILIAN_WORDS | casualties.PERSON_NOUNS
+    words = GROUP_NOUNS | MILITARY_NOUNS | GOVERNMENT_NOUNS | CIVILIAN_WORDS | casualties.PERSON_NOUNS
     return tok.lower_ in words or tok.lower_.rstrip("s") in words
 
 
@@ -240,7 +240,7 @@ def _add_actor(ctx: Context, m: Mention, tok: Token, role: str) -> None:
         return
     m.actors.append(actor)
     joined = list(tok.conjuncts) if tok.pos_ in ("NOUN", "PROPN") else []
-    if {tok.lower_, tok.lemma_.lower()} & (GOVERNMENT_WORDS | PART_NOUNS | MEMBER_NOUNS):
+    if {tok.lower_, tok.lemma_.lower()} & (GOVERNMENT_NOUNS | PART_NOUNS | MEMBER_NOUNS):
         of = [p for c in tok.children if c.lower_ == "of" for p in c.children if p.dep_ == "pobj"]
         joined += [c for p in of for c in p.conjuncts]
     for other in joined:
@@ -273,7 +273,7 @@ def actor_for(ctx: Context, tok: Token, role: str) -> Actor | None:
         owner = next((c for c in tok.children if c.dep_ in ("amod", "compound", "poss") and _names_actor(ctx, c)), None)
         return actor_for(ctx, owner, role) if owner is not None else None
     owner = [c for c in tok.children if c.dep_ == "poss" and c.lower_ in ("its", "their")]
-    if owner and tok.lower_ in GROUP_WORDS | MILITARY_WORDS | MEMBER_NOUNS:
+    if owner and tok.lower_ in GROUP_NOUNS | MILITARY_NOUNS | MEMBER_NOUNS:
         body = antecedent(ctx.entities, owner[0], ctx.places)  # "the movement said its fighters ..." -> the movement
         found = actor_for(ctx, body, role) if body is not None and body.i != tok.i else None
         if found is not None:
@@ -304,7 +304,7 @@ def actor_for(ctx: Context, tok: Token, role: str) -> Actor | None:
         head_is_entity = ctx.entities.get(tok.i) is ent
         named_by_appos = any(c.dep_ == "appos" and ctx.entities.get(c.i) is ent for c in tok.children)
         # "M23 fighters", "Hamas militants": the armed group itself acts through its members
-        members_of_group = tok.lower_ in MEMBER_NOUNS | GROUP_WORDS and ent.kind in ("group", "organization")
+        members_of_group = tok.lower_ in MEMBER_NOUNS | GROUP_NOUNS and ent.kind in ("group", "organization")
         # "a U.S. service member" is a person of that country, not the country itself
         whole = head_is_entity or named_by_appos or members_of_group or tok.pos_ == "PROPN"
         name = ent.name if whole else _phrase_text(tok)
@@ -344,7 +344,7 @@ def _state_of(ctx: Context, tok: Token) -> Token | None:
 
 def _is_event_noun(tok: Token) -> bool:
     """A noun that names a happening ('the retaliation', 'the bombing'), never a participant."""
-    return tok.pos_ == "NOUN" and tok.lower_ in noun_triggers() and tok.lower_ not in GROUP_WORDS
+    return tok.pos_ == "NOUN" and tok.lower_ in noun_triggers() and tok.lower_ not in GROUP_NOUNS
 
 
 def _entity_in_phrase(ctx: Context, tok: Token) -> Entity | None:
