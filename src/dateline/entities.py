@@ -40,7 +40,7 @@ PLACE_PARTS = lexicon().words("places/place_parts")
 ROUTES = lexicon().words("places/routes")
 PLACE_HEADS = lexicon().words("places/place_heads")
 DIRECTIONS = lexicon().words("places/relative_directions")
-LOCATIVE_PREPS = lexicon().words("places/place_name_preps")
+PLACE_NAME_PREPS = lexicon().words("places/place_name_preps")
 SPEECH_VERBS = lexicon().words("words/speech_verb_forms")
 BE_WORDS = lexicon().words("words/be_words")
 ORG_HINTS = lexicon().words("actors/names/org_hints")
@@ -1035,7 +1035,7 @@ def _place_context(doc: Doc, cand: _Cand) -> bool:
     """'in X', 'near the town of X', 'the X base', 'X province', 'X, the capital of Y', '20 km east of X'."""
     root = doc[cand.start : cand.end].root
     head = root.head
-    if root.dep_ == "pobj" and head.lower_ in LOCATIVE_PREPS:
+    if root.dep_ == "pobj" and head.lower_ in PLACE_NAME_PREPS:
         return True
     if root.dep_ == "pobj" and head.lower_ == "of" and head.head.lower_ in PLACE_NOUNS | DIRECTIONS:
         return True

@@ -34,7 +34,6 @@ DIRECTIONS: dict[str, tuple[int, int]] = {
     word: (north, east) for word, (north, east) in lexicon().table("places/part_directions").items()
 }
 RELATIVE = lexicon().words("places/relative_directions")
-LOCATIVE_PREPS = lexicon().words("places/toponym_preps")
 NOT_PLACES = lexicon().words("places/not_places")
 ADMIN2_WORDS = lexicon().words("places/admin2_words")
 # Words after a name that make it a first- or second-order division: 'Nineveh province', 'Laurel County'.

@@ -25,7 +25,7 @@ from dateline.taxonomy import REPORTING_VERBS
 from dateline.triggers import trigger_type
 
 PRECISION_RANK = {"street": 0, "district": 1, "city": 2, "admin1": 3, "region": 4, "country": 5}
-LOCATIVE_PREPS = lexicon().words("places/event_locative_preps")
+EVENT_PLACE_PREPS = lexicon().words("places/event_locative_preps")
 
 
 def find_dateline(text: str) -> PlaceMention | None:
@@ -133,7 +133,7 @@ def _demonym_place(ctx: Context, group: list[Token]) -> PlaceMention | None:
     """'throughout Israeli border communities': a nationality word in a locative phrase gives the country."""
     for trig in group:
         for prep in trig.children:
-            if prep.dep_ != "prep" or prep.lower_ not in LOCATIVE_PREPS - {"of", "from"}:
+            if prep.dep_ != "prep" or prep.lower_ not in EVENT_PLACE_PREPS - {"of", "from"}:
                 continue
             for tok in prep.subtree:
                 if tok.ent_type_ == "NORP" and (cc := demonym_country(tok.text)):
@@ -180,12 +180,12 @@ def _locative(tok: Token, pm: PlaceMention) -> bool:
             node = node.head
         else:
             break
-    if node.dep_ == "pobj" and node.head.lower_ in LOCATIVE_PREPS:
+    if node.dep_ == "pobj" and node.head.lower_ in EVENT_PLACE_PREPS:
         return True
     if node.dep_ == "poss" and node.head.lower_ in ("airport", "capital", "outskirts", "center", "centre", "streets"):
         return True
     if node.dep_ in ("appos", "conj") and node.head.dep_ == "pobj":
-        return node.head.head.lower_ in LOCATIVE_PREPS
+        return node.head.head.lower_ in EVENT_PLACE_PREPS
     return node.dep_ == "dobj" and node.head.lemma_ in ("visit", "enter", "invade", "storm", "strike", "bomb", "hit")
 
 
