@@ -29,7 +29,7 @@ DOUBLED: dict[str, list[str]] = lexicon().table("quotes/doubled_speech_verbs")
 ALWAYS_CUE = lexicon().words("quotes/always_cue")  # 'according to X'
 STATEMENT_NOUNS = lexicon().phrases("quotes/statement_nouns")
 CLAUSE_VERBS = lexicon().words("quotes/clause_verbs")
-PERSON_PRONOUNS = {word: "person" for word in lexicon().phrases("words/person_pronouns")}
+PERSON_PRONOUNS = lexicon().words("words/person_pronouns")  # the same list coref.py reads
 GROUP_PRONOUNS = lexicon().words("quotes/group_pronouns")
 GROUP_KINDS = {"group", "organization", "government", "military"}  # Entity.kind values (the schema's, not words)
 # Nouns that, as 'the N said', refer back to a group named earlier rather than naming one themselves.
