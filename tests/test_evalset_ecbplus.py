@@ -112,7 +112,15 @@ def test_match_is_one_to_one_by_shared_tokens():
         _event(doc, 4, "rounded up"),  # both tokens: wins the mention though it comes later
         _event(doc, 5, "Gunmen"),  # no event mention there
     ]
-    assert ecbplus.match(doc, _extraction(doc, *events)) == {0: 0, 2: 3}
+    assert ecbplus.match(doc, _extraction(doc, *events)) == {0: (0, "attacked"), 2: (3, "rounded up")}
+
+
+def test_each_word_an_event_is_told_by_finds_a_mention():
+    """An event that merged the mentions 'attacked' and 'rounded up' finds both gold mentions, as one event."""
+    doc = _docs()["1_1ecb"]
+    attacked, rounded = _event(doc, 1, "attacked"), _event(doc, 2, "rounded up")
+    both = attacked.model_copy(update={"mentions": [attacked.trigger, rounded.trigger]})
+    assert ecbplus.match(doc, _extraction(doc, both)) == {0: (0, "attacked"), 2: (0, "rounded up")}
 
 
 def test_measures_on_a_hand_checked_example():

@@ -119,7 +119,7 @@ def test_triggers_match_by_overlap_and_type_and_left_out_predictions_do_not_coun
     assert summary["triggers_class"] == {"precision": 0.3333, "recall": 0.3333, "f1": 0.3333, "tp": 1, "fp": 2, "fn": 2}
     assert summary["by_type"]["ASSAULT"] == {"precision": 0.5, "recall": 0.3333, "f1": 0.4, "tp": 1, "fp": 1, "fn": 2}
     assert summary["mentions"] == {"gold": 4, "scored": 3, "unmapped": 1, "casualty_found": 0}
-    assert summary["predictions"] == {"events": 5, "left_out": 2}
+    assert summary["predictions"] == {"events": 5, "mentions": 5, "left_out": 2}
     assert summary["unmapped_types"] == {"Contact.Contact.Broadcast": 1}
     assert summary["headline"]["trigger_class_f1"] == 0.3333 and summary["gate"] == "trigger_class_f1"
     assert {"id": "farlow-1", "gold": None, "pred": "ASSAULT 'attack'"} in summary["misses"]
@@ -140,6 +140,21 @@ def test_deaths_and_injuries_are_found_as_the_casualties_read_in_their_sentence(
     stray = event(farlow, "attack", [HEADLINE, SECOND], injuries=Count(low=4, best=4, high=4, text="four"))
     summary = wikievents.score([farlow], [extraction(farlow, [attack, stray])])
     assert summary["triggers_class"]["fn"] == 1 and summary["triggers_class"]["fp"] == 1
+
+
+def test_each_word_an_event_is_told_by_is_a_mention_of_its_own(docs):
+    """WikiEvents annotates every mention: an event told by 'attacked' and 'wounded' stands for both gold mentions,
+    and a word of it that tells no gold mention is a false alarm."""
+    farlow = docs[0]
+    told = [Span(text=w, start=span(farlow.text, w)[0], end=span(farlow.text, w)[1]) for w in ("attacked", "wounded")]
+    attack = event(farlow, "attacked", [LEAD, SECOND], mentions=told)
+    summary = wikievents.score([farlow], [extraction(farlow, [attack])])
+    assert summary["triggers_class"] == {"precision": 1.0, "recall": 0.6667, "f1": 0.8, "tp": 2, "fp": 0, "fn": 1}
+    assert summary["predictions"] == {"events": 1, "mentions": 2, "left_out": 0}
+    market = span(farlow.text, "market", 1)
+    attack = event(farlow, "attacked", [LEAD], mentions=[told[0], Span(text="market", start=market[0], end=market[1])])
+    summary = wikievents.score([farlow], [extraction(farlow, [attack])])
+    assert summary["triggers_class"] == {"precision": 0.5, "recall": 0.3333, "f1": 0.4, "tp": 1, "fp": 1, "fn": 2}
 
 
 def test_arguments_match_by_span_and_role_on_matched_events(docs):

@@ -192,6 +192,10 @@ class Event(Record):
     acled: AcledCode | None = None
     cameo: str | None = Field(None, description="CAMEO root code, two digits.")
     trigger: Span
+    mentions: list[Span] = Field(
+        default_factory=list,
+        description="The trigger of each mention of this event the report's sentences make, in text order.",
+    )
     date: DateRange = Field(default_factory=DateRange)
     location: Location = Field(default_factory=Location)
     actors: list[Actor] = Field(default_factory=list)

@@ -8,19 +8,20 @@ store's merge answers, so this adapter measures the merge, not extraction alone:
 - Text: each document's tokens, one line per sentence, joined with spaces except before closing punctuation
   and clitics ("," "." "'s" "n't" ...) and after opening brackets; the PTB quotes `` and '' become ``"``.
   Every token keeps its character offsets. ECB+ gives no publication date, so ``published`` stays None.
-- Found mentions: each extracted event is mapped to the gold event mention whose tokens its trigger overlaps,
-  one-to-one per document (most shared tokens first, then earlier mention, then earlier event). Gold
-  mentions no event maps to are not found (``mention_recall``); events that map to none are counted as
-  ``unmatched_events``.
+- Found mentions: each mention of an extracted event (``Event.mentions``, else its trigger) is mapped to
+  the gold event mention whose tokens it overlaps, one-to-one per document (most shared tokens first, then
+  earlier mention, then earlier word). Gold mentions no word maps to are not found (``mention_recall``);
+  events none of whose words maps to one are counted as ``unmatched_events``.
 - Merge: all documents of a topic go into one fresh store (its default embedding setting) and each found
-  mention takes the merged event its report event joined.
+  mention takes the merged event its report event joined; the mentions one report event is told by are linked
+  by the extraction's own merging of mentions.
 - Scores: B-cubed, MUC and CEAF-e (entity-based, phi4 similarity, optimal alignment) and CoNLL F1 (their
   mean), computed over the found mentions only (the standard measures assume gold mentions; here they are
   the gold mentions dateline found), with gold chains and merged events restricted to them. Singletons
   count. ``cross`` puts all mentions of a topic in one space (cross-document coreference, the standard
   ECB+ setting; figures are pooled over topics); ``within`` splits every cluster by document. The merge
-  never links two events of one report directly, only through events of other reports, so within-document
-  links come only that way.
+  never links two events of one report directly, only through events of other reports: within-document
+  links come from the mentions of one report event, and that way.
 - Baseline: on the same found mentions, one cluster per topic and trigger lemma (spaCy's lemma of the
   trigger word when ``run`` provides lemmas, else the lower-cased word), the usual same-lemma baseline.
 """
@@ -227,18 +228,21 @@ class Found:
     mention: Mention
     event: Event
     key: str  # the report event's key in the store (merge.event_key)
+    word: str  # the word of the event that the gold mention overlaps
 
 
-def match(doc: EcbDoc, extraction: Extraction) -> dict[int, int]:
-    """Gold mention index -> event index: trigger token overlap, one-to-one, most shared tokens first."""
+def match(doc: EcbDoc, extraction: Extraction) -> dict[int, tuple[int, str]]:
+    """Gold mention -> (event index, the event's word it overlaps): token overlap of the events' words with the
+    gold mentions, one-to-one, most shared tokens first."""
+    words = [(pi, w) for pi, ev in enumerate(extraction.events) for w in (ev.mentions or [ev.trigger])]
     pairs = []
-    for pi, event in enumerate(extraction.events):
-        tokens = doc.positions(event.trigger.start, event.trigger.end)
+    for k, (_pi, word) in enumerate(words):
+        tokens = doc.positions(word.start, word.end)
         for gi, mention in enumerate(doc.mentions):
             shared = len(tokens & mention.tokens)
             if shared:
-                pairs.append((float(shared), gi, pi))
-    return greedy(pairs)
+                pairs.append((float(shared), gi, k))
+    return {gi: (words[k][0], words[k][1].text) for gi, k in greedy(pairs).items()}
 
 
 def _found(docs: Sequence[EcbDoc], extractions: Sequence[Extraction]) -> tuple[list[Found], list[dict], list[dict]]:
@@ -252,9 +256,9 @@ def _found(docs: Sequence[EcbDoc], extractions: Sequence[Extraction]) -> tuple[l
             if gi not in pairs:
                 not_found.append({"kind": "not found", "doc": doc.id, "gold": mention.text, "predicted": None})
                 continue
-            event = extraction.events[pairs[gi]]
-            found.append(Found(doc, mention, event, event_key(doc.id, event.id)))
-        used = set(pairs.values())
+            event = extraction.events[pairs[gi][0]]
+            found.append(Found(doc, mention, event, event_key(doc.id, event.id), pairs[gi][1]))
+        used = {pi for pi, _word in pairs.values()}
         unmatched += [
             {"kind": "no gold mention", "doc": doc.id, "gold": None, "predicted": f"{ev.type} {ev.trigger.text!r}"}
             for pi, ev in enumerate(extraction.events)
@@ -458,8 +462,8 @@ def _by_topic(docs: Sequence[EcbDoc], extractions: Sequence[Extraction]) -> dict
 
 
 def trigger_word(item: Found) -> str:
-    """The baseline's word for a mention: the last word of the extracted trigger, lower-cased."""
-    words = item.event.trigger.text.lower().split()
+    """The baseline's word for a mention: the last word of the event's word it overlaps, lower-cased."""
+    words = item.word.lower().split()
     return words[-1] if words else item.mention.text.lower()
 
 

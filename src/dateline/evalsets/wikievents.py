@@ -10,11 +10,13 @@ Matching rules (docs/gold-format.md, section "wikievents"):
 - The text is rebuilt from the tokens: inside a sentence a space wherever the token offsets show a gap (the
   writer's own spacing); between sentences a space after closing punctuation, else a line break (headlines,
   captions), so spaCy splits where the annotators did. Every token keeps its character span.
-- Gold types map to PLOVER by ``TYPE_MAP``; mentions of other types are left out of the scoring. A prediction
-  that matches no gold mention is a false alarm unless it overlaps no scored trigger and either overlaps a
+- Gold types map to PLOVER by ``TYPE_MAP``; mentions of other types are left out of the scoring. A predicted
+  mention that matches no gold mention is a false alarm unless it overlaps no scored trigger and either overlaps a
   left-out one or has a type outside ``JUDGED`` (types KAIROS annotates only in part, or not at all).
-- Triggers match one-to-one by overlap of the predicted trigger span with the gold trigger tokens, most overlap
-  first: identification on the span alone, classification also on the PLOVER type.
+- Each predicted event stands for each of its mentions (``Event.mentions``, the trigger of each sentence's
+  mention merged into it; else its trigger): WikiEvents annotates every mention. These match one-to-one by
+  overlap with the gold trigger tokens, most overlap first: identification on the span alone, classification
+  also on the event's PLOVER type.
 - Life.Die and Life.Injure are the casualties of an attack: a mention that no trigger matched is found by a
   predicted ASSAULT whose fatalities (injuries) were read in the sentence of the mention's trigger, that is,
   the count's words occur in the event's evidence sentence holding the trigger. Such an ASSAULT counts as that
@@ -321,43 +323,58 @@ def score(docs: Sequence[WikiDoc], extractions: Sequence[Extraction]) -> dict[st
     return _summary(docs, counts)
 
 
+@dataclass(frozen=True)
+class PredMention:
+    """One mention of a predicted event (``Event.mentions``; its trigger where it lists none)."""
+
+    event: int  # index of the event in the extraction
+    span: Span
+
+
+def pred_mentions(events: Sequence[Event]) -> list[PredMention]:
+    return [PredMention(pi, (w.start, w.end)) for pi, ev in enumerate(events) for w in (ev.mentions or [ev.trigger])]
+
+
 def _score_doc(doc: WikiDoc, x: Extraction, counts: _Counts) -> None:
     scored = [m for m in doc.mentions if m.plover[0]]
     unmapped = [m for m in doc.mentions if not m.plover[0]]
     counts.unmapped.update(m.kairos for m in unmapped)
     events = x.events
-    left_out = {pi for pi, ev in enumerate(events) if _left_out(ev, scored, unmapped)}
-    found = _match_triggers(scored, events, typed=False)
-    _count_triggers(counts.trigger_id, found, len(scored), len(events), left_out)
-    classed = _match_triggers(scored, events, typed=True)
-    _count_triggers(counts.trigger_class, classed, len(scored), len(events), left_out)
+    preds = pred_mentions(events)
+    left_out = {k for k, p in enumerate(preds) if _left_out(p, events[p.event].type, scored, unmapped)}
+    found = _match_triggers(scored, events, preds, typed=False)
+    _count_triggers(counts.trigger_id, found, len(scored), events, preds, left_out)
+    classed = _match_triggers(scored, events, preds, typed=True)
+    _count_triggers(counts.trigger_class, classed, len(scored), events, preds, left_out)
+    by_event = {gi: pi for gi, (pi, _k) in classed.items()}
     counts.mentions.update(
         gold=len(doc.mentions),
         scored=len(scored),
         unmapped=len(unmapped),
-        casualty_found=sum(not _trigger_hit(scored[gi], events[pi]) for gi, pi in classed.items()),
+        casualty_found=sum(k is None for _pi, k in classed.values()),
         predicted=len(events),
+        predicted_mentions=len(preds),
         left_out=len(left_out),
     )
-    _count_types(counts, scored, events, classed, left_out)
-    for gi, pi in classed.items():
+    _count_types(counts, scored, events, preds, classed, left_out)
+    for gi, pi in by_event.items():
         mode = scored[gi].plover[1]
         if mode is not None:
             counts.mode.add(events[pi].mode == mode)
     for gi, m in enumerate(scored):
         counts.in_evidence.add(gi in classed or any(_told_by(m, ev) for ev in events))
-    _score_arguments(doc, x, scored, classed, counts)
-    _trigger_misses(doc, scored, events, classed, left_out, counts)
+    _score_arguments(doc, x, scored, by_event, counts)
+    _trigger_misses(doc, scored, events, preds, classed, left_out, counts)
 
 
-def _left_out(ev: Event, scored: Sequence[Mention], unmapped: Sequence[Mention]) -> bool:
+def _left_out(p: PredMention, ptype: str, scored: Sequence[Mention], unmapped: Sequence[Mention]) -> bool:
     """Neither hit nor false alarm unless it matches: it overlaps no scored trigger, and either overlaps a left-out
     one or has a type the KAIROS annotation covers only in part or not at all."""
-    return not _overlaps_any(ev, scored) and (ev.type not in JUDGED or _overlaps_any(ev, unmapped))
+    return not _overlaps_any(p.span, scored) and (ptype not in JUDGED or _overlaps_any(p.span, unmapped))
 
 
-def _overlaps_any(ev: Event, mentions: Iterable[Mention]) -> bool:
-    return any(overlap(m.trigger, (ev.trigger.start, ev.trigger.end)) for m in mentions)
+def _overlaps_any(span: Span, mentions: Iterable[Mention]) -> bool:
+    return any(overlap(m.trigger, span) for m in mentions)
 
 
 def _told_by(m: Mention, ev: Event) -> bool:
@@ -366,25 +383,28 @@ def _told_by(m: Mention, ev: Event) -> bool:
     return inside and same_type(m.plover[0], ev.type)
 
 
-def _trigger_hit(m: Mention, ev: Event) -> bool:
-    return overlap(m.trigger, (ev.trigger.start, ev.trigger.end)) > 0
+Match = dict[int, tuple[int, int | None]]  # gold mention -> (predicted event, predicted mention or None)
 
 
-def _match_triggers(scored: Sequence[Mention], events: Sequence[Event], typed: bool) -> dict[int, int]:
-    """Gold mention -> predicted event: one-to-one by trigger overlap, then deaths and injuries as casualties."""
+def _match_triggers(
+    scored: Sequence[Mention], events: Sequence[Event], preds: Sequence[PredMention], typed: bool
+) -> Match:
+    """Gold mention -> predicted event and mention: one-to-one by trigger overlap, then deaths and injuries as
+    the casualties of an attack (no predicted mention of their own)."""
     pairs = [
-        (overlap(m.trigger, (ev.trigger.start, ev.trigger.end)), gi, pi)
+        (overlap(m.trigger, p.span), gi, k)
         for gi, m in enumerate(scored)
-        for pi, ev in enumerate(events)
-        if _trigger_hit(m, ev) and (not typed or same_type(m.plover[0], ev.type))
+        for k, p in enumerate(preds)
+        if overlap(m.trigger, p.span) > 0 and (not typed or same_type(m.plover[0], events[p.event].type))
     ]
-    match = greedy(pairs)
+    match: Match = {gi: (preds[k].event, k) for gi, k in greedy(pairs).items()}
     for gi, m in enumerate(scored):
         if gi not in match and m.casualty:
             carriers = [pi for pi, ev in enumerate(events) if _carries_casualty(m, ev)]
-            free = [pi for pi in carriers if pi not in match.values()]
+            taken = {pi for pi, _k in match.values()}
+            free = [pi for pi in carriers if pi not in taken]
             if carriers:
-                match[gi] = (free or carriers)[0]
+                match[gi] = ((free or carriers)[0], None)
     return match
 
 
@@ -397,40 +417,63 @@ def _carries_casualty(m: Mention, ev: Event) -> bool:
     return any(part and part in s for s in sentences for part in count.text.split("; "))
 
 
-def _count_triggers(counter: Counter, match: dict[int, int], n_gold: int, n_events: int, left_out: set[int]) -> None:
-    """A false alarm is a prediction that stands for no gold mention and is not left out."""
-    false_alarms = set(range(n_events)) - set(match.values()) - left_out
-    counter.update(tp=len(match), fn=n_gold - len(match), fp=len(false_alarms))
+def _false_alarms(match: Match, events: Sequence[Event], preds: Sequence[PredMention], left_out: set[int]) -> set[int]:
+    """Predicted mentions that stand for no gold mention and are not left out. An event found by a casualty
+    match stands for that mention: its trigger's mention is no false alarm."""
+    hit = {k for _pi, k in match.values() if k is not None}
+    carriers = {pi for pi, k in match.values() if k is None}
+    hit |= {k for k, p in enumerate(preds) if p.event in carriers and p.span == _own(events[p.event])}
+    return set(range(len(preds))) - hit - left_out
+
+
+def _own(ev: Event) -> Span:
+    return (ev.trigger.start, ev.trigger.end)
+
+
+def _count_triggers(
+    counter: Counter,
+    match: Match,
+    n_gold: int,
+    events: Sequence[Event],
+    preds: Sequence[PredMention],
+    left_out: set[int],
+) -> None:
+    counter.update(tp=len(match), fn=n_gold - len(match), fp=len(_false_alarms(match, events, preds, left_out)))
 
 
 def _count_types(
-    counts: _Counts, scored: Sequence[Mention], events: Sequence[Event], classed: dict[int, int], left_out: set[int]
+    counts: _Counts,
+    scored: Sequence[Mention],
+    events: Sequence[Event],
+    preds: Sequence[PredMention],
+    classed: Match,
+    left_out: set[int],
 ) -> None:
-    hit = set(classed.values())
     for gi, m in enumerate(scored):
         counts.by_type.setdefault(m.plover[0], Counter())["tp" if gi in classed else "fn"] += 1
-    for pi, ev in enumerate(events):
-        if pi not in hit and pi not in left_out:
-            counts.by_type.setdefault(ev.type, Counter())["fp"] += 1
+    for k in _false_alarms(classed, events, preds, left_out):
+        counts.by_type.setdefault(events[preds[k].event].type, Counter())["fp"] += 1
 
 
 def _trigger_misses(
     doc: WikiDoc,
     scored: Sequence[Mention],
     events: Sequence[Event],
-    classed: dict[int, int],
+    preds: Sequence[PredMention],
+    classed: Match,
     left_out: set[int],
     counts: _Counts,
 ) -> None:
+    def told(p: PredMention) -> str:
+        return f"{events[p.event].type} {doc.text[p.span[0] : p.span[1]]!r}"
+
     for gi, m in enumerate(scored):
         if gi not in classed:
-            near = [f"{ev.type} {ev.trigger.text!r}" for ev in events if _trigger_hit(m, ev)]
+            near = [told(p) for p in preds if overlap(m.trigger, p.span)]
             gold = f"{m.kairos} ({m.plover[0]}) {m.text!r}"
             counts.trigger_misses.append({"id": doc.id, "gold": gold, "pred": near[0] if near else None})
-    hit = set(classed.values())
-    for pi, ev in enumerate(events):
-        if pi not in hit and pi not in left_out:
-            counts.trigger_misses.append({"id": doc.id, "gold": None, "pred": f"{ev.type} {ev.trigger.text!r}"})
+    for k in sorted(_false_alarms(classed, events, preds, left_out)):
+        counts.trigger_misses.append({"id": doc.id, "gold": None, "pred": told(preds[k])})
 
 
 # --- arguments ---------------------------------------------------------------------------------------------
@@ -553,7 +596,11 @@ def _summary(docs: Sequence[WikiDoc], counts: _Counts) -> dict[str, Any]:
         "kind": KIND,
         "documents": len(docs),
         "mentions": {k: counts.mentions[k] for k in ("gold", "scored", "unmapped", "casualty_found")},
-        "predictions": {"events": counts.mentions["predicted"], "left_out": counts.mentions["left_out"]},
+        "predictions": {
+            "events": counts.mentions["predicted"],
+            "mentions": counts.mentions["predicted_mentions"],
+            "left_out": counts.mentions["left_out"],
+        },
         "unmapped_types": dict(counts.unmapped.most_common()),
         "triggers_id": prf_counts(counts.trigger_id),
         "triggers_class": prf_counts(counts.trigger_class),

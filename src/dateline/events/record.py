@@ -64,7 +64,8 @@ def _to_event(ctx: Context, n: int, group: list[Mention]) -> Event:
         mode=mode,
         acled=AcledCode(event_type=acled[0], sub_event_type=acled[1]) if acled else None,
         cameo=cameo_for(first.type, mode),
-        trigger={"text": trig.text, "start": trig.idx, "end": trig.idx + len(trig.text)},
+        trigger=_span(trig),
+        mentions=_mention_words(group),
         date=date,
         location=location,
         actors=actors,
@@ -102,6 +103,16 @@ def _evidence(sent: Span) -> Evidence:
     core = text.strip()
     start = sent.start_char + lead
     return Evidence(sentence=core, start=start, end=start + len(core))
+
+
+def _span(tok: Token) -> dict:
+    return {"text": tok.text, "start": tok.idx, "end": tok.idx + len(tok.text)}
+
+
+def _mention_words(group: list[Mention]) -> list[dict]:
+    """The trigger of every merged mention, once each, in text order."""
+    words = {g.trigger.i: g.trigger for g in group}
+    return [_span(words[i]) for i in sorted(words)]
 
 
 def _unique_sents(group: list[Mention]) -> list[Span]:
