@@ -11,7 +11,7 @@ from pathlib import Path
 
 from dateline.learned import acled
 from dateline.learned.textcat import TextCat, features, train
-from dateline.learned.train import ACLED_DATA, ACLED_MODEL, folds_of
+from dateline.learned.train import ACLED_DATA, ACLED_MODEL, NO_EVENT, NO_EVENT_DATA, folds_of, lede_threshold
 
 TEXTS = [
     "Troops and rebels exchanged fire near the river crossing.",
@@ -51,6 +51,21 @@ def test_training_file_is_balanced_and_well_formed():
     assert set(counts) == set(acled.EVENT_TYPES) and len(set(counts.values())) == 1
 
 
+def test_no_event_file_is_well_formed_and_its_class_is_learned():
+    rows = [json.loads(line) for line in NO_EVENT_DATA.read_text().splitlines()]
+    assert len({r["id"] for r in rows}) == len(rows) >= 300
+    assert {r["label"] for r in rows} == {NO_EVENT} and {tuple(sorted(r)) for r in rows} == {("id", "label", "text")}
+    assert NO_EVENT in acled.model().labels
+
+
+def test_lede_threshold_lets_through_at_most_the_allowed_share_of_no_event_sentences():
+    labels = [NO_EVENT] * 100 + ["Attack"] * 10
+    predicted = [("Attack", p / 100) for p in range(100)] + [("Attack", 0.9)] * 10
+    threshold = lede_threshold(labels, predicted, rate=0.02)
+    assert sum(p >= threshold for _label, p in predicted[:100]) == 2
+    assert lede_threshold(labels, [(NO_EVENT, 0.9)] * 110, rate=0.02) == 0.25  # never below the floor
+
+
 MEASURING_SETS = sorted((Path(__file__).parent.parent / "devset" / "labels").glob("acled-snippets*.jsonl"))
 
 
@@ -67,7 +82,7 @@ def test_no_training_snippet_shares_eight_words_in_a_row_with_another_or_with_th
             row = json.loads(line)
             owner.update(dict.fromkeys(_runs_of_eight(row["text"]), f"{path.name}:{row['id']}"))
     shared = []
-    for line in ACLED_DATA.read_text().splitlines():
+    for line in ACLED_DATA.read_text().splitlines() + NO_EVENT_DATA.read_text().splitlines():
         row = json.loads(line)
         runs = _runs_of_eight(row["text"])
         shared += [(row["id"], owner[run]) for run in runs if owner.get(run, row["id"]) != row["id"]]
@@ -77,7 +92,8 @@ def test_no_training_snippet_shares_eight_words_in_a_row_with_another_or_with_th
 
 def test_committed_weights_were_trained_on_the_committed_file():
     card = json.loads(ACLED_MODEL.with_suffix(".json").read_text())
-    assert card["training_data_sha256"] == hashlib.sha256(ACLED_DATA.read_bytes()).hexdigest(), "run make train"
+    digest = hashlib.sha256(ACLED_DATA.read_bytes() + NO_EVENT_DATA.read_bytes()).hexdigest()
+    assert card["training_data_sha256"] == digest, "run make train"
     assert card["licence"] and card["training_data_source"]
     assert TextCat.load(ACLED_MODEL).labels == card["labels"]
 
@@ -141,3 +157,21 @@ def test_the_classifier_table_and_the_labels_scorer_name_the_same_25_types():
     from dateline.evalsets.labels import ACLED_SUB_EVENT_TYPES
 
     assert tuple(acled.EVENT_TYPES) == ACLED_SUB_EVENT_TYPES
+
+
+def test_a_lead_sentence_without_trigger_words_is_read_as_the_event_the_classifier_is_sure_of():
+    from dateline.pipeline import extract
+    from dateline.records import Report
+
+    text = "Fighters of the armed group set up a new base near the border crossing, local officials said."
+    [event] = extract(Report(id="t", text=text, published="2024-05-06")).events
+    assert (event.type, event.acled.sub_event_type) == ("MOBILIZE", "Headquarters or base established")
+    assert event.trigger.text == "set" and event.mentions == [event.trigger]
+    # counter-examples: what stories say around events, and news of no event
+    for text in ("It was not immediately clear who was behind the incident.", "The central bank kept rates unchanged."):
+        assert extract(Report(id="t", text=text, published="2024-05-06")).events == []
+
+
+def test_every_sub_event_type_but_other_has_the_plover_type_of_an_event_found_by_the_classifier_alone():
+    assert set(acled.PLOVER_TYPE) == set(acled.EVENT_TYPES) - {"Other"}
+    assert all(sub in acled.ALLOWED[ptype] for sub, ptype in acled.PLOVER_TYPE.items())

@@ -10,7 +10,7 @@ merged, so each real-world event becomes one record with all its evidence.
 One module per decision:
 
 - ``context``: the Mention and Context records, and the token look-ups;
-- ``reading``: one sentence's triggers read into a mention;
+- ``reading``: one sentence's triggers read into a mention (or, in the lead, the sentence classifier's event);
 - ``arguments``: who took part (initiators, targets, victims) and who is blamed;
 - ``tolls``: how many were killed and injured;
 - ``when`` / ``where``: the mention's date and place, and the story's, for mentions told without;
@@ -29,12 +29,13 @@ from dateline.events.arguments import _blame_falls_on_the_attack, _target_the_cu
 from dateline.events.attributes import _add_weapon_evidence, _mark_unverified
 from dateline.events.context import Context, Mention, _entity_index, _index, _speaker_index
 from dateline.events.mentions import _merge_mentions
-from dateline.events.reading import _read_mention
+from dateline.events.reading import _classified_mention, _read_mention
 from dateline.events.record import _to_event, summarize
 from dateline.events.tolls import _add_rival_toll
 from dateline.events.when import _inherit_narrative_dates, _inherit_story_dates
 from dateline.events.where import _inherit_places, _split_by_places, demonym_country, distance_km, find_dateline
 from dateline.layout import DATELINE_RE, headline
+from dateline.learned.acled import LEDE_SENTENCES
 from dateline.records import Entity, Event, PlaceMention, Quote, Report, TimeMention
 from dateline.triggers import trigger_groups
 
@@ -75,11 +76,14 @@ def find_events(
     ctx.sents = sents = list(doc.sents)
     ctx.sent_index = {s.start: i for i, s in enumerate(sents)}
     mentions: list[Mention] = []
-    for sent in sents[1:] if headline(sents) is not None else sents:  # a headline restates the lead
+    body = sents[1:] if headline(sents) is not None else sents  # a headline restates the lead
+    for k, sent in enumerate(body):
         groups = trigger_groups(sent)
         if not groups:
             _add_rival_toll(sent, mentions)
             _add_weapon_evidence(ctx, sent, mentions)
+        if not groups and k < LEDE_SENTENCES and (classified := _classified_mention(ctx, sent)) is not None:
+            mentions.extend(_split_by_places(ctx, classified))
         for group in groups:
             mention = _read_mention(ctx, sent, group, alone=len(groups) == 1)
             if mention is not None:

@@ -43,6 +43,7 @@ class Mention:
     occurrences: Count | None = None  # how many events a tally ("115 attacks") sums up
     fallback_time: DateRange | None = None  # the story's date, for a mention whose sentence gives none
     blamed: bool = False  # the initiator is named by an accusation, not by the report itself
+    acled: tuple[str, str] | None = None  # (event type, sub-event type) where the classifier alone found the event
 
 
 @dataclass

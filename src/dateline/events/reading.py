@@ -1,7 +1,8 @@
 """One mention: a group of triggers in one sentence read into a Mention, or into none.
 
 Decides whether the triggers tell of an event at all (a negated statement, a standing denial), its type, and
-whether it is anaphoric ('the attack', 'they'); then asks the other modules for its participants, figures, date,
+whether it is anaphoric ('the attack', 'they'); a lead sentence with no trigger word may still be read as the event
+the sentence classifier is sure it reports; then asks the other modules for its participants, figures, date,
 place, mode, weapons and certainty. An event noun that a statement comments on ('condemned the killings')
 takes neither the statement's day nor its place.
 """
@@ -17,13 +18,16 @@ from dateline.events.context import MATERIAL_TYPES, PLACED_TYPES, Context, Menti
 from dateline.events.tolls import _read_casualties, _single_victim_killed
 from dateline.events.when import _time_for
 from dateline.events.where import _place_for, _statement_place
-from dateline.taxonomy import COERCE_MODES, COMMENT_VERBS, PRONOUNS
+from dateline.learned.acled import lede_event
+from dateline.taxonomy import COERCE_MODES, COMMENT_VERBS, PRONOUNS, REPORTING_VERBS
 from dateline.triggers import crowd_control, dispersed, series_count, trigger_type
 
 
-def _read_mention(ctx: Context, sent: Span, group: list[Token], alone: bool = True) -> Mention | None:
+def _read_mention(
+    ctx: Context, sent: Span, group: list[Token], alone: bool = True, ptype: str | None = None
+) -> Mention | None:
     main = _main_trigger(group)
-    ptype = trigger_type(main) or "ASSAULT"
+    ptype = ptype or trigger_type(main) or "ASSAULT"
     if any(certainty.negated(t) for t in group) and ptype != "ASSAULT":
         return None
     if all(certainty.denied(t) and t.tag_ == "VBG" for t in group) and not any(t.i in ctx.times for t in sent):
@@ -60,6 +64,30 @@ def _read_mention(ctx: Context, sent: Span, group: list[Token], alone: bool = Tr
     _own_strike(ctx, m)
     _dedupe_actors(m)
     return m
+
+
+def _classified_mention(ctx: Context, sent: Span) -> Mention | None:
+    """A lead sentence no trigger word marks, read as the event the sentence classifier is sure it reports
+    (``learned.acled.lede_event``), its participants, figures, date and place read from the clause's verb."""
+    found = lede_event(sent.text)
+    if found is None:
+        return None
+    ptype, event_type, sub_event_type = found
+    mention = _read_mention(ctx, sent, [_clause_verb(sent)], ptype=ptype)
+    if mention is not None:
+        mention.acled = (event_type, sub_event_type)
+    return mention
+
+
+def _clause_verb(sent: Span) -> Token:
+    """The verb of the sentence's news: its root, or what a reporting root says ('X did Y, police said')."""
+    verb = sent.root
+    while verb.lemma_.lower() in REPORTING_VERBS:
+        said = [c for c in verb.children if c.dep_ in ("ccomp", "xcomp") and c.pos_ in ("VERB", "AUX")]
+        if not said:
+            break
+        verb = said[0]
+    return verb
 
 
 def _commented_on(trigger: Token) -> bool:

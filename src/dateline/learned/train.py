@@ -25,7 +25,12 @@ ACLED_DATA = ROOT / "train" / "acled" / "snippets.jsonl"
 ACLED_MODEL = WEIGHTS / "acled-subevent.npz"
 # Public, MIT-licensed (ahalterman/event_location); read where present beside the project, never copied into it.
 EVENT_LOCATION_DATA = ROOT.parent / "shared" / "data" / "events" / "event-location-train.jsonl"
+NO_EVENT_DATA = ROOT / "train" / "acled" / "no_event.jsonl"
+NO_EVENT = "No event"
 FOLDS = 5
+# The lede threshold lets at most this share of held-out "No event" sentences through, and is never below the floor.
+LEDE_FALSE_FIRES = 0.02
+LEDE_FLOOR = 0.25
 
 
 def read_snippets(path: Path) -> tuple[list[str], list[str]]:
@@ -43,36 +48,73 @@ def folds_of(labels: list[str], folds: int = FOLDS) -> list[int]:
     return out
 
 
-def cross_validated_accuracy(texts: list[str], labels: list[str], folds: int = FOLDS, **settings: float) -> float:
-    """Accuracy of models trained on all folds but one, each scored on the fold it did not see."""
+def out_of_fold(texts: list[str], labels: list[str], folds: int = FOLDS) -> list[tuple[str, float]]:
+    """Each example's (label, probability) from the model trained on the folds it is not in."""
     fold = folds_of(labels, folds)
-    right = 0
+    out: list[tuple[str, float]] = [("", 0.0)] * len(texts)
     for k in range(folds):
         seen = [i for i in range(len(texts)) if fold[i] != k]
-        model = train([texts[i] for i in seen], [labels[i] for i in seen], **settings)
-        right += sum(model.predict(texts[i])[0] == labels[i] for i in range(len(texts)) if fold[i] == k)
-    return right / len(texts)
+        model = train([texts[i] for i in seen], [labels[i] for i in seen])
+        for i in (i for i in range(len(texts)) if fold[i] == k):
+            out[i] = model.predict(texts[i])
+    return out
 
 
-def train_acled(data: Path = ACLED_DATA, out: Path = ACLED_MODEL) -> dict:
+def lede_threshold(labels: list[str], predicted: list[tuple[str, float]], rate: float = LEDE_FALSE_FIRES) -> float:
+    """The lowest probability (at least LEDE_FLOOR) at which no more than ``rate`` of the held-out "No event"
+    sentences would be read as an event."""
+    fires = sorted(p for (label, p), gold in zip(predicted, labels, strict=True) if gold == NO_EVENT != label)
+    allowed = int(rate * labels.count(NO_EVENT))
+    above = fires[-(allowed + 1)] if len(fires) > allowed else 0.0
+    return round(max(LEDE_FLOOR, above + 1e-4), 4)
+
+
+def train_acled(data: Path = ACLED_DATA, negatives: Path = NO_EVENT_DATA, out: Path = ACLED_MODEL) -> dict:
     texts, labels = read_snippets(data)
+    no_texts, no_labels = read_snippets(negatives)
+    texts, labels = texts + no_texts, labels + no_labels
+    predicted = out_of_fold(texts, labels)
+    threshold = lede_threshold(labels, predicted)
     model = train(texts, labels)
     card = {
-        "model": "ACLED sub-event type from an event's evidence sentences",
+        "model": "ACLED sub-event type from an event's evidence sentences, or No event",
         "method": "multinomial logistic regression on hashed word, word-pair and character 3- and 4-gram features",
-        "training_data": str(data.relative_to(ROOT)),
-        "training_data_sha256": hashlib.sha256(data.read_bytes()).hexdigest(),
+        "training_data": [str(data.relative_to(ROOT)), str(negatives.relative_to(ROOT))],
+        "training_data_sha256": _digest(data, negatives),
         "training_data_source": "written by the dateline team for this project (see train/acled/README.md)",
         "licence": "Apache-2.0, as the project",
         "examples": len(texts),
         "labels": model.labels,
         "features": len(model.feature_ids),
-        "cross_validated_accuracy": round(cross_validated_accuracy(texts, labels), 4),
+        **_cross_validated(labels, predicted, threshold),
         "trained": dt.date.today().isoformat(),
     }
     out.parent.mkdir(parents=True, exist_ok=True)
     model.save(out, card)
     return card
+
+
+def _cross_validated(labels: list[str], predicted: list[tuple[str, float]], threshold: float) -> dict:
+    """Accuracy over every example, and what the lede threshold does to held-out events and non-events."""
+    pairs = list(zip(predicted, labels, strict=True))
+    events = [(p, g) for p, g in pairs if g != NO_EVENT]
+    false_fires = sum(p[0] != NO_EVENT and p[1] >= threshold for p, g in pairs if g == NO_EVENT)
+    return {
+        "cross_validated_accuracy": round(sum(p[0] == g for p, g in pairs) / len(pairs), 4),
+        "lede_threshold": threshold,
+        "lede_cross_validated": {
+            "events_read_right": round(sum(p[0] == g and p[1] >= threshold for p, g in events) / len(events), 4),
+            "no_event_read_as_event": round(false_fires / max(1, len(pairs) - len(events)), 4),
+        },
+    }
+
+
+def _digest(*paths: Path) -> str:
+    """One SHA-256 over the training files, in order."""
+    digest = hashlib.sha256()
+    for path in paths:
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
 
 
 def train_place_ranker(data: Path = EVENT_LOCATION_DATA, out: Path = PLACE_WEIGHTS) -> dict:
@@ -108,13 +150,18 @@ def _pick(feats: list[list[str]], weights: dict[str, float]) -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m dateline.learned.train", description=__doc__.splitlines()[0])
     parser.parse_args(argv)
-    if not ACLED_DATA.exists():
-        print(f"train: no training file {ACLED_DATA}", file=sys.stderr)
-        return 2
+    for path in (ACLED_DATA, NO_EVENT_DATA):
+        if not path.exists():
+            print(f"train: no training file {path}", file=sys.stderr)
+            return 2
     card = train_acled()
-    accuracy = card["cross_validated_accuracy"]
+    accuracy, lede = card["cross_validated_accuracy"], card["lede_cross_validated"]
     print(f"ACLED sub-event model: {card['examples']} examples, {card['features']} features, {FOLDS}-fold accuracy")
     print(f"  {accuracy:.3f} -> {ACLED_MODEL.relative_to(ROOT)}")
+    print(
+        f"  lede threshold {card['lede_threshold']:.3f}: events read right {lede['events_read_right']:.3f}, "
+        f"no-event sentences read as events {lede['no_event_read_as_event']:.3f}"
+    )
     if not EVENT_LOCATION_DATA.exists():
         print(f"place ranker: {EVENT_LOCATION_DATA} absent (public data beside the project): committed weights kept")
         return 0
