@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from dateline import DatelineError
 
 if TYPE_CHECKING:
-    from dateline.records import Extraction, Report
+    from dateline.records import Event, Extraction, Report, Span
 
 
 def extract_all(reports: Sequence[Report], processes: int = 1) -> list[Extraction]:
@@ -47,3 +47,8 @@ def first(items: Iterable, n: int = 40) -> list:
             break
         out.append(item)
     return out
+
+
+def event_mentions(event: Event) -> list[Span]:
+    """The words an event is told by: its mentions' triggers, or its own trigger where it lists none."""
+    return event.mentions or [event.trigger]

@@ -40,7 +40,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from dateline import DatelineError
-from dateline.evalsets.common import extract_all, first, overlap
+from dateline.evalsets.common import event_mentions, extract_all, first, overlap
 from dateline.evaluate import _rounded, greedy
 
 if TYPE_CHECKING:
@@ -234,7 +234,7 @@ class Found:
 def match(doc: EcbDoc, extraction: Extraction) -> dict[int, tuple[int, str]]:
     """Gold mention -> (event index, the event's word it overlaps): token overlap of the events' words with the
     gold mentions, one-to-one, most shared tokens first."""
-    words = [(pi, w) for pi, ev in enumerate(extraction.events) for w in (ev.mentions or [ev.trigger])]
+    words = [(pi, w) for pi, ev in enumerate(extraction.events) for w in event_mentions(ev)]
     pairs = []
     for k, (_pi, word) in enumerate(words):
         tokens = doc.positions(word.start, word.end)

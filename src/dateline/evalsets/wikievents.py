@@ -45,7 +45,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from dateline import DatelineError
-from dateline.evalsets.common import extract_all, first, overlap, prf_counts
+from dateline.evalsets.common import event_mentions, extract_all, first, overlap, prf_counts
 from dateline.evaluate import Tally, _rounded, greedy, same_role, same_type
 
 if TYPE_CHECKING:
@@ -332,7 +332,7 @@ class PredMention:
 
 
 def pred_mentions(events: Sequence[Event]) -> list[PredMention]:
-    return [PredMention(pi, (w.start, w.end)) for pi, ev in enumerate(events) for w in (ev.mentions or [ev.trigger])]
+    return [PredMention(pi, (w.start, w.end)) for pi, ev in enumerate(events) for w in event_mentions(ev)]
 
 
 def _score_doc(doc: WikiDoc, x: Extraction, counts: _Counts) -> None:

@@ -82,8 +82,8 @@ def find_events(
         if not groups:
             _add_rival_toll(sent, mentions)
             _add_weapon_evidence(ctx, sent, mentions)
-        if not groups and k < LEDE_SENTENCES and (classified := _classified_mention(ctx, sent)) is not None:
-            mentions.extend(_split_by_places(ctx, classified))
+            if k < LEDE_SENTENCES and (classified := _classified_mention(ctx, sent)) is not None:
+                mentions.extend(_split_by_places(ctx, classified))
         for group in groups:
             mention = _read_mention(ctx, sent, group, alone=len(groups) == 1)
             if mention is not None:

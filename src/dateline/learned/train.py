@@ -15,6 +15,7 @@ import json
 import sys
 from pathlib import Path
 
+from dateline.learned.acled import NO_EVENT
 from dateline.learned.place_ranker import WEIGHTS_PATH as PLACE_WEIGHTS
 from dateline.learned.place_ranker import fit, score
 from dateline.learned.textcat import train
@@ -26,7 +27,6 @@ ACLED_MODEL = WEIGHTS / "acled-subevent.npz"
 # Public, MIT-licensed (ahalterman/event_location); read where present beside the project, never copied into it.
 EVENT_LOCATION_DATA = ROOT.parent / "shared" / "data" / "events" / "event-location-train.jsonl"
 NO_EVENT_DATA = ROOT / "train" / "acled" / "no_event.jsonl"
-NO_EVENT = "No event"
 FOLDS = 5
 # The lede threshold lets at most this share of held-out "No event" sentences through, and is never below the floor.
 LEDE_FALSE_FIRES = 0.02
