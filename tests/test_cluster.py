@@ -1,5 +1,5 @@
 """Ingest at scale: Dask workers give the store one process gives, syndicated copies are extracted once and stored
-as if extracted, gzip JSON Lines in folder trees are read, and --out writes the Parquet datasets."""
+as if extracted (near copies too), gzip JSON Lines in folder trees are read, and --out writes the Parquet datasets."""
 
 from __future__ import annotations
 
@@ -112,6 +112,31 @@ def test_a_syndicated_copy_is_stored_as_if_extracted(tmp_path):
     assert deduped.pop("ingested_at") and extracted.pop("ingested_at")
     assert deduped == extracted
     assert _dump(str(tmp_path / "dedup.db")) == _dump(str(tmp_path / "each.db"))
+
+
+def test_dask_workers_reuse_near_copies_as_one_process_does(tmp_path):
+    """The writer decides: near copies take the original's extraction on Dask as in one process, and the copy
+    whose event sentence changed is extracted (on a worker, after its original came back)."""
+    from test_neardup import NEAR_COPIES, STORY
+
+    from dateline import neardup, pipeline
+
+    texts = {"first": STORY, "byline": NEAR_COPIES["byline"], "caption": NEAR_COPIES["caption"]}
+    texts["changed"] = STORY.replace("killing two officers", "wounding four officers")
+    rows = [{"id": rid, "published": "2024-05-07", "outlet": f"Outlet {rid}", "text": t} for rid, t in texts.items()]
+    corpus = tmp_path / "near.jsonl"
+    corpus.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    stored = []
+    for name, options in (("one", []), ("dask", ["--workers", "1"])):
+        db = str(tmp_path / f"{name}.db")
+        assert cli_main(["ingest", "-q", "--no-embed", "--db", db, *options, str(corpus)]) == 0
+        with Store(db, create=False) as store:
+            stored.append({x.report.id: x for x in store.extractions()})
+    one, dask = stored
+    assert {k: x.model_dump() for k, x in one.items()} == {k: x.model_dump() for k, x in dask.items()}
+    for rid in ("byline", "caption"):
+        assert dask[rid].model_dump() == neardup.reanchor(dask["first"], dask[rid].report).model_dump()
+    assert dask["changed"].model_dump() == pipeline.extract(dask["changed"].report).model_dump()
 
 
 def test_gzip_jsonl_tree_and_parquet_out(tmp_path, capsys):

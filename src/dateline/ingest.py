@@ -6,6 +6,11 @@ own transaction, so a bad report fails alone and the rest of the batch goes on.
 
 Extraction reads only a report's text and publication date, so a syndicated copy (the same text and date from
 another outlet) is extracted once: the copy gets the first one's extraction re-stamped with its own report.
+A near copy (the same date and nearly the same text: a byline, a credit or a caption added, other spacing, as
+``dateline.neardup`` finds by MinHash) gets the first one's extraction with its offsets moved onto its own text
+when that is what extracting it would give (every span found unchanged, the layout around them kept); else it is
+extracted as any report. A near copy of a report still being extracted waits for that extraction, and is stored
+with it in one pass. Either way it is "added", like an exact copy.
 
 Batches go to an ``Extractor``: in this process (``LocalExtractor``) or on Dask workers (``dateline.cluster``);
 either way the results are written here, by the one writer, as they come back.
@@ -21,13 +26,13 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Literal, Protocol, Union
 
-from dateline import DatelineError
+from dateline import DatelineError, neardup
 from dateline.records import Extraction, Report
 from dateline.store import Store, content_hash
 
 Source = Union[str, "os.PathLike[str]", Report]  # what Store.ingest takes: a file or folder path, or a Report
 BATCH = 16  # reports extracted together (spaCy batches); each is still stored in its own transaction
-REMEMBERED = 256  # extractions kept for syndicated copies that come later in the run
+REMEMBERED = 256  # extractions (and signatures) kept for the syndicated and near copies that come later in the run
 Status = Literal["added", "updated", "unchanged", "failed"]
 Stage = Literal["read", "extract", "store"]
 
@@ -114,9 +119,11 @@ class _Run:
         self.waiting: dict[str, list[Report]] = {}  # extraction key in flight -> its syndicated copies
         # extraction key -> (extraction or error, its batch's vectors), for the most recent keys
         self.known: OrderedDict[str, tuple[Extraction | Exception, dict]] = OrderedDict()
+        self.near = neardup.Index(REMEMBERED)  # the signatures of the texts sent to extraction
+        self.parked: dict[str, list[Report]] = {}  # extraction key in flight -> near copies waiting for it
+        self.pending: list[Report] = []  # the next batch
 
     def feed(self, items: Iterable[Report | DatelineError], reextract: bool) -> Iterator[Outcome]:
-        pending: list[Report] = []
         for item in items:
             if isinstance(item, DatelineError):
                 yield Outcome("failed", stage="read", error=item, message=str(item))
@@ -135,14 +142,47 @@ class _Run:
                 self.waiting[key].append(item)
             else:
                 self.waiting[key] = []
-                pending.append(item)
-            if len(pending) >= BATCH:
-                self.extractor.submit(pending)
-                pending = []
-                yield from self._collect(wait=False)
-        if pending:
-            self.extractor.submit(pending)
-        yield from self._collect(wait=True)
+                yield from self._new_text(item)
+            if len(self.pending) >= BATCH:
+                yield from self._submit(wait=False)
+        yield from self._submit(wait=True)
+        while self.pending:  # near copies that could not take the extraction they waited for
+            yield from self._submit(wait=True)
+
+    def _new_text(self, report: Report) -> Iterator[Outcome]:
+        """A text not seen in this run: a near copy takes (or waits for) an earlier extraction; else it is queued."""
+        sig = neardup.signature(report.text)
+        for near in self.near.similar(sig, report.published) if sig is not None else []:
+            if near in self.waiting:
+                self.parked.setdefault(near, []).append(report)
+                return
+            extracted, vectors = self.known.get(near, (None, {}))
+            if isinstance(extracted, Extraction):
+                reused = neardup.reanchor(extracted, report)
+                if reused is not None:
+                    yield from self._emit(self._write_all(self._settle(report, reused, vectors), vectors))
+                    return
+                break
+        self._queue(report, sig)
+
+    def _queue(self, report: Report, sig: neardup.Signature | None = None) -> None:
+        """Into the next batch, its signature into the index for the near copies that come later."""
+        sig = neardup.signature(report.text) if sig is None else sig
+        if sig is not None:
+            self.near.add(extraction_key(report), sig, report.published)
+        self.pending.append(report)
+
+    def _settle(self, report: Report, reused: Extraction, vectors: dict) -> list[tuple[Report, Extraction]]:
+        """A near copy and its own exact copies, each with the extraction re-anchored on its text, to store."""
+        key = extraction_key(report)
+        self._remember(key, (reused, vectors))
+        return [(r, reused) for r in [report, *self.waiting.pop(key, [])]]
+
+    def _submit(self, wait: bool) -> Iterator[Outcome]:
+        if self.pending:
+            batch, self.pending = self.pending, []
+            self.extractor.submit(batch)
+        yield from self._collect(wait)
 
     def _collect(self, wait: bool) -> Iterator[Outcome]:
         for batch, result in self.extractor.done(wait):
@@ -157,7 +197,14 @@ class _Run:
                 key = extraction_key(report)
                 copies = self.waiting.pop(key, [])
                 self._remember(key, (extracted, result.vectors))
-                outcomes += self._write_copies([report, *copies], extracted, {})
+                story: list[tuple[Report, Extraction | Exception]] = [(r, extracted) for r in [report, *copies]]
+                for near_copy in self.parked.pop(key, []):
+                    reused = neardup.reanchor(extracted, near_copy) if isinstance(extracted, Extraction) else None
+                    if reused is None:
+                        self._queue(near_copy)
+                    else:
+                        story += self._settle(near_copy, reused, result.vectors)
+                outcomes += self._write_all(story, {})
         yield from self._emit(outcomes)
 
     def _emit(self, outcomes: list[Outcome]) -> Iterator[Outcome]:
@@ -173,14 +220,19 @@ class _Run:
 
     def _write_copies(self, reports: list[Report], extracted: Extraction | Exception, vectors: dict) -> list[Outcome]:
         """Store each report with ``extracted`` as its extraction (``vectors`` given for a later copy)."""
+        return self._write_all([(report, extracted) for report in reports], vectors)
+
+    def _write_all(self, story: list[tuple[Report, Extraction | Exception]], vectors: dict) -> list[Outcome]:
+        """Store each report with its extraction, the copies of one story in one pass (``vectors`` given for a
+        later copy)."""
         from dateline import embed
 
         with embed.precomputed(vectors) if vectors else contextlib.nullcontext():
-            if len(reports) > 1 and not isinstance(extracted, Exception):
-                together = _store_together(self.store, [restamp(extracted, r) for r in reports])
+            if len(story) > 1 and not any(isinstance(x, Exception) for _, x in story):
+                together = _store_together(self.store, [restamp(x, r) for r, x in story])
                 if together:
                     return together
-            return [self._write_copy(report, extracted) for report in reports]
+            return [self._write_copy(report, extracted) for report, extracted in story]
 
     def _write_copy(self, report: Report, extracted: Extraction | Exception) -> Outcome:
         where = report.source_path or report.id
