@@ -49,8 +49,9 @@ eval-public: setup
 	$(BIN)/dateline eval-public --data $(PUBLIC_DATA)
 
 # The learned components (weights and model cards committed under src/dateline/learned/weights/): the ACLED
-# sub-event classifier from the team-written train/acled/; the place ranker from the public event-location set,
-# read from ../shared/data where present (without it, its committed weights are kept).
+# sub-event classifier from the team-written train/acled/; the place ranker from the public event-location set, and
+# the case restorer from its sentences and the ECB+ texts, read from ../shared/data where present (without them,
+# their committed weights are kept).
 train: setup
 	$(BIN)/python -m dateline.learned.train
 

@@ -15,6 +15,7 @@ DATELINES = [
     ("QUITO, NO DATE (RADIO ANDES) -- [TEXT] A", "QUITO", None),
     ("TORRINGTON — The town", "TORRINGTON", None),
     ("Headline line\nHARARE (Wire) - The", "HARARE", None),
+    ("TEGUCIGALPA (HONDURAS), 3 MAR 90 (RADIO NORTE) -- [TEXT] A", "TEGUCIGALPA", "HONDURAS"),
 ]
 
 NOT_DATELINES = [

@@ -49,6 +49,37 @@ def previous_line_start(text: str, offset: int) -> int:
     return text.rfind("\n", 0, max(0, text.rfind("\n", 0, offset) - 1)) + 1
 
 
+# Hard-wrapped copy (older wire feeds, e-mail, plain-text archives) breaks its lines at a fixed width inside
+# sentences; a paragraph then starts after a blank line or with an indent. A text is taken for wrapped when it has
+# WRAP_MIN_JOINS or more line breaks inside paragraphs and at least WRAP_SHARE of them follow a line that fills
+# WRAP_FILL of the widest line and does not end a sentence.
+WRAP_MIN_JOINS = 4
+WRAP_SHARE = 0.5
+WRAP_FILL = 0.6
+WRAP_WIDTH = 120  # no wrapping is wider than this
+_CLOSES_SENTENCE = (".", "!", "?", ":", '"', "”", "'", "--")
+
+
+def unwrap(text: str) -> str:
+    """The text with the line breaks of hard-wrapped paragraphs made spaces (the same length, so every offset
+    stays), so that a line break ends a paragraph in every report; any other text as it is."""
+    lines = text.split("\n")
+    width = max(len(line.rstrip()) for line in lines)
+    if width > WRAP_WIDTH:
+        return text
+    inside = [k for k in range(len(lines) - 1) if lines[k].strip() and lines[k + 1][:1].strip()]
+    wrapped = [k for k in inside if _fills_line(lines[k], width)]
+    if len(inside) < WRAP_MIN_JOINS or len(wrapped) < WRAP_SHARE * len(inside):
+        return text
+    joined = set(wrapped)
+    return "".join(line + ("" if k == len(lines) - 1 else " " if k in joined else "\n") for k, line in enumerate(lines))
+
+
+def _fills_line(line: str, width: int) -> bool:
+    line = line.rstrip()
+    return len(line) >= WRAP_FILL * width and not line.endswith(_CLOSES_SENTENCE)
+
+
 def paragraph_breaks(text: str) -> list[int]:
     """The offsets of the blank lines that part a report's paragraphs, in order."""
     return [mt.start() for mt in re.finditer(r"\n\s*\n", text)]
@@ -114,6 +145,7 @@ _MONTH = r"(?i:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-zA-Z]*\.?
 _FILED = rf"(?:\d{{1,2}}\s+{_MONTH}(?:\s+\d{{2,4}})?|{_MONTH}\s+\d{{1,2}}(?:,?\s+\d{{4}})?|NO DATE)"
 DATELINE_RE = re.compile(
     r"^[ \t]*(?P<city>[A-Z][A-Z'’.\- ]{2,40}?)"
+    r"(?:\s*\((?P<bracketed>[A-Z][A-Za-z .]{2,30})\)(?=,))?"  # 'MEXICO CITY (MEXICO), 12 JAN 90 (OUTLET) --'
     rf"(?:,\s*(?!{_MONTH}\s+\d|NO DATE)(?P<region>[A-Z][A-Za-z .]{{2,30}}?))?"
     rf"(?:,\s*(?P<filed>{_FILED}))?"
     r"\s*(?:\([^)\n]{1,60}\))?\s*[-–—:]{1,2}\s",
@@ -140,7 +172,8 @@ def wire_dateline(text: str) -> WireDateline | None:
     m = DATELINE_RE.search(text[:600])
     if m is None:
         return None
-    return WireDateline(city=m["city"], start=m.start("city"), end=m.end("city"), region=m["region"])
+    region = m["region"] or m["bracketed"]
+    return WireDateline(city=m["city"], start=m.start("city"), end=m.end("city"), region=region)
 
 
 def dateline_head(doc: Doc, start: int, end: int) -> bool:

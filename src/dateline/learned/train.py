@@ -2,8 +2,9 @@
 model cards under src/dateline/learned/weights/.
 
 The ACLED sub-event classifier learns from team-written text in the repository (train/). The place ranker learns
-from the public event-location sentences in ../shared/data, read where present (their MIT licence allows shipping
-weights trained on them; their text never enters the project); without them its committed weights are kept.
+from the public event-location sentences in ../shared/data, and the case restorer counts word forms in them and in
+the ECB+ texts, read where present (their MIT and CC BY licences allow shipping weights trained on them; their text
+never enters the project); without them the committed weights are kept.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import json
 import sys
 from pathlib import Path
 
+from dateline.learned import casing
 from dateline.learned.acled import NO_EVENT
 from dateline.learned.place_ranker import WEIGHTS_PATH as PLACE_WEIGHTS
 from dateline.learned.place_ranker import fit, score
@@ -27,6 +29,8 @@ ACLED_MODEL = WEIGHTS / "acled-subevent.npz"
 # Public, MIT-licensed (ahalterman/event_location); read where present beside the project, never copied into it.
 EVENT_LOCATION_DATA = ROOT.parent / "shared" / "data" / "events" / "event-location-train.jsonl"
 NO_EVENT_DATA = ROOT / "train" / "acled" / "no_event.jsonl"
+# Public cased news text for the case restorer: the event-location sentences (MIT) and the ECB+ texts (CC BY 3.0).
+ECBPLUS_DATA = ROOT.parent / "shared" / "data" / "events" / "ecbplus-dev"
 FOLDS = 5
 # The lede threshold lets at most this share of held-out "No event" sentences through, and is never below the floor.
 LEDE_FALSE_FIRES = 0.02
@@ -137,6 +141,67 @@ def train_place_ranker(data: Path = EVENT_LOCATION_DATA, out: Path = PLACE_WEIGH
     return card
 
 
+def train_casing(out: Path = casing.WEIGHTS_PATH) -> dict:
+    """Count each word's usual form in cased news (the public event-location and ECB+ texts and the team's own
+    training text); report, on a fifth held out, how often a word of text set in capitals gets its case back."""
+    from dateline.evalsets import ecbplus
+    from dateline.nlp import common_words, load_nlp
+
+    texts = [json.loads(line)["text"] for line in EVENT_LOCATION_DATA.read_text(encoding="utf-8").splitlines()]
+    texts += [ecbplus.report_of(doc).text for doc in ecbplus.read(ECBPLUS_DATA)]
+    texts += [text for path in (ACLED_DATA, NO_EVENT_DATA) for text in read_snippets(path)[0]]
+    common, names = common_words(load_nlp()), _place_names()
+    held = [t for k, t in enumerate(texts) if k % FOLDS == 0]
+    fitted = casing.usual_forms(casing.count_forms(t for k, t in enumerate(texts) if k % FOLDS))
+    fitted |= casing.name_pairs(names, fitted, common)
+    forms = casing.usual_forms(casing.count_forms(texts))
+    pairs = casing.name_pairs(names, forms, common)
+    forms = dict(sorted((forms | pairs).items()))
+    card = {
+        "model": "the usual form of each word (and of a word after another) inside sentences of cased news",
+        "method": "counts of each word's forms, first words of sentences left out (dateline.learned.casing)",
+        "training_data": "event-location sentences (ahalterman/event_location), ECB+ topics 1-35 (cltl/ECB-parser), "
+        "the team's train/acled/ text; pairs of words in the gazetteer's place names (GeoNames, CC BY 4.0)",
+        "training_data_licence": "MIT and CC BY 3.0 (annotations); the texts belong to their outlets and are not in "
+        "the project: only word counts are",
+        "licence": "Apache-2.0, as the project",
+        "texts": len(texts),
+        "entries": len(forms),
+        "place_name_pairs": len(pairs),
+        "held_out_words_right": _casing_accuracy(held, fitted, common),
+        "trained": dt.date.today().isoformat(),
+    }
+    out.write_text(json.dumps({**card, "forms": forms}, ensure_ascii=False, indent=0) + "\n", encoding="utf-8")
+    casing.forget_forms()
+    return card
+
+
+def _place_names() -> list[str]:
+    """The names of the gazetteer's countries, regions and first-level divisions, and of its towns of 5,000 or more."""
+    from dateline import gazetteer
+
+    query = "SELECT name FROM places WHERE kind IN ('country', 'region', 'admin1') OR (kind = 'city' AND pop >= 5000)"
+    return sorted({row[0] for row in gazetteer.connect().execute(query)})
+
+
+def _casing_accuracy(texts: list[str], forms: dict[str, str], common: frozenset[str]) -> dict[str, float]:
+    """Share of the words of held-out texts, set in capitals, that get their own form back: by the fitted forms,
+    and by lower case with capitals only at sentence starts."""
+    right = {"restored": 0, "sentence_case": 0}
+    total = 0
+    for text in texts:
+        upper = text.upper()
+        if len(upper) != len(text):
+            continue
+        restored = casing.restore_with(upper, forms, common)
+        plain = casing.restore_with(upper, {}, frozenset(), unseen_as_lower=True)
+        for m in casing.WORDS.finditer(text):
+            total += 1
+            right["restored"] += restored[m.start() : m.end()] == m.group()
+            right["sentence_case"] += plain[m.start() : m.end()] == m.group()
+    return {name: round(n / max(1, total), 4) for name, n in right.items()}
+
+
 def _pick_accuracy(rows: list[tuple[list[list[str]], list[bool], int]], weights: dict[str, float] | None) -> float:
     """How often the chosen candidate is the gold place: the ranker's choice, or (weights None) the rule's."""
     right = sum(labels[_pick(feats, weights) if weights is not None else rule] for feats, labels, rule in rows)
@@ -162,9 +227,15 @@ def main(argv: list[str] | None = None) -> int:
         f"  lede threshold {card['lede_threshold']:.3f}: events read right {lede['events_read_right']:.3f}, "
         f"no-event sentences read as events {lede['no_event_read_as_event']:.3f}"
     )
-    if not EVENT_LOCATION_DATA.exists():
-        print(f"place ranker: {EVENT_LOCATION_DATA} absent (public data beside the project): committed weights kept")
+    if not EVENT_LOCATION_DATA.exists() or not ECBPLUS_DATA.exists():
+        print("place ranker, case restorer: public data beside the project absent: committed weights kept")
         return 0
+    card = train_casing()
+    held = card["held_out_words_right"]
+    print(
+        f"case restorer: {card['entries']} entries; held-out words of capitals text right {held['restored']:.3f}"
+        f" (sentence case {held['sentence_case']:.3f}) -> {casing.WEIGHTS_PATH.name}"
+    )
     card = train_place_ranker()
     held = card["held_out_accuracy"]
     print(f"place ranker: held-out accuracy {held['ranker']:.3f} (rule {held['rule']:.3f}) -> {PLACE_WEIGHTS.name}")
