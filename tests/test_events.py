@@ -258,6 +258,13 @@ def test_urging_a_withdrawal_is_a_demand_not_a_withdrawal():
     assert [e.type for e in ex.events] == ["DEMAND"]
 
 
+def test_what_a_group_decided_to_do_has_not_happened():
+    planned = run("The rebel council decided to attack the garrison in the valley before the rains.")
+    assert assault_events(planned) == []
+    done = run("Rebels attacked the garrison in the valley on Monday, a day after their council met.")
+    assert len(assault_events(done)) == 1
+
+
 def test_elliptical_injured_figure_is_counted():
     ex = run("At least nine people were killed and 20 wounded when a drone struck a bus station in Kassala on Friday.")
     (event,) = assault_events(ex)
