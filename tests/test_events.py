@@ -265,6 +265,21 @@ def test_what_a_group_decided_to_do_has_not_happened():
     assert len(assault_events(done)) == 1
 
 
+@pytest.mark.parametrize(
+    ("sentence", "status"),
+    [
+        ("Rebels will attack the garrison in the valley next week, a commander warned.", "planned"),
+        ("The commander said his men would attack the garrison in the valley.", "planned"),
+        ("If the talks fail, rebels could attack the garrison in the valley again.", "hypothetical"),
+        ("Rebels attacked the garrison in the valley on Monday.", "occurred"),
+        ("Rebels attacked the garrison in the valley on Monday and could strike again.", "occurred"),
+    ],
+)
+def test_what_will_or_may_happen_keeps_its_type_with_a_status(sentence, status):
+    (attack, *_) = assault_events(run(sentence))
+    assert attack.status == status
+
+
 def test_elliptical_injured_figure_is_counted():
     ex = run("At least nine people were killed and 20 wounded when a drone struck a bus station in Kassala on Friday.")
     (event,) = assault_events(ex)

@@ -13,7 +13,8 @@ string; dates ``16 NOV 89``, ``- 16 NOV 89`` (on or before), ``10 NOV 89 - 16 NO
 alternatives; locations ``COUNTRY: PLACE (KIND): PLACE (KIND)``, ``A (CITY) - B (CITY)`` for a route.
 
 Matching rules (the MUC-4 practice of one-to-one template mapping, simplified to the slots dateline fills):
-- a dateline event is an incident when it happened as told: not negated, not denied, not background; ASSAULT
+- a dateline event is an incident when it happened as told: not negated, not denied, not background, its status
+  not planned, hypothetical or habitual (a threatened incident is one, at the stage THREATENED); ASSAULT
   maps to KIDNAPPING (trigger or mode abduction), BOMBING (trigger a bomb/explosion word, or mode explosives or
   suicide-bomb), ARSON (trigger a burning word, or mode arson), else ATTACK; a COERCE event whose trigger is a
   kidnapping word is a KIDNAPPING (arrests and seizures are not). ROBBERY and FORCED WORK STOPPAGE have no
@@ -81,6 +82,7 @@ MONTH_NAMES = ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "O
 MONTHS = {name: i for i, name in enumerate(MONTH_NAMES, 1)}
 
 # Words of an ASSAULT's trigger that say which MUC incident it is (checked before the event's mode).
+NOT_HAPPENED = ("planned", "hypothetical", "habitual")  # threatened incidents are MUC incidents (stage THREATENED)
 KIDNAP_WORDS = ("kidnap", "abduct", "hostage")
 BOMB_WORDS = ("bomb", "explo", "blast", "dynamit", "detonat", "blew", "blow")
 ARSON_WORDS = ("burn", "torch", "arson", "set fire")
@@ -484,7 +486,7 @@ def _place_name(text: str) -> str:
 
 def incident_type(event: Event) -> str | None:
     """The MUC incident type of a dateline event that happened as told, None for any other event."""
-    if event.negated or event.background or event.certainty == "denied":
+    if event.negated or event.background or event.certainty == "denied" or event.status in NOT_HAPPENED:
         return None
     trigger = event.trigger.text.lower()
     if event.type == "COERCE":

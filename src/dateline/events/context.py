@@ -37,6 +37,7 @@ class Mention:
     attributed_to: list[str] = field(default_factory=list)
     hedges: list[str] = field(default_factory=list)
     negated: bool = False
+    status: str = "occurred"  # whether it took place as told (events/status.py)
     evidence: list[Span] = field(default_factory=list)
     hurt: list[Token] = field(default_factory=list)  # people the casualty figures count
     fallback_place: PlaceMention | None = None  # the story's place, for a mention whose sentence names none

@@ -15,6 +15,7 @@ from dateline import certainty
 from dateline.events.arguments import RELATIVE_PRONOUNS, _add_actor, _dedupe_actors, _read_actors
 from dateline.events.attributes import _mode_for, _own_strike, _read_certainty, _weapons_in
 from dateline.events.context import MATERIAL_TYPES, PLACED_TYPES, Context, Mention
+from dateline.events.status import status_of
 from dateline.events.tolls import _read_casualties, _single_victim_killed
 from dateline.events.when import _time_for
 from dateline.events.where import _place_for, _statement_place
@@ -35,6 +36,7 @@ def _read_mention(
     m = Mention(type=ptype, trigger=main, sent=sent, evidence=[sent], occurrences=series_count(main))
     m.anaphoric = any(c.dep_ == "det" and c.lower_ in ("the", "this", "that", "these", "those") for c in main.children)
     m.negated = any(certainty.negated(t) for t in group)
+    m.status = status_of(group)
     m.anaphoric = m.anaphoric or any(
         c.lower_ in PRONOUNS - RELATIVE_PRONOUNS and c.dep_ in ("nsubj", "nsubjpass", "poss")
         for t in group

@@ -78,6 +78,7 @@ def _to_event(ctx: Context, n: int, group: list[Mention]) -> Event:
         hedges=sorted({h for g in group for h in g.hedges}),
         negated=all(g.negated for g in group),
         background=_is_background(ctx, date),
+        status=next((g.status for g in group if g.status == "occurred"), first.status),
         evidence=evidence,
     )
     event.summary = summarize(event)

@@ -1,0 +1,54 @@
+"""Whether a mention tells of something that took place: its verb's auxiliaries and the clause around it.
+
+An event that will, may, could or must happen, or happens only if something else does, keeps its type and its
+participants but carries a status other than 'occurred' (``records.Status``), so that a count of what happened
+leaves it out while an analyst of threats and plans still finds it. Words are data: ``events/status/``.
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Token
+
+from dateline.lexicon import lexicon
+from dateline.taxonomy import REPORTING_VERBS
+
+MODALS: dict[str, str] = lexicon().table("events/status/modals")
+CONDITIONS = lexicon().words("events/status/conditions")
+_CLIMB = ("conj", "xcomp")  # 'could attack and burn', 'will try to attack': the status of the verb they hang on
+
+
+def status_of(group: list[Token]) -> str:
+    """The status the trigger words' verb gives: the first that is not 'occurred', else 'occurred'."""
+    for tok in group:
+        found = _verb_status(_verb_of(tok))
+        if found != "occurred":
+            return found
+    return "occurred"
+
+
+def _verb_of(tok: Token) -> Token:
+    """The verb whose auxiliaries say whether ``tok`` happened: itself, or the verb it is coordinated with."""
+    node = tok
+    for _ in range(3):
+        if node.dep_ not in _CLIMB or node.head.i == node.i or any(c.dep_ == "aux" for c in node.children):
+            break
+        node = node.head
+    return node
+
+
+def _verb_status(verb: Token) -> str:
+    if verb.pos_ not in ("VERB", "AUX"):
+        return "occurred"
+    for child in verb.children:
+        if child.dep_ == "aux" and child.lower_ in MODALS:
+            return _modal_status(verb, child.lower_)
+        if child.dep_ == "mark" and child.lower_ in CONDITIONS:
+            return "hypothetical"
+    return "occurred"
+
+
+def _modal_status(verb: Token, modal: str) -> str:
+    """'would' in a reported clause ('said the army would attack') is a future told in the past."""
+    if modal == "would" and verb.dep_ == "ccomp" and verb.head.lemma_.lower() in REPORTING_VERBS:
+        return "planned"
+    return MODALS[modal]
