@@ -599,3 +599,25 @@ def test_the_night_of_a_weekday_gives_way_to_a_full_date_after_it(nlp) -> None:
     ]
     night = _by_text(nlp, "Rebels attacked the town on the night of Saturday.", date(2024, 3, 5))
     assert night["the night of Saturday"].value == "2024-03-02TNI"
+
+
+def test_a_year_earlier_after_a_quarter_is_that_quarter_a_year_back(nlp) -> None:
+    found = _by_text(
+        nlp,
+        "The brewer said fourth-quarter profit rose to $12 million from $9 million a year earlier. "
+        "Sales also beat the level of a year ago.",
+        date(2024, 2, 10),
+    )
+    m = found["a year earlier"]
+    assert (m.value, m.start_date, m.end_date) == ("2022-Q4", "2022-10-01", "2022-12-31")
+    assert found["a year ago"].value == "2022-Q4"  # a second comparison with the same period, not one more year
+
+
+def test_a_year_earlier_after_a_month_is_that_month_a_year_back(nlp) -> None:
+    found = _by_text(nlp, "Exports fell in November, down 4% from a year earlier.", date(2024, 1, 4))
+    assert found["a year earlier"].value == "2022-11"
+
+
+def test_a_year_ago_with_no_period_named_is_the_year_before(nlp) -> None:
+    found = _by_text(nlp, "The bakery opened on Friday; a year ago the building stood empty.")
+    assert found["a year ago"].value == "2023"  # a day named before it is no period to compare with

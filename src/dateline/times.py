@@ -37,6 +37,9 @@ Conventions (documented here because downstream stages rely on them):
   precision follows the unit (days give a day, months a month, years a year). Round figures stay approximate:
   'almost four years to the day' covers a week either side of that day, 'two decades earlier' the ten years
   around the year it points at (precision 'decade').
+- 'a year ago' / 'a year earlier' right after a named quarter, half, month or season (within a paragraph, no day
+  or year named between) compares that period with the same one a year back: 'third-quarter profit rose from a year
+  earlier' is 1988-Q3, not 1988 (anchor 'text').
 - Without P, absolute expressions still resolve; relative ones get value None and anchor 'none'.
 """
 
@@ -1627,6 +1630,59 @@ def _resolve_text_anchored(text: str, mentions: list[TimeMention]) -> list[TimeM
     return out
 
 
+_YEAR_ON_YEAR = re.compile(rf"(?i)(?:{_phrase_alt('time/year_on_year')})")
+_PERIOD_VALUE = re.compile(
+    r"(?P<year>\d{4})-(?:Q(?P<q>[1-4])|H(?P<h>[12])|(?P<month>0[1-9]|1[0-2])|(?P<season>SP|SU|FA|WI))"
+)
+_COMPARE_REACH = 600  # characters back to look for the period 'a year earlier' compares with
+
+
+def _year_back(value: str) -> _Res | None:
+    """The quarter, half, month or season of value, one year earlier ('1989-Q3' -> 1988-Q3)."""
+    m = _PERIOD_VALUE.fullmatch(value)
+    if m is None:
+        return None
+    year = int(m["year"]) - 1
+    if m["q"]:
+        return _quarter(year, int(m["q"]), "text")
+    if m["month"]:
+        return _month(year, int(m["month"]), "text")
+    if m["season"]:
+        return _season(year, m["season"], "text")
+    h = int(m["h"])
+    start, end = (date(year, 1, 1), date(year, 6, 30)) if h == 1 else (date(year, 7, 1), date(year, 12, 31))
+    return _Res(f"{year:04d}-H{h}", "DATE", start, end, "range", "text")
+
+
+def _year_back_of(t: TimeMention) -> _Res:
+    """A period already resolved by _resolve_year_on_year, as a result to copy."""
+    start, end = date.fromisoformat(t.start_date or ""), date.fromisoformat(t.end_date or "")
+    return _Res(t.value, "DATE", start, end, t.precision, "text")
+
+
+def _resolve_year_on_year(mentions: list[TimeMention]) -> list[TimeMention]:
+    """'profit rose in the third quarter from a year earlier': a one-year offset right after a named quarter, half,
+    month or season is that period a year back (1988-Q3), not the year before P."""
+    out = list(mentions)
+    for i, t in enumerate(out):
+        if t.value is None or t.type != "DATE" or not _YEAR_ON_YEAR.fullmatch(t.text):
+            continue
+        for ref in reversed(out[:i]):
+            if ref.start < t.start - _COMPARE_REACH:
+                break
+            if ref.type in ("DURATION", "SET") or not (ref.value or "")[:1].isdigit() or _is_day(ref):
+                continue
+            if _YEAR_ON_YEAR.fullmatch(ref.text):  # 'a year earlier ... a year ago': the same period again
+                if ref.anchor == "text":
+                    out[i] = _mention(t.text, t.start, _year_back_of(ref))
+                break
+            res = _year_back(ref.value or "")
+            if res is not None:
+                out[i] = _mention(t.text, t.start, res)
+            break
+    return out
+
+
 def _published(published: date | str | None) -> date | None:
     """Accept a date or Report.published's 'YYYY-MM-DD' string; anything else is the caller's input error."""
     if published is None or (isinstance(published, date) and not isinstance(published, datetime)):
@@ -1650,4 +1706,4 @@ def find_times(doc: Doc, published: date | str | None) -> list[TimeMention]:
     mentions = _grammar_mentions(doc, text, published)
     mentions += _ent_mentions(list(doc.ents), mentions, published)
     mentions = _anchor_to_days(doc, text, _merge_clocks(text, sorted(mentions, key=lambda t: t.start)), published)
-    return _resolve_text_anchored(text, mentions)
+    return _resolve_year_on_year(_resolve_text_anchored(text, mentions))
