@@ -621,3 +621,23 @@ def test_a_year_earlier_after_a_month_is_that_month_a_year_back(nlp) -> None:
 def test_a_year_ago_with_no_period_named_is_the_year_before(nlp) -> None:
     found = _by_text(nlp, "The bakery opened on Friday; a year ago the building stood empty.")
     assert found["a year ago"].value == "2023"  # a day named before it is no period to compare with
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase", "value"),
+    [("Analysts said the agency cut its outlook for November shipments.", "November", "2023-11"),
+     ("Exports fell in November.", "November", "2022-11"),  # the past verb dates the month it governs
+     ("Traders bought heavily to open the first session of November trading.", "November", "2023-11")],
+)  # fmt: skip
+def test_past_tense_dates_only_the_phrases_close_to_its_verb(nlp, text: str, phrase: str, value: str) -> None:
+    assert _by_text(nlp, text, date(2023, 10, 30))[phrase].value == value
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase", "value"),
+    [("The rules to be published in early December will set the limits.", "early December", "2023-12"),
+     ("The talks to begin in December were welcomed by both sides.", "December", "2023-12"),
+     ("The rules were published in early December.", "early December", "2022-12")],
+)  # fmt: skip
+def test_an_infinitive_after_a_noun_is_still_to_come(nlp, text: str, phrase: str, value: str) -> None:
+    assert _by_text(nlp, text, date(2023, 10, 30))[phrase].value == value

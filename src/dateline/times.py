@@ -12,7 +12,9 @@ Conventions (documented here because downstream stages rely on them):
   for other years, so 'Jan. 14' in a Jan. 5 report is nine days ahead), keeping the past one in a past-tense
   clause unless that is most of a year back and the coming one within a month. A bare month up to three months
   ahead is the coming one unless the clause is in the past tense. A possessive weekday ('Tuesday's vote') is past
-  unless it follows 'ahead of' / 'until'. 'since X' always reaches back.
+  unless it follows 'ahead of' / 'until'. 'since X' always reaches back. A past tense dates only the phrases that
+  hang close to its verb ('fell in November', not 'cut its outlook for November shipments'); an infinitive after a
+  noun is still to come ('the rules to be published in May').
 - Nights: 'overnight into Sunday' / 'Saturday night into Sunday' cover both days (value 2023-07-01TNI); a bare
   'overnight' is the night into the day its sentence names, else into P. 'over the weekend' runs Friday..Sunday
   (Friday-night raids), 'the weekend' Saturday..Sunday.
@@ -1265,20 +1267,22 @@ def _marked_tense(text: str, start: int, verb: Token, auxes: set[str]) -> str | 
 
 def _tense_by_form(verb: Token, steps: int, auxes: set[str]) -> str | None:
     """The tense the governing verb's form and auxiliaries show."""
-    if verb.tag_ == "VB" and "to" in auxes:  # an infinitive: future when planned, expected, set to ...
-        gov = verb.head
+    if "to" in auxes and (verb.tag_ == "VB" or (verb.tag_ == "VBN" and "be" in auxes)):
+        gov = verb.head  # an infinitive: future when planned, expected, set to ...
         if gov.lower_ in _FUTURE_GOVERNORS or {c.lower_ for c in gov.children} & _FUTURE_AUX:
             return "future"
         if gov.lemma_ == "be" and gov.tag_ in ("VBZ", "VBP"):  # 'is to resume trading Tuesday'
             return "future"
-        return "past" if gov.tag_ == "VBD" else None
+        if verb.dep_ == "acl":  # 'the rules to be published in May', 'talks to begin Monday': still to come
+            return "future"
+        return "past" if gov.tag_ == "VBD" and steps <= 2 else None
     if "would" in auxes and verb.tag_ in ("VB", "VBN"):
         return None  # 'the summit would be held on April 24': reported plans, either side of P
     present = auxes & {"is", "are", "'s", "'re", "am"}
     if verb.tag_ == "VBN" and steps <= 2 and present:
         return "future"  # a present passive: 'when the case is heard in May'
     if verb.tag_ in ("VBD", "VBN"):
-        return "past"
+        return "past" if steps <= 2 else None
     if verb.tag_ == "VBG":
         if {"would", "be"} <= auxes:  # 'would be traveling Thursday'
             return "future"
