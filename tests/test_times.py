@@ -641,3 +641,10 @@ def test_past_tense_dates_only_the_phrases_close_to_its_verb(nlp, text: str, phr
 )  # fmt: skip
 def test_an_infinitive_after_a_noun_is_still_to_come(nlp, text: str, phrase: str, value: str) -> None:
     assert _by_text(nlp, text, date(2023, 10, 30))[phrase].value == value
+
+
+def test_last_week_before_after_is_not_a_week_after(nlp) -> None:
+    found = _by_text(nlp, "The minister met the envoy last week after a long delay.")
+    assert found["last week"].value == "2023-W52"
+    found = _by_text(nlp, "The envoy left the week after the vote.")  # counted from the vote: left open
+    assert (found["the week after"].value, found["the week after"].anchor) == (None, "text")

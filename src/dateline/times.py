@@ -1077,7 +1077,8 @@ def _grammar(strict: bool) -> list[tuple[str, Resolver]]:
         ),
         (
             r"(?:the\s+)?(?P<rel>next|following|previous|preceding|same)\s+(?P<unit>day|week|month|year|morning"
-            r"|afternoon|evening|night)|(?:the\s+)?(?<!\ba\s)(?<!\bone\s)(?P<unit2>day|week|month|year)"
+            r"|afternoon|evening|night)|(?:the\s+)?(?<!\ba\s)(?<!\bone\s)(?<!\blast\s)(?<!\bthis\s)(?<!\bnext\s)"
+            r"(?P<unit2>day|week|month|year)"
             r"\s+(?:before|after|earlier)"
             r"|(?:(?:earlier|later)\s+)?that\s+(?:same\s+)?(?P<unit3>day|week|month|year|morning|afternoon|evening"
             r"|night)|(?:earlier|later)\s+in\s+the\s+(?P<unit4>day|morning|afternoon|evening)",
