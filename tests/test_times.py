@@ -648,3 +648,18 @@ def test_last_week_before_after_is_not_a_week_after(nlp) -> None:
     assert found["last week"].value == "2023-W52"
     found = _by_text(nlp, "The envoy left the week after the vote.")  # counted from the vote: left open
     assert (found["the week after"].value, found["the week after"].anchor) == (None, "text")
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase", "value"),
+    [("The retailer said third-quarter profit rose 8% to $40 million. In the 2022 quarter it lost $3 million.",
+      "the 2022 quarter", "2022-Q3"),
+     ("Second-quarter sales reached $9 million, against $7 million in the same period a year ago.",
+      "the same period a year ago", "2022-Q2"),
+     ("Exports in the third quarter beat last year's quarter by a wide margin.", "last year's quarter", "2022-Q3"),
+     ("Its fourth-quarter net rose, though in fiscal 2022 it fell; the 2022 period included a charge.",
+      "the 2022 period", "2022-Q4"),  # a year named in between does not hide the quarter
+     ("Sales in the same period last year were lower, the company said.", "the same period last year", "2022")],
+)  # fmt: skip
+def test_a_period_of_a_named_year_is_the_quarter_under_discussion(nlp, text: str, phrase: str, value: str) -> None:
+    assert _by_text(nlp, text, date(2023, 11, 2))[phrase].value == value

@@ -41,7 +41,8 @@ Conventions (documented here because downstream stages rely on them):
   around the year it points at (precision 'decade').
 - 'a year ago' / 'a year earlier' right after a named quarter, half, month or season (within a paragraph, no day
   or year named between) compares that period with the same one a year back: 'third-quarter profit rose from a year
-  earlier' is 1988-Q3, not 1988 (anchor 'text').
+  earlier' is 1988-Q3, not 1988 (anchor 'text'); 'the 1988 period', "last year's quarter", 'the same period a year
+  ago' are the quarter (half, month) under discussion in that year, else the year itself.
 - Without P, absolute expressions still resolve; relative ones get value None and anchor 'none'.
 """
 
@@ -824,6 +825,15 @@ def _r_fin_quarter(m: re.Match[str], ctx: _Ctx) -> _Res:
     return _quarter(last // 4, last % 4 + 1)
 
 
+def _r_year_period(m: re.Match[str], ctx: _Ctx) -> _Res:
+    """'the 1988 period', "last year's quarter", 'the same period a year ago': the year here; find_times makes it the
+    quarter (half, month) under discussion in that year."""
+    if _g(m, "year"):
+        return _year(int(m["year"]), "explicit")
+    rel = (_g(m, "yrel") or _g(m, "yrel2") or "last").lower()
+    return _year(ctx.p.year + {"last": -1, "next": 1, "this": 0}[rel])
+
+
 def _r_half(m: re.Match[str], ctx: _Ctx) -> _Res:
     """'the first half of 1990' (1990-H1), 'the second half of next year'."""
     if _g(m, "year"):
@@ -1064,6 +1074,12 @@ def _grammar(strict: bool) -> list[tuple[str, Resolver]]:
         (
             rf"(?-i:Q)(?P<qn>[1-4])(?:\s+{_YEAR}|(?=\s+(?:results|earnings|profits?|sales|revenues?|growth)\b))",
             _r_quarter,
+        ),
+        (
+            rf"the\s+{_YEAR}\s+(?:quarter|period)(?!s)|(?P<yrel>last|this|next)\s+year['’]s\s+(?:quarter|period)(?!s)"
+            r"|the\s+(?:(?:corresponding|comparable|same)\s+)?(?:quarter|period)\s+(?:of\s+)?"
+            r"(?:(?P<yrel2>last|this)\s+year|a\s+year\s+(?:ago|earlier))",
+            _r_year_period,
         ),
         (
             r"(?:the\s+)?(?:(?:comparable|same)\s+)?(?P<ago>year-(?:ago|earlier))(?:\s+(?:quarter|period))?"
@@ -1365,7 +1381,8 @@ def _gates() -> dict[Resolver, tuple[str, ...]]:
         _r_unit_rel: _UNIT_KEYS, _r_past_n: _UNIT_KEYS, _r_recent: ("recent",), _r_vague_span: _UNIT_KEYS,
         _r_vague_offset: _UNIT_KEYS, _r_amount: _UNIT_KEYS, _r_text_anchored: _UNIT_KEYS + ("morning", "afternoon",
         "evening", "night"), _r_decade: _DIGITS + tuple(_DECADE_WORDS), _r_season: tuple(_SEASONS),
-        _r_quarter: ("quarter", "q1", "q2", "q3", "q4"), _r_fin_quarter: ("quarter", "year-"), _r_half: ("half",),
+        _r_quarter: ("quarter", "q1", "q2", "q3", "q4"), _r_fin_quarter: ("quarter", "year-"),
+        _r_year_period: ("quarter", "period"), _r_half: ("half",),
         _r_set: ("each", "every", "ly"), _r_century: ("centur",), _r_spoken_year: ("nineteen", "twenty", "thousand"),
         _r_year_end: ("end",), _r_week_of: ("week of",), _r_week_of_month: ("week of",),
         _r_holiday: tuple(k.split()[0] for k in _HOLIDAY_KEYS),
@@ -1639,15 +1656,16 @@ _YEAR_ON_YEAR = re.compile(rf"(?i)(?:{_phrase_alt('time/year_on_year')})")
 _PERIOD_VALUE = re.compile(
     r"(?P<year>\d{4})-(?:Q(?P<q>[1-4])|H(?P<h>[12])|(?P<month>0[1-9]|1[0-2])|(?P<season>SP|SU|FA|WI))"
 )
+_YEAR_PERIOD = re.compile(r"(?i)\b(?:quarter|period)\b")  # 'the 1988 period': a quarter or so of that year
 _COMPARE_REACH = 600  # characters back to look for the period 'a year earlier' compares with
 
 
-def _year_back(value: str) -> _Res | None:
-    """The quarter, half, month or season of value, one year earlier ('1989-Q3' -> 1988-Q3)."""
+def _period_in(value: str, back: int | None, year: int | None = None) -> _Res | None:
+    """The quarter, half, month or season of value, `back` years earlier ('1989-Q3', 1 -> 1988-Q3) or in `year`."""
     m = _PERIOD_VALUE.fullmatch(value)
     if m is None:
         return None
-    year = int(m["year"]) - 1
+    year = int(m["year"]) - (back or 0) if year is None else year
     if m["q"]:
         return _quarter(year, int(m["q"]), "text")
     if m["month"]:
@@ -1659,7 +1677,7 @@ def _year_back(value: str) -> _Res | None:
     return _Res(f"{year:04d}-H{h}", "DATE", start, end, "range", "text")
 
 
-def _year_back_of(t: TimeMention) -> _Res:
+def _copy(t: TimeMention) -> _Res:
     """A period already resolved by _resolve_year_on_year, as a result to copy."""
     start, end = date.fromisoformat(t.start_date or ""), date.fromisoformat(t.end_date or "")
     return _Res(t.value, "DATE", start, end, t.precision, "text")
@@ -1667,21 +1685,27 @@ def _year_back_of(t: TimeMention) -> _Res:
 
 def _resolve_year_on_year(mentions: list[TimeMention]) -> list[TimeMention]:
     """'profit rose in the third quarter from a year earlier': a one-year offset right after a named quarter, half,
-    month or season is that period a year back (1988-Q3), not the year before P."""
+    month or season is that period a year back (1988-Q3), not the year before P; 'the 1988 period', "last year's
+    quarter" are that period in the year they name. Days and years named in between are passed over."""
     out = list(mentions)
     for i, t in enumerate(out):
-        if t.value is None or t.type != "DATE" or not _YEAR_ON_YEAR.fullmatch(t.text):
+        if t.value is None or t.type != "DATE":
+            continue
+        offset = _YEAR_ON_YEAR.fullmatch(t.text) is not None
+        if not offset and not (_YEAR_PERIOD.search(t.text) and t.value.isdigit() and len(t.value) == 4):
             continue
         for ref in reversed(out[:i]):
             if ref.start < t.start - _COMPARE_REACH:
                 break
             if ref.type in ("DURATION", "SET") or not (ref.value or "")[:1].isdigit() or _is_day(ref):
                 continue
-            if _YEAR_ON_YEAR.fullmatch(ref.text):  # 'a year earlier ... a year ago': the same period again
+            if _value_grain(ref.value or "") == _GRAIN["year"]:
+                continue  # a year named in between (in fiscal 1989) does not hide the quarter under discussion
+            if offset and _YEAR_ON_YEAR.fullmatch(ref.text):  # 'a year earlier ... a year ago': the same period
                 if ref.anchor == "text":
-                    out[i] = _mention(t.text, t.start, _year_back_of(ref))
+                    out[i] = _mention(t.text, t.start, _copy(ref))
                 break
-            res = _year_back(ref.value or "")
+            res = _period_in(ref.value or "", 1) if offset else _period_in(ref.value or "", None, int(t.value))
             if res is not None:
                 out[i] = _mention(t.text, t.start, res)
             break
