@@ -39,10 +39,10 @@ Conventions (documented here because downstream stages rely on them):
   precision follows the unit (days give a day, months a month, years a year). Round figures stay approximate:
   'almost four years to the day' covers a week either side of that day, 'two decades earlier' the ten years
   around the year it points at (precision 'decade').
-- 'a year ago' / 'a year earlier' right after a named quarter, half, month or season (within a paragraph, no day
-  or year named between) compares that period with the same one a year back: 'third-quarter profit rose from a year
-  earlier' is 1988-Q3, not 1988 (anchor 'text'); 'the 1988 period', "last year's quarter", 'the same period a year
-  ago' are the quarter (half, month) under discussion in that year, else the year itself.
+- 'a year ago' / 'a year earlier' right after a named quarter or half (within a paragraph) compares that period
+  with the same one a year back: 'third-quarter profit rose from a year earlier' is 1988-Q3, not 1988 (anchor
+  'text'); after a month or season it stays the year. 'the 1988 period', "last year's quarter", 'the same period a
+  year ago' are the quarter (half, month) under discussion in that year, else the year itself.
 - Without P, absolute expressions still resolve; relative ones get value None and anchor 'none'.
 """
 
@@ -1657,6 +1657,7 @@ _PERIOD_VALUE = re.compile(
     r"(?P<year>\d{4})-(?:Q(?P<q>[1-4])|H(?P<h>[12])|(?P<month>0[1-9]|1[0-2])|(?P<season>SP|SU|FA|WI))"
 )
 _YEAR_PERIOD = re.compile(r"(?i)\b(?:quarter|period)\b")  # 'the 1988 period': a quarter or so of that year
+_RESULTS_PERIOD = re.compile(r"-[QH][1-4]$")  # what results compare with a year before: quarters and halves
 _COMPARE_REACH = 600  # characters back to look for the period 'a year earlier' compares with
 
 
@@ -1684,9 +1685,9 @@ def _copy(t: TimeMention) -> _Res:
 
 
 def _resolve_year_on_year(mentions: list[TimeMention]) -> list[TimeMention]:
-    """'profit rose in the third quarter from a year earlier': a one-year offset right after a named quarter, half,
-    month or season is that period a year back (1988-Q3), not the year before P; 'the 1988 period', "last year's
-    quarter" are that period in the year they name. Days and years named in between are passed over."""
+    """'profit rose in the third quarter from a year earlier': a one-year offset right after a named quarter or half
+    is that period a year back (1988-Q3), not the year before P; 'the 1988 period', "last year's quarter" are the
+    quarter, half or month under discussion in the year they name. Days and years named in between are passed over."""
     out = list(mentions)
     for i, t in enumerate(out):
         if t.value is None or t.type != "DATE":
@@ -1705,6 +1706,8 @@ def _resolve_year_on_year(mentions: list[TimeMention]) -> list[TimeMention]:
                 if ref.anchor == "text":
                     out[i] = _mention(t.text, t.start, _copy(ref))
                 break
+            if offset and not _RESULTS_PERIOD.search(ref.value or ""):
+                break  # a month or season before it: 'a year earlier' is still the year
             res = _period_in(ref.value or "", 1) if offset else _period_in(ref.value or "", None, int(t.value))
             if res is not None:
                 out[i] = _mention(t.text, t.start, res)
