@@ -665,3 +665,19 @@ def test_last_week_before_after_is_not_a_week_after(nlp) -> None:
 )  # fmt: skip
 def test_a_period_of_a_named_year_is_the_quarter_under_discussion(nlp, text: str, phrase: str, value: str) -> None:
     assert _by_text(nlp, text, date(2023, 11, 2))[phrase].value == value
+
+
+@pytest.mark.parametrize(
+    ("text", "published", "phrase", "value"),
+    [("The chain said its fiscal first quarter ended Sept. 30. Sales in the quarter rose 5%, up from a year earlier.",
+      date(2023, 10, 26), "the quarter", "2023-Q1"),
+     ("The chain said its fiscal first quarter ended Sept. 30. Sales in the quarter rose 5%, up from a year earlier.",
+      date(2023, 10, 26), "a year earlier", "2022-Q1"),  # compared with the quarter under discussion
+     ("Sales in the quarter rose 5%.", date(2023, 10, 26), "the quarter", "2023-Q3"),  # none named: the last ended
+     ("The firm expects a fourth-quarter charge of $5 million. Profit in the latest quarter rose 3%.",
+      date(2023, 11, 2), "the latest quarter", "2023-Q3"),  # the latest is over: not the coming one named
+     ("The year-earlier quarter included a one-time gain. In the quarter, sales rose 2%.",
+      date(2023, 11, 2), "the quarter", "2023-Q3")],  # a comparison is not the quarter under discussion
+)  # fmt: skip
+def test_the_quarter_is_the_one_the_report_named(nlp, text: str, published: date, phrase: str, value: str) -> None:
+    assert _by_text(nlp, text, published)[phrase].value == value

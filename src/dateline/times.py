@@ -23,8 +23,10 @@ Conventions (documented here because downstream stages rely on them):
   named, they are P or the day before (range).
 - Adjectival 'current' / 'recent' are PRESENT_REF / PAST_REF without a calendar range (they date a state, not an
   event); 'recent months', 'days ago', 'a few years ago' carry an estimated range ending at or before P.
-- Quarters: 'the quarter' / 'the latest quarter' is the last one ended by P (what a results report covers);
-  'year-ago' / 'year-earlier' is that quarter a year before. Decades are written as TimeML does ('199').
+- Quarters: 'the quarter' / 'the latest quarter' is the last one ended by P (what a results report covers), unless
+  the report has named a quarter shortly before ('its fiscal first quarter ... in the quarter'; a comparison a year
+  back or, for 'the latest', one not yet over does not count); 'year-ago' / 'year-earlier' is that quarter a year
+  before. Decades are written as TimeML does ('199').
 - Phrases anchored to an event in the text ('the next day', 'later that year') keep anchor 'text'. find_times
   counts them from the date named last before them (if it is fine enough: not 'the next day' after 'in 2019');
   otherwise, and for 'the day before the vote' (counted from an event named next) and in resolve_expression, the
@@ -1658,6 +1660,7 @@ _PERIOD_VALUE = re.compile(
 )
 _YEAR_PERIOD = re.compile(r"(?i)\b(?:quarter|period)\b")  # 'the 1988 period': a quarter or so of that year
 _RESULTS_PERIOD = re.compile(r"-[QH][1-4]$")  # what results compare with a year before: quarters and halves
+_YEAR_AGO = re.compile(r"(?i)\byear-(?:ago|earlier)\b")  # 'the year-earlier quarter': a comparison
 _COMPARE_REACH = 600  # characters back to look for the period 'a year earlier' compares with
 
 
@@ -1715,6 +1718,33 @@ def _resolve_year_on_year(mentions: list[TimeMention]) -> list[TimeMention]:
     return out
 
 
+_THE_QUARTER = re.compile(r"(?i)(?:the\s+)?(?:(?:latest|most\s+recent|just-ended)\s+)?(?:quarter|period)")
+_QUARTER_VALUE = re.compile(r"\d{4}-Q[1-4]")
+_LATEST = re.compile(r"(?i)\b(?:latest|most\s+recent|just-ended)\b")
+
+
+def _resolve_the_quarter(mentions: list[TimeMention]) -> list[TimeMention]:
+    """'the quarter', 'the latest period': the quarter the report has named last (a fiscal 'first
+    quarter' ended in September stays the first) rather than the last one ended by P; quarters a year back are
+    comparisons, not it, and 'the latest' quarter is over, so not one that ends after the last ended by P."""
+    out = list(mentions)
+    for i, t in enumerate(out):
+        if not _THE_QUARTER.fullmatch(t.text) or not _QUARTER_VALUE.fullmatch(t.value or ""):
+            continue
+        for ref in reversed(out[:i]):
+            if ref.start < t.start - _COMPARE_REACH:
+                break
+            if not _QUARTER_VALUE.fullmatch(ref.value or "") or _THE_QUARTER.fullmatch(ref.text):
+                continue
+            if ref.anchor == "text" or _YEAR_AGO.search(ref.text):
+                continue
+            if _LATEST.search(t.text) and (ref.end_date or "") > (t.end_date or ""):
+                continue  # 'the latest quarter' is over: not the fourth quarter a forecast has named
+            out[i] = _mention(t.text, t.start, _copy(ref))
+            break
+    return out
+
+
 def _published(published: date | str | None) -> date | None:
     """Accept a date or Report.published's 'YYYY-MM-DD' string; anything else is the caller's input error."""
     if published is None or (isinstance(published, date) and not isinstance(published, datetime)):
@@ -1738,4 +1768,4 @@ def find_times(doc: Doc, published: date | str | None) -> list[TimeMention]:
     mentions = _grammar_mentions(doc, text, published)
     mentions += _ent_mentions(list(doc.ents), mentions, published)
     mentions = _anchor_to_days(doc, text, _merge_clocks(text, sorted(mentions, key=lambda t: t.start)), published)
-    return _resolve_year_on_year(_resolve_text_anchored(text, mentions))
+    return _resolve_year_on_year(_resolve_the_quarter(_resolve_text_anchored(text, mentions)))
