@@ -22,6 +22,8 @@ from dateline.evaluate import (
 )
 from dateline.gold import (
     GoldReport,
+    GoldTimex,
+    TimeDoc,
     load_gold,
     load_gold_dir,
     read_places,
@@ -262,6 +264,19 @@ def test_timeml_adapter_offsets_and_scoring():
     out = score_times([doc], [preds])
     assert out["strict"]["tp"] == 1 and out["relaxed"]["tp"] == 2 and out["relaxed"]["fn"] == 1
     assert out["value_accuracy"] == 0.5
+
+
+def test_time_values_compare_notational_variants_as_one():
+    text = "the week, the 1970s, the 1800s and a month of 2011"
+    spans = [(0, 8), (10, 19), (21, 30), (35, 50)]
+    gold = ["2015-W3", "197X", "18XX", "2011-XX"]
+    pred = ["2015-W03", "197", "18", "2011"]  # the last differs in granularity, not notation
+    timexes = [GoldTimex(a, b, text[a:b], "DATE", v) for (a, b), v in zip(spans, gold, strict=True)]
+    doc = TimeDoc("T1", text, "2015-01-20", timexes)
+    preds = [TimeMention(text=text[a:b], start=a, end=b, value=v) for (a, b), v in zip(spans, pred, strict=True)]
+    out = score_times([doc], [preds])
+    assert out["value_accuracy"] == 0.75
+    assert [m["gold"] for m in out["value_misses"]] == ["2011-XX"]
 
 
 def test_lgl_adapter_and_place_scoring():

@@ -599,3 +599,85 @@ def test_the_night_of_a_weekday_gives_way_to_a_full_date_after_it(nlp) -> None:
     ]
     night = _by_text(nlp, "Rebels attacked the town on the night of Saturday.", date(2024, 3, 5))
     assert night["the night of Saturday"].value == "2024-03-02TNI"
+
+
+def test_a_year_earlier_after_a_quarter_is_that_quarter_a_year_back(nlp) -> None:
+    found = _by_text(
+        nlp,
+        "The brewer said fourth-quarter profit rose to $12 million from $9 million a year earlier. "
+        "Sales also beat the level of a year ago.",
+        date(2024, 2, 10),
+    )
+    m = found["a year earlier"]
+    assert (m.value, m.start_date, m.end_date) == ("2022-Q4", "2022-10-01", "2022-12-31")
+    assert found["a year ago"].value == "2022-Q4"  # a second comparison with the same period, not one more year
+
+
+def test_a_year_earlier_after_a_month_is_still_the_year(nlp) -> None:
+    found = _by_text(nlp, "Exports fell in November, down 4% from a year earlier.", date(2024, 1, 4))
+    assert found["a year earlier"].value == "2023"  # the year before P
+    found = _by_text(nlp, "Sales in the first half of 2023 fell 4% from a year earlier.", date(2023, 8, 4))
+    assert found["a year earlier"].value == "2022-H1"
+
+
+def test_a_year_ago_with_no_period_named_is_the_year_before(nlp) -> None:
+    found = _by_text(nlp, "The bakery opened on Friday; a year ago the building stood empty.")
+    assert found["a year ago"].value == "2023"  # a day named before it is no period to compare with
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase", "value"),
+    [("Analysts said the agency cut its outlook for November shipments.", "November", "2023-11"),
+     ("Exports fell in November.", "November", "2022-11"),  # the past verb dates the month it governs
+     ("Traders bought heavily to open the first session of November trading.", "November", "2023-11")],
+)  # fmt: skip
+def test_past_tense_dates_only_the_phrases_close_to_its_verb(nlp, text: str, phrase: str, value: str) -> None:
+    assert _by_text(nlp, text, date(2023, 10, 30))[phrase].value == value
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase", "value"),
+    [("The rules to be published in early December will set the limits.", "early December", "2023-12"),
+     ("The talks to begin in December were welcomed by both sides.", "December", "2023-12"),
+     ("The rules were published in early December.", "early December", "2022-12")],
+)  # fmt: skip
+def test_an_infinitive_after_a_noun_is_still_to_come(nlp, text: str, phrase: str, value: str) -> None:
+    assert _by_text(nlp, text, date(2023, 10, 30))[phrase].value == value
+
+
+def test_last_week_before_after_is_not_a_week_after(nlp) -> None:
+    found = _by_text(nlp, "The minister met the envoy last week after a long delay.")
+    assert found["last week"].value == "2023-W52"
+    found = _by_text(nlp, "The envoy left the week after the vote.")  # counted from the vote: left open
+    assert (found["the week after"].value, found["the week after"].anchor) == (None, "text")
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase", "value"),
+    [("The retailer said third-quarter profit rose 8% to $40 million. In the 2022 quarter it lost $3 million.",
+      "the 2022 quarter", "2022-Q3"),
+     ("Second-quarter sales reached $9 million, against $7 million in the same period a year ago.",
+      "the same period a year ago", "2022-Q2"),
+     ("Exports in the third quarter beat last year's quarter by a wide margin.", "last year's quarter", "2022-Q3"),
+     ("Its fourth-quarter net rose, though in fiscal 2022 it fell; the 2022 period included a charge.",
+      "the 2022 period", "2022-Q4"),  # a year named in between does not hide the quarter
+     ("Sales in the same period last year were lower, the company said.", "the same period last year", "2022")],
+)  # fmt: skip
+def test_a_period_of_a_named_year_is_the_quarter_under_discussion(nlp, text: str, phrase: str, value: str) -> None:
+    assert _by_text(nlp, text, date(2023, 11, 2))[phrase].value == value
+
+
+@pytest.mark.parametrize(
+    ("text", "published", "phrase", "value"),
+    [("The chain said its fiscal first quarter ended Sept. 30. Sales in the quarter rose 5%, up from a year earlier.",
+      date(2023, 10, 26), "the quarter", "2023-Q1"),
+     ("The chain said its fiscal first quarter ended Sept. 30. Sales in the quarter rose 5%, up from a year earlier.",
+      date(2023, 10, 26), "a year earlier", "2022-Q1"),  # compared with the quarter under discussion
+     ("Sales in the quarter rose 5%.", date(2023, 10, 26), "the quarter", "2023-Q3"),  # none named: the last ended
+     ("The firm expects a fourth-quarter charge of $5 million. Profit in the latest quarter rose 3%.",
+      date(2023, 11, 2), "the latest quarter", "2023-Q3"),  # the latest is over: not the coming one named
+     ("The year-earlier quarter included a one-time gain. In the quarter, sales rose 2%.",
+      date(2023, 11, 2), "the quarter", "2023-Q3")],  # a comparison is not the quarter under discussion
+)  # fmt: skip
+def test_the_quarter_is_the_one_the_report_named(nlp, text: str, published: date, phrase: str, value: str) -> None:
+    assert _by_text(nlp, text, published)[phrase].value == value

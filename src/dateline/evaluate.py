@@ -484,8 +484,24 @@ def _span_match(gold: list[tuple[int, int]], pred: list[tuple[int, int]]) -> dic
     return greedy(pairs)
 
 
+_WEEK_DIGIT = re.compile(r"-W(\d)(?!\d)")
+_X_PADDED = re.compile(r"(\d{2,3})X+")  # TIMEX2-style '199X' (a decade), '19XX' (a century)
+
+
+def _timex_value(value: str | None) -> str | None:
+    """A TIMEX3 value with notational variants of one meaning written one way: week numbers zero-padded (gold
+    '2000-W7' = '2000-W07') and decades and centuries as TIMEX3 writes them ('199X' = '199', '19XX' = '19'). Values
+    of different granularity ('1989-XX', a month of 1989, against '1989') stay different."""
+    if value is None:
+        return None
+    value = _WEEK_DIGIT.sub(r"-W0\1", value)
+    m = _X_PADDED.fullmatch(value)
+    return m[1] if m and len(m[0]) == 4 else value
+
+
 def score_times(docs: Sequence[TimeDoc], predicted: Sequence[Sequence[Any]]) -> dict[str, Any]:
-    """TIMEX3 span F1 (strict = same offsets, relaxed = overlap) and value/type accuracy on relaxed matches."""
+    """TIMEX3 span F1 (strict = same offsets, relaxed = overlap) and value/type accuracy on relaxed matches (values
+    compared after _timex_value)."""
     strict = Counter()
     relaxed = Counter()
     value, vtype = Tally(), Tally()
@@ -500,7 +516,7 @@ def score_times(docs: Sequence[TimeDoc], predicted: Sequence[Sequence[Any]]) -> 
         relaxed.update(tp=len(match), fp=len(preds) - len(match), fn=len(gold_spans) - len(match))
         for gi, pi in match.items():
             gold, pred = doc.timexes[gi], preds[pi]
-            ok = pred.value == gold.value
+            ok = _timex_value(pred.value) == _timex_value(gold.value)
             value.add(ok)
             vtype.add(pred.type == gold.type)
             by_type.setdefault(gold.type, Tally()).add(ok)

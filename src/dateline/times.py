@@ -12,7 +12,9 @@ Conventions (documented here because downstream stages rely on them):
   for other years, so 'Jan. 14' in a Jan. 5 report is nine days ahead), keeping the past one in a past-tense
   clause unless that is most of a year back and the coming one within a month. A bare month up to three months
   ahead is the coming one unless the clause is in the past tense. A possessive weekday ('Tuesday's vote') is past
-  unless it follows 'ahead of' / 'until'. 'since X' always reaches back.
+  unless it follows 'ahead of' / 'until'. 'since X' always reaches back. A past tense dates only the phrases that
+  hang close to its verb ('fell in November', not 'cut its outlook for November shipments'); an infinitive after a
+  noun is still to come ('the rules to be published in May').
 - Nights: 'overnight into Sunday' / 'Saturday night into Sunday' cover both days (value 2023-07-01TNI); a bare
   'overnight' is the night into the day its sentence names, else into P. 'over the weekend' runs Friday..Sunday
   (Friday-night raids), 'the weekend' Saturday..Sunday.
@@ -21,8 +23,10 @@ Conventions (documented here because downstream stages rely on them):
   named, they are P or the day before (range).
 - Adjectival 'current' / 'recent' are PRESENT_REF / PAST_REF without a calendar range (they date a state, not an
   event); 'recent months', 'days ago', 'a few years ago' carry an estimated range ending at or before P.
-- Quarters: 'the quarter' / 'the latest quarter' is the last one ended by P (what a results report covers);
-  'year-ago' / 'year-earlier' is that quarter a year before. Decades are written as TimeML does ('199').
+- Quarters: 'the quarter' / 'the latest quarter' is the last one ended by P (what a results report covers), unless
+  the report has named a quarter shortly before ('its fiscal first quarter ... in the quarter'; a comparison a year
+  back or, for 'the latest', one not yet over does not count); 'year-ago' / 'year-earlier' is that quarter a year
+  before. Decades are written as TimeML does ('199').
 - Phrases anchored to an event in the text ('the next day', 'later that year') keep anchor 'text'. find_times
   counts them from the date named last before them (if it is fine enough: not 'the next day' after 'in 2019');
   otherwise, and for 'the day before the vote' (counted from an event named next) and in resolve_expression, the
@@ -37,6 +41,10 @@ Conventions (documented here because downstream stages rely on them):
   precision follows the unit (days give a day, months a month, years a year). Round figures stay approximate:
   'almost four years to the day' covers a week either side of that day, 'two decades earlier' the ten years
   around the year it points at (precision 'decade').
+- 'a year ago' / 'a year earlier' right after a named quarter or half (within a paragraph) compares that period
+  with the same one a year back: 'third-quarter profit rose from a year earlier' is 1988-Q3, not 1988 (anchor
+  'text'); after a month or season it stays the year. 'the 1988 period', "last year's quarter", 'the same period a
+  year ago' are the quarter (half, month) under discussion in that year, else the year itself.
 - Without P, absolute expressions still resolve; relative ones get value None and anchor 'none'.
 """
 
@@ -819,6 +827,15 @@ def _r_fin_quarter(m: re.Match[str], ctx: _Ctx) -> _Res:
     return _quarter(last // 4, last % 4 + 1)
 
 
+def _r_year_period(m: re.Match[str], ctx: _Ctx) -> _Res:
+    """'the 1988 period', "last year's quarter", 'the same period a year ago': the year here; find_times makes it the
+    quarter (half, month) under discussion in that year."""
+    if _g(m, "year"):
+        return _year(int(m["year"]), "explicit")
+    rel = (_g(m, "yrel") or _g(m, "yrel2") or "last").lower()
+    return _year(ctx.p.year + {"last": -1, "next": 1, "this": 0}[rel])
+
+
 def _r_half(m: re.Match[str], ctx: _Ctx) -> _Res:
     """'the first half of 1990' (1990-H1), 'the second half of next year'."""
     if _g(m, "year"):
@@ -1061,6 +1078,12 @@ def _grammar(strict: bool) -> list[tuple[str, Resolver]]:
             _r_quarter,
         ),
         (
+            rf"the\s+{_YEAR}\s+(?:quarter|period)(?!s)|(?P<yrel>last|this|next)\s+year['’]s\s+(?:quarter|period)(?!s)"
+            r"|the\s+(?:(?:corresponding|comparable|same)\s+)?(?:quarter|period)\s+(?:of\s+)?"
+            r"(?:(?P<yrel2>last|this)\s+year|a\s+year\s+(?:ago|earlier))",
+            _r_year_period,
+        ),
+        (
             r"(?:the\s+)?(?:(?:comparable|same)\s+)?(?P<ago>year-(?:ago|earlier))(?:\s+(?:quarter|period))?"
             r"|the\s+(?:(?:latest|most\s+recent|just-ended)\s+)?(?P<q>quarter)(?!\s+(?:of|century|mile|point|final))(?!-)"
             r"|the\s+(?:latest|most\s+recent)\s+period",
@@ -1072,7 +1095,8 @@ def _grammar(strict: bool) -> list[tuple[str, Resolver]]:
         ),
         (
             r"(?:the\s+)?(?P<rel>next|following|previous|preceding|same)\s+(?P<unit>day|week|month|year|morning"
-            r"|afternoon|evening|night)|(?:the\s+)?(?<!\ba\s)(?<!\bone\s)(?P<unit2>day|week|month|year)"
+            r"|afternoon|evening|night)|(?:the\s+)?(?<!\ba\s)(?<!\bone\s)(?<!\blast\s)(?<!\bthis\s)(?<!\bnext\s)"
+            r"(?P<unit2>day|week|month|year)"
             r"\s+(?:before|after|earlier)"
             r"|(?:(?:earlier|later)\s+)?that\s+(?:same\s+)?(?P<unit3>day|week|month|year|morning|afternoon|evening"
             r"|night)|(?:earlier|later)\s+in\s+the\s+(?P<unit4>day|morning|afternoon|evening)",
@@ -1262,20 +1286,22 @@ def _marked_tense(text: str, start: int, verb: Token, auxes: set[str]) -> str | 
 
 def _tense_by_form(verb: Token, steps: int, auxes: set[str]) -> str | None:
     """The tense the governing verb's form and auxiliaries show."""
-    if verb.tag_ == "VB" and "to" in auxes:  # an infinitive: future when planned, expected, set to ...
-        gov = verb.head
+    if "to" in auxes and (verb.tag_ == "VB" or (verb.tag_ == "VBN" and "be" in auxes)):
+        gov = verb.head  # an infinitive: future when planned, expected, set to ...
         if gov.lower_ in _FUTURE_GOVERNORS or {c.lower_ for c in gov.children} & _FUTURE_AUX:
             return "future"
         if gov.lemma_ == "be" and gov.tag_ in ("VBZ", "VBP"):  # 'is to resume trading Tuesday'
             return "future"
-        return "past" if gov.tag_ == "VBD" else None
+        if verb.dep_ == "acl":  # 'the rules to be published in May', 'talks to begin Monday': still to come
+            return "future"
+        return "past" if gov.tag_ == "VBD" and steps <= 2 else None
     if "would" in auxes and verb.tag_ in ("VB", "VBN"):
         return None  # 'the summit would be held on April 24': reported plans, either side of P
     present = auxes & {"is", "are", "'s", "'re", "am"}
     if verb.tag_ == "VBN" and steps <= 2 and present:
         return "future"  # a present passive: 'when the case is heard in May'
     if verb.tag_ in ("VBD", "VBN"):
-        return "past"
+        return "past" if steps <= 2 else None
     if verb.tag_ == "VBG":
         if {"would", "be"} <= auxes:  # 'would be traveling Thursday'
             return "future"
@@ -1357,7 +1383,8 @@ def _gates() -> dict[Resolver, tuple[str, ...]]:
         _r_unit_rel: _UNIT_KEYS, _r_past_n: _UNIT_KEYS, _r_recent: ("recent",), _r_vague_span: _UNIT_KEYS,
         _r_vague_offset: _UNIT_KEYS, _r_amount: _UNIT_KEYS, _r_text_anchored: _UNIT_KEYS + ("morning", "afternoon",
         "evening", "night"), _r_decade: _DIGITS + tuple(_DECADE_WORDS), _r_season: tuple(_SEASONS),
-        _r_quarter: ("quarter", "q1", "q2", "q3", "q4"), _r_fin_quarter: ("quarter", "year-"), _r_half: ("half",),
+        _r_quarter: ("quarter", "q1", "q2", "q3", "q4"), _r_fin_quarter: ("quarter", "year-"),
+        _r_year_period: ("quarter", "period"), _r_half: ("half",),
         _r_set: ("each", "every", "ly"), _r_century: ("centur",), _r_spoken_year: ("nineteen", "twenty", "thousand"),
         _r_year_end: ("end",), _r_week_of: ("week of",), _r_week_of_month: ("week of",),
         _r_holiday: tuple(k.split()[0] for k in _HOLIDAY_KEYS),
@@ -1627,6 +1654,97 @@ def _resolve_text_anchored(text: str, mentions: list[TimeMention]) -> list[TimeM
     return out
 
 
+_YEAR_ON_YEAR = re.compile(rf"(?i)(?:{_phrase_alt('time/year_on_year')})")
+_PERIOD_VALUE = re.compile(
+    r"(?P<year>\d{4})-(?:Q(?P<q>[1-4])|H(?P<h>[12])|(?P<month>0[1-9]|1[0-2])|(?P<season>SP|SU|FA|WI))"
+)
+_YEAR_PERIOD = re.compile(r"(?i)\b(?:quarter|period)\b")  # 'the 1988 period': a quarter or so of that year
+_RESULTS_PERIOD = re.compile(r"-[QH][1-4]$")  # what results compare with a year before: quarters and halves
+_YEAR_AGO = re.compile(r"(?i)\byear-(?:ago|earlier)\b")  # 'the year-earlier quarter': a comparison
+_COMPARE_REACH = 600  # characters back to look for the period 'a year earlier' compares with
+
+
+def _period_in(value: str, back: int | None, year: int | None = None) -> _Res | None:
+    """The quarter, half, month or season of value, `back` years earlier ('1989-Q3', 1 -> 1988-Q3) or in `year`."""
+    m = _PERIOD_VALUE.fullmatch(value)
+    if m is None:
+        return None
+    year = int(m["year"]) - (back or 0) if year is None else year
+    if m["q"]:
+        return _quarter(year, int(m["q"]), "text")
+    if m["month"]:
+        return _month(year, int(m["month"]), "text")
+    if m["season"]:
+        return _season(year, m["season"], "text")
+    h = int(m["h"])
+    start, end = (date(year, 1, 1), date(year, 6, 30)) if h == 1 else (date(year, 7, 1), date(year, 12, 31))
+    return _Res(f"{year:04d}-H{h}", "DATE", start, end, "range", "text")
+
+
+def _copy(t: TimeMention) -> _Res:
+    """A period already resolved by _resolve_year_on_year, as a result to copy."""
+    start, end = date.fromisoformat(t.start_date or ""), date.fromisoformat(t.end_date or "")
+    return _Res(t.value, "DATE", start, end, t.precision, "text")
+
+
+def _resolve_year_on_year(mentions: list[TimeMention]) -> list[TimeMention]:
+    """'profit rose in the third quarter from a year earlier': a one-year offset right after a named quarter or half
+    is that period a year back (1988-Q3), not the year before P; 'the 1988 period', "last year's quarter" are the
+    quarter, half or month under discussion in the year they name. Days and years named in between are passed over."""
+    out = list(mentions)
+    for i, t in enumerate(out):
+        if t.value is None or t.type != "DATE":
+            continue
+        offset = _YEAR_ON_YEAR.fullmatch(t.text) is not None
+        if not offset and not (_YEAR_PERIOD.search(t.text) and t.value.isdigit() and len(t.value) == 4):
+            continue
+        for ref in reversed(out[:i]):
+            if ref.start < t.start - _COMPARE_REACH:
+                break
+            if ref.type in ("DURATION", "SET") or not (ref.value or "")[:1].isdigit() or _is_day(ref):
+                continue
+            if _value_grain(ref.value or "") == _GRAIN["year"]:
+                continue  # a year named in between (in fiscal 1989) does not hide the quarter under discussion
+            if offset and _YEAR_ON_YEAR.fullmatch(ref.text):  # 'a year earlier ... a year ago': the same period
+                if ref.anchor == "text":
+                    out[i] = _mention(t.text, t.start, _copy(ref))
+                break
+            if offset and not _RESULTS_PERIOD.search(ref.value or ""):
+                break  # a month or season before it: 'a year earlier' is still the year
+            res = _period_in(ref.value or "", 1) if offset else _period_in(ref.value or "", None, int(t.value))
+            if res is not None:
+                out[i] = _mention(t.text, t.start, res)
+            break
+    return out
+
+
+_THE_QUARTER = re.compile(r"(?i)(?:the\s+)?(?:(?:latest|most\s+recent|just-ended)\s+)?(?:quarter|period)")
+_QUARTER_VALUE = re.compile(r"\d{4}-Q[1-4]")
+_LATEST = re.compile(r"(?i)\b(?:latest|most\s+recent|just-ended)\b")
+
+
+def _resolve_the_quarter(mentions: list[TimeMention]) -> list[TimeMention]:
+    """'the quarter', 'the latest period': the quarter the report has named last (a fiscal 'first
+    quarter' ended in September stays the first) rather than the last one ended by P; quarters a year back are
+    comparisons, not it, and 'the latest' quarter is over, so not one that ends after the last ended by P."""
+    out = list(mentions)
+    for i, t in enumerate(out):
+        if not _THE_QUARTER.fullmatch(t.text) or not _QUARTER_VALUE.fullmatch(t.value or ""):
+            continue
+        for ref in reversed(out[:i]):
+            if ref.start < t.start - _COMPARE_REACH:
+                break
+            if not _QUARTER_VALUE.fullmatch(ref.value or "") or _THE_QUARTER.fullmatch(ref.text):
+                continue
+            if ref.anchor == "text" or _YEAR_AGO.search(ref.text):
+                continue
+            if _LATEST.search(t.text) and (ref.end_date or "") > (t.end_date or ""):
+                continue  # 'the latest quarter' is over: not the fourth quarter a forecast has named
+            out[i] = _mention(t.text, t.start, _copy(ref))
+            break
+    return out
+
+
 def _published(published: date | str | None) -> date | None:
     """Accept a date or Report.published's 'YYYY-MM-DD' string; anything else is the caller's input error."""
     if published is None or (isinstance(published, date) and not isinstance(published, datetime)):
@@ -1650,4 +1768,4 @@ def find_times(doc: Doc, published: date | str | None) -> list[TimeMention]:
     mentions = _grammar_mentions(doc, text, published)
     mentions += _ent_mentions(list(doc.ents), mentions, published)
     mentions = _anchor_to_days(doc, text, _merge_clocks(text, sorted(mentions, key=lambda t: t.start)), published)
-    return _resolve_text_anchored(text, mentions)
+    return _resolve_year_on_year(_resolve_the_quarter(_resolve_text_anchored(text, mentions)))
