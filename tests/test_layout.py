@@ -36,3 +36,12 @@ def test_wire_datelines_in_common_forms(text: str, city: str, region: str | None
 @pytest.mark.parametrize("text", NOT_DATELINES)
 def test_text_that_only_looks_like_a_dateline(text: str) -> None:
     assert wire_dateline(text) is None
+
+
+def test_a_dateline_names_a_town_not_a_province_of_its_name() -> None:
+    from dateline.events.where import find_dateline
+
+    place = find_dateline("LA PAZ, 3 MAR 90 (RADIO NORTE) -- [TEXT] Miners marched in the capital today.")
+    assert place is not None and place.precision == "city" and place.country == "BO"
+    province = find_dateline("SANTA CRUZ, Bolivia (Wire) - Miners marched in the city today.")
+    assert province is not None and province.precision == "city"

@@ -1055,13 +1055,17 @@ def find_places(doc: Doc) -> list[PlaceMention]:
     return out
 
 
-def resolve_place(name: str, context_countries: set[str] | None = None) -> PlaceMention | None:
-    """Resolve a bare place name (offsets 0), biased toward the given countries."""
+def resolve_place(name: str, context_countries: set[str] | None = None, town: bool = False) -> PlaceMention | None:
+    """Resolve a bare place name (offsets 0), biased toward the given countries; with ``town``, a town where the
+    name has one (a wire dateline names the town a report was filed from, not a province of its name)."""
     clean = _clean_name(name or "")
     if _is_demonym(clean):
         return None
     ctx = _Context(countries=Counter({c.upper(): 2 for c in context_countries or ()}))
-    p = _best(_candidates(clean), ctx)
+    cands = _candidates(clean)
+    if town and any(c.kind == "city" for c in cands):
+        cands = tuple(c for c in cands if c.kind == "city")
+    p = _best(cands, ctx)
     if p is None:
         return None
     return _place_record(p, name, 0).model_copy(update={"start": 0, "end": 0})

@@ -39,7 +39,7 @@ def find_dateline(text: str) -> PlaceMention | None:
         return None
     city = m.city.strip().title()
     hint = resolve_place(m.region) if m.region else None
-    place = resolve_place(city, {hint.country} if hint and hint.country else None)
+    place = resolve_place(city, {hint.country} if hint and hint.country else None, town=True)
     if place is None:
         return None
     return place.model_copy(update={"text": m.city.strip(), "start": m.start, "end": m.end})
