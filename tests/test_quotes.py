@@ -316,3 +316,25 @@ def test_beliefs_and_findings_are_attributed_claims(nlp, text, speaker, cue):
 def test_a_found_object_is_no_claim(nlp):
     doc = nlp("Police found the body of a man in a ditch near the market.")
     assert find_quotes(doc, find_entities(doc)) == []
+
+
+@pytest.mark.parametrize(
+    ("pronoun", "speaker"),
+    [("she", "Dana Whitfield"), ("he", "Paul Okafor")],
+)
+def test_a_pronoun_speaker_agrees_in_gender(nlp, pronoun, speaker):
+    text = (
+        "Senator Paul Okafor met Mrs. Dana Whitfield in the capital on Monday. Okafor left after an hour. "
+        f"\u201cWe are not finished,\u201d {pronoun} said."
+    )
+    assert speaker_of(nlp, text, "not finished") == speaker
+
+
+def test_a_pronoun_speaker_is_the_reporter_not_the_one_reported_on(nlp):
+    text = "Analyst Kim Sato said Jordan Reyes had quit the board. \u201cNobody saw it coming,\u201d she said."
+    assert speaker_of(nlp, text, "Nobody saw") == "Kim Sato"
+
+
+def test_a_pronoun_speaker_is_the_latest_subject_outside_reported_speech(nlp):
+    text = "Analyst Kim Sato met Jordan Reyes on Friday. Reyes quit the board. \u201cNobody saw it,\u201d she said."
+    assert speaker_of(nlp, text, "Nobody saw") == "Jordan Reyes"

@@ -36,6 +36,11 @@ GROUP_KINDS = {"group", "organization", "government", "military"}  # Entity.kind
 ANAPHORIC_NOUNS = lexicon().words("quotes/anaphoric_nouns")
 WORK_NOUNS = lexicon().words("quotes/work_nouns")
 OPENERS: dict[str, str] = lexicon().table("quotes/quote_marks")
+# Honorifics, title words and given names that tell a person's gender: 'she' is never resolved to a 'Mr.'.
+GENDER_WORDS: dict[str, dict[str, list[str]]] = {
+    k: v for k, v in lexicon().table("actors/names/gender_words").items() if not k.startswith("#")
+}
+PRONOUN_GENDER = {"he": "male", "him": "male", "his": "male", "she": "female", "her": "female"}
 QUOTE_CHARS = re.compile(r"''|[“”\"«»‘’\n]")  # '' is the typewriter double quote of some archives
 
 
@@ -607,9 +612,10 @@ def _resolve_pronoun(doc: Doc, pron: Token, mentions: _Mentions, inside: _Inside
             return _Speaker(_phrase(people, singular=False), kind="person")
     kinds = {"person"} if low in PERSON_PRONOUNS else {"group", "organization", "government", "military", "state"}
     lo = max(0, pron.idx - 1500)
-    found = [r for r in mentions.before(pron.idx, lo, kinds) if not inside(r[0])]
+    found = [r for r in mentions.before(pron.idx, lo, kinds) if not inside(r[0]) and _agrees(doc, low, r[2])]
     subjects = [r for r in found[:6] if _is_subject_at(doc, r[0])]
-    pick = subjects[0] if subjects else (found[0] if found else None)
+    speakers = [r for r in subjects if not _reported_at(doc, r[0])]  # 'X said Y had left': X speaks, not Y
+    pick = (speakers or subjects or found or [None])[0]
     if low in PERSON_PRONOUNS:
         unnamed = _unnamed_speaker_before(doc, pron, inside)
         if unnamed is not None and (pick is None or unnamed.idx > pick[1]):
@@ -653,8 +659,57 @@ def _recent_named_speaker(doc: Doc, pron: Token, mentions: _Mentions) -> _Speake
             continue
         subj = _subject(tok)
         if subj is not None and subj.pos_ == "PROPN":
-            return _speaker_from_np(doc, subj, mentions)
+            found = _speaker_from_np(doc, subj, mentions)
+            ents = [r[2] for r in mentions.within(subj.idx, subj.idx + len(subj)) if r[2].name == found.name]
+            if not ents or _agrees(doc, pron.lower_, ents[0]):
+                return found
     return None
+
+
+def _agrees(doc: Doc, pronoun: str, ent: Entity) -> bool:
+    """'she' may stand for a woman or a person of unknown gender, never for a man (and 'he' the reverse)."""
+    want = PRONOUN_GENDER.get(pronoun)
+    if want is None or ent.kind != "person":
+        return True
+    gender = _gender(doc, ent)
+    return gender is None or gender == want
+
+
+def _gender(doc: Doc, ent: Entity) -> str | None:
+    """A person's gender from the words of the report: an honorific before a mention ('Mrs. Reyes'), a title
+    ('spokeswoman') or a given name; None when nothing tells, or the words disagree."""
+    cache = doc.user_data.setdefault("dateline_gender", {})
+    if ent.id in cache:
+        return cache[ent.id]
+    text = _text(doc)
+    votes = set()
+    for mention in ent.mentions:
+        before = text[max(0, mention.start - 12) : mention.start].split()
+        words = [*(before[-1:]), *text[mention.start : mention.end].lower().split()[:1]]
+        votes.update(g for g, table in GENDER_WORDS.items() for w in words if w.lower() in table["honorifics"])
+    titles = [*" ".join(ent.titles).lower().split(), *(t.lower() for t in ent.titles)]
+    for name in (ent.name, *ent.aliases):
+        parts = name.lower().split()
+        if len(parts) >= 2:
+            votes.update(g for g, table in GENDER_WORDS.items() if parts[0] in table["given_names"])
+    votes.update(g for g, table in GENDER_WORDS.items() for w in titles if w in table["titles"])
+    cache[ent.id] = votes.pop() if len(votes) == 1 else None
+    return cache[ent.id]
+
+
+def _reported_at(doc: Doc, char: int) -> bool:
+    """The word at char lies in the clause a reporting verb governs ('X said *Y* had left')."""
+    span = doc.char_span(char, char + 1, alignment_mode="expand")
+    if span is None:
+        return False
+    tok = span[0]
+    for _ in range(12):
+        if tok.head is tok:
+            return False
+        if tok.dep_ in ("ccomp", "parataxis") and _is_cue(tok.head):
+            return True
+        tok = tok.head
+    return False
 
 
 def _is_subject_at(doc: Doc, char: int) -> bool:
