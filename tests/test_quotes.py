@@ -338,3 +338,32 @@ def test_a_pronoun_speaker_is_the_reporter_not_the_one_reported_on(nlp):
 def test_a_pronoun_speaker_is_the_latest_subject_outside_reported_speech(nlp):
     text = "Analyst Kim Sato met Jordan Reyes on Friday. Reyes quit the board. \u201cNobody saw it,\u201d she said."
     assert speaker_of(nlp, text, "Nobody saw") == "Jordan Reyes"
+
+
+def test_a_headline_opened_by_a_name_and_a_colon_is_that_persons_words(nlp):
+    text = (
+        "Miller: The Bridge Will Be Rebuilt by Spring\n\n"
+        "Senator John Miller told reporters in Denver on Tuesday that repairs would start soon."
+    )
+    doc = nlp(text)
+    q = quote_with(find_quotes(doc, find_entities(doc)), "Rebuilt by Spring")
+    assert (q.speaker, q.cue) == ("Miller", ":")
+
+
+def test_a_headline_opened_by_a_word_and_a_colon_has_no_speaker(nlp):
+    text = (
+        "Update: The Bridge Will Be Rebuilt by Spring\n\n"
+        "Senator John Miller told reporters in Denver on Tuesday that repairs would start soon."
+    )
+    doc = nlp(text)
+    assert all("Rebuilt" not in q.text for q in find_quotes(doc, find_entities(doc)))
+
+
+def test_transcript_turns_name_their_speakers(nlp):
+    text = (
+        "The interview went as follows.\n\n"
+        "\u201cRUIZ: We will rebuild the bridge by spring, whatever it costs.\u201d\n\n"
+        "\u201cBLAKE: And who pays for it?\u201d"
+    )
+    assert speaker_of(nlp, text, "rebuild the bridge") == "Ruiz"
+    assert speaker_of(nlp, text, "who pays") == "Blake"

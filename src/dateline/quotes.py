@@ -125,6 +125,7 @@ def find_quotes(doc: Doc, entities: list[Entity]) -> list[Quote]:
     spans = quote_spans(_text(doc))
     inside = _Inside(spans)
     direct = _direct(doc, spans, inside, mentions)
+    direct += _colon_lines(doc, inside, mentions, direct)
     indirect = _indirect(doc, inside, mentions, direct)
     return sorted(direct + indirect, key=lambda q: (q.start, q.end))
 
@@ -222,6 +223,8 @@ def _direct(doc: Doc, spans: list[tuple[int, int]], inside: _Inside, mentions: _
         if cue is not None:
             speaker = _speaker_of(doc, cue, mentions, inside)
             cue_text = _cue_text(doc, cue)
+        elif (named := _transcript_speaker(doc, start, mentions)) is not None:
+            speaker, cue_text = named, ":"
         elif (signed := _signature(doc, end, mentions)) is not None:
             speaker = signed
         elif last is not None and _same_run(_text(doc), last[0], start):
@@ -233,6 +236,41 @@ def _direct(doc: Doc, spans: list[tuple[int, int]], inside: _Inside, mentions: _
         if speaker.name:
             last = (end, speaker, cue_text or "")
     return quotes
+
+
+TRANSCRIPT_NAME = re.compile(r"([A-Z][A-Z'’-]+(?: [A-Z][A-Z'’-]+)?):\s+\S")
+
+
+def _transcript_speaker(doc: Doc, start: int, mentions: _Mentions) -> _Speaker | None:
+    """'"SMITH: We will ...': a transcript turn in capitals names its speaker, the person of that surname if the
+    report names one."""
+    m = TRANSCRIPT_NAME.match(_text(doc), start)
+    if m is None:
+        return None
+    word = m.group(1).split()[-1].lower()
+    for _, _, ent in mentions.rows:
+        if ent.kind == "person" and ent.name.lower().split()[-1:] == [word]:
+            return _Speaker(ent.name, ent.titles[0] if ent.titles else None, ent.affiliation, ent.kind)
+    return _Speaker(m.group(1).title(), kind="person")
+
+
+def _colon_lines(doc: Doc, inside: _Inside, mentions: _Mentions, direct: list[Quote]) -> list[Quote]:
+    """'Jane Doe: We will not back down': a line opened by a person's name and a colon gives that person's words
+    (headlines, transcripts). Other words before a colon ('Update:', 'Syria:') are no speaker."""
+    text = _text(doc)
+    taken = _Taken([(q.start, q.end) for q in direct])
+    out = []
+    for m in re.finditer(r"(?m)^[^\S\n]*([^\n:]{2,60}?):[^\S\n]+(?=\S)", text):
+        start, end = _strip(text, m.end(), line_bounds(text, m.end(), m.end())[1])
+        if inside(m.start(1)) or len(text[start:end].split()) < 3 or taken.covers_half(start, end):
+            continue
+        ents = [r for r in mentions.within(m.start(1), m.end(1)) if r[1] == m.end(1) and r[2].kind == "person"]
+        if not ents or len(text[m.start(1) : ents[0][0]].split()) > 3:  # at most a title before the name
+            continue
+        ent = ents[0][2]
+        speaker = _Speaker(ent.name, ent.titles[0] if ent.titles else None, ent.affiliation, ent.kind)
+        out.append(_quote(text, start, end, True, speaker, ":"))
+    return out
 
 
 def _is_title(text: str, start: int, end: int) -> bool:
