@@ -367,3 +367,13 @@ def test_transcript_turns_name_their_speakers(nlp):
     )
     assert speaker_of(nlp, text, "rebuild the bridge") == "Ruiz"
     assert speaker_of(nlp, text, "who pays") == "Blake"
+
+
+def test_an_inverted_speaker_is_found_when_the_parser_takes_a_quoted_word_for_a_subject(nlp):
+    text = "\u201cThe party is in full retreat. Total retreat,\u201d said Carla Menendez, a Denver-based organiser."
+    assert speaker_of(nlp, text, "full retreat") == "Carla Menendez"
+
+
+def test_a_quoted_subject_without_a_name_outside_gives_no_speaker(nlp):
+    doc = nlp("\u201cThe party is in full retreat. Total retreat,\u201d the headline said.")
+    assert all(q.speaker != "retreat" for q in find_quotes(doc, find_entities(doc)))

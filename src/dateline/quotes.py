@@ -384,7 +384,7 @@ def _speaker_of(doc: Doc, cue: Token, mentions: _Mentions, inside: _Inside) -> _
     """Who the cue's subject is: a pronoun resolved, or the subject's phrase mapped onto the entities."""
     subj = _subject(cue)
     if subj is not None and inside(subj.idx):  # a misparse: words inside quotation marks never speak
-        subj = _name_before_cue(doc, cue, inside)
+        subj = _subject(cue, inside) or _name_before_cue(doc, cue, inside)
     if subj is None:
         return None
     if subj.lower_ in PERSON_PRONOUNS or subj.lower_ in GROUP_PRONOUNS:
@@ -403,14 +403,15 @@ def _name_before_cue(doc: Doc, cue: Token, inside: _Inside) -> Token | None:
     return None
 
 
-def _subject(cue: Token) -> Token | None:
+def _subject(cue: Token, inside: _Inside | None = None) -> Token | None:
+    """The cue's subject; given `inside`, one outside quotation marks ('"... retreat," said X': X)."""
     if cue.lower_ == "according":
         return _according_source(cue)
     verb: Token | None = cue
     for _ in range(4):  # 'saying ...' / 'and said ...': climb to the verb that has the subject
         if verb is None:
             return None
-        subj = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
+        subj = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass") and not (inside and inside(c.idx))]
         if subj and subj[0].lower_ in ("who", "which", "that"):
             return verb.head if verb.dep_ == "relcl" else _noun_before(subj[0])
         if subj:
