@@ -377,3 +377,43 @@ def test_an_inverted_speaker_is_found_when_the_parser_takes_a_quoted_word_for_a_
 def test_a_quoted_subject_without_a_name_outside_gives_no_speaker(nlp):
     doc = nlp("\u201cThe party is in full retreat. Total retreat,\u201d the headline said.")
     assert all(q.speaker != "retreat" for q in find_quotes(doc, find_entities(doc)))
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker", "cue", "content"),
+    [
+        ("Senator Ana Ruiz wants to close the old bridge next year.", "Ana Ruiz", "wants", "to close the old bridge"),
+        ("Activists called for the release of the prisoners.", "Activists", "called for", "the release of the"),
+        ("The senator called on the governor to resign.", "senator", "called on", "the governor to resign"),
+        ("The mayor called the plan reckless.", "mayor", "called", "the plan reckless"),
+        ("The union rejected the offer of a pay rise.", "union", "rejected", "the offer of a pay rise"),
+        ("Critics pointed to the rising deficit.", "Critics", "pointed to", "the rising deficit"),
+    ],
+)
+def test_stances_beyond_speech_are_attributed(nlp, text, speaker, cue, content):
+    doc = nlp(text)
+    [quote] = find_quotes(doc, find_entities(doc))
+    assert (quote.speaker, quote.cue, quote.direct) == (speaker, cue, False)
+    assert quote.text.startswith(content)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The mayor began to close the old bridge next year.",
+        "Activists called a meeting about the prisoners.",
+        "The senator called on Friday to complain.",
+        "The offer was rejected by the union.",
+    ],
+)
+def test_acts_without_a_stance_are_not_attributed(nlp, text):
+    doc = nlp(text)
+    assert find_quotes(doc, find_entities(doc)) == []
+
+
+def test_every_attribution_cue_names_its_content_at_one_place():
+    from dateline.patterns import pattern_set
+
+    for rule in pattern_set("attribution_cues").rules:
+        places = {[n["RIGHT_ID"] for n in pattern].index("content") for pattern in rule.patterns}
+        assert len(places) == 1, rule.id

@@ -20,6 +20,7 @@ from dateline import DatelineError
 from dateline.entities import GOVERNMENT_NAME_PARTS, GROUP_NAME_PARTS, TITLE_WORDS
 from dateline.layout import line_bounds, previous_line_start
 from dateline.lexicon import lexicon
+from dateline.patterns import pattern_set
 from dateline.records import Entity, Quote
 
 # Reporting verbs: lemma -> other forms for the irregular and doubling ones, lemmas inflected by rule for the rest.
@@ -41,6 +42,8 @@ GENDER_WORDS: dict[str, dict[str, list[str]]] = {
     k: v for k, v in lexicon().table("actors/names/gender_words").items() if not k.startswith("#")
 }
 PRONOUN_GENDER = {"he": "male", "him": "male", "his": "male", "she": "female", "her": "female"}
+# Cues beyond verbs of saying ('wants to', 'called for', 'rejected'): dependency patterns naming a 'content' node.
+ATTRIBUTION_CUES = pattern_set("attribution_cues")
 QUOTE_CHARS = re.compile(r"''|[“”\"«»‘’\n]")  # '' is the typewriter double quote of some archives
 
 
@@ -781,9 +784,12 @@ def _indirect(doc: Doc, inside: _Inside, mentions: _Mentions, direct: list[Quote
     taken = _Taken([(q.start, q.end) for q in direct])
     out: list[Quote] = []
     for tok in doc:
-        if not _is_cue(tok) or inside(tok.idx):
+        if inside(tok.idx):
             continue
-        content = _reported_clause(doc, tok)
+        content = _reported_clause(doc, tok) if _is_cue(tok) else None
+        cue_text = _cue_text(doc, tok) if content is not None else None
+        if content is None and (found := _pattern_content(doc, tok)) is not None:
+            *content, cue_text = found
         if content is None:
             continue
         start, end = _strip_clause(doc, *content)
@@ -795,7 +801,7 @@ def _indirect(doc: Doc, inside: _Inside, mentions: _Mentions, direct: list[Quote
         speaker = _speaker_of(doc, tok, mentions, inside)
         if speaker is None or not speaker.name:
             continue
-        out.append(_quote(_text(doc), start, end, False, speaker, _cue_text(doc, tok)))
+        out.append(_quote(_text(doc), start, end, False, speaker, cue_text))
         taken.add(start, end)
     return out
 
@@ -824,6 +830,19 @@ def _reported_clause(doc: Doc, cue: Token) -> tuple[int, int] | None:
         if clausal:
             return rights[0].left_edge.i, min(cue.right_edge.i + 1, cue.sent.end)
     return None
+
+
+def _pattern_content(doc: Doc, cue: Token) -> tuple[int, int, str] | None:
+    """Token range attributed by a cue of patterns/attribution_cues ('wants to close the bridge'), and the cue's
+    words ('called for')."""
+    rule = ATTRIBUTION_CUES.first(cue)
+    if rule is None:
+        return None
+    tokens = next(t for rid, t in ATTRIBUTION_CUES.matches(doc)[cue.i] if rid == rule.id)
+    node = doc[tokens[[n["RIGHT_ID"] for n in rule.patterns[0]].index("content")]]
+    end = cue.right_edge.i + 1 if rule.label == "to-end" else node.right_edge.i + 1
+    words = [doc[i].text for i in sorted(tokens) if i == cue.i or doc[i].dep_ in ("prep", "prt")]
+    return node.left_edge.i, min(end, cue.sent.end), " ".join(words)
 
 
 def _statement_clause(cue: Token) -> Token | None:
