@@ -388,6 +388,9 @@ def test_a_quoted_subject_without_a_name_outside_gives_no_speaker(nlp):
         ("The mayor called the plan reckless.", "mayor", "called", "the plan reckless"),
         ("The union rejected the offer of a pay rise.", "union", "rejected", "the offer of a pay rise"),
         ("Critics pointed to the rising deficit.", "Critics", "pointed to", "the rising deficit"),
+        ("The governor called for cutting the sales tax.", "governor", "called for", "cutting the sales tax"),
+        ("The court halted the sale, citing a risk to public health.", "court", "citing", "a risk to public"),
+        ("The latest polls show a close race in the state.", "latest polls", "show", "a close race"),
     ],
 )
 def test_stances_beyond_speech_are_attributed(nlp, text, speaker, cue, content):
@@ -404,6 +407,9 @@ def test_stances_beyond_speech_are_attributed(nlp, text, speaker, cue, content):
         "Activists called a meeting about the prisoners.",
         "The senator called on Friday to complain.",
         "The offer was rejected by the union.",
+        "The guard showed his badge at the gate.",
+        "Police questioned a man called Tomas Ruiz about the fire.",
+        "Police arrested a man called Tomas Ruiz after the fire.",
     ],
 )
 def test_acts_without_a_stance_are_not_attributed(nlp, text):
