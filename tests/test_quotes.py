@@ -423,3 +423,23 @@ def test_every_attribution_cue_names_its_content_at_one_place():
     for rule in pattern_set("attribution_cues").rules:
         places = {[n["RIGHT_ID"] for n in pattern].index("content") for pattern in rule.patterns}
         assert len(places) == 1, rule.id
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker", "cue"),
+    [
+        ("Analysts agreed that the plan would raise taxes on the rich.", "Analysts", "agreed"),
+        ("Many voters feel the race is already decided.", "Many voters", "feel"),
+        ("Farmers worry that the drought will last another year.", "Farmers", "worry"),
+    ],
+)
+def test_agreement_feelings_and_worries_about_a_clause_are_attributed(nlp, text, speaker, cue):
+    doc = nlp(text)
+    [quote] = find_quotes(doc, find_entities(doc))
+    assert (quote.speaker, quote.cue, quote.direct) == (speaker, cue, False)
+
+
+@pytest.mark.parametrize("text", ["The two sides agreed on a ceasefire.", "Residents feel the cold every winter."])
+def test_agreeing_on_a_thing_or_feeling_the_weather_is_no_claim(nlp, text):
+    doc = nlp(text)
+    assert find_quotes(doc, find_entities(doc)) == []
