@@ -443,3 +443,28 @@ def test_agreement_feelings_and_worries_about_a_clause_are_attributed(nlp, text,
 def test_agreeing_on_a_thing_or_feeling_the_weather_is_no_claim(nlp, text):
     doc = nlp(text)
     assert find_quotes(doc, find_entities(doc)) == []
+
+
+def test_a_follow_on_quote_keeps_its_speaker_across_abbreviations(nlp):
+    text = (
+        "\u201cThis is a sad day,\u201d said Rep. J.K. Barnfield (D-Ohio), head of the Rural Caucus. "
+        "\u201cNobody wins this way.\u201d"
+    )
+    assert speaker_of(nlp, text, "Nobody wins") == "J.K. Barnfield"
+
+
+def test_a_quote_after_three_sentences_of_narration_is_not_a_follow_on(nlp):
+    text = (
+        "\u201cThis is a sad day,\u201d said Rep. J.K. Barnfield. The vote was close. Turnout was low. "
+        "Results came late. \u201cNobody wins this way.\u201d"
+    )
+    assert speaker_of(nlp, text, "Nobody wins") is None
+
+
+def test_a_quoted_term_in_narration_does_not_continue_the_speech(nlp):
+    text = (
+        "\u201cThe tax code is broken,\u201d said Senator Ana Ruiz. "
+        "The fight over \u201ccarried interest\u201d has gone on for years."
+    )
+    doc = nlp(text)
+    assert all("carried interest" not in q.text for q in find_quotes(doc, find_entities(doc)))

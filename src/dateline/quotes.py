@@ -17,7 +17,7 @@ from functools import lru_cache
 from spacy.tokens import Doc, Span, Token
 
 from dateline import DatelineError
-from dateline.entities import GOVERNMENT_NAME_PARTS, GROUP_NAME_PARTS, TITLE_WORDS
+from dateline.entities import GOVERNMENT_NAME_PARTS, GROUP_NAME_PARTS, HONORIFICS, TITLE_WORDS
 from dateline.layout import line_bounds, previous_line_start
 from dateline.lexicon import lexicon
 from dateline.patterns import pattern_set
@@ -230,7 +230,7 @@ def _direct(doc: Doc, spans: list[tuple[int, int]], inside: _Inside, mentions: _
             speaker, cue_text = named, ":"
         elif (signed := _signature(doc, end, mentions)) is not None:
             speaker = signed
-        elif last is not None and _same_run(_text(doc), last[0], start):
+        elif last is not None and not _term(_text(doc), start, end) and _same_run(_text(doc), last[0], start):
             speaker, cue_text = last[1], last[2]
         if (speaker is None and len(_text(doc)[start:end].split()) <= 3) or _is_title(_text(doc), start, end):
             continue  # a scare quote or a title, not speech
@@ -301,10 +301,30 @@ def _signature(doc: Doc, end: int, mentions: _Mentions) -> _Speaker | None:
     return _Speaker(ent.name, ent.titles[0] if ent.titles else None, ent.affiliation, ent.kind)
 
 
+def _term(text: str, start: int, end: int) -> bool:
+    """'complained about "carried interest"': a word or two quoted inside a sentence is a term, not more speech."""
+    before = text[:start].rstrip(" “\"‘'«")
+    return len(text[start:end].split()) <= 3 and bool(before) and (before[-1].isalnum() or before[-1] in ",;")
+
+
 def _same_run(text: str, prev_end: int, start: int) -> bool:
     """A quote continues the previous speaker's words if little narration stands between them."""
     gap = text[prev_end:start]
-    return len(gap) < 400 and gap.count("\n\n") <= 1 and len(re.findall(r"[.!?] ", gap)) <= 2
+    return len(gap) < 400 and gap.count("\n\n") <= 1 and _sentence_ends(gap) <= 2
+
+
+def _sentence_ends(text: str) -> int:
+    """Full stops, question and exclamation marks ending a sentence: not those of 'Mr.', 'Rep.' or 'J.'."""
+    ends = 0
+    for m in re.finditer(r"(\S*)[.!?] ", text):
+        word = m.group(1).lower().lstrip("(“\"'")
+        short = (
+            len(word) <= 1
+            or "." in word
+            or (m.group()[-2] == "." and (f"{word}." in HONORIFICS or word in TITLE_WORDS))
+        )
+        ends += not short
+    return ends
 
 
 def _cue_near(doc: Doc, start: int, end: int, inside: _Inside) -> Token | None:
