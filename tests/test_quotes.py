@@ -468,3 +468,8 @@ def test_a_quoted_term_in_narration_does_not_continue_the_speech(nlp):
     )
     doc = nlp(text)
     assert all("carried interest" not in q.text for q in find_quotes(doc, find_entities(doc)))
+
+
+def test_a_short_quoted_sentence_after_a_comma_still_continues_the_speech(nlp):
+    text = "\u201cWe will rebuild the bridge,\u201d said Senator Ana Ruiz. And the cost, \u201cWhatever it takes.\u201d"
+    assert speaker_of(nlp, text, "Whatever it takes") == "Ana Ruiz"

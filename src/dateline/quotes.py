@@ -304,7 +304,10 @@ def _signature(doc: Doc, end: int, mentions: _Mentions) -> _Speaker | None:
 def _term(text: str, start: int, end: int) -> bool:
     """'complained about "carried interest"': a word or two quoted inside a sentence is a term, not more speech."""
     before = text[:start].rstrip(" “\"‘'«")
-    return len(text[start:end].split()) <= 3 and bool(before) and (before[-1].isalnum() or before[-1] in ",;")
+    words = text[start:end]
+    if len(words.split()) > 3 or words.rstrip()[-1:] in (".", "!", "?", ",") or not before:
+        return False  # 'He paused. "Never," he said.': a short sentence of speech
+    return before[-1].isalnum() or before[-1] in ",;"
 
 
 def _same_run(text: str, prev_end: int, start: int) -> bool:
