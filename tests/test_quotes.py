@@ -316,3 +316,160 @@ def test_beliefs_and_findings_are_attributed_claims(nlp, text, speaker, cue):
 def test_a_found_object_is_no_claim(nlp):
     doc = nlp("Police found the body of a man in a ditch near the market.")
     assert find_quotes(doc, find_entities(doc)) == []
+
+
+@pytest.mark.parametrize(
+    ("pronoun", "speaker"),
+    [("she", "Dana Whitfield"), ("he", "Paul Okafor")],
+)
+def test_a_pronoun_speaker_agrees_in_gender(nlp, pronoun, speaker):
+    text = (
+        "Senator Paul Okafor met Mrs. Dana Whitfield in the capital on Monday. Okafor left after an hour. "
+        f"\u201cWe are not finished,\u201d {pronoun} said."
+    )
+    assert speaker_of(nlp, text, "not finished") == speaker
+
+
+def test_a_pronoun_speaker_is_the_reporter_not_the_one_reported_on(nlp):
+    text = "Analyst Kim Sato said Jordan Reyes had quit the board. \u201cNobody saw it coming,\u201d she said."
+    assert speaker_of(nlp, text, "Nobody saw") == "Kim Sato"
+
+
+def test_a_pronoun_speaker_is_the_latest_subject_outside_reported_speech(nlp):
+    text = "Analyst Kim Sato met Jordan Reyes on Friday. Reyes quit the board. \u201cNobody saw it,\u201d she said."
+    assert speaker_of(nlp, text, "Nobody saw") == "Jordan Reyes"
+
+
+def test_a_headline_opened_by_a_name_and_a_colon_is_that_persons_words(nlp):
+    text = (
+        "Miller: The Bridge Will Be Rebuilt by Spring\n\n"
+        "Senator John Miller told reporters in Denver on Tuesday that repairs would start soon."
+    )
+    doc = nlp(text)
+    q = quote_with(find_quotes(doc, find_entities(doc)), "Rebuilt by Spring")
+    assert (q.speaker, q.cue) == ("Miller", ":")
+
+
+def test_a_headline_opened_by_a_word_and_a_colon_has_no_speaker(nlp):
+    text = (
+        "Update: The Bridge Will Be Rebuilt by Spring\n\n"
+        "Senator John Miller told reporters in Denver on Tuesday that repairs would start soon."
+    )
+    doc = nlp(text)
+    assert all("Rebuilt" not in q.text for q in find_quotes(doc, find_entities(doc)))
+
+
+def test_transcript_turns_name_their_speakers(nlp):
+    text = (
+        "The interview went as follows.\n\n"
+        "\u201cRUIZ: We will rebuild the bridge by spring, whatever it costs.\u201d\n\n"
+        "\u201cBLAKE: And who pays for it?\u201d"
+    )
+    assert speaker_of(nlp, text, "rebuild the bridge") == "Ruiz"
+    assert speaker_of(nlp, text, "who pays") == "Blake"
+
+
+def test_an_inverted_speaker_is_found_when_the_parser_takes_a_quoted_word_for_a_subject(nlp):
+    text = "\u201cThe party is in full retreat. Total retreat,\u201d said Carla Menendez, a Denver-based organiser."
+    assert speaker_of(nlp, text, "full retreat") == "Carla Menendez"
+
+
+def test_a_quoted_subject_without_a_name_outside_gives_no_speaker(nlp):
+    doc = nlp("\u201cThe party is in full retreat. Total retreat,\u201d the headline said.")
+    assert all(q.speaker != "retreat" for q in find_quotes(doc, find_entities(doc)))
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker", "cue", "content"),
+    [
+        ("Senator Ana Ruiz wants to close the old bridge next year.", "Ana Ruiz", "wants", "to close the old bridge"),
+        ("Activists called for the release of the prisoners.", "Activists", "called for", "the release of the"),
+        ("The senator called on the governor to resign.", "senator", "called on", "the governor to resign"),
+        ("The mayor called the plan reckless.", "mayor", "called", "the plan reckless"),
+        ("The union rejected the offer of a pay rise.", "union", "rejected", "the offer of a pay rise"),
+        ("Critics pointed to the rising deficit.", "Critics", "pointed to", "the rising deficit"),
+        ("The governor called for cutting the sales tax.", "governor", "called for", "cutting the sales tax"),
+        ("The court halted the sale, citing a risk to public health.", "court", "citing", "a risk to public"),
+        ("The latest polls show a close race in the state.", "latest polls", "show", "a close race"),
+    ],
+)
+def test_stances_beyond_speech_are_attributed(nlp, text, speaker, cue, content):
+    doc = nlp(text)
+    [quote] = find_quotes(doc, find_entities(doc))
+    assert (quote.speaker, quote.cue, quote.direct) == (speaker, cue, False)
+    assert quote.text.startswith(content)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The mayor began to close the old bridge next year.",
+        "Activists called a meeting about the prisoners.",
+        "The senator called on Friday to complain.",
+        "The offer was rejected by the union.",
+        "The guard showed his badge at the gate.",
+        "Police questioned a man called Tomas Ruiz about the fire.",
+        "Police arrested a man called Tomas Ruiz after the fire.",
+    ],
+)
+def test_acts_without_a_stance_are_not_attributed(nlp, text):
+    doc = nlp(text)
+    assert find_quotes(doc, find_entities(doc)) == []
+
+
+def test_every_attribution_cue_names_its_content_at_one_place():
+    from dateline.patterns import pattern_set
+
+    for rule in pattern_set("attribution_cues").rules:
+        places = {[n["RIGHT_ID"] for n in pattern].index("content") for pattern in rule.patterns}
+        assert len(places) == 1, rule.id
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker", "cue"),
+    [
+        ("Analysts agreed that the plan would raise taxes on the rich.", "Analysts", "agreed"),
+        ("Many voters feel the race is already decided.", "Many voters", "feel"),
+        ("Farmers worry that the drought will last another year.", "Farmers", "worry"),
+    ],
+)
+def test_agreement_feelings_and_worries_about_a_clause_are_attributed(nlp, text, speaker, cue):
+    doc = nlp(text)
+    [quote] = find_quotes(doc, find_entities(doc))
+    assert (quote.speaker, quote.cue, quote.direct) == (speaker, cue, False)
+
+
+@pytest.mark.parametrize("text", ["The two sides agreed on a ceasefire.", "Residents feel the cold every winter."])
+def test_agreeing_on_a_thing_or_feeling_the_weather_is_no_claim(nlp, text):
+    doc = nlp(text)
+    assert find_quotes(doc, find_entities(doc)) == []
+
+
+def test_a_follow_on_quote_keeps_its_speaker_across_abbreviations(nlp):
+    text = (
+        "\u201cThis is a sad day,\u201d said Rep. J.K. Barnfield (D-Ohio), head of the Rural Caucus. "
+        "\u201cNobody wins this way.\u201d"
+    )
+    assert speaker_of(nlp, text, "Nobody wins") == "J.K. Barnfield"
+
+
+def test_a_quote_after_three_sentences_of_narration_is_not_a_follow_on(nlp):
+    text = (
+        "\u201cThis is a sad day,\u201d said Rep. J.K. Barnfield. The vote was close. Turnout was low. "
+        "Results came late. \u201cNobody wins this way.\u201d"
+    )
+    assert speaker_of(nlp, text, "Nobody wins") is None
+
+
+def test_a_quoted_term_in_narration_does_not_continue_the_speech(nlp):
+    text = (
+        "\u201cThe tax code is broken,\u201d said Senator Ana Ruiz. "
+        "The fight over \u201ccarried interest\u201d has gone on for years."
+    )
+    doc = nlp(text)
+    assert all("carried interest" not in q.text for q in find_quotes(doc, find_entities(doc)))
+
+
+def test_a_short_quoted_sentence_after_a_comma_still_continues_the_speech(nlp):
+    text = "\u201cWe will rebuild the bridge,\u201d said Senator Ana Ruiz. And the cost, \u201cWhatever it takes.\u201d"
+    assert speaker_of(nlp, text, "Whatever it takes") == "Ana Ruiz"

@@ -17,9 +17,10 @@ from functools import lru_cache
 from spacy.tokens import Doc, Span, Token
 
 from dateline import DatelineError
-from dateline.entities import GOVERNMENT_NAME_PARTS, GROUP_NAME_PARTS, TITLE_WORDS
+from dateline.entities import GOVERNMENT_NAME_PARTS, GROUP_NAME_PARTS, HONORIFICS, TITLE_WORDS
 from dateline.layout import line_bounds, previous_line_start
 from dateline.lexicon import lexicon
+from dateline.patterns import pattern_set
 from dateline.records import Entity, Quote
 
 # Reporting verbs: lemma -> other forms for the irregular and doubling ones, lemmas inflected by rule for the rest.
@@ -36,6 +37,13 @@ GROUP_KINDS = {"group", "organization", "government", "military"}  # Entity.kind
 ANAPHORIC_NOUNS = lexicon().words("quotes/anaphoric_nouns")
 WORK_NOUNS = lexicon().words("quotes/work_nouns")
 OPENERS: dict[str, str] = lexicon().table("quotes/quote_marks")
+# Honorifics, title words and given names that tell a person's gender: 'she' is never resolved to a 'Mr.'.
+GENDER_WORDS: dict[str, dict[str, list[str]]] = {
+    k: v for k, v in lexicon().table("actors/names/gender_words").items() if not k.startswith("#")
+}
+PRONOUN_GENDER = {"he": "male", "him": "male", "his": "male", "she": "female", "her": "female"}
+# Cues beyond verbs of saying ('wants to', 'called for', 'rejected'): dependency patterns naming a 'content' node.
+ATTRIBUTION_CUES = pattern_set("attribution_cues")
 QUOTE_CHARS = re.compile(r"''|[“”\"«»‘’\n]")  # '' is the typewriter double quote of some archives
 
 
@@ -120,6 +128,7 @@ def find_quotes(doc: Doc, entities: list[Entity]) -> list[Quote]:
     spans = quote_spans(_text(doc))
     inside = _Inside(spans)
     direct = _direct(doc, spans, inside, mentions)
+    direct += _colon_lines(doc, inside, mentions, direct)
     indirect = _indirect(doc, inside, mentions, direct)
     return sorted(direct + indirect, key=lambda q: (q.start, q.end))
 
@@ -217,9 +226,11 @@ def _direct(doc: Doc, spans: list[tuple[int, int]], inside: _Inside, mentions: _
         if cue is not None:
             speaker = _speaker_of(doc, cue, mentions, inside)
             cue_text = _cue_text(doc, cue)
+        elif (named := _transcript_speaker(doc, start, mentions)) is not None:
+            speaker, cue_text = named, ":"
         elif (signed := _signature(doc, end, mentions)) is not None:
             speaker = signed
-        elif last is not None and _same_run(_text(doc), last[0], start):
+        elif last is not None and not _term(_text(doc), start, end) and _same_run(_text(doc), last[0], start):
             speaker, cue_text = last[1], last[2]
         if (speaker is None and len(_text(doc)[start:end].split()) <= 3) or _is_title(_text(doc), start, end):
             continue  # a scare quote or a title, not speech
@@ -228,6 +239,41 @@ def _direct(doc: Doc, spans: list[tuple[int, int]], inside: _Inside, mentions: _
         if speaker.name:
             last = (end, speaker, cue_text or "")
     return quotes
+
+
+TRANSCRIPT_NAME = re.compile(r"([A-Z][A-Z'’-]+(?: [A-Z][A-Z'’-]+)?):\s+\S")
+
+
+def _transcript_speaker(doc: Doc, start: int, mentions: _Mentions) -> _Speaker | None:
+    """'"SMITH: We will ...': a transcript turn in capitals names its speaker, the person of that surname if the
+    report names one."""
+    m = TRANSCRIPT_NAME.match(_text(doc), start)
+    if m is None:
+        return None
+    word = m.group(1).split()[-1].lower()
+    for _, _, ent in mentions.rows:
+        if ent.kind == "person" and ent.name.lower().split()[-1:] == [word]:
+            return _Speaker(ent.name, ent.titles[0] if ent.titles else None, ent.affiliation, ent.kind)
+    return _Speaker(m.group(1).title(), kind="person")
+
+
+def _colon_lines(doc: Doc, inside: _Inside, mentions: _Mentions, direct: list[Quote]) -> list[Quote]:
+    """'Jane Doe: We will not back down': a line opened by a person's name and a colon gives that person's words
+    (headlines, transcripts). Other words before a colon ('Update:', 'Syria:') are no speaker."""
+    text = _text(doc)
+    taken = _Taken([(q.start, q.end) for q in direct])
+    out = []
+    for m in re.finditer(r"(?m)^[^\S\n]*([^\n:]{2,60}?):[^\S\n]+(?=\S)", text):
+        start, end = _strip(text, m.end(), line_bounds(text, m.end(), m.end())[1])
+        if inside(m.start(1)) or len(text[start:end].split()) < 3 or taken.covers_half(start, end):
+            continue
+        ents = [r for r in mentions.within(m.start(1), m.end(1)) if r[1] == m.end(1) and r[2].kind == "person"]
+        if not ents or len(text[m.start(1) : ents[0][0]].split()) > 3:  # at most a title before the name
+            continue
+        ent = ents[0][2]
+        speaker = _Speaker(ent.name, ent.titles[0] if ent.titles else None, ent.affiliation, ent.kind)
+        out.append(_quote(text, start, end, True, speaker, ":"))
+    return out
 
 
 def _is_title(text: str, start: int, end: int) -> bool:
@@ -255,10 +301,33 @@ def _signature(doc: Doc, end: int, mentions: _Mentions) -> _Speaker | None:
     return _Speaker(ent.name, ent.titles[0] if ent.titles else None, ent.affiliation, ent.kind)
 
 
+def _term(text: str, start: int, end: int) -> bool:
+    """'complained about "carried interest"': a word or two quoted inside a sentence is a term, not more speech."""
+    before = text[:start].rstrip(" “\"‘'«")
+    words = text[start:end]
+    if len(words.split()) > 3 or words.rstrip()[-1:] in (".", "!", "?", ",") or not before:
+        return False  # 'He paused. "Never," he said.': a short sentence of speech
+    return before[-1].isalnum() or before[-1] in ",;"
+
+
 def _same_run(text: str, prev_end: int, start: int) -> bool:
     """A quote continues the previous speaker's words if little narration stands between them."""
     gap = text[prev_end:start]
-    return len(gap) < 400 and gap.count("\n\n") <= 1 and len(re.findall(r"[.!?] ", gap)) <= 2
+    return len(gap) < 400 and gap.count("\n\n") <= 1 and _sentence_ends(gap) <= 2
+
+
+def _sentence_ends(text: str) -> int:
+    """Full stops, question and exclamation marks ending a sentence: not those of 'Mr.', 'Rep.' or 'J.'."""
+    ends = 0
+    for m in re.finditer(r"(\S*)[.!?] ", text):
+        word = m.group(1).lower().lstrip("(“\"'")
+        short = (
+            len(word) <= 1
+            or "." in word
+            or (m.group()[-2] == "." and (f"{word}." in HONORIFICS or word in TITLE_WORDS))
+        )
+        ends += not short
+    return ends
 
 
 def _cue_near(doc: Doc, start: int, end: int, inside: _Inside) -> Token | None:
@@ -341,7 +410,7 @@ def _speaker_of(doc: Doc, cue: Token, mentions: _Mentions, inside: _Inside) -> _
     """Who the cue's subject is: a pronoun resolved, or the subject's phrase mapped onto the entities."""
     subj = _subject(cue)
     if subj is not None and inside(subj.idx):  # a misparse: words inside quotation marks never speak
-        subj = _name_before_cue(doc, cue, inside)
+        subj = _subject(cue, inside) or _name_before_cue(doc, cue, inside)
     if subj is None:
         return None
     if subj.lower_ in PERSON_PRONOUNS or subj.lower_ in GROUP_PRONOUNS:
@@ -360,14 +429,15 @@ def _name_before_cue(doc: Doc, cue: Token, inside: _Inside) -> Token | None:
     return None
 
 
-def _subject(cue: Token) -> Token | None:
+def _subject(cue: Token, inside: _Inside | None = None) -> Token | None:
+    """The cue's subject; given `inside`, one outside quotation marks ('"... retreat," said X': X)."""
     if cue.lower_ == "according":
         return _according_source(cue)
     verb: Token | None = cue
     for _ in range(4):  # 'saying ...' / 'and said ...': climb to the verb that has the subject
         if verb is None:
             return None
-        subj = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
+        subj = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass") and not (inside and inside(c.idx))]
         if subj and subj[0].lower_ in ("who", "which", "that"):
             return verb.head if verb.dep_ == "relcl" else _noun_before(subj[0])
         if subj:
@@ -607,9 +677,10 @@ def _resolve_pronoun(doc: Doc, pron: Token, mentions: _Mentions, inside: _Inside
             return _Speaker(_phrase(people, singular=False), kind="person")
     kinds = {"person"} if low in PERSON_PRONOUNS else {"group", "organization", "government", "military", "state"}
     lo = max(0, pron.idx - 1500)
-    found = [r for r in mentions.before(pron.idx, lo, kinds) if not inside(r[0])]
+    found = [r for r in mentions.before(pron.idx, lo, kinds) if not inside(r[0]) and _agrees(doc, low, r[2])]
     subjects = [r for r in found[:6] if _is_subject_at(doc, r[0])]
-    pick = subjects[0] if subjects else (found[0] if found else None)
+    speakers = [r for r in subjects if not _reported_at(doc, r[0])]  # 'X said Y had left': X speaks, not Y
+    pick = (speakers or subjects or found or [None])[0]
     if low in PERSON_PRONOUNS:
         unnamed = _unnamed_speaker_before(doc, pron, inside)
         if unnamed is not None and (pick is None or unnamed.idx > pick[1]):
@@ -653,8 +724,57 @@ def _recent_named_speaker(doc: Doc, pron: Token, mentions: _Mentions) -> _Speake
             continue
         subj = _subject(tok)
         if subj is not None and subj.pos_ == "PROPN":
-            return _speaker_from_np(doc, subj, mentions)
+            found = _speaker_from_np(doc, subj, mentions)
+            ents = [r[2] for r in mentions.within(subj.idx, subj.idx + len(subj)) if r[2].name == found.name]
+            if not ents or _agrees(doc, pron.lower_, ents[0]):
+                return found
     return None
+
+
+def _agrees(doc: Doc, pronoun: str, ent: Entity) -> bool:
+    """'she' may stand for a woman or a person of unknown gender, never for a man (and 'he' the reverse)."""
+    want = PRONOUN_GENDER.get(pronoun)
+    if want is None or ent.kind != "person":
+        return True
+    gender = _gender(doc, ent)
+    return gender is None or gender == want
+
+
+def _gender(doc: Doc, ent: Entity) -> str | None:
+    """A person's gender from the words of the report: an honorific before a mention ('Mrs. Reyes'), a title
+    ('spokeswoman') or a given name; None when nothing tells, or the words disagree."""
+    cache = doc.user_data.setdefault("dateline_gender", {})
+    if ent.id in cache:
+        return cache[ent.id]
+    text = _text(doc)
+    votes = set()
+    for mention in ent.mentions:
+        before = text[max(0, mention.start - 12) : mention.start].split()
+        words = [*(before[-1:]), *text[mention.start : mention.end].lower().split()[:1]]
+        votes.update(g for g, table in GENDER_WORDS.items() for w in words if w.lower() in table["honorifics"])
+    titles = [*" ".join(ent.titles).lower().split(), *(t.lower() for t in ent.titles)]
+    for name in (ent.name, *ent.aliases):
+        parts = name.lower().split()
+        if len(parts) >= 2:
+            votes.update(g for g, table in GENDER_WORDS.items() if parts[0] in table["given_names"])
+    votes.update(g for g, table in GENDER_WORDS.items() for w in titles if w in table["titles"])
+    cache[ent.id] = votes.pop() if len(votes) == 1 else None
+    return cache[ent.id]
+
+
+def _reported_at(doc: Doc, char: int) -> bool:
+    """The word at char lies in the clause a reporting verb governs ('X said *Y* had left')."""
+    span = doc.char_span(char, char + 1, alignment_mode="expand")
+    if span is None:
+        return False
+    tok = span[0]
+    for _ in range(12):
+        if tok.head is tok:
+            return False
+        if tok.dep_ in ("ccomp", "parataxis") and _is_cue(tok.head):
+            return True
+        tok = tok.head
+    return False
 
 
 def _is_subject_at(doc: Doc, char: int) -> bool:
@@ -687,9 +807,12 @@ def _indirect(doc: Doc, inside: _Inside, mentions: _Mentions, direct: list[Quote
     taken = _Taken([(q.start, q.end) for q in direct])
     out: list[Quote] = []
     for tok in doc:
-        if not _is_cue(tok) or inside(tok.idx):
+        if inside(tok.idx):
             continue
-        content = _reported_clause(doc, tok)
+        content = _reported_clause(doc, tok) if _is_cue(tok) else None
+        cue_text = _cue_text(doc, tok) if content is not None else None
+        if content is None and (found := _pattern_content(doc, tok)) is not None:
+            *content, cue_text = found
         if content is None:
             continue
         start, end = _strip_clause(doc, *content)
@@ -701,7 +824,7 @@ def _indirect(doc: Doc, inside: _Inside, mentions: _Mentions, direct: list[Quote
         speaker = _speaker_of(doc, tok, mentions, inside)
         if speaker is None or not speaker.name:
             continue
-        out.append(_quote(_text(doc), start, end, False, speaker, _cue_text(doc, tok)))
+        out.append(_quote(_text(doc), start, end, False, speaker, cue_text))
         taken.add(start, end)
     return out
 
@@ -730,6 +853,19 @@ def _reported_clause(doc: Doc, cue: Token) -> tuple[int, int] | None:
         if clausal:
             return rights[0].left_edge.i, min(cue.right_edge.i + 1, cue.sent.end)
     return None
+
+
+def _pattern_content(doc: Doc, cue: Token) -> tuple[int, int, str] | None:
+    """Token range attributed by a cue of patterns/attribution_cues ('wants to close the bridge'), and the cue's
+    words ('called for')."""
+    rule = ATTRIBUTION_CUES.first(cue)
+    if rule is None:
+        return None
+    tokens = next(t for rid, t in ATTRIBUTION_CUES.matches(doc)[cue.i] if rid == rule.id)
+    node = doc[tokens[[n["RIGHT_ID"] for n in rule.patterns[0]].index("content")]]
+    end = cue.right_edge.i + 1 if rule.label == "to-end" else node.right_edge.i + 1
+    words = [doc[i].text for i in sorted(tokens) if i == cue.i or doc[i].dep_ in ("prep", "prt")]
+    return node.left_edge.i, min(end, cue.sent.end), " ".join(words)
 
 
 def _statement_clause(cue: Token) -> Token | None:
