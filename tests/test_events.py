@@ -280,6 +280,11 @@ def test_what_will_or_may_happen_keeps_its_type_with_a_status(sentence, status):
     assert attack.status == status
 
 
+def test_a_place_named_with_its_designator_places_the_event():
+    (attack,) = assault_events(run("Two farmers were shot dead on Sunday in Chalatenango Department, police said."))
+    assert (attack.location.name, attack.location.precision) == ("Chalatenango", "admin1")
+
+
 def test_elliptical_injured_figure_is_counted():
     ex = run("At least nine people were killed and 20 wounded when a drone struck a bus station in Kassala on Friday.")
     (event,) = assault_events(ex)

@@ -26,6 +26,7 @@ from dateline.triggers import trigger_type
 
 PRECISION_RANK = {"street": 0, "district": 1, "city": 2, "admin1": 3, "region": 4, "country": 5}
 EVENT_PLACE_PREPS = lexicon().words("places/event_locative_preps")
+DESIGNATORS = lexicon().words("places/designators")
 
 
 def find_dateline(text: str) -> PlaceMention | None:
@@ -176,7 +177,8 @@ def _locative(tok: Token, pm: PlaceMention) -> bool:
         return True
     node = tok
     while node.dep_ in ("compound", "flat", "amod", "nmod") and node.head.i != node.i and node.head.i - node.i < 4:
-        if node.head.ent_type_ in ("GPE", "LOC", "FAC") or node.head.i in ():
+        # 'in Morazan Department', 'near Laurel County': the name's designator is part of the place
+        if node.head.ent_type_ in ("GPE", "LOC", "FAC") or node.head.lower_ in DESIGNATORS:
             node = node.head
         else:
             break
