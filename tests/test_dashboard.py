@@ -80,10 +80,17 @@ def open_dashboard(page, query: str = "") -> None:
 
 
 def markers_on_map(page) -> int:
-    """Events on the map: single markers plus the counts shown on clusters."""
-    singles = page.locator(".event-marker").count()
-    clustered = sum(int(t) for t in page.locator(".cluster-icon span").all_inner_texts())
-    return singles + clustered
+    """Events on the map: single markers plus the counts shown on clusters, once the map has settled (a redraw,
+    such as the detailed basemap arriving, briefly holds the old layer and the new one together)."""
+    last = None
+    for _ in range(25):
+        singles = page.locator(".event-marker").count()
+        now = singles + sum(int(t) for t in page.locator(".cluster-icon span").all_inner_texts())
+        if now == last:
+            return now
+        last = now
+        page.wait_for_timeout(200)
+    return last
 
 
 def open_event(page, summary_words: str) -> None:
