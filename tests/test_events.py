@@ -285,6 +285,19 @@ def test_a_place_named_with_its_designator_places_the_event():
     assert (attack.location.name, attack.location.precision) == ("Chalatenango", "admin1")
 
 
+@pytest.mark.parametrize(
+    ("sentence", "place"),
+    [
+        ("A lawmaker was shot dead outside his Kharkiv office on Monday, police said.", "Kharkiv"),
+        ("Rebels captured the Golan Heights after a week of fighting.", "Golan Heights"),
+        ("Gunmen attacked U.S. forces near the border on Monday.", None),  # whose forces, not where
+    ],
+)
+def test_a_place_owning_a_site_or_taken_as_object_places_the_event(sentence, place):
+    (event, *_) = run(sentence).events
+    assert event.location.name == place
+
+
 def test_elliptical_injured_figure_is_counted():
     ex = run("At least nine people were killed and 20 wounded when a drone struck a bus station in Kassala on Friday.")
     (event,) = assault_events(ex)

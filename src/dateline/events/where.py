@@ -26,7 +26,11 @@ from dateline.triggers import trigger_type
 
 PRECISION_RANK = {"street": 0, "district": 1, "city": 2, "admin1": 3, "region": 4, "country": 5}
 EVENT_PLACE_PREPS = lexicon().words("places/event_locative_preps")
-DESIGNATORS = lexicon().words("places/designators")
+# Nouns a place name may modify and still be where something happens: its designator, a kind of place, a site
+PLACE_OWN_NOUNS = (
+    lexicon().words("places/designators") | lexicon().words("places/place_nouns") | lexicon().words("places/site_nouns")
+)
+PLACE_OBJECT_VERBS = lexicon().words("places/place_object_verbs")
 
 
 def find_dateline(text: str) -> PlaceMention | None:
@@ -176,9 +180,11 @@ def _locative(tok: Token, pm: PlaceMention) -> bool:
     if pm.precision in ("street", "district"):
         return True
     node = tok
-    while node.dep_ in ("compound", "flat", "amod", "nmod") and node.head.i != node.i and node.head.i - node.i < 4:
-        # 'in Morazan Department', 'near Laurel County': the name's designator is part of the place
-        if node.head.ent_type_ in ("GPE", "LOC", "FAC") or node.head.lower_ in DESIGNATORS:
+    while (
+        node.dep_ in ("compound", "flat", "amod", "nmod", "poss") and node.head.i != node.i and node.head.i - node.i < 4
+    ):
+        # 'in Morazan Department', 'outside his Istanbul office', "along Syria's border": the place's own noun
+        if node.head.ent_type_ in ("GPE", "LOC", "FAC") or node.head.lower_ in PLACE_OWN_NOUNS:
             node = node.head
         else:
             break
@@ -188,7 +194,7 @@ def _locative(tok: Token, pm: PlaceMention) -> bool:
         return True
     if node.dep_ in ("appos", "conj") and node.head.dep_ == "pobj":
         return node.head.head.lower_ in EVENT_PLACE_PREPS
-    return node.dep_ == "dobj" and node.head.lemma_ in ("visit", "enter", "invade", "storm", "strike", "bomb", "hit")
+    return node.dep_ == "dobj" and node.head.lemma_.lower() in PLACE_OBJECT_VERBS
 
 
 def _split_by_places(ctx: Context, m: Mention) -> list[Mention]:
