@@ -239,7 +239,7 @@ def _describe_blank_filters(app: "FastAPI") -> None:
     is its own or a blank string, where FastAPI would write 'or null', which a query string cannot send."""
     from fastapi import FastAPI
 
-    from dateline.filters import EventFilter
+    from dateline.filters import BLANK_IS_DEFAULT, EventFilter
 
     def openapi() -> dict:
         if app.openapi_schema is None:
@@ -247,17 +247,23 @@ def _describe_blank_filters(app: "FastAPI") -> None:
                 for param in operation.get("parameters", []):
                     if param["in"] == "query" and param["name"] in EventFilter.model_fields:
                         _blank_for_null(param["schema"])
+                    if param["in"] == "query" and param["name"] in BLANK_IS_DEFAULT:
+                        param["schema"] = {"anyOf": [param["schema"], _blank()]}
         return app.openapi_schema
 
     app.openapi = openapi
 
 
 def _blank_for_null(schema: dict) -> None:
-    from dateline.filters import BLANK_PATTERN
-
     for i, option in enumerate(schema.get("anyOf", [])):
         if option == {"type": "null"}:
-            schema["anyOf"][i] = {"type": "string", "pattern": BLANK_PATTERN, "description": "blank: no filter"}
+            schema["anyOf"][i] = _blank()
+
+
+def _blank() -> dict:
+    from dateline.filters import BLANK_PATTERN
+
+    return {"type": "string", "pattern": BLANK_PATTERN, "description": "blank: no filter"}
 
 
 # ---------------------------------------------------------------- errors

@@ -33,6 +33,8 @@ Background = Literal["exclude", "include", "only"]  # past events told as backgr
 MAX_FATALITIES = 10_000_000  # above any real toll, and within both databases' integer columns
 MAX_KM = 20_000.0  # half the Earth's circumference: every point is nearer
 BLANK = " \t\r\n"  # a filter of only these is no filter; the OpenAPI document says the same (BLANK_PATTERN)
+# Filters that are no filter when blank although they are never null: '?background=' is the default, 'exclude'.
+BLANK_IS_DEFAULT = ("background",)
 _BLANKS = r"[ \t\r\n]*"
 BLANK_PATTERN = f"^{_BLANKS}$"
 _PARTIAL_DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
@@ -176,7 +178,7 @@ class EventFilter(BaseModel):
     def _lower(cls, value: Any) -> Any:
         return value.strip(BLANK).lower() if isinstance(value, str) else value
 
-    @field_validator("background", mode="before")
+    @field_validator(*BLANK_IS_DEFAULT, mode="before")
     @classmethod
     def _default_background(cls, value: Any) -> Any:
         """'?background=' is the default, as every other blank filter is no filter."""
