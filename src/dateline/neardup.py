@@ -26,7 +26,7 @@ from difflib import SequenceMatcher
 
 import numpy as np
 
-from dateline.records import Extraction, Report
+from dateline.records import Extraction, Report, offset_records
 
 SHINGLE = 5  # words a shingle holds
 HASHES = 128  # MinHash functions: an estimate of a Jaccard similarity of 0.8 is within about 0.035
@@ -158,21 +158,16 @@ def reanchor(extraction: Extraction, report: Report) -> Extraction | None:
     return Extraction.model_validate({**data, "report": report})
 
 
-def _move_spans(node: object, align: Alignment, moved: list[tuple[int, int]]) -> bool:
-    """Every record with integer start and end offsets, moved onto the new text in place; False at the first
-    one whose characters the new text does not have."""
-    if isinstance(node, list):
-        return all(_move_spans(item, align, moved) for item in node)
-    if not isinstance(node, dict):
-        return True
-    start, end = node.get("start"), node.get("end")
-    if isinstance(start, int) and isinstance(end, int):  # DateRange's start and end are dates, not offsets
-        span = align.span(start, end)
+def _move_spans(data: dict, align: Alignment, moved: list[tuple[int, int]]) -> bool:
+    """Every record with character offsets, moved onto the new text in place; False at the first one whose
+    characters the new text does not have."""
+    for node in offset_records(data):
+        span = align.span(node["start"], node["end"])
         if span is None:
             return False
-        moved.append((start, span[0]))
+        moved.append((node["start"], span[0]))
         node["start"], node["end"] = span
-    return all(_move_spans(value, align, moved) for value in node.values())
+    return True
 
 
 def _layout_kept(align: Alignment, moved: list[tuple[int, int]]) -> bool:

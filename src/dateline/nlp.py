@@ -44,18 +44,13 @@ def parse_text(nlp: Language, text: str) -> str:
     return layout.unwrap(restore(text, common_words(nlp)))
 
 
+@lru_cache(maxsize=4)
 def common_words(nlp: Language) -> frozenset[str]:
     """The lower-case words the pipeline's lemmatizer indexes (the English words of WordNet), read once."""
-    cached = _COMMON.get(id(nlp))
-    if cached is None:
-        lemmatizer = nlp.get_pipe("lemmatizer") if "lemmatizer" in nlp.pipe_names else None
-        tables = getattr(lemmatizer, "lookups", None)
-        index = tables.get_table("lemma_index") if tables is not None and tables.has_table("lemma_index") else {}
-        cached = _COMMON[id(nlp)] = frozenset(word for words in index.values() for word in words)
-    return cached
-
-
-_COMMON: dict[int, frozenset[str]] = {}
+    lemmatizer = nlp.get_pipe("lemmatizer") if "lemmatizer" in nlp.pipe_names else None
+    tables = getattr(lemmatizer, "lookups", None)
+    index = tables.get_table("lemma_index") if tables is not None and tables.has_table("lemma_index") else {}
+    return frozenset(word for words in index.values() for word in words)
 
 
 def parse(nlp: Language, text: str, size: int = PIECE_CHARS) -> Doc:

@@ -28,7 +28,7 @@ from dateline.events import find_events
 from dateline.geocode import find_places
 from dateline.nlp import PIECE_CHARS, load_nlp, parse, parse_many
 from dateline.quotes import find_quotes
-from dateline.records import Extraction, Report
+from dateline.records import Extraction, Report, offset_records
 from dateline.times import find_times
 
 BATCH_SIZE = 16
@@ -168,15 +168,8 @@ def _quoting_report(extraction: Extraction) -> Extraction:
     return Extraction.model_validate({**data, "report": extraction.report})
 
 
-def _requote(node: object, text: str) -> None:
-    if isinstance(node, list):
-        for item in node:
-            _requote(item, text)
-    elif isinstance(node, dict):
-        start, end = node.get("start"), node.get("end")
-        if isinstance(start, int) and isinstance(end, int):
-            for field in ("text", "sentence"):  # a Span's text, an Evidence's sentence
-                if isinstance(node.get(field), str):
-                    node[field] = text[start:end]
-        for value in node.values():
-            _requote(value, text)
+def _requote(data: dict, text: str) -> None:
+    for node in offset_records(data):
+        for field in ("text", "sentence"):  # a Span's text, an Evidence's sentence
+            if isinstance(node.get(field), str):
+                node[field] = text[node["start"] : node["end"]]

@@ -9,6 +9,7 @@ so this module is the one place where the output format is defined.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -234,3 +235,17 @@ class Extraction(Record):
     entities: list[Entity] = Field(default_factory=list)
     places: list[PlaceMention] = Field(default_factory=list)
     times: list[TimeMention] = Field(default_factory=list)
+
+
+def offset_records(node: object) -> Iterator[dict]:
+    """Every record of a dumped extraction (``model_dump``) that has integer character offsets ``start`` and
+    ``end`` (a DateRange's are dates), parents before the records inside them: for passes that move or re-read
+    every span of an extraction."""
+    if isinstance(node, list):
+        for item in node:
+            yield from offset_records(item)
+    elif isinstance(node, dict):
+        if isinstance(node.get("start"), int) and isinstance(node.get("end"), int):
+            yield node
+        for value in node.values():
+            yield from offset_records(value)
