@@ -626,9 +626,12 @@ def extractions_for(docs: Sequence[GoldDoc], db: str | None, processes: int = 1)
 
 
 def _parse_docs(texts: Sequence[str]) -> Iterable[Any]:
-    from dateline.nlp import load_nlp
+    """The texts parsed as the pipeline parses them (``nlp.parse_text``: case restored, wrapped lines joined), one
+    at a time as they are read."""
+    from dateline.nlp import load_nlp, parse_text
 
-    return load_nlp().pipe(texts, batch_size=16)
+    nlp = load_nlp()
+    return nlp.pipe((parse_text(nlp, text) for text in texts), batch_size=16)
 
 
 def run_times(path: Path, limit: int | None) -> dict[str, Any]:
