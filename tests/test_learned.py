@@ -11,7 +11,15 @@ from pathlib import Path
 
 from dateline.learned import acled
 from dateline.learned.textcat import TextCat, features, train
-from dateline.learned.train import ACLED_DATA, ACLED_MODEL, NO_EVENT, NO_EVENT_DATA, folds_of, lede_threshold
+from dateline.learned.train import (
+    ACLED_DATA,
+    ACLED_MODEL,
+    NO_EVENT,
+    NO_EVENT_DATA,
+    folds_of,
+    lede_threshold,
+    unsure_threshold,
+)
 
 TEXTS = [
     "Troops and rebels exchanged fire near the river crossing.",
@@ -66,6 +74,22 @@ def test_lede_threshold_lets_through_at_most_the_allowed_share_of_no_event_sente
     assert lede_threshold(labels, [(NO_EVENT, 0.9)] * 110, rate=0.02) == 0.25  # never below the floor
 
 
+def test_unsure_threshold_ends_where_the_low_probability_answers_stop_being_guesses():
+    guesses = [("Attack", 0.12), ("Grenade", 0.13), ("Attack", 0.17), ("Grenade", 0.18)]  # right 1 of 4, 1 of 2
+    sure = [("Attack", 0.22), ("Attack", 0.23), ("Grenade", 0.6)]  # right 2 of 2 at 0.20-0.25
+    labels = ["Attack", "Attack", "Attack", "Attack", "Attack", "Attack", "Attack", NO_EVENT]
+    predicted = [*guesses, *sure, (NO_EVENT, 0.05)]
+    assert unsure_threshold(labels, predicted, accuracy=0.6) == 0.2
+    assert unsure_threshold(labels[:3], predicted[:3], accuracy=0.6) == 0.15  # 0.15-0.20 right 1 of 1
+    assert unsure_threshold(["Grenade"] * 2, predicted[:2], accuracy=0.6) == 0.0  # no band is ever right enough
+
+
+def test_an_unsure_classifier_leaves_the_sub_event_type_to_the_rules():
+    assert acled.unsure_below() > 0
+    assert acled.classify("ASSAULT", "zzqx vlorp qwertyuiop") is None  # nothing like any training sentence
+    assert acled.classify("ASSAULT", "Militants fired mortar shells at the town overnight.") is not None
+
+
 MEASURING_SETS = sorted((Path(__file__).parent.parent / "devset" / "labels").glob("acled-snippets*.jsonl"))
 
 
@@ -101,7 +125,9 @@ def test_committed_weights_were_trained_on_the_committed_file():
 def test_the_plover_type_bounds_the_acled_code():
     strike = "A drone strike hit a rebel base in the hills on Monday, killing four fighters."
     assert acled.classify("ASSAULT", strike) == ("Explosions/Remote violence", "Air/drone strike")
-    event_type, sub = acled.classify("PROTEST", strike)  # a protest is never coded an air strike
+    assert acled.classify("PROTEST", strike) is None  # no protest class is likely: the rules' protest code stands
+    riot = "Rioters threw stones at the police and set cars on fire after a rally in the capital on Monday."
+    event_type, sub = acled.classify("PROTEST", riot)  # a protest is never coded an air strike
     assert sub in acled.ALLOWED["PROTEST"] and event_type in ("Protests", "Riots")
     assert acled.classify("ACCUSE", strike) is None  # not a type the classifier codes: the rules' code stands
     assert set(acled.EVENT_TYPES) >= {s for subs in acled.ALLOWED.values() for s in subs}
@@ -175,3 +201,14 @@ def test_a_lead_sentence_without_trigger_words_is_read_as_the_event_the_classifi
 def test_every_sub_event_type_but_other_has_the_plover_type_of_an_event_found_by_the_classifier_alone():
     assert set(acled.PLOVER_TYPE) == set(acled.EVENT_TYPES) - {"Other"}
     assert all(sub in acled.ALLOWED[ptype] for sub, ptype in acled.PLOVER_TYPE.items())
+
+
+def test_a_rule_coded_clash_on_unarmed_targets_is_an_attack_on_civilians():
+    from dateline.taxonomy import acled_for
+
+    attack = ("Violence against civilians", "Attack")
+    assert acled_for("ASSAULT", None, ["civilians"]) == attack
+    assert acled_for("ASSAULT", "firearms", ["person", "government"]) == attack
+    assert acled_for("ASSAULT", None, ["military", "civilians"]) == ("Battles", "Armed clash")  # one side armed
+    assert acled_for("ASSAULT", None, []) == ("Battles", "Armed clash")  # no target known: the type's default
+    assert acled_for("ASSAULT", "aerial", ["civilians"])[1] == "Air/drone strike"  # the weapon class stands

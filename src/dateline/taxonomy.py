@@ -8,6 +8,8 @@ leaves as they are, so plurals are listed too).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from dateline.lexicon import lexicon
 
 _TYPES: dict[str, dict] = lexicon().table("events/types")
@@ -67,8 +69,15 @@ KILL_WORDS = lexicon().words("events/casualties/kill_words")
 INJURE_WORDS = lexicon().words("events/casualties/injure_words")
 
 
-def acled_for(plover_type: str, mode: str | None) -> tuple[str, str] | None:
-    return ACLED_MAP.get((plover_type, mode)) or ACLED_MAP.get((plover_type, None))
+def acled_for(plover_type: str, mode: str | None, target_kinds: Sequence[str] = ()) -> tuple[str, str] | None:
+    """The rules' ACLED code of a type and mode; ``target_kinds`` (the kinds of the event's targets and victims)
+    turn a clash into an attack on the unarmed (``acled_unarmed_targets`` in ``events/types.json``)."""
+    code = ACLED_MAP.get((plover_type, mode)) or ACLED_MAP.get((plover_type, None))
+    unarmed = _TYPES.get(plover_type, {}).get("acled_unarmed_targets")
+    replaced = bool(code and unarmed and code[1] in unarmed["replaces"])
+    if replaced and target_kinds and all(kind in unarmed["kinds"] for kind in target_kinds):
+        return tuple(unarmed["code"])
+    return code
 
 
 def cameo_for(plover_type: str, mode: str | None) -> str | None:

@@ -57,7 +57,12 @@ def _to_event(ctx: Context, n: int, group: list[Mention]) -> Event:
         a.normalized = normalized_actor(a, location.country if location.precision != "region" else None)
     trig = first.trigger
     evidence = [_evidence(s) for s in _unique_sents(group)]
-    acled = first.acled or classify(first.type, " ".join(e.sentence for e in evidence)) or acled_for(first.type, mode)
+    target_kinds = [a.kind for a in actors if a.role in ("target", "victim")]
+    acled = (
+        first.acled
+        or classify(first.type, " ".join(e.sentence for e in evidence))
+        or acled_for(first.type, mode, target_kinds)
+    )
     event = Event(
         id=f"ev{n}",
         type=first.type,

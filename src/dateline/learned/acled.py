@@ -39,10 +39,20 @@ def model() -> TextCat | None:
 
 
 @lru_cache(maxsize=1)
+def _card() -> dict:
+    card = MODEL_PATH.with_suffix(".json")
+    return json.loads(card.read_text(encoding="utf-8")) if card.exists() else {}
+
+
 def lede_threshold() -> float | None:
     """The probability the classifier's answer needs to make an event on its own (model card), or None."""
-    card = MODEL_PATH.with_suffix(".json")
-    return json.loads(card.read_text(encoding="utf-8")).get("lede_threshold") if card.exists() else None
+    return _card().get("lede_threshold")
+
+
+def unsure_below() -> float:
+    """Below this probability the classifier guesses (model card): text unlike its training sentences, such as a
+    wire story set in capitals, gets a near-flat distribution whose top is no better than chance."""
+    return _card().get("unsure_below", 0.0)
 
 
 def lede_event(text: str) -> tuple[str, str, str] | None:
@@ -59,7 +69,7 @@ def lede_event(text: str) -> tuple[str, str, str] | None:
 
 def classify(plover_type: str, text: str) -> tuple[str, str] | None:
     """(ACLED event type, sub-event type) for an event of this PLOVER type told by this text, or None where
-    the type is not one the classifier codes."""
+    the type is not one the classifier codes or the classifier is unsure (then the rules' code stands)."""
     allowed = ALLOWED.get(plover_type)
     classifier = model()
     if not allowed or classifier is None or not text.strip():
@@ -68,5 +78,5 @@ def classify(plover_type: str, text: str) -> tuple[str, str] | None:
     candidates = [(probs[classifier.labels.index(sub)], sub) for sub in allowed if sub in classifier.labels]
     if not candidates:
         return None
-    _prob, best = max(candidates)
-    return EVENT_TYPES[best], best
+    prob, best = max(candidates)
+    return (EVENT_TYPES[best], best) if prob >= unsure_below() else None

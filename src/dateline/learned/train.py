@@ -35,6 +35,10 @@ FOLDS = 5
 # The lede threshold lets at most this share of held-out "No event" sentences through, and is never below the floor.
 LEDE_FALSE_FIRES = 0.02
 LEDE_FLOOR = 0.25
+# A band of probabilities whose held-out answers are right less often than this is a guess: the rules code those.
+UNSURE_ACCURACY = 0.5
+UNSURE_BAND_WIDTH = 0.05
+UNSURE_BANDS = tuple(round(UNSURE_BAND_WIDTH * k, 2) for k in range(1, 21))
 
 
 def read_snippets(path: Path) -> tuple[list[str], list[str]]:
@@ -73,12 +77,24 @@ def lede_threshold(labels: list[str], predicted: list[tuple[str, float]], rate: 
     return round(max(LEDE_FLOOR, above + 1e-4), 4)
 
 
+def unsure_threshold(labels: list[str], predicted: list[tuple[str, float]], accuracy: float = UNSURE_ACCURACY) -> float:
+    """Where the low-probability bands (0.05 wide, from the bottom) whose held-out answers are right less than
+    ``accuracy`` of the time end: below it the model guesses, and the rules' code stands."""
+    pairs = [(p, label == gold) for (label, p), gold in zip(predicted, labels, strict=True) if gold != NO_EVENT]
+    for top in UNSURE_BANDS:
+        band = [right for p, right in pairs if top - UNSURE_BAND_WIDTH <= p < top]
+        if band and sum(band) / len(band) >= accuracy:
+            return round(top - UNSURE_BAND_WIDTH, 2)
+    return 0.0
+
+
 def train_acled(data: Path = ACLED_DATA, negatives: Path = NO_EVENT_DATA, out: Path = ACLED_MODEL) -> dict:
     texts, labels = read_snippets(data)
     no_texts, no_labels = read_snippets(negatives)
     texts, labels = texts + no_texts, labels + no_labels
     predicted = out_of_fold(texts, labels)
     threshold = lede_threshold(labels, predicted)
+    unsure = unsure_threshold(labels, predicted)
     model = train(texts, labels)
     card = {
         "model": "ACLED sub-event type from an event's evidence sentences, or No event",
@@ -91,6 +107,7 @@ def train_acled(data: Path = ACLED_DATA, negatives: Path = NO_EVENT_DATA, out: P
         "labels": model.labels,
         "features": len(model.feature_ids),
         **_cross_validated(labels, predicted, threshold),
+        "unsure_below": unsure,
         "trained": dt.date.today().isoformat(),
     }
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -227,6 +244,7 @@ def main(argv: list[str] | None = None) -> int:
         f"  lede threshold {card['lede_threshold']:.3f}: events read right {lede['events_read_right']:.3f}, "
         f"no-event sentences read as events {lede['no_event_read_as_event']:.3f}"
     )
+    print(f"  unsure below {card['unsure_below']:.2f}: the rules code those events")
     if not EVENT_LOCATION_DATA.exists() or not ECBPLUS_DATA.exists():
         print("place ranker, case restorer: public data beside the project absent: committed weights kept")
         return 0
