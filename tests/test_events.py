@@ -273,6 +273,11 @@ def test_what_a_group_decided_to_do_has_not_happened():
         ("If the talks fail, rebels could attack the garrison in the valley again.", "hypothetical"),
         ("Rebels attacked the garrison in the valley on Monday.", "occurred"),
         ("Rebels attacked the garrison in the valley on Monday and could strike again.", "occurred"),
+        ("The rebel command threatened new attacks on the garrison in the valley.", "threatened"),
+        ("The army is preparing an offensive against the rebels in the valley.", "planned"),
+        ("A rebel leader called for the assassination of the governor of the valley.", "hypothetical"),
+        ("The governor demanded an end to the shelling of the valley.", "occurred"),  # an end to it: it happens
+        ("The army launched an offensive against the rebels in the valley on Monday.", "occurred"),
     ],
 )
 def test_what_will_or_may_happen_keeps_its_type_with_a_status(sentence, status):

@@ -14,16 +14,36 @@ from dateline.taxonomy import REPORTING_VERBS
 
 MODALS: dict[str, str] = lexicon().table("events/status/modals")
 CONDITIONS = lexicon().words("events/status/conditions")
+GOVERNING_VERBS: dict[str, str] = lexicon().table("events/status/governing_verbs")
 _CLIMB = ("conj", "xcomp")  # 'could attack and burn', 'will try to attack': the status of the verb they hang on
 
 
 def status_of(group: list[Token]) -> str:
     """The status the trigger words' verb gives: the first that is not 'occurred', else 'occurred'."""
     for tok in group:
-        found = _verb_status(_verb_of(tok))
+        found = _noun_status(tok) if tok.pos_ in ("NOUN", "PROPN") else _verb_status(_verb_of(tok))
         if found != "occurred":
             return found
     return "occurred"
+
+
+def _noun_status(noun: Token) -> str:
+    """An event noun takes the status of the verb that governs it ('threatened new attacks', 'called for the
+    assassination'): a governing verb from ``events/status/governing_verbs``, else the verb's own status ('will
+    launch an offensive')."""
+    while noun.dep_ == "conj" and noun.head.i != noun.i:
+        noun = noun.head  # "threatened kidnappings and attacks"
+    if noun.dep_ == "dobj":
+        verb, key = noun.head, noun.head.lemma_.lower()
+    elif noun.dep_ == "pobj" and noun.head.dep_ == "prep":
+        verb = noun.head.head
+        key = f"{verb.lemma_.lower()} {noun.head.lower_}"
+    else:
+        return "occurred"
+    governed = GOVERNING_VERBS.get(key)
+    if governed is not None and verb.pos_ == "VERB":
+        return governed
+    return _verb_status(_verb_of(verb)) if noun.dep_ == "dobj" else "occurred"
 
 
 def _verb_of(tok: Token) -> Token:
