@@ -111,6 +111,14 @@ def test_demonyms_are_not_places(nlp):
     assert found == []
 
 
+def test_countries_and_states_carry_geonames_reference_points(nlp):
+    found = places(nlp, "The United States and Japan signed the deal, and Texas will host the first plant.")
+    us, japan, texas = by_text(found, "United States"), by_text(found, "Japan"), by_text(found, "Texas")
+    assert haversine(us.lat, us.lon, 39.76, -98.5) < 5  # GeoNames' point for the country, not a centroid
+    assert haversine(japan.lat, japan.lon, 35.69, 139.75) < 5
+    assert us.geonames_id == 6252001 and texas.geonames_id is not None and texas.feature == "admin1"
+
+
 def test_person_named_like_a_country_is_not_a_place(nlp):
     found = places(nlp, "Michael Jordan visited the school and spoke to students.")
     assert all("Jordan" not in p.text for p in found)
