@@ -129,6 +129,12 @@ def test_countries_and_states_carry_geonames_reference_points(nlp):
     assert us.geonames_id == 6252001 and texas.geonames_id is not None and texas.feature == "admin1"
 
 
+def test_place_entity_naming_a_building_is_read_as_its_place(nlp):
+    found = places(nlp, "She is being held in the Walker County Jail.")
+    county = by_text(found, "Walker County")
+    assert county.feature == "admin2" and county.country == "US"
+
+
 def test_person_named_like_a_country_is_not_a_place(nlp):
     found = places(nlp, "Michael Jordan visited the school and spoke to students.")
     assert all("Jordan" not in p.text for p in found)

@@ -110,6 +110,8 @@ def _ent_mentions(doc: Doc) -> list[_Mention]:
         if ent.label_ == "FAC" and not _shape_of(doc[end - 1].lower_.rstrip(".")) and not lookup(doc[start:end].text):
             if head := _embedded_place(doc, start, end):  # 'Laurel County Detention Center'
                 out.append(_Mention(start, head, _clean_name(doc[start:head].text), strong=False))
+        elif ent.label_ in PLACE_LABELS and (head := _unknown_with_embedded_place(doc, start, end)):
+            out.append(_Mention(start, head, _clean_name(doc[start:head].text), strong=False))  # 'X County Jail'
         elif ent.label_ in PLACE_LABELS:
             if not _person_not_place(doc, start, end):
                 out.append(_Mention(start, end, _clean_name(doc[start:end].text)))
@@ -198,6 +200,14 @@ def _embedded_place(doc: Doc, start: int, end: int) -> int | None:
         if county or doc[stop].lower_ in INSTITUTION_WORDS and _big_enough(cands):
             return stop
     return None
+
+
+def _unknown_with_embedded_place(doc: Doc, start: int, end: int) -> int | None:
+    """A place entity the gazetteer has no reading of, headed by a place that names a public body or building
+    ('the Henderson County Jail' tagged as a place): that place's end."""
+    if _shape_of(doc[end - 1].lower_.rstrip(".")) or _candidates(_title(_clean_name(doc[start:end].text))):
+        return None
+    return _embedded_place(doc, start, end)
 
 
 def _big_enough(cands: list[Place]) -> bool:
