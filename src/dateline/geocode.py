@@ -18,13 +18,13 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc, Span, Token
 
 from dateline.gazetteer import Place, airport_near, country, country_cities, country_of_demonym, lookup, norm
 from dateline.gazetteer import country_centroid as _centroid
 from dateline.layout import dateline_head
 from dateline.lexicon import lexicon
-from dateline.records import PlaceMention
+from dateline.records import DEMONYM, PlaceMention
 
 PLACE_LABELS = {"GPE", "LOC", "FAC"}  # spaCy entity labels (its tag set, not words)
 STREET_WORDS = lexicon().words("places/street_words")
@@ -58,6 +58,7 @@ INSTITUTION_WORDS = lexicon().words("places/institution_words")
 EMBEDDED_MIN_POP = 10_000  # a town heading a public body's name must be at least this big
 ADMIN1_MIN_POP = 100_000  # a mislabelled region name with no cue is taken only for a big region (a US state)
 # spaCy entity labels that are never places (its tag set, not words).
+DEMONYM_LABELS = {"NORP", "GPE", "LOC"}  # spaCy labels a nationality word carries when it names its country
 NON_PLACE_LABELS = {"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY", "LAW", "LANGUAGE"}
 SCAN_MIN_POP = 100_000  # a proper noun spaCy did not tag is taken as a city only when the city is this big
 
@@ -69,7 +70,7 @@ class _Mention:
     start: int  # token indices
     end: int
     name: str  # text looked up in the gazetteer
-    shape: str = "plain"  # plain | street | district | airport | part | relative
+    shape: str = "plain"  # plain | street | district | airport | part | relative | demonym
     direction: tuple[int, int] = (0, 0)
     strong: bool = True  # from a spaCy place entity (vs a gazetteer-only scan)
     qualifier: int | None = None  # index of a 'Town, Region' qualifier mention
@@ -90,7 +91,15 @@ def _clean_name(text: str) -> str:
 def _ent_mentions(doc: Doc) -> list[_Mention]:
     out = []
     for ent in doc.ents:
-        if _is_demonym(ent.text) or _in_outlet_name(doc, ent.start, ent.end):
+        if _is_demonym(ent.text):
+            if (
+                ent.label_ in DEMONYM_LABELS
+                and not _opens_place_name(doc, ent)
+                and not _in_outlet_name(doc, ent.start, ent.end)
+            ):
+                out.append(_demonym_mention(doc, ent.start, ent.end))
+            continue
+        if _in_outlet_name(doc, ent.start, ent.end):
             continue
         start = ent.start + (1 if ent[0].lower_ == "the" else 0)
         end = _trim_end(doc, start, ent.end)
@@ -101,6 +110,8 @@ def _ent_mentions(doc: Doc) -> list[_Mention]:
         if ent.label_ == "FAC" and not _shape_of(doc[end - 1].lower_.rstrip(".")) and not lookup(doc[start:end].text):
             if head := _embedded_place(doc, start, end):  # 'Laurel County Detention Center'
                 out.append(_Mention(start, head, _clean_name(doc[start:head].text), strong=False))
+        elif ent.label_ in PLACE_LABELS and (head := _unknown_with_embedded_place(doc, start, end)):
+            out.append(_Mention(start, head, _clean_name(doc[start:head].text), strong=False))  # 'X County Jail'
         elif ent.label_ in PLACE_LABELS:
             if not _person_not_place(doc, start, end):
                 out.append(_Mention(start, end, _clean_name(doc[start:end].text)))
@@ -113,6 +124,24 @@ def _ent_mentions(doc: Doc) -> list[_Mention]:
             elif ent.label_ == "ORG" and (head := _embedded_place(doc, start, end)):
                 out.append(_Mention(start, head, _clean_name(doc[start:head].text), strong=False))
     return out
+
+
+def _demonym_mention(doc: Doc, start: int, end: int) -> _Mention:
+    """'Iraqi' in 'Iraqi forces', 'Americans': a nationality word names its country. It is listed as a mention of
+    the country, flagged (feature 'demonym'), so that a reader after places proper can leave it out."""
+    start += 1 if doc[start].lower_ == "the" else 0
+    end = _trim_end(doc, start, end)
+    return _Mention(start, end, _clean_name(doc[start:end].text), shape="demonym", strong=False)
+
+
+def _opens_place_name(doc: Doc, ent: Span) -> bool:
+    """'Spanish Town', 'French Guiana': the nationality word opens a place's own name (read by the scan)."""
+    for stop in range(ent.end + 1, min(len(doc), ent.end + 3) + 1):
+        if not all(_capitalised(t) for t in doc[ent.end : stop]):
+            return False
+        if any(not c.alt for c in lookup(doc[ent.start : stop].text)):
+            return True
+    return False
 
 
 def _trim_end(doc: Doc, start: int, end: int) -> int:
@@ -171,6 +200,14 @@ def _embedded_place(doc: Doc, start: int, end: int) -> int | None:
         if county or doc[stop].lower_ in INSTITUTION_WORDS and _big_enough(cands):
             return stop
     return None
+
+
+def _unknown_with_embedded_place(doc: Doc, start: int, end: int) -> int | None:
+    """A place entity the gazetteer has no reading of, headed by a place that names a public body or building
+    ('the Henderson County Jail' tagged as a place): that place's end."""
+    if _shape_of(doc[end - 1].lower_.rstrip(".")) or _candidates(_title(_clean_name(doc[start:end].text))):
+        return None
+    return _embedded_place(doc, start, end)
 
 
 def _big_enough(cands: list[Place]) -> bool:
@@ -734,7 +771,9 @@ def _demonym_context(doc: Doc) -> Counter:
 
 def _resolve_all(doc: Doc, mentions: list[_Mention]) -> None:
     for m in mentions:
-        if m.shape == "admin":
+        if m.shape == "demonym":
+            m.candidates = _demonym_candidates(m.name)
+        elif m.shape == "admin":
             m.candidates = _admin_candidates(doc, m)
         elif m.shape == "district":
             m.candidates = _district_candidates(doc, m)
@@ -761,6 +800,12 @@ def _resolve_all(doc: Doc, mentions: list[_Mention]) -> None:
         anchor = _near_anchor(doc, m, mentions)
         if _too_far(m.place, anchor.place if anchor else None):
             m.place = None
+
+
+def _demonym_candidates(word: str) -> tuple[Place, ...]:
+    cc = country_of_demonym().get(norm(word))
+    found = country(cc) if cc else None
+    return (found,) if found is not None else ()
 
 
 NEAR_KM = 150  # "X near Y": how far apart X and Y may lie
@@ -876,8 +921,8 @@ def _context_from(mentions: list[_Mention], demonyms: Counter) -> _Context:
     seen: set[tuple[float, float, str]] = set()
     for m in mentions:
         p = m.place
-        if p is None or p.country is None or m.shape == "district":
-            continue
+        if p is None or p.country is None or m.shape in {"district", "demonym"}:
+            continue  # a nationality word has voted already (_demonym_context)
         vote = 2 if p.kind == "country" else 1
         ctx.countries[p.country] += vote
         ctx.own.setdefault(m.name, Counter())[p.country] += vote
@@ -932,6 +977,8 @@ def _record(doc: Doc, m: _Mention) -> PlaceMention | None:
         rec = rec.model_copy(update={"precision": "region", "feature": "region"})
     elif m.shape == "district":
         rec = rec.model_copy(update={"precision": "district", "feature": "district", "name": _clean_name(text)})
+    elif m.shape == "demonym":
+        rec = rec.model_copy(update={"feature": DEMONYM})
     return rec
 
 
@@ -1034,12 +1081,13 @@ def _dominant(mentions: list[_Mention]) -> Place | None:
     cities = Counter(m.place for m in mentions if m.place and m.place.kind == "city")
     if cities:
         return cities.most_common(1)[0][0]
-    countries = Counter(m.place for m in mentions if m.place and m.place.kind == "country")
+    countries = Counter(m.place for m in mentions if m.place and m.place.kind == "country" and m.shape != "demonym")
     return countries.most_common(1)[0][0] if countries else None
 
 
 def find_places(doc: Doc) -> list[PlaceMention]:
-    """Every toponym mention in the report, resolved, in text order."""
+    """Every toponym mention in the report, resolved, in text order; a nationality word ('Iraqi', 'Americans') is
+    listed as a mention of its country with feature 'demonym' (``toponyms`` leaves those out)."""
     if not len(doc):
         return []
     mentions = _collect(doc)

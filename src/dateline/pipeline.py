@@ -28,7 +28,7 @@ from dateline.events import find_events
 from dateline.geocode import find_places
 from dateline.nlp import PIECE_CHARS, load_nlp, parse, parse_many
 from dateline.quotes import find_quotes
-from dateline.records import Extraction, Report, offset_records
+from dateline.records import Extraction, Report, offset_records, toponyms
 from dateline.times import find_times
 
 BATCH_SIZE = 16
@@ -147,7 +147,7 @@ def extract_doc(report: Report, doc: Doc) -> Extraction:
     places = find_places(doc)
     entities = find_entities(doc)
     quotes = find_quotes(doc, entities)
-    events = find_events(doc, report, times, places, entities, quotes)
+    events = find_events(doc, report, times, toponyms(places), entities, quotes)  # nationality words read apart
     extraction = Extraction(
         report=report,
         dateline_version=__version__,

@@ -103,7 +103,19 @@ class PlaceMention(Record):
     lon: float | None = None
     precision: PlacePrecision | None = None
     geonames_id: int | None = None
-    feature: str | None = Field(None, description="Kind of place: street, city, admin1, country, region, airport, ...")
+    feature: str | None = Field(
+        None,
+        description="Kind of place: street, city, admin1, country, region, airport, ...; 'demonym' for a nationality"
+        " word ('Iraqi') listed as a mention of its country, which a reader of places proper may leave out",
+    )
+
+
+DEMONYM = "demonym"  # the feature of a nationality word ('Iraqi') listed as a mention of its country
+
+
+def toponyms(places: list[PlaceMention]) -> list[PlaceMention]:
+    """The place mentions that name a place: without the nationality words listed as their country's."""
+    return [p for p in places if p.feature != DEMONYM]
 
 
 class Quote(Record):

@@ -33,7 +33,7 @@ from typing import Any
 from dateline import DatelineError
 from dateline.evalsets.common import extract_all, first, overlap
 from dateline.evaluate import Tally, _rounded
-from dateline.records import Event, Extraction, Report
+from dateline.records import Event, Extraction, Report, toponyms
 
 KIND = "eventloc"
 LEFT_OUT_ANSWERS = {"reject", "ignore"}
@@ -159,7 +159,7 @@ def _occurrences(text: str, said: str) -> list[Span]:
 
 def location_span(event: Event, extraction: Extraction) -> Span | None:
     """The stretch of the sentence the event's location was read from (nearest the trigger), if any."""
-    loc, places = event.location, extraction.places
+    loc, places = event.location, toponyms(extraction.places)
     if loc.text:
         spans = [(p.start, p.end) for p in places if p.text == loc.text] or _occurrences(
             extraction.report.text, loc.text
@@ -176,7 +176,7 @@ def has_location(event: Event) -> bool:
 
 def first_place_after(extraction: Extraction, verb: Span) -> Span | None:
     """Baseline: the first toponym that starts after the verb."""
-    after = sorted((p.start, p.end) for p in extraction.places if p.start >= verb[1])
+    after = sorted((p.start, p.end) for p in toponyms(extraction.places) if p.start >= verb[1])
     return after[0] if after else None
 
 

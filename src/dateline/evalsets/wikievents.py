@@ -47,6 +47,7 @@ from pydantic import BaseModel, ValidationError
 from dateline import DatelineError
 from dateline.evalsets.common import event_mentions, extract_all, first, overlap, prf_counts
 from dateline.evaluate import Tally, _rounded, greedy, same_role, same_type
+from dateline.records import toponyms
 
 if TYPE_CHECKING:
     from dateline.records import Event, Extraction
@@ -573,7 +574,8 @@ def predicted_arguments(ev: Event, x: Extraction) -> list[PredArg]:
     if loc.name or loc.text:
         # the place mentions it was read from, and its gazetteer name where the text uses it; not the bare
         # words of loc.text: for a country the story or a speaker implies, they are the event's trigger
-        known = [(p.start, p.end) for p in x.places if p.text == loc.text or (loc.name and p.name == loc.name)]
+        places = toponyms(x.places)
+        known = [(p.start, p.end) for p in places if p.text == loc.text or (loc.name and p.name == loc.name)]
         names = [loc.name] if loc.name else []
         out.append(PredArg("location", loc.name or loc.text or "", _spans(names, known, text, ev)))
     return out
