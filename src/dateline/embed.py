@@ -181,22 +181,21 @@ class Model:
         return (pooled / np.maximum(norms, 1e-12)).astype(np.float32)
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
-        """Unit sentence vectors for ``texts``, in order; texts of similar length are batched together."""
+        """Unit sentence vectors for ``texts``, in order. Texts of the same length in tokens are run together, with
+        no padding: a text's vector is then the same, to the last bit, whatever else is in the call (a padded
+        batch's sums and matrix products depend on its shape), so a vector may be computed when it is needed."""
         out = np.zeros((len(texts), self.hidden), dtype=np.float32)
         if not texts:
             return out
         encodings = self.tokenizer.encode_batch([t or "" for t in texts])
-        order = sorted(range(len(texts)), key=lambda i: len(encodings[i].ids))
-        for start in range(0, len(order), self.batch_size):
-            chunk = order[start : start + self.batch_size]
-            n = max(len(encodings[i].ids) for i in chunk)
-            ids = np.zeros((len(chunk), n), dtype=np.int64)
-            mask = np.zeros((len(chunk), n), dtype=np.float32)
-            for row, i in enumerate(chunk):
-                tokens = encodings[i].ids
-                ids[row, : len(tokens)] = tokens
-                mask[row, : len(tokens)] = 1.0
-            out[chunk] = self._forward(ids, mask)
+        by_length: dict[int, list[int]] = {}
+        for i, encoding in enumerate(encodings):
+            by_length.setdefault(len(encoding.ids), []).append(i)
+        for n, same in sorted(by_length.items()):
+            for start in range(0, len(same), self.batch_size):
+                chunk = same[start : start + self.batch_size]
+                ids = np.array([encodings[i].ids for i in chunk], dtype=np.int64).reshape(len(chunk), n)
+                out[chunk] = self._forward(ids, np.ones((len(chunk), n), dtype=np.float32))
         return out
 
 
