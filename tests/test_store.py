@@ -208,6 +208,35 @@ def test_other_events_stay_apart_and_order_does_not_matter(db_url, tmp_path):
     assert all(s == snaps[0] for s in snaps)
 
 
+def links(store: Store) -> tuple[dict, dict]:
+    """(mention key -> its merged event id, from report_events; the same from event_sources)."""
+    from sqlalchemy import select
+
+    from dateline.store import EventSourceRow, ReportEventRow
+
+    with store.engine.connect() as conn:
+        mentions = dict(conn.execute(select(ReportEventRow.key, ReportEventRow.event_id)).all())
+        sources = dict(conn.execute(select(EventSourceRow.report_event_key, EventSourceRow.event_id)).all())
+    return mentions, sources
+
+
+def test_every_mention_points_at_the_event_that_lists_it(store):
+    """The links of one write (one statement for every mention, many candidates asked once per block) put each
+    mention in the merged event whose sources list it, through merges, a copy stored in one pass and a removal."""
+    reports = strike_reports() + other_reports()
+    for x in reports:
+        store.add_extraction(x)
+        mentions, sources = links(store)
+        assert mentions == sources and None not in mentions.values()
+    copies = [x.model_copy(update={"report": x.report.model_copy(update={"id": f"copy-{i}"})}) for i, x in
+              enumerate([reports[0]] * 3)]  # fmt: skip
+    store.add_new_extractions(copies)
+    store.remove_report(reports[1].report.id)
+    mentions, sources = links(store)
+    assert mentions == sources and len(mentions) == sum(len(x.events) for x in reports) - 1 + 3
+    assert {mentions[f"copy-{i}#e1"] for i in range(3)} == {mentions["ledger-1#e1"]}
+
+
 def test_reingest_is_a_noop_and_reextract_updates(store):
     reports = strike_reports()
     for x in reports:

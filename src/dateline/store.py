@@ -640,21 +640,28 @@ class Store:
             )
         return list(members.values())
 
-    def _candidates(self, conn: Connection, member: dict) -> list:
-        """Stored mentions in the same (type family, country) block whose dates overlap this one's, within slop."""
+    def _candidates(self, conn: Connection, member: dict, asked: dict[tuple, list] | None = None) -> list:
+        """Stored mentions of other reports in the same (type family, country) block whose dates overlap this one's,
+        within slop. ``asked`` keeps the answers by block and dates, for the other new mentions of one write."""
         ev = member["event"]
         start = ((ev.get("date") or {}).get("start") or "")[:10]
         end = ((ev.get("date") or {}).get("end") or start)[:10]
         if not start:
             return []
-        country = (ev.get("location") or {}).get("country")
+        block = (TYPE_FAMILY.get(ev.get("type"), ev.get("type")), (ev.get("location") or {}).get("country"))
+        asked = {} if asked is None else asked
+        if (block, start, end) not in asked:
+            asked[(block, start, end)] = self._block_rows(conn, *block, start, end)
+        return [row for row in asked[(block, start, end)] if row.report_id != member["report_id"]]
+
+    @staticmethod
+    def _block_rows(conn: Connection, family: str, country: str | None, start: str, end: str) -> list:
         t = ReportEventRow
         same_block = [
-            t.family == TYPE_FAMILY.get(ev.get("type"), ev.get("type")),
+            t.family == family,
             t.country == country if country else t.country.is_(None),
             t.date_start <= _shift(end, SLOP_DAYS),
             t.date_end >= _shift(start, -SLOP_DAYS),
-            t.report_id != member["report_id"],
             t.event_id.is_not(None),
         ]
         # Short-dated mentions start at most SHORT_SPAN days before they end: a bounded index range scan.
@@ -673,8 +680,9 @@ class Store:
         data = {m["key"]: m["event"] for m in new}
         owner: dict[str, str] = {}  # stored mention -> its merged event
         pairs: list[tuple[str, str]] = []
+        asked: dict[tuple, list] = {}
         for m in new:
-            for row in self._candidates(conn, m):
+            for row in self._candidates(conn, m, asked):
                 if row.key not in mentions:
                     mentions[row.key] = mention_from_event(row.key, row.report_id, row.data, _vector(row.embedding))
                     data[row.key], owner[row.key] = row.data, row.event_id
@@ -774,9 +782,9 @@ class Store:
         now = _now()
         conn.execute(EventRow.__table__.insert(), [_event_row(m, now) for m in merged])
         conn.execute(EventSourceRow.__table__.insert(), [r for m in merged for r in _source_rows(m)])
-        for m in merged:
-            keys = [s["event_key"] for s in m["sources"]]
-            conn.execute(update(ReportEventRow).where(ReportEventRow.key.in_(keys)).values(event_id=m["id"]))
+        t = ReportEventRow.__table__
+        links = [{"k": s["event_key"], "e": m["id"]} for m in merged for s in m["sources"]]
+        conn.execute(update(t).where(t.c.key == bindparam("k")).values(event_id=bindparam("e")), links)
 
     def bulk_load_merged(self, members: list[dict]) -> int:
         """Load many mentions at once (benchmarks, imports): cluster them in memory and write in one transaction.
