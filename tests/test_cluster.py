@@ -76,7 +76,7 @@ def test_a_batch_whose_worker_is_killed_is_run_again_elsewhere():
 
     reports = list(iter_reports([str(EXAMPLES)]))
     expected = [x.model_dump() for x in pipeline.extract_many(reports)]
-    extractor = DaskExtractor(embed=False, workers=2)
+    extractor = DaskExtractor(workers=2)
     try:
         pids = extractor.client.run(os.getpid)  # worker address -> its process
         extractor.submit(reports)

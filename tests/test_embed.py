@@ -845,13 +845,19 @@ def test_vectors_are_unit_length_and_deterministic():
     assert embed.embed([]).shape == (0, embed.DIM)
 
 
-def test_batching_and_padding_do_not_change_a_vector():
-    """A sentence gets the same vector alone and in a batch padded to a much longer neighbour."""
+def test_batching_does_not_change_a_vector_at_all():
+    """A sentence gets the very same vector (every bit) alone and in a batch beside longer and equally long ones, so
+    a vector computed when merging first needs it is the one computing it at ingest would have stored."""
     short = "Gunmen shot a guard at a clinic."
+    same_length = "Rebels shot a guard at a school."
     long = "A long report sentence " + "that keeps going with more places, people and times " * 6 + "."
+    tokens = embed.model().tokenizer.encode_batch([short, same_length])
+    assert len(tokens[0].ids) == len(tokens[1].ids)
     alone = embed.embed([short])[0]
-    batched = embed.embed([long, short, "Another one."])[1]
-    assert np.abs(alone - batched).max() < 1e-5
+    for batch in ([long, short, "Another one."], [same_length, short], [short] * 40 + [same_length] * 7):
+        batched = embed.embed(batch)
+        assert np.array_equal(batched[batch.index(short)], alone)
+        assert embed.to_bytes(batched[batch.index(short)]) == embed.to_bytes(alone)
 
 
 def test_model_is_loaded_once_per_process():

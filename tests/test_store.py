@@ -24,7 +24,7 @@ from pg import pg_database, pg_server  # noqa: F401 - fixtures
 from dateline import DatelineError, embed
 from dateline.cli import main as cli_main
 from dateline.records import Actor, Count, DateRange, Event, Evidence, Extraction, Location, Quote, Report, Span
-from dateline.store import MIGRATIONS, Store, database_url
+from dateline.store import MIGRATIONS, PENDING_BYTES, Store, database_url
 
 MOSUL = Location(name="Mosul", country="IQ", admin1="Nineveh", lat=36.34, lon=43.13, precision="city", text="Mosul")
 BASRA = Location(name="Basra", country="IQ", admin1="Basra", lat=30.51, lon=47.78, precision="city", text="Basra")
@@ -206,6 +206,35 @@ def test_other_events_stay_apart_and_order_does_not_matter(db_url, tmp_path):
             snaps.append(snapshot(s))
     assert len(snaps[0]) == 3
     assert all(s == snaps[0] for s in snaps)
+
+
+def links(store: Store) -> tuple[dict, dict]:
+    """(mention key -> its merged event id, from report_events; the same from event_sources)."""
+    from sqlalchemy import select
+
+    from dateline.store import EventSourceRow, ReportEventRow
+
+    with store.engine.connect() as conn:
+        mentions = dict(conn.execute(select(ReportEventRow.key, ReportEventRow.event_id)).all())
+        sources = dict(conn.execute(select(EventSourceRow.report_event_key, EventSourceRow.event_id)).all())
+    return mentions, sources
+
+
+def test_every_mention_points_at_the_event_that_lists_it(store):
+    """The links of one write (one statement for every mention, many candidates asked once per block) put each
+    mention in the merged event whose sources list it, through merges, a copy stored in one pass and a removal."""
+    reports = strike_reports() + other_reports()
+    for x in reports:
+        store.add_extraction(x)
+        mentions, sources = links(store)
+        assert mentions == sources and None not in mentions.values()
+    copies = [x.model_copy(update={"report": x.report.model_copy(update={"id": f"copy-{i}"})}) for i, x in
+              enumerate([reports[0]] * 3)]  # fmt: skip
+    store.add_new_extractions(copies)
+    store.remove_report(reports[1].report.id)
+    mentions, sources = links(store)
+    assert mentions == sources and len(mentions) == sum(len(x.events) for x in reports) - 1 + 3
+    assert {mentions[f"copy-{i}#e1"] for i in range(3)} == {mentions["ledger-1#e1"]}
 
 
 def test_reingest_is_a_noop_and_reextract_updates(store):
@@ -1113,8 +1142,8 @@ def test_ingest_with_embeddings_merges_the_grey_zone_in_any_order(db_url, tmp_pa
         with Store(url, embed=True) as s:
             for x in order:
                 s.add_extraction(x)
-            with s.engine.connect() as conn:
-                assert all(len(v) == 768 for v in conn.execute(select(ReportEventRow.embedding)).scalars())
+            vectors = stored_vectors(s)
+            assert {"herald-5#e1", "wire-9#e1"} <= {k for k, v in vectors.items() if v != PENDING_BYTES}
             snapshots.append(snapshot(s))
             if n == 0:  # removing a report re-clusters the rest with the stored vectors
                 s.remove_report("wire-9")
@@ -1124,6 +1153,84 @@ def test_ingest_with_embeddings_merges_the_grey_zone_in_any_order(db_url, tmp_pa
     assert snapshots[0] == snapshots[1]
     merged = [e for e in snapshots[0] if len(e[5]) == 2]
     assert len(snapshots[0]) == 2 and merged[0][5] == ("herald-5#e1", "wire-9#e1")
+
+
+def stored_vectors(store: Store) -> dict[str, bytes | None]:
+    """Each stored mention's embedding, checked: PENDING_BYTES or the vector of its event's text, as computed alone."""
+    from sqlalchemy import select
+
+    from dateline.store import ReportEventRow
+
+    with store.engine.connect() as conn:
+        rows = conn.execute(select(ReportEventRow.key, ReportEventRow.data, ReportEventRow.embedding)).all()
+    for key, data, vector in rows:
+        if vector not in (None, PENDING_BYTES):
+            assert vector == embed.to_bytes(embed.embed([embed.event_text(data)])[0]), key
+    return {key: vector for key, _, vector in rows}
+
+
+@pytest.mark.skipif(not embed.available(), reason="model package not installed")
+def test_vectors_computed_when_merging_needs_them_merge_as_vectors_for_every_event(tmp_path):
+    """A store computes the vectors only of the events some grey-zone pair needs, those of stored events when a
+    later report needs them, and merges as embedding every event at once would (merge.merge_all, every vector)."""
+    from dateline.merge import merge_all
+
+    reports = (
+        shepherd_reports()
+        + strike_reports()
+        + [
+            make_report(
+                "late-1",
+                "Late Courier",
+                "Unknown assailants killed a shepherd near Mosul on Monday, his family said.",
+                [
+                    lambda t: make_event(
+                        t, t, mode="firearms", initiator="unknown assailants", target="shepherd", trigger="killed"
+                    )
+                ],
+            ),
+            make_report(
+                "far-1",
+                "Far Post",
+                "Teachers marched in Mosul in May over unpaid wages.",
+                [
+                    lambda t: make_event(
+                        t, t, type_="PROTEST", day="2024-05-20", initiator="teachers", trigger="marched"
+                    )
+                ],
+            ),
+        ]
+    )
+    with Store(str(tmp_path / "lazy.db"), embed=True) as s:
+        for n, x in enumerate(reports):
+            s.add_extraction(x)
+            if n == 0:
+                assert set(stored_vectors(s).values()) == {PENDING_BYTES}  # alone, nothing needs its vector
+        vectors = stored_vectors(s)
+        assert PENDING_BYTES in vectors.values() and any(len(v) == 768 for v in vectors.values())
+        assert len(vectors["herald-5#e1"]) == 768  # stored pending, computed when wire-9 came
+        assert vectors["far-1#e1"] == PENDING_BYTES  # no other protest: never needed
+        got = sorted(tuple(sorted(src.event_key for src in e.sources)) for e in s.query_events(limit=1000)[0])
+        members = []
+        for x in reports:
+            for ev in x.events:
+                data = ev.model_dump(mode="json")
+                vector = embed.from_bytes(embed.to_bytes(embed.embed([embed.event_text(data)])[0]))
+                members.append({"key": f"{x.report.id}#{ev.id}", "report_id": x.report.id, "outlet": x.report.outlet,
+                                "published": x.report.published, "event": data, "embedding": vector})  # fmt: skip
+        want = sorted(tuple(sorted(src["event_key"] for src in m["sources"])) for m in merge_all(members))
+        assert got == want
+        s.remove_report("wire-9")  # re-clusters the rest, computing what it needs
+        stored_vectors(s)
+        assert snapshot(s) == snapshot_of(reports, "wire-9", tmp_path)
+
+
+def snapshot_of(reports: list[Extraction], without: str, tmp_path) -> list[tuple]:
+    with Store(str(tmp_path / f"without-{without}.db"), embed=True) as s:
+        for x in reports:
+            if x.report.id != without:
+                s.add_extraction(x)
+        return snapshot(s)
 
 
 def test_embeddings_asked_for_without_the_model_package_is_an_error(tmp_path, monkeypatch):

@@ -2,10 +2,10 @@
 
 Batches of reports go to the workers through Dask's distributed scheduler with a bounded number in flight, so
 the client holds only a few batches however large the corpus; results come back as they finish and are written
-by the one store writer in the client (``dateline.ingest``). Each worker runs one task at a time with one BLAS
-thread (spaCy and the numpy encoder are single-threaded per core; more threads only oversubscribe the cores),
-loads the spaCy pipeline and the sentence encoder once (``WarmUp``), and a batch whose worker dies is retried
-on another (``RETRIES``). A batch that still cannot be run fails its reports, never the run.
+by the one store writer in the client (``dateline.ingest``), which also computes the sentence vectors merging
+needs. Each worker runs one task at a time with one BLAS thread (spaCy is single-threaded per core; more threads
+only oversubscribe the cores), loads the spaCy pipeline once (``WarmUp``), and a batch whose worker dies is
+retried on another (``RETRIES``). A batch that still cannot be run fails its reports, never the run.
 """
 
 from __future__ import annotations
@@ -25,30 +25,22 @@ ONE_THREAD = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THRE
 
 
 class WarmUp(WorkerPlugin):
-    """Worker plugin: load the spaCy pipeline, the gazetteer and (when embedding) the encoder once per worker."""
+    """Worker plugin: load the spaCy pipeline and the gazetteer once per worker."""
 
     name = "dateline-warm-up"
-
-    def __init__(self, embed: bool) -> None:
-        self.embed = embed
 
     def setup(self, worker) -> None:  # noqa: ARG002 - the WorkerPlugin interface
         from dateline import pipeline
 
         pipeline._warm_worker()
-        if self.embed:
-            from dateline import embed
-
-            embed.model()
 
 
 class DaskExtractor:
     """Extraction on a Dask cluster: a LocalCluster of ``workers`` processes, or the one at ``scheduler``."""
 
-    def __init__(self, embed: bool, workers: int | None = None, scheduler: str | None = None) -> None:
+    def __init__(self, workers: int | None = None, scheduler: str | None = None) -> None:
         from distributed import Client, LocalCluster, as_completed
 
-        self.embed = embed
         self._cluster = None
         try:
             if scheduler:
@@ -66,14 +58,14 @@ class DaskExtractor:
         except (OSError, TimeoutError, ValueError) as err:
             self.close()
             raise DatelineError(f"cannot reach the Dask scheduler {scheduler or '(local)'}: {err}") from err
-        self.client.register_plugin(WarmUp(embed), name=WarmUp.name)
+        self.client.register_plugin(WarmUp(), name=WarmUp.name)
         n_workers = max(1, len(self.client.scheduler_info().get("workers", {})) or (workers or 1))
         self.limit = IN_FLIGHT_PER_WORKER * n_workers
         self._running = as_completed(with_results=False)
         self._batches: dict[str, list[Report]] = {}
 
     def submit(self, batch: list[Report]) -> None:
-        future = self.client.submit(extract_batch, batch, self.embed, retries=RETRIES, pure=False)
+        future = self.client.submit(extract_batch, batch, retries=RETRIES, pure=False)
         self._batches[future.key] = batch
         self._running.add(future)
 
@@ -100,10 +92,10 @@ class DaskExtractor:
                 part.close()
 
 
-def extractor(embed: bool, workers: int | None, scheduler: str | None) -> DaskExtractor:
+def extractor(workers: int | None, scheduler: str | None) -> DaskExtractor:
     """The DaskExtractor for the ingest command's --workers / --scheduler."""
     if workers is not None and workers < 1:
         raise DatelineError(f"--workers {workers}: give 1 or more worker processes")
     if scheduler and not scheduler.startswith(("tcp://", "tls://", "inproc://", "ucx://")):
         raise DatelineError(f"--scheduler {scheduler}: give the scheduler's address, e.g. tcp://HOST:8786")
-    return DaskExtractor(embed, workers=workers, scheduler=scheduler)
+    return DaskExtractor(workers=workers, scheduler=scheduler)

@@ -133,7 +133,7 @@ def _ingest(store, args: argparse.Namespace) -> int:
 
     console = Console(stderr=True)
     dataset = _dataset(args.out)
-    extractor = _extractor(store, args)
+    extractor = _extractor(args)
     counts: Counter[str] = Counter()
     try:
         with _progress(console, args.quiet) as update:
@@ -174,7 +174,7 @@ def _dataset(out: str | None):
     return ParquetDataset(out) if out else None
 
 
-def _extractor(store, args: argparse.Namespace):
+def _extractor(args: argparse.Namespace):
     """Dask workers for --workers / --scheduler; None for this process (the one-process path)."""
     if args.workers is None and not args.scheduler:
         return None
@@ -182,7 +182,7 @@ def _extractor(store, args: argparse.Namespace):
         raise DatelineError("--workers starts a local cluster and --scheduler uses an existing one: give one of them")
     from dateline import cluster
 
-    return cluster.extractor(store.embed, args.workers, args.scheduler)
+    return cluster.extractor(args.workers, args.scheduler)
 
 
 @contextlib.contextmanager

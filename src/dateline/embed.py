@@ -7,19 +7,18 @@ brings PyTorch and is not needed here). Weights are read with ``safetensors.nump
 products in float32. Sentence vectors are the mean of the last layer's token vectors over the attention mask,
 L2-normalised, as sentence-transformers computes them, so the cosine similarity of two sentences is a dot product.
 
-The model is loaded once per process (``model()``); ``embed(texts)`` embeds a batch. Ingest computes the vectors of
-a whole batch of reports at once (in its extraction workers) and hands them in with ``precomputed``, so the store's
-per-report ``embed`` call finds them instead of running the encoder once per report.
+The model is loaded once per process (``model()``); ``embed(texts)`` embeds a batch. A text's vector does not depend
+on what else is in the batch (``Model.encode``), so the store computes one only when merging first needs it, in
+the one writer, for all the events that need one then.
 """
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import importlib.resources
 import json
 import math
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -181,22 +180,21 @@ class Model:
         return (pooled / np.maximum(norms, 1e-12)).astype(np.float32)
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
-        """Unit sentence vectors for ``texts``, in order; texts of similar length are batched together."""
+        """Unit sentence vectors for ``texts``, in order. Texts of the same length in tokens are run together, with
+        no padding: a text's vector is then the same, to the last bit, whatever else is in the call (a padded
+        batch's sums and matrix products depend on its shape), so a vector may be computed when it is needed."""
         out = np.zeros((len(texts), self.hidden), dtype=np.float32)
         if not texts:
             return out
         encodings = self.tokenizer.encode_batch([t or "" for t in texts])
-        order = sorted(range(len(texts)), key=lambda i: len(encodings[i].ids))
-        for start in range(0, len(order), self.batch_size):
-            chunk = order[start : start + self.batch_size]
-            n = max(len(encodings[i].ids) for i in chunk)
-            ids = np.zeros((len(chunk), n), dtype=np.int64)
-            mask = np.zeros((len(chunk), n), dtype=np.float32)
-            for row, i in enumerate(chunk):
-                tokens = encodings[i].ids
-                ids[row, : len(tokens)] = tokens
-                mask[row, : len(tokens)] = 1.0
-            out[chunk] = self._forward(ids, mask)
+        by_length: dict[int, list[int]] = {}
+        for i, encoding in enumerate(encodings):
+            by_length.setdefault(len(encoding.ids), []).append(i)
+        for n, same in sorted(by_length.items()):
+            for start in range(0, len(same), self.batch_size):
+                chunk = same[start : start + self.batch_size]
+                ids = np.array([encodings[i].ids for i in chunk], dtype=np.int64).reshape(len(chunk), n)
+                out[chunk] = self._forward(ids, np.ones((len(chunk), n), dtype=np.float32))
         return out
 
 
@@ -206,36 +204,9 @@ def model() -> Model:
     return Model()
 
 
-_known: dict[str, np.ndarray] = {}  # vectors handed in by ``precomputed``, by text; empty outside it
-
-
 def embed(texts: Sequence[str]) -> np.ndarray:
-    """Unit sentence vectors (n, 384) for ``texts`` with the process-wide model (precomputed ones taken as given)."""
-    texts = list(texts)
-    if not _known:
-        return model().encode(texts)
-    missing = [t for t in dict.fromkeys(texts) if t not in _known]
-    fresh = dict(zip(missing, model().encode(missing), strict=True)) if missing else {}
-    out = np.zeros((len(texts), DIM), dtype=np.float32)
-    for i, text in enumerate(texts):
-        out[i] = _known.get(text, fresh.get(text))
-    return out
-
-
-@contextlib.contextmanager
-def precomputed(vectors: Mapping[str, np.ndarray]) -> Iterator[None]:
-    """Within the block, ``embed`` returns these vectors for their texts (a batch computed together elsewhere)."""
-    _known.update(vectors)
-    try:
-        yield
-    finally:
-        _known.clear()
-
-
-def embed_texts(texts: Sequence[str]) -> dict[str, np.ndarray]:
-    """The vector of each distinct text, computed in one batch (the ingest workers' side of ``precomputed``)."""
-    distinct = list(dict.fromkeys(texts))
-    return dict(zip(distinct, model().encode(distinct), strict=True)) if distinct else {}
+    """Unit sentence vectors (n, 384) for ``texts`` with the process-wide model."""
+    return model().encode(list(texts))
 
 
 def event_text(event: dict) -> str:

@@ -1,8 +1,8 @@
 """Reports into the store: the one path from reports to merged events, for `dateline ingest` and POST /api/reports.
 
 A report whose content hash is stored already is skipped before extraction; the others are extracted in batches
-(spaCy parses a batch together, and the batch's event sentences are embedded together) and each is stored in its
-own transaction, so a bad report fails alone and the rest of the batch goes on.
+(spaCy parses a batch together) and each is stored in its own transaction, so a bad report fails alone and the rest
+of the batch goes on. Sentence vectors are the writer's: the store computes one when a merge needs it.
 
 Extraction reads only a report's text and publication date, so a syndicated copy (the same text and date from
 another outlet) is extracted once: the copy gets the first one's extraction re-stamped with its own report.
@@ -18,12 +18,11 @@ either way the results are written here, by the one writer, as they come back.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import os
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Literal, Protocol, Union
 
 from dateline import DatelineError, neardup
@@ -52,10 +51,9 @@ class Outcome:
 
 @dataclass
 class BatchResult:
-    """One extracted batch: an Extraction or the exception per report, and the event sentences' vectors."""
+    """One extracted batch: an Extraction or the exception per report."""
 
     results: list[Extraction | Exception]
-    vectors: dict = field(default_factory=dict)  # event text -> numpy vector (empty when not embedding)
 
 
 class Extractor(Protocol):
@@ -71,12 +69,11 @@ class Extractor(Protocol):
 class LocalExtractor:
     """Extraction in this process, each batch as it is submitted."""
 
-    def __init__(self, embed: bool) -> None:
-        self.embed = embed
+    def __init__(self) -> None:
         self._finished: list[tuple[list[Report], BatchResult]] = []
 
     def submit(self, batch: list[Report]) -> None:
-        self._finished.append((batch, extract_batch(batch, self.embed)))
+        self._finished.append((batch, extract_batch(batch)))
 
     def done(self, wait: bool) -> Iterator[tuple[list[Report], BatchResult]]:
         while self._finished:
@@ -106,7 +103,7 @@ def ingest(
     yields them): it is passed on as a failure. ``reextract`` redoes stored reports made by other code.
     ``on_batch(extractions)`` is called with each stored batch's extractions (e.g. to write them to Parquet).
     """
-    run = _Run(store, extractor or LocalExtractor(store.embed), on_batch)
+    run = _Run(store, extractor or LocalExtractor(), on_batch)
     yield from run.feed(items, reextract)
 
 
@@ -117,8 +114,8 @@ class _Run:
         self.store, self.extractor, self.on_batch = store, extractor, on_batch
         self.seen: dict[str, tuple[str, str]] = {}  # report id -> (content hash, where it came from) in this run
         self.waiting: dict[str, list[Report]] = {}  # extraction key in flight -> its syndicated copies
-        # extraction key -> (extraction or error, its batch's vectors), for the most recent keys
-        self.known: OrderedDict[str, tuple[Extraction | Exception, dict]] = OrderedDict()
+        # extraction key -> extraction or error, for the most recent keys
+        self.known: OrderedDict[str, Extraction | Exception] = OrderedDict()
         self.near = neardup.Index(REMEMBERED)  # the signatures of the texts sent to extraction
         self.parked: dict[str, list[Report]] = {}  # extraction key in flight -> near copies waiting for it
         self.pending: list[Report] = []  # the next batch
@@ -137,7 +134,7 @@ class _Run:
                 continue
             key = extraction_key(item)
             if key in self.known:
-                yield from self._emit(self._write_copies([item], *self.known[key]))
+                yield from self._emit(self._write_all([(item, self.known[key])]))
             elif key in self.waiting:
                 self.waiting[key].append(item)
             else:
@@ -156,11 +153,11 @@ class _Run:
             if near in self.waiting:
                 self.parked.setdefault(near, []).append(report)
                 return
-            extracted, vectors = self.known.get(near, (None, {}))
+            extracted = self.known.get(near)
             if isinstance(extracted, Extraction):
                 reused = neardup.reanchor(extracted, report)
                 if reused is not None:
-                    yield from self._emit(self._write_all(self._settle(report, reused, vectors), vectors))
+                    yield from self._emit(self._write_all(self._settle(report, reused)))
                     return
                 break
         self._queue(report, sig)
@@ -172,10 +169,10 @@ class _Run:
             self.near.add(extraction_key(report), sig, report.published)
         self.pending.append(report)
 
-    def _settle(self, report: Report, reused: Extraction, vectors: dict) -> list[tuple[Report, Extraction]]:
+    def _settle(self, report: Report, reused: Extraction) -> list[tuple[Report, Extraction]]:
         """A near copy and its own exact copies, each with the extraction re-anchored on its text, to store."""
         key = extraction_key(report)
-        self._remember(key, (reused, vectors))
+        self._remember(key, reused)
         return [(r, reused) for r in [report, *self.waiting.pop(key, [])]]
 
     def _submit(self, wait: bool) -> Iterator[Outcome]:
@@ -189,22 +186,19 @@ class _Run:
             yield from self._write_batch(batch, result)
 
     def _write_batch(self, batch: list[Report], result: BatchResult) -> Iterator[Outcome]:
-        from dateline import embed
-
         outcomes: list[Outcome] = []
-        with embed.precomputed(result.vectors):  # no yield inside: the vectors are dropped before the caller resumes
-            for report, extracted in zip(batch, result.results, strict=True):
-                key = extraction_key(report)
-                copies = self.waiting.pop(key, [])
-                self._remember(key, (extracted, result.vectors))
-                story: list[tuple[Report, Extraction | Exception]] = [(r, extracted) for r in [report, *copies]]
-                for near_copy in self.parked.pop(key, []):
-                    reused = neardup.reanchor(extracted, near_copy) if isinstance(extracted, Extraction) else None
-                    if reused is None:
-                        self._queue(near_copy)
-                    else:
-                        story += self._settle(near_copy, reused, result.vectors)
-                outcomes += self._write_all(story, {})
+        for report, extracted in zip(batch, result.results, strict=True):
+            key = extraction_key(report)
+            copies = self.waiting.pop(key, [])
+            self._remember(key, extracted)
+            story: list[tuple[Report, Extraction | Exception]] = [(r, extracted) for r in [report, *copies]]
+            for near_copy in self.parked.pop(key, []):
+                reused = neardup.reanchor(extracted, near_copy) if isinstance(extracted, Extraction) else None
+                if reused is None:
+                    self._queue(near_copy)
+                else:
+                    story += self._settle(near_copy, reused)
+            outcomes += self._write_all(story)
         yield from self._emit(outcomes)
 
     def _emit(self, outcomes: list[Outcome]) -> Iterator[Outcome]:
@@ -213,26 +207,18 @@ class _Run:
             self.on_batch(stored)
         yield from outcomes
 
-    def _remember(self, key: str, done: tuple[Extraction | Exception, dict]) -> None:
+    def _remember(self, key: str, done: Extraction | Exception) -> None:
         self.known[key] = done
         while len(self.known) > REMEMBERED:
             self.known.popitem(last=False)
 
-    def _write_copies(self, reports: list[Report], extracted: Extraction | Exception, vectors: dict) -> list[Outcome]:
-        """Store each report with ``extracted`` as its extraction (``vectors`` given for a later copy)."""
-        return self._write_all([(report, extracted) for report in reports], vectors)
-
-    def _write_all(self, story: list[tuple[Report, Extraction | Exception]], vectors: dict) -> list[Outcome]:
-        """Store each report with its extraction, the copies of one story in one pass (``vectors`` given for a
-        later copy)."""
-        from dateline import embed
-
-        with embed.precomputed(vectors) if vectors else contextlib.nullcontext():
-            if len(story) > 1 and not any(isinstance(x, Exception) for _, x in story):
-                together = _store_together(self.store, [restamp(x, r) for r, x in story])
-                if together:
-                    return together
-            return [self._write_copy(report, extracted) for report, extracted in story]
+    def _write_all(self, story: list[tuple[Report, Extraction | Exception]]) -> list[Outcome]:
+        """Store each report with its extraction, the copies of one story in one pass."""
+        if len(story) > 1 and not any(isinstance(x, Exception) for _, x in story):
+            together = _store_together(self.store, [restamp(x, r) for r, x in story])
+            if together:
+                return together
+        return [self._write_copy(report, extracted) for report, extracted in story]
 
     def _write_copy(self, report: Report, extracted: Extraction | Exception) -> Outcome:
         where = report.source_path or report.id
@@ -302,16 +288,9 @@ def _duplicate(seen: dict[str, tuple[str, str]], report: Report) -> str | None:
     )
 
 
-def extract_batch(reports: list[Report], with_vectors: bool) -> BatchResult:
-    """Extract a batch (and embed its event sentences together); runs in this process or on a Dask worker."""
-    results = _extract_each(reports)
-    if not with_vectors:
-        return BatchResult(results)
-    from dateline import embed
-
-    done = [x for x in results if not isinstance(x, Exception)]
-    texts = [embed.event_text(ev.model_dump(mode="json")) for x in done for ev in x.events]
-    return BatchResult(results, embed.embed_texts(texts))
+def extract_batch(reports: list[Report]) -> BatchResult:
+    """Extract a batch; runs in this process or on a Dask worker."""
+    return BatchResult(_extract_each(reports))
 
 
 def _extract_each(reports: list[Report]) -> list[Extraction | Exception]:

@@ -77,6 +77,16 @@ _GENERIC_ACTOR = lexicon().words("merge/generic_actor_words")
 _VAGUE_ACTOR = _GENERIC_ACTOR | lexicon().words("merge/vague_actor_words")
 
 
+class _Pending:
+    def __repr__(self) -> str:
+        return "PENDING"
+
+
+# The vector of a mention that has one, not computed yet: it is computed (dateline.store) for the pairs that need it
+# (``needs_cosine``) before they are scored; ``pair_score`` never sees it.
+PENDING = _Pending()
+
+
 @dataclass(frozen=True, slots=True)
 class Mention:
     """What the pair test needs from one report's event, precomputed once."""
@@ -96,7 +106,7 @@ class Mention:
     targets: tuple[frozenset[str], ...]
     tokens: frozenset[str]
     generic: bool = False  # every initiator is named only generically ("gunmen", "police", "armed men")
-    vector: object = field(default=None, compare=False)  # unit sentence embedding (numpy float32) or None
+    vector: object = field(default=None, compare=False)  # unit sentence embedding (numpy float32), PENDING or None
 
 
 def event_key(report_id: str, event_id: str) -> str:
@@ -213,6 +223,21 @@ def pair_score(a: Mention, b: Mention) -> float:
     and no shared target), targets or modes disagree, or initiators differ but one side names them only
     generically ("gunmen" vs "the Red Valley Brigade"). Without embeddings on both sides nothing changes.
     """
+    score = _rule_score(a, b, a.vector is not None and b.vector is not None)
+    if score is not None:
+        return score
+    cos = float(a.vector @ b.vector)
+    return max(0.0, min(1.0, THRESHOLD + cos - COS_SAME))
+
+
+def needs_cosine(a: Mention, b: Mention) -> bool:
+    """Whether ``pair_score`` decides this pair by the cosine of the two vectors when both mentions have one: the
+    pairs for which a vector not computed yet (``PENDING``) has to be computed."""
+    return _rule_score(a, b, True) is None
+
+
+def _rule_score(a: Mention, b: Mention, embedded: bool) -> float | None:
+    """``pair_score`` by the rules, or None for a grey-zone pair of two ``embedded`` mentions (cosine decides)."""
     if a.family != b.family or a.country != b.country or a.report_id == b.report_id:
         return 0.0
     if a.d0 is None or b.d0 is None or a.d1 + SLOP_DAYS < b.d0 or b.d1 + SLOP_DAYS < a.d0:
@@ -231,7 +256,6 @@ def pair_score(a: Mention, b: Mention) -> float:
     else:
         place = 0.3
     initiators = _actor_agreement(a.initiators, b.initiators)
-    embedded = a.vector is not None and b.vector is not None
     if initiators is None and not (embedded and (a.generic or b.generic)):
         return 0.0
     text = len(a.tokens & b.tokens) / len(a.tokens | b.tokens) if a.tokens and b.tokens else 0.0
@@ -239,8 +263,7 @@ def pair_score(a: Mention, b: Mention) -> float:
     mode_conflict = a.mode is not None and b.mode is not None and a.mode != b.mode
     soft_conflict = (targets is None or mode_conflict) and text < 0.5
     if embedded and (initiators is None or targets is None or mode_conflict or (initiators == 0.5 and targets != 1.0)):
-        cos = float(a.vector @ b.vector)
-        return max(0.0, min(1.0, THRESHOLD + cos - COS_SAME))
+        return None
     if soft_conflict:
         return 0.0
     actors = (initiators + (targets or 0.0)) / 2
@@ -342,16 +365,20 @@ def cluster(mentions: Sequence[Mention]) -> list[list[str]]:
     events in the store) test every pair, so they agree exactly with the store's incremental merging.
     """
     uf = _UnionFind(len(mentions))
-    n = len(mentions)
-    pairs = ((i, j) for i in range(n) for j in range(i + 1, n)) if n <= EXACT_UP_TO else candidate_pairs(mentions)
     with _gc_paused():
-        for i, j in pairs:
+        for i, j in cluster_pairs(mentions):
             if uf.find(i) != uf.find(j) and matches(mentions[i], mentions[j]):
                 uf.union(i, j)
         groups: dict[int, list[str]] = defaultdict(list)
         for i, m in enumerate(mentions):
             groups[uf.find(i)].append(m.key)
         return sorted(sorted(g) for g in groups.values())
+
+
+def cluster_pairs(mentions: Sequence[Mention]) -> Iterable[tuple[int, int]]:
+    """The index pairs ``cluster`` tests: every pair of a small set, else the candidate pairs."""
+    n = len(mentions)
+    return ((i, j) for i in range(n) for j in range(i + 1, n)) if n <= EXACT_UP_TO else candidate_pairs(mentions)
 
 
 def merge_all(members: Sequence[dict]) -> list[dict]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import dataclasses
 import datetime as dt
 import functools
 import hashlib
@@ -17,7 +18,7 @@ import json
 import math
 import os
 import threading
-from collections import Counter
+from collections import Counter, OrderedDict
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -32,6 +33,7 @@ from sqlalchemy import (
     LargeBinary,
     String,
     Text,
+    bindparam,
     cast,
     create_engine,
     delete,
@@ -51,10 +53,13 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from dateline import DatelineError, embed
 from dateline.filters import EventFilter, Near
 from dateline.merge import (
+    PENDING,
     SHORT_SPAN,
     SLOP_DAYS,
     TYPE_FAMILY,
+    Mention,
     cluster,
+    cluster_pairs,
     components,
     event_key,
     haversine_km,
@@ -62,6 +67,7 @@ from dateline.merge import (
     mention_from_event,
     merge_all,
     merge_event,
+    needs_cosine,
 )
 from dateline.merged import EventDetail, MergedEvent
 from dateline.records import Extraction, Report
@@ -78,6 +84,11 @@ MIGRATIONS = Path(__file__).parent / "migrations"  # the Alembic revisions that 
 # schema upgrade hold: one writer at a time, as SQLite's BEGIN IMMEDIATE gives there. Any fixed bigint.
 WRITER_LOCK = 0x6461_7465_6C69_6E65  # "dateline"
 SQLITE_BUSY_SECONDS = 60  # how long a SQLite writer waits for another process's write transaction to end
+# A report event's stored embedding when the store embeds but no merge has needed the vector yet: it is computed
+# from the event's text (embed.event_text) when a pair first needs it (merge.needs_cosine), and stored then. A
+# vector is the same whenever it is computed (dateline.embed), so this gives the merges of embedding every event.
+PENDING_BYTES = b""
+VECTORS_KEPT = 4096  # vectors kept in memory by text, for the copies of a story and the events told in many reports
 # Modules whose code does not change what is extracted: editing them does not make stored extractions stale.
 _NOT_PIPELINE = {
     "store.py",
@@ -142,7 +153,8 @@ class ReportEventRow(Base):
     url: Mapped[str | None] = mapped_column(Text)
     title: Mapped[str | None] = mapped_column(Text)
     data: Mapped[dict] = mapped_column(JSONType)
-    embedding: Mapped[bytes | None] = mapped_column(LargeBinary)  # sentence vector, float16 (dateline.embed)
+    # sentence vector, float16 (dateline.embed); empty (PENDING_BYTES): to be computed when a merge first needs it
+    embedding: Mapped[bytes | None] = mapped_column(LargeBinary)
     __table_args__ = (Index("ix_report_events_block", "family", "country", "wide", "date_start"),)
 
 
@@ -321,10 +333,15 @@ def _counts(prefix: str, count: dict | None) -> dict:
     return {f"{prefix}_{k}": count.get(k) for k in ("low", "best", "high")}
 
 
+def _vector(data: bytes | None):
+    """A stored embedding as a Mention's vector: the vector, PENDING (not computed yet) or None (not embedded)."""
+    return PENDING if data == PENDING_BYTES else embed.from_bytes(data)
+
+
 def _member(row) -> dict:
     """A report_events row as the plain member dict merge.py works on."""
     return {
-        "embedding": embed.from_bytes(row.embedding),
+        "embedding": _vector(row.embedding),
         "key": row.key,
         "report_id": row.report_id,
         "outlet": row.outlet,
@@ -385,16 +402,18 @@ def _embedding_wanted(value: bool | None) -> bool:
 class Store:
     """The event store on one database; see the module docstring for the transaction model.
 
-    ``embed``: compute a sentence embedding for each new report event at ingest and let merging use it for
-    grey-zone pairs (see dateline.merge.pair_score). None means $DATELINE_EMBED, else on when the model package
-    is installed. Stored vectors are used by later merges either way. ``create``: False refuses a SQLite file that
-    does not exist yet (the reading commands), instead of creating an empty store.
+    ``embed``: give each new report event a sentence embedding and let merging use it for grey-zone pairs (see
+    dateline.merge.pair_score); a vector is computed when a pair first needs it (``PENDING_BYTES``), as most events
+    never meet a grey-zone pair. None means $DATELINE_EMBED, else on when the model package is installed. Stored
+    vectors are used (and pending ones computed) by later merges either way. ``create``: False refuses a SQLite file
+    that does not exist yet (the reading commands), instead of creating an empty store.
     """
 
     def __init__(self, url: str | None = None, embed: bool | None = None, create: bool = True) -> None:
         self.embed = _embedding_wanted(embed)
         self.url = database_url(url, create)
         self._writing = threading.Lock()  # one writer at a time from this process's threads: SQLite allows no more
+        self._vectors: OrderedDict[str, bytes] = OrderedDict()  # event text -> its stored vector, the recent ones
         try:
             self.engine = self._engine(self.url)
             self._migrate()
@@ -522,7 +541,7 @@ class Store:
             if row is not None:
                 self._remove_report(conn, report.id)
             self._insert_report(conn, extraction, digest)
-            self._link(conn, self._insert_report_events(conn, extraction))
+            self._link(conn, self._new_members(extraction))
         return "added" if row is None else "updated"
 
     def add_new_extractions(self, extractions: list[Extraction]) -> None:
@@ -539,7 +558,7 @@ class Store:
             new: list[dict] = []
             for extraction in extractions:
                 self._insert_report(conn, extraction, content_hash(extraction.report))
-                new += self._insert_report_events(conn, extraction)
+                new += self._new_members(extraction)
             self._link(conn, new)
 
     def remove_report(self, report_id: str) -> bool:
@@ -600,8 +619,8 @@ class Store:
                 ],
             )
 
-    def _insert_report_events(self, conn: Connection, extraction: Extraction) -> list[dict]:
-        """Write the report's events as mentions; returns them as member dicts."""
+    def _new_members(self, extraction: Extraction) -> list[dict]:
+        """The report's events as member dicts, to be written as mentions by ``_link`` (their vectors PENDING)."""
         report = extraction.report
         members: dict[str, dict] = {}
         for ev in extraction.events:
@@ -616,31 +635,33 @@ class Store:
                     "url": report.url,
                     "title": report.title,
                     "event": ev.model_dump(mode="json"),
+                    "embedding": PENDING if self.embed else None,
                 },
             )
-        if members and self.embed:
-            vectors = embed.embed([embed.event_text(m["event"]) for m in members.values()])
-            for m, vector in zip(members.values(), vectors, strict=True):
-                m["embedding"] = embed.from_bytes(embed.to_bytes(vector))  # exactly what later merges read back
-        if members:
-            conn.execute(ReportEventRow.__table__.insert(), [_mention_row(m, None) for m in members.values()])
         return list(members.values())
 
-    def _candidates(self, conn: Connection, member: dict) -> list:
-        """Stored mentions in the same (type family, country) block whose dates overlap this one's, within slop."""
+    def _candidates(self, conn: Connection, member: dict, asked: dict[tuple, list] | None = None) -> list:
+        """Stored mentions of other reports in the same (type family, country) block whose dates overlap this one's,
+        within slop. ``asked`` keeps the answers by block and dates, for the other new mentions of one write."""
         ev = member["event"]
         start = ((ev.get("date") or {}).get("start") or "")[:10]
         end = ((ev.get("date") or {}).get("end") or start)[:10]
         if not start:
             return []
-        country = (ev.get("location") or {}).get("country")
+        block = (TYPE_FAMILY.get(ev.get("type"), ev.get("type")), (ev.get("location") or {}).get("country"))
+        asked = {} if asked is None else asked
+        if (block, start, end) not in asked:
+            asked[(block, start, end)] = self._block_rows(conn, *block, start, end)
+        return [row for row in asked[(block, start, end)] if row.report_id != member["report_id"]]
+
+    @staticmethod
+    def _block_rows(conn: Connection, family: str, country: str | None, start: str, end: str) -> list:
         t = ReportEventRow
         same_block = [
-            t.family == TYPE_FAMILY.get(ev.get("type"), ev.get("type")),
+            t.family == family,
             t.country == country if country else t.country.is_(None),
             t.date_start <= _shift(end, SLOP_DAYS),
             t.date_end >= _shift(start, -SLOP_DAYS),
-            t.report_id != member["report_id"],
             t.event_id.is_not(None),
         ]
         # Short-dated mentions start at most SHORT_SPAN days before they end: a bounded index range scan.
@@ -651,21 +672,29 @@ class Store:
         return conn.execute(short).all() + conn.execute(wide).all()
 
     def _link(self, conn: Connection, new: list[dict]) -> None:
-        """Merge new mentions into the graph: union them with every stored event they match, then rewrite those."""
+        """Write new mentions and merge them into the graph: union them with every stored event they match, then
+        rewrite those."""
         if not new:
             return
         mentions = {m["key"]: mention_from_event(m["key"], m["report_id"], m["event"], m.get("embedding")) for m in new}
-        edges: list[tuple[str, str]] = []
-        touched: set[str] = set()
+        data = {m["key"]: m["event"] for m in new}
+        owner: dict[str, str] = {}  # stored mention -> its merged event
+        pairs: list[tuple[str, str]] = []
+        asked: dict[tuple, list] = {}
         for m in new:
-            mine = mentions[m["key"]]
-            for row in self._candidates(conn, m):
-                other = mention_from_event(row.key, row.report_id, row.data, embed.from_bytes(row.embedding))
-                if matches(mine, other):
-                    edges.append((m["key"], row.key))
-                    touched.add(row.event_id)
-        keys = list(mentions)
-        edges += [(a, b) for i, a in enumerate(keys) for b in keys[i + 1 :] if matches(mentions[a], mentions[b])]
+            for row in self._candidates(conn, m, asked):
+                if row.key not in mentions:
+                    mentions[row.key] = mention_from_event(row.key, row.report_id, row.data, _vector(row.embedding))
+                    data[row.key], owner[row.key] = row.data, row.event_id
+                pairs.append((m["key"], row.key))
+        keys = [m["key"] for m in new]
+        pairs += [(a, b) for i, a in enumerate(keys) for b in keys[i + 1 :]]
+        self._compute_pending(conn, mentions, data, pairs, stored=owner)
+        for m in new:
+            m["embedding"] = mentions[m["key"]].vector
+        conn.execute(ReportEventRow.__table__.insert(), [_mention_row(m, None) for m in new])
+        edges = [(a, b) for a, b in pairs if matches(mentions[a], mentions[b])]
+        touched = {owner[b] for a, b in edges if b in owner}
         members = {m["key"]: m for m in new}
         if touched:
             rows = conn.execute(select(ReportEventRow.__table__).where(ReportEventRow.event_id.in_(sorted(touched))))
@@ -676,6 +705,49 @@ class Store:
             edges += [(ks[0], k) for ks in by_event.values() for k in ks[1:]]
             self._drop_events(conn, touched)
         self._write_events(conn, [merge_event([members[k] for k in comp]) for comp in components(members, edges)])
+
+    def _compute_pending(
+        self,
+        conn: Connection,
+        mentions: dict[str, Mention],
+        data: dict[str, dict],
+        pairs: Iterable[tuple[str, str]],
+        stored: Iterable[str],
+    ) -> None:
+        """Give a vector to every PENDING mention of a pair that its cosine decides (``merge.needs_cosine``), in
+        ``mentions``; the ``stored`` mentions among them get it in the database too. ``data``: their events."""
+        wanted: set[str] = set()
+        for a, b in pairs:
+            ma, mb = mentions[a], mentions[b]
+            if ma.vector is None or mb.vector is None or (ma.vector is not PENDING and mb.vector is not PENDING):
+                continue
+            if needs_cosine(ma, mb):
+                wanted.update(k for k, m in ((a, ma), (b, mb)) if m.vector is PENDING)
+        if not wanted:
+            return
+        keys = sorted(wanted)
+        texts = {k: embed.event_text(data[k]) for k in keys}
+        vectors = self._embedded(list(texts.values()))
+        for k in keys:
+            mentions[k] = dataclasses.replace(mentions[k], vector=embed.from_bytes(vectors[texts[k]]))
+        stored = set(stored)
+        rows = [{"k": k, "v": vectors[texts[k]]} for k in keys if k in stored]
+        if rows:
+            t = ReportEventRow.__table__
+            conn.execute(update(t).where(t.c.key == bindparam("k")).values(embedding=bindparam("v")), rows)
+
+    def _embedded(self, texts: list[str]) -> dict[str, bytes]:
+        """The stored form (float16) of each text's vector, from the ones kept or computed together."""
+        missing = [t for t in dict.fromkeys(texts) if t not in self._vectors]
+        for sentence, vector in zip(missing, embed.embed(missing), strict=True):
+            self._vectors[sentence] = embed.to_bytes(vector)
+        out = {}
+        for sentence in texts:
+            self._vectors.move_to_end(sentence)
+            out[sentence] = self._vectors[sentence]
+        while len(self._vectors) > VECTORS_KEPT:
+            self._vectors.popitem(last=False)
+        return out
 
     def _remove_report(self, conn: Connection, report_id: str) -> None:
         """Delete a report with its mentions and re-cluster what is left of the events it was part of."""
@@ -692,8 +764,11 @@ class Store:
             return
         rows = conn.execute(select(ReportEventRow.__table__).where(ReportEventRow.event_id.in_(sorted(touched))))
         members = {row.key: _member(row) for row in rows}
-        mentions = [mention_from_event(k, m["report_id"], m["event"], m["embedding"]) for k, m in members.items()]
-        self._write_events(conn, [merge_event([members[k] for k in comp]) for comp in cluster(mentions)])
+        by_key = {k: mention_from_event(k, m["report_id"], m["event"], m["embedding"]) for k, m in members.items()}
+        keys = list(by_key)
+        pairs = [(keys[i], keys[j]) for i, j in cluster_pairs(list(by_key.values()))]
+        self._compute_pending(conn, by_key, {k: m["event"] for k, m in members.items()}, pairs, stored=keys)
+        self._write_events(conn, [merge_event([members[k] for k in comp]) for comp in cluster(list(by_key.values()))])
 
     def _drop_events(self, conn: Connection, ids: set[str]) -> None:
         ids = sorted(ids)
@@ -707,9 +782,9 @@ class Store:
         now = _now()
         conn.execute(EventRow.__table__.insert(), [_event_row(m, now) for m in merged])
         conn.execute(EventSourceRow.__table__.insert(), [r for m in merged for r in _source_rows(m)])
-        for m in merged:
-            keys = [s["event_key"] for s in m["sources"]]
-            conn.execute(update(ReportEventRow).where(ReportEventRow.key.in_(keys)).values(event_id=m["id"]))
+        t = ReportEventRow.__table__
+        links = [{"k": s["event_key"], "e": m["id"]} for m in merged for s in m["sources"]]
+        conn.execute(update(t).where(t.c.key == bindparam("k")).values(event_id=bindparam("e")), links)
 
     def bulk_load_merged(self, members: list[dict]) -> int:
         """Load many mentions at once (benchmarks, imports): cluster them in memory and write in one transaction.
@@ -1103,5 +1178,9 @@ def _mention_row(m: dict, event_id: str | None) -> dict:
         "url": m.get("url"),
         "title": m.get("title"),
         "data": ev,
-        "embedding": None if m.get("embedding") is None else embed.to_bytes(m["embedding"]),
+        "embedding": _stored_vector(m.get("embedding")),
     }
+
+
+def _stored_vector(vector) -> bytes | None:
+    return None if vector is None else PENDING_BYTES if vector is PENDING else embed.to_bytes(vector)
