@@ -324,10 +324,15 @@ def test_each_control_reaches_the_api_and_the_url(page, base_url, selector, valu
     sent: list[str] = []
     page.on("request", lambda r: "/api/events?" in r.url and sent.append(r.url))
     set_control(page, selector, value)
-    page.click("#filters button[type=submit]")
+    from urllib.parse import parse_qs, urlparse
+
+    def filtered(response) -> bool:  # the list's own request with this control's value, not an earlier load
+        return "/api/events?" in response.url and parse_qs(urlparse(response.url).query).get(param) == [value]
+
+    with page.expect_response(filtered):
+        page.click("#filters button[type=submit]")
     page.wait_for_function("() => document.querySelector('#status').textContent.match(/events|No events/)")
     page.wait_for_load_state("networkidle")
-    from urllib.parse import parse_qs, urlparse
 
     assert any(parse_qs(urlparse(u).query).get(param) == [value] for u in sent)
     assert parse_qs(urlparse(page.url).query).get(param) == [value]
