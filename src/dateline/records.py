@@ -4,10 +4,15 @@ Every stage reads a ``Report`` (plus the spaCy ``Doc``) and returns lists of the
 records below; ``pipeline.extract()`` assembles them into an ``Extraction``.
 The JSON Schema of the output (``schema.json``) is generated from these models,
 so this module is the one place where the output format is defined.
+
+Calendar days are ``datetime.date`` here (pydantic writes them as YYYY-MM-DD in JSON mode); TIMEX3 values such as
+``2024-W07`` or ``199X`` are not days and stay strings. Code that writes dates out (SQL, CSV, miss tables) formats
+them with ``iso``.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from collections.abc import Iterator
 from typing import Literal
@@ -51,6 +56,11 @@ class Report(Record):
         if not self.id:
             self.id = content_id(self.text)
         return self
+
+
+def iso(day: dt.date | None) -> str | None:
+    """A day as YYYY-MM-DD for what leaves the typed records (SQL columns, CSV, plain dicts); None stays None."""
+    return day.isoformat() if day is not None else None
 
 
 def content_id(text: str) -> str:
@@ -135,8 +145,8 @@ class Entity(Record):
 class DateRange(Record):
     """When an event happened: a calendar range and how precise it is."""
 
-    start: str | None = None
-    end: str | None = None
+    start: dt.date | None = None
+    end: dt.date | None = None
     precision: DatePrecision = "unknown"
     text: str | None = Field(None, description="The words the date was read from.")
 
