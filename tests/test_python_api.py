@@ -6,6 +6,7 @@ the Store methods are also run on a real PostgreSQL server (tests/pg.py).
 
 from __future__ import annotations
 
+import datetime as dt
 import doctest
 import os
 import shutil
@@ -57,7 +58,7 @@ def test_report_without_id_takes_its_text_hash():
     assert one.id == "r-" + hashlib.sha256(TEXT.encode()).hexdigest()[:16]
     assert two.id != one.id and Report(text=TEXT, id="mine").id == "mine"
     x = dateline.extract(TEXT, published="2025-04-15")
-    assert x.report.id == one.id and x.report.published == "2025-04-15"
+    assert x.report.id == one.id and x.report.published == dt.date(2025, 4, 15)
     assert dateline.extract(TEXT, id="farm-1").report.id == "farm-1"
 
 

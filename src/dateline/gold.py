@@ -123,7 +123,7 @@ class GoldEntity(GoldModel):
 
 class GoldReport(GoldModel):
     id: str
-    published: str | None = Field(None, pattern=r"^\d{4}-\d{2}-\d{2}$")
+    published: GoldDay | None = None
     outlet: str | None = None
     events: list[GoldEvent] = Field(default_factory=list)
     quotes: list[GoldQuote] = Field(default_factory=list)

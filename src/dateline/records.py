@@ -43,7 +43,7 @@ class Report(Record):
 
     id: str = Field("", description="Stable identifier; derived from the file name or content hash when not given.")
     text: str = Field(description="Plain report text; every character offset in the output points into it.")
-    published: str | None = Field(None, description="Publication date, YYYY-MM-DD: the anchor for relative dates.")
+    published: dt.date | None = Field(None, description="Publication date, YYYY-MM-DD: the anchor for relative dates.")
     outlet: str | None = None
     url: str | None = None
     title: str | None = None

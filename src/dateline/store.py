@@ -64,7 +64,7 @@ from dateline.merge import (
     merge_event,
 )
 from dateline.merged import EventDetail, MergedEvent
-from dateline.records import Extraction, Report
+from dateline.records import Extraction, Report, iso
 
 if TYPE_CHECKING:
     import pandas
@@ -279,7 +279,8 @@ def _check_exists(url: str, path: Path | None, create: bool) -> None:
 
 def content_hash(report: Report) -> str:
     """What decides whether a report changed: its id, text and the metadata that feeds extraction."""
-    parts = [report.id, report.text, report.published or "", report.outlet or "", report.url or "", report.title or ""]
+    published = iso(report.published) or ""
+    parts = [report.id, report.text, published, report.outlet or "", report.url or "", report.title or ""]
     return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
 
 
@@ -557,7 +558,7 @@ class Store:
                 id=report.id,
                 content_hash=digest,
                 text=report.text,
-                published=report.published,
+                published=iso(report.published),
                 outlet=report.outlet,
                 url=report.url,
                 title=report.title,
@@ -612,7 +613,7 @@ class Store:
                     "key": key,
                     "report_id": report.id,
                     "outlet": report.outlet,
-                    "published": report.published,
+                    "published": iso(report.published),
                     "url": report.url,
                     "title": report.title,
                     "event": ev.model_dump(mode="json"),
