@@ -92,8 +92,8 @@ class TimeMention(Record):
     end: int
     value: str | None = Field(None, description="TIMEX3 value, e.g. 2024-01-04, 2023-12, 2023-W52, P3M, PRESENT_REF.")
     type: Literal["DATE", "TIME", "DURATION", "SET"] = "DATE"
-    start_date: str | None = Field(None, description="First calendar day covered, YYYY-MM-DD.")
-    end_date: str | None = Field(None, description="Last calendar day covered, YYYY-MM-DD.")
+    start_date: dt.date | None = Field(None, description="First calendar day covered, YYYY-MM-DD.")
+    end_date: dt.date | None = Field(None, description="Last calendar day covered, YYYY-MM-DD.")
     precision: DatePrecision = "unknown"
     anchor: Literal["publication", "explicit", "text", "none"] = Field(
         "publication", description="What the value was resolved against."
