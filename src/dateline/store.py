@@ -54,8 +54,10 @@ from dateline.merge import (
     SHORT_SPAN,
     SLOP_DAYS,
     TYPE_FAMILY,
+    Mention,
     cluster,
     components,
+    day_number,
     event_key,
     haversine_km,
     matches,
@@ -313,8 +315,9 @@ def _country(value: str | None) -> str | None:
     return resolve(value) if value else None
 
 
-def _shift(day: str, days: int) -> str:
-    return (dt.date.fromisoformat(day) + dt.timedelta(days=days)).isoformat()
+def _column_day(number: int) -> str:
+    """A day number (merge.day_number) as the YYYY-MM-DD the date columns hold and compare as text."""
+    return dt.date.fromordinal(number).isoformat()
 
 
 def _counts(prefix: str, count: dict | None) -> dict:
@@ -627,26 +630,25 @@ class Store:
             conn.execute(ReportEventRow.__table__.insert(), [_mention_row(m, None) for m in members.values()])
         return list(members.values())
 
-    def _candidates(self, conn: Connection, member: dict) -> list:
-        """Stored mentions in the same (type family, country) block whose dates overlap this one's, within slop."""
-        ev = member["event"]
-        start = ((ev.get("date") or {}).get("start") or "")[:10]
-        end = ((ev.get("date") or {}).get("end") or start)[:10]
-        if not start:
+    def _candidates(self, conn: Connection, member: dict, mention: Mention) -> list:
+        """Stored mentions in the same (type family, country) block whose dates overlap this one's (the mention's
+        day numbers), within slop."""
+        if mention.d0 is None:
             return []
+        ev = member["event"]
         country = (ev.get("location") or {}).get("country")
         t = ReportEventRow
         same_block = [
             t.family == TYPE_FAMILY.get(ev.get("type"), ev.get("type")),
             t.country == country if country else t.country.is_(None),
-            t.date_start <= _shift(end, SLOP_DAYS),
-            t.date_end >= _shift(start, -SLOP_DAYS),
+            t.date_start <= _column_day(mention.d1 + SLOP_DAYS),
+            t.date_end >= _column_day(mention.d0 - SLOP_DAYS),
             t.report_id != member["report_id"],
             t.event_id.is_not(None),
         ]
         # Short-dated mentions start at most SHORT_SPAN days before they end: a bounded index range scan.
         short = select(t.__table__).where(
-            *same_block, t.wide.is_(False), t.date_start >= _shift(start, -SLOP_DAYS - SHORT_SPAN)
+            *same_block, t.wide.is_(False), t.date_start >= _column_day(mention.d0 - SLOP_DAYS - SHORT_SPAN)
         )
         wide = select(t.__table__).where(*same_block, t.wide.is_(True))
         return conn.execute(short).all() + conn.execute(wide).all()
@@ -660,7 +662,7 @@ class Store:
         touched: set[str] = set()
         for m in new:
             mine = mentions[m["key"]]
-            for row in self._candidates(conn, m):
+            for row in self._candidates(conn, m, mine):
                 other = mention_from_event(row.key, row.report_id, row.data, embed.from_bytes(row.embedding))
                 if matches(mine, other):
                     edges.append((m["key"], row.key))
@@ -1085,7 +1087,7 @@ def _mention_row(m: dict, event_id: str | None) -> dict:
     date, loc = ev.get("date") or {}, ev.get("location") or {}
     start = (date.get("start") or "")[:10] or None
     end = (date.get("end") or "")[:10] or start
-    wide = bool(start and end and dt.date.fromisoformat(end) - dt.date.fromisoformat(start) > dt.timedelta(SHORT_SPAN))
+    wide = bool(start and end and day_number(end) - day_number(start) > SHORT_SPAN)
     return {
         "key": m["key"],
         "report_id": m["report_id"],
