@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
 import pytest
@@ -23,6 +24,16 @@ def res(text: str, published: date | None = P) -> TimeMention:
     found = resolve_expression(text, published)
     assert found is not None, text
     return found
+
+
+def test_days_are_dates_and_the_value_stays_timex_text():
+    """A mention's days are datetime.date, written YYYY-MM-DD in JSON; a week's TIMEX3 value is no day, so text."""
+    m = res("last week")
+    assert (type(m.start_date), type(m.end_date), m.value) == (date, date, "2023-W52")
+    assert (m.start_date, m.end_date) == (date(2023, 12, 25), date(2023, 12, 31))
+    data = json.loads(m.model_dump_json())
+    assert (data["value"], data["start_date"], data["end_date"]) == ("2023-W52", "2023-12-25", "2023-12-31")
+    assert TimeMention.model_validate(data) == m  # the JSON reads back to the same days
 
 
 def check(m: TimeMention, value: str | None, start: str | None, end: str | None, precision: str) -> None:
