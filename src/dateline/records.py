@@ -5,9 +5,9 @@ records below; ``pipeline.extract()`` assembles them into an ``Extraction``.
 The JSON Schema of the output (``schema.json``) is generated from these models,
 so this module is the one place where the output format is defined.
 
-Calendar days are ``datetime.date`` here (pydantic writes them as YYYY-MM-DD in JSON mode); TIMEX3 values such as
-``2024-W07`` or ``199X`` are not days and stay strings. Code that writes dates out (SQL, CSV, miss tables) formats
-them with ``iso``.
+Calendar days are ``datetime.date`` here, read once where a report enters (``read.parse_published``); pydantic
+writes them as YYYY-MM-DD in JSON mode, and what leaves as text another way (SQL columns, hashes, plain dicts) is
+formatted with ``iso``. TIMEX3 values such as ``2024-W07`` or ``199X`` are not days and stay strings.
 """
 
 from __future__ import annotations
