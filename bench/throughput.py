@@ -129,8 +129,10 @@ def write_jsonl(rows: list[dict], path: Path) -> Path:
 
 def read_folder(folder: str) -> list[dict]:
     from dateline.read import iter_reports
+    from dateline.records import iso
 
-    return [{"id": r.id, "published": r.published, "outlet": r.outlet, "text": r.text} for r in iter_reports([folder])]
+    rows = iter_reports([folder])
+    return [{"id": r.id, "published": iso(r.published), "outlet": r.outlet, "text": r.text} for r in rows]
 
 
 def measure(cmd: list[str]) -> dict:

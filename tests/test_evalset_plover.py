@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -22,7 +23,7 @@ def test_read_skips_notes_and_reads_older_type_names():
     assert (fight.type, fight.coded_type) == ("ASSAULT", "FIGHT")
     assert fight.sources == (GoldActor("Rebel fighters", "COD"),)
     assert records[1].targets == ()  # the file writes a missing target as ""
-    assert records[0].date == "2024-05-06"
+    assert records[0].date == dt.date(2024, 5, 6)
 
 
 def test_read_rejects_unknown_type_naming_the_record():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -201,7 +202,7 @@ def test_loader_reads_text_and_meta(tmp_path):
     (tmp_path / "lakeview.meta.json").write_text(json.dumps({"url": "https://example.org/x", "outlet": "Lake FM"}))
     [doc] = load_gold_dir(tmp_path)
     assert doc.report.text == TEXT and doc.report.url == "https://example.org/x" and doc.report.outlet == "Lake FM"
-    assert doc.gold.events[0].fatalities.low == 4 and doc.gold.events[0].date.end == "2024-03-04"
+    assert doc.gold.events[0].fatalities.low == 4 and doc.gold.events[0].date.end == dt.date(2024, 3, 4)
 
 
 @pytest.mark.parametrize(
@@ -249,7 +250,7 @@ def test_devset_loads_and_is_the_agreed_size():
 
 def test_timeml_adapter_offsets_and_scoring():
     doc = read_timeml(DATA / "mini.tml")
-    assert doc.published == "2021-05-14" and doc.id == "MINI001"
+    assert doc.published == dt.date(2021, 5, 14) and doc.id == "MINI001"
     assert [(t.text, t.value) for t in doc.timexes] == [
         ("Thursday", "2021-05-13"),
         ("next month", "2021-06"),
@@ -272,7 +273,7 @@ def test_time_values_compare_notational_variants_as_one():
     gold = ["2015-W3", "197X", "18XX", "2011-XX"]
     pred = ["2015-W03", "197", "18", "2011"]  # the last differs in granularity, not notation
     timexes = [GoldTimex(a, b, text[a:b], "DATE", v) for (a, b), v in zip(spans, gold, strict=True)]
-    doc = TimeDoc("T1", text, "2015-01-20", timexes)
+    doc = TimeDoc("T1", text, dt.date(2015, 1, 20), timexes)
     preds = [TimeMention(text=text[a:b], start=a, end=b, value=v) for (a, b), v in zip(spans, pred, strict=True)]
     out = score_times([doc], [preds])
     assert out["value_accuracy"] == 0.75

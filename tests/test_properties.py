@@ -36,7 +36,8 @@ def check_time(tm: TimeMention | None) -> None:
         return
     assert isinstance(tm, TimeMention)
     assert tm.precision in PRECISIONS
-    days = [dt.date.fromisoformat(d) for d in (tm.start_date, tm.end_date) if d is not None]
+    days = [d for d in (tm.start_date, tm.end_date) if d is not None]
+    assert all(type(d) is dt.date for d in days), tm  # real days, never strings or datetimes
     assert len(days) < 2 or days[0] <= days[1]
 
 

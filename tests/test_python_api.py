@@ -6,7 +6,9 @@ the Store methods are also run on a real PostgreSQL server (tests/pg.py).
 
 from __future__ import annotations
 
+import datetime as dt
 import doctest
+import json
 import os
 import shutil
 import subprocess
@@ -57,13 +59,27 @@ def test_report_without_id_takes_its_text_hash():
     assert one.id == "r-" + hashlib.sha256(TEXT.encode()).hexdigest()[:16]
     assert two.id != one.id and Report(text=TEXT, id="mine").id == "mine"
     x = dateline.extract(TEXT, published="2025-04-15")
-    assert x.report.id == one.id and x.report.published == "2025-04-15"
+    assert x.report.id == one.id and x.report.published == dt.date(2025, 4, 15)
     assert dateline.extract(TEXT, id="farm-1").report.id == "farm-1"
 
 
-def test_extract_takes_a_date_and_refuses_bad_input():
-    import datetime as dt
+def test_days_are_dates_in_the_records_and_yyyy_mm_dd_in_the_json():
+    """Inside, a calendar day is a datetime.date (read once, never re-parsed); the JSON output writes YYYY-MM-DD."""
+    x = dateline.extract(TEXT, published="2025-04-15")
+    days = [x.report.published, *(d for e in x.events for d in (e.date.start, e.date.end))]
+    days += [d for t in x.times for d in (t.start_date, t.end_date)]
+    assert len(days) == 7 and all(type(d) is dt.date for d in days)
+    data = json.loads(x.model_dump_json())
+    assert data["report"]["published"] == "2025-04-15"
+    assert [(e["date"]["start"], e["date"]["end"]) for e in data["events"]] == [("2025-04-14", "2025-04-14")] * 2
+    monday = data["times"][0]
+    assert (monday["text"], monday["value"], monday["start_date"], monday["end_date"]) == (
+        ("Monday", "2025-04-14", "2025-04-14", "2025-04-14")
+    )
+    assert x.model_dump(mode="json") == data  # what the store keeps is the same JSON
 
+
+def test_extract_takes_a_date_and_refuses_bad_input():
     x = dateline.extract(TEXT, published=dt.date(2025, 4, 15), outlet="Valley Post", url="https://valley.example/1")
     assert (x.report.outlet, x.report.url) == ("Valley Post", "https://valley.example/1")
     assert any(str(e.date.start) == "2025-04-14" for e in x.events)  # 'Monday' read against the date given

@@ -357,6 +357,24 @@ def test_stats_and_extractions_roundtrip(store):
     assert back == {x.report.id: x for x in reports}
 
 
+def test_dates_are_text_in_the_columns_and_dates_in_what_is_read(store):
+    """The date columns hold YYYY-MM-DD text (the filters compare it as text); what the store returns has dates."""
+    from sqlalchemy import select
+
+    from dateline.store import EventRow, ReportEventRow, ReportRow
+
+    for x in strike_reports():
+        store.add_extraction(x)
+    with store.engine.connect() as conn:
+        assert set(conn.execute(select(ReportRow.published)).scalars()) == {"2024-03-12"}
+        mentions = conn.execute(select(ReportEventRow.date_start, ReportEventRow.date_end, ReportEventRow.published))
+        assert set(mentions.all()) == {("2024-03-11", "2024-03-11", "2024-03-12")}
+        assert conn.execute(select(EventRow.date_start, EventRow.sort_date)).all() == [("2024-03-11", "2024-03-11")]
+    [event], _ = store.query_events()
+    assert (event.date.start, event.sources[0].published) == (dt.date(2024, 3, 11), dt.date(2024, 3, 12))
+    assert {type(x.report.published) for x in store.extractions()} == {dt.date}
+
+
 def test_database_urls(tmp_path, monkeypatch):
     assert database_url("postgresql://u@h/db") == "postgresql+psycopg://u@h/db"
     assert database_url("postgres://u@h/db") == "postgresql+psycopg://u@h/db"

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
 import pytest
 
 from dateline import DatelineError
 from dateline.nlp import load_nlp
-from dateline.records import TimeMention
+from dateline.records import TimeMention, iso
 from dateline.times import find_times, resolve_expression
 
 P = date(2024, 1, 4)  # a Thursday, just after a year boundary
@@ -25,8 +26,19 @@ def res(text: str, published: date | None = P) -> TimeMention:
     return found
 
 
+def test_days_are_dates_and_the_value_stays_timex_text():
+    """A mention's days are datetime.date, written YYYY-MM-DD in JSON; a week's TIMEX3 value is no day, so text."""
+    m = res("last week")
+    assert (type(m.start_date), type(m.end_date), m.value) == (date, date, "2023-W52")
+    assert (m.start_date, m.end_date) == (date(2023, 12, 25), date(2023, 12, 31))
+    data = json.loads(m.model_dump_json())
+    assert (data["value"], data["start_date"], data["end_date"]) == ("2023-W52", "2023-12-25", "2023-12-31")
+    assert TimeMention.model_validate(data) == m  # the JSON reads back to the same days
+
+
 def check(m: TimeMention, value: str | None, start: str | None, end: str | None, precision: str) -> None:
-    assert (m.value, m.start_date, m.end_date, m.precision) == (value, start, end, precision), m
+    """The tables write days as YYYY-MM-DD: the mention's dates are compared in that form."""
+    assert (m.value, iso(m.start_date), iso(m.end_date), m.precision) == (value, start, end, precision), m
 
 
 @pytest.mark.parametrize(
@@ -177,7 +189,7 @@ def test_vague_offset_is_a_past_reference() -> None:
 
 def test_present_reference() -> None:
     m = res("now")
-    assert (m.value, m.start_date) == ("PRESENT_REF", "2024-01-04")
+    assert (m.value, m.start_date) == ("PRESENT_REF", date(2024, 1, 4))
 
 
 @pytest.mark.parametrize("text", ["27", "Sarah", "the ministry", "12 people", "27 years old", "may"])
@@ -213,10 +225,13 @@ def test_find_times_in_a_report(nlp) -> None:
     )
     found = _by_text(nlp, text)
     assert found["early Thursday"].value == "2024-01-04"
-    assert (found["Since Oct. 17"].start_date, found["Since Oct. 17"].end_date) == ("2023-10-17", "2024-01-04")
+    assert (found["Since Oct. 17"].start_date, found["Since Oct. 17"].end_date) == (
+        date(2023, 10, 17),
+        date(2024, 1, 4),
+    )
     assert found["late last month"].value == "2023-12"
     assert found["the three months"].value == "P3M"
-    assert found["the three months"].start_date == "2023-10-04"
+    assert found["the three months"].start_date == date(2023, 10, 4)
     assert found["Wednesday"].value == "2024-01-03"
     assert found["almost four years to the day"].value == "2020-01-04"
     assert not any("27" in t for t in found)
@@ -253,7 +268,7 @@ def test_deadline_soon_after_publication(nlp) -> None:
 def test_clock_time_joins_its_day(nlp) -> None:
     found = _by_text(nlp, "The curfew lasted until 6 a.m. Tuesday.")
     m = found["6 a.m. Tuesday"]
-    assert (m.value, m.type, m.start_date) == ("2024-01-02T06:00", "TIME", "2024-01-02")
+    assert (m.value, m.type, m.start_date) == ("2024-01-02T06:00", "TIME", date(2024, 1, 2))
 
 
 def test_modal_may_is_not_a_month(nlp) -> None:
@@ -341,7 +356,10 @@ def test_fractional_durations(text: str, value: str) -> None:
 def test_decade_words_need_the(nlp) -> None:
     found = _by_text(nlp, "A man in his nineties recalled the late sixties.")
     assert list(found) == ["the late sixties"]
-    assert (found["the late sixties"].start_date, found["the late sixties"].end_date) == ("1967-01-01", "1969-12-31")
+    assert (found["the late sixties"].start_date, found["the late sixties"].end_date) == (
+        date(1967, 1, 1),
+        date(1969, 12, 31),
+    )
 
 
 def test_overnight_into_a_weekday_spans_the_night() -> None:
@@ -358,23 +376,28 @@ def test_over_the_weekend_takes_in_friday_night() -> None:
 def test_overnight_follows_the_day_its_sentence_names(nlp) -> None:
     found = _by_text(nlp, "Shops stayed shut on Tuesday, the mayor said, because of looting overnight.")
     m = found["overnight"]
-    assert (m.value, m.start_date, m.end_date) == ("2024-01-01TNI", "2024-01-01", "2024-01-02")
+    assert (m.value, m.start_date, m.end_date) == ("2024-01-01TNI", date(2024, 1, 1), date(2024, 1, 2))
 
 
 def test_bare_overnight_is_the_night_into_publication(nlp) -> None:
     m = _by_text(nlp, "Drones struck the depot overnight, the governor said.")["overnight"]
-    assert (m.start_date, m.end_date) == ("2024-01-03", "2024-01-04")
+    assert (m.start_date, m.end_date) == (date(2024, 1, 3), date(2024, 1, 4))
 
 
 def test_clock_time_takes_the_day_named_before_it(nlp) -> None:
     found = _by_text(nlp, "The convoy left on Monday. Gunmen stopped it at around 7:15 p.m. near the bridge.")
     m = found["around 7:15 p.m."]
-    assert (m.value, m.start_date, m.end_date, m.precision) == ("2024-01-01T19:15", "2024-01-01", "2024-01-01", "day")
+    assert (m.value, m.start_date, m.end_date, m.precision) == (
+        "2024-01-01T19:15",
+        date(2024, 1, 1),
+        date(2024, 1, 1),
+        "day",
+    )
 
 
 def test_clock_time_without_a_day_is_publication_or_the_day_before(nlp) -> None:
     m = _by_text(nlp, "The shelling stopped at midday.")["midday"]
-    assert (m.value, m.start_date, m.end_date) == ("2024-01-04T12:00", "2024-01-03", "2024-01-04")
+    assert (m.value, m.start_date, m.end_date) == ("2024-01-04T12:00", date(2024, 1, 3), date(2024, 1, 4))
 
 
 @pytest.mark.parametrize(
@@ -395,7 +418,7 @@ def test_tense_of_the_phrase_sets_the_direction(nlp, text: str, phrase: str, val
 
 def test_part_of_a_named_day() -> None:
     m = res("mid-afternoon yesterday")
-    assert (m.value, m.type, m.start_date) == ("2024-01-03TAF", "TIME", "2024-01-03")
+    assert (m.value, m.type, m.start_date) == ("2024-01-03TAF", "TIME", date(2024, 1, 3))
 
 
 @pytest.mark.parametrize(
@@ -506,7 +529,7 @@ def test_two_thousand_alone_is_a_count(nlp) -> None:
 
 def test_since_points_back_even_for_a_coming_date(nlp) -> None:
     m = _by_text(nlp, "Prices have doubled since March, traders say.")["since March"]
-    assert (m.start_date, m.end_date) == ("2023-03-01", "2024-01-04")
+    assert (m.start_date, m.end_date) == (date(2023, 3, 1), date(2024, 1, 4))
 
 
 def test_coordinated_weekday_nights_are_days_not_sets(nlp) -> None:
@@ -517,13 +540,23 @@ def test_coordinated_weekday_nights_are_days_not_sets(nlp) -> None:
 def test_small_hours_after_a_night_fall_on_its_morning(nlp) -> None:
     found = _by_text(nlp, "Sirens sounded overnight into Tuesday; a blast came at 3:15 a.m. By dawn it was calm.")
     m = found["3:15 a.m."]
-    assert (m.value, m.start_date, m.end_date, m.precision) == ("2024-01-02T03:15", "2024-01-01", "2024-01-02", "range")
+    assert (m.value, m.start_date, m.end_date, m.precision) == (
+        "2024-01-02T03:15",
+        date(2024, 1, 1),
+        date(2024, 1, 2),
+        "range",
+    )
     assert found["dawn"].value == "2024-01-02TMO"
 
 
 def test_day_span_within_a_month(nlp) -> None:
     m = _by_text(nlp, "Talks were held March 3-5 in the capital.")["March 3-5"]
-    assert (m.value, m.start_date, m.end_date, m.precision) == ("2023-03-03", "2023-03-03", "2023-03-05", "range")
+    assert (m.value, m.start_date, m.end_date, m.precision) == (
+        "2023-03-03",
+        date(2023, 3, 3),
+        date(2023, 3, 5),
+        "range",
+    )
 
 
 def test_twenty_four_hour_clock_with_a_zone(nlp) -> None:
@@ -550,7 +583,7 @@ def test_a_deadline_just_gone_stays_this_year(nlp) -> None:
 )  # fmt: skip
 def test_more_news_phrases(nlp, text: str, phrase: str, value: str, start: str | None, end: str | None) -> None:
     m = _by_text(nlp, text)[phrase]
-    assert (m.value, m.start_date, m.end_date) == (value, start, end)
+    assert (m.value, iso(m.start_date), iso(m.end_date)) == (value, start, end)
 
 
 def test_text_anchored_phrases_count_from_the_last_date_named(nlp) -> None:
@@ -579,7 +612,7 @@ def test_this_unit_in_a_tensed_clause_keeps_to_its_side_of_publication(
     nlp, text: str, phrase: str, start: str, end: str
 ) -> None:
     m = _by_text(nlp, text)[phrase]
-    assert (m.start_date, m.end_date, m.precision) == (start, end, phrase.split()[1])
+    assert (iso(m.start_date), iso(m.end_date), m.precision) == (start, end, phrase.split()[1])
 
 
 @pytest.mark.parametrize(
@@ -609,7 +642,7 @@ def test_a_year_earlier_after_a_quarter_is_that_quarter_a_year_back(nlp) -> None
         date(2024, 2, 10),
     )
     m = found["a year earlier"]
-    assert (m.value, m.start_date, m.end_date) == ("2022-Q4", "2022-10-01", "2022-12-31")
+    assert (m.value, m.start_date, m.end_date) == ("2022-Q4", date(2022, 10, 1), date(2022, 12, 31))
     assert found["a year ago"].value == "2022-Q4"  # a second comparison with the same period, not one more year
 
 

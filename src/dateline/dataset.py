@@ -12,7 +12,7 @@ import json
 from pathlib import Path
 
 from dateline import DatelineError
-from dateline.records import Extraction
+from dateline.records import Extraction, iso
 
 MERGED_PART = 50_000  # merged events per part file
 REPORT_COLUMNS = {  # column -> pyarrow type name
@@ -52,13 +52,13 @@ def _report_rows(extraction: Extraction) -> list[dict]:
                 "report_id": r.id,
                 "event_key": event_key(r.id, ev.id),
                 "outlet": r.outlet,
-                "published": r.published,
+                "published": iso(r.published),
                 "url": r.url,
                 "title": r.title,
                 "type": ev.type,
                 "mode": ev.mode,
-                "date_start": date.start and str(date.start),
-                "date_end": date.end and str(date.end),
+                "date_start": iso(date.start),
+                "date_end": iso(date.end),
                 "date_precision": date.precision,
                 "location": loc.name,
                 "admin1": loc.admin1,

@@ -9,6 +9,7 @@ imported at top level so that building the CLI parser stays fast.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import math
 import re
@@ -153,7 +154,7 @@ class Check:
         return [name for name in ("date", "place", "actors") if not getattr(self, name)]
 
 
-def _pred_range(event: Event) -> tuple[str, str] | None:
+def _pred_range(event: Event) -> tuple[dt.date, dt.date] | None:
     if not event.date.start:
         return None
     return event.date.start, event.date.end or event.date.start
@@ -280,17 +281,21 @@ FIELDS = (
 )  # fmt: skip
 
 
+def _day_range(start: dt.date | None, end: dt.date | None) -> str | None:
+    """A range as the miss tables (JSON) show it: one day as YYYY-MM-DD, else START..END."""
+    if start is None:
+        return None
+    return start.isoformat() if end in (None, start) else f"{start.isoformat()}..{end.isoformat()}"
+
+
 def _gold_row(ev: GoldEvent) -> dict[str, Any]:
-    date = (
-        f"{ev.date.start}..{ev.date.end}" if ev.date and ev.date.end != ev.date.start else (ev.date and ev.date.start)
-    )
+    date = _day_range(ev.date.start, ev.date.end) if ev.date else None
     place = ev.location and (ev.location.name or ev.location.country)
     return {"type": ev.type, "date": date, "place": place, "trigger": ev.trigger}
 
 
 def _pred_row(ev: Event) -> dict[str, Any]:
-    rng = _pred_range(ev)
-    date = None if rng is None else rng[0] if rng[0] == rng[1] else f"{rng[0]}..{rng[1]}"
+    date = _day_range(ev.date.start, ev.date.end)
     place = ev.location.name or ev.location.text or ev.location.country
     return {"type": ev.type, "date": date, "place": place, "trigger": ev.trigger.text}
 
@@ -635,8 +640,6 @@ def _parse_docs(texts: Sequence[str]) -> Iterable[Any]:
 
 
 def run_times(path: Path, limit: int | None) -> dict[str, Any]:
-    import datetime as dt
-
     from dateline.gold import read_timeml_dir
 
     try:
@@ -646,8 +649,7 @@ def run_times(path: Path, limit: int | None) -> dict[str, Any]:
     docs = read_timeml_dir(path)[:limit]
     preds = []
     for doc, parsed in zip(docs, _parse_docs([d.text for d in docs]), strict=True):
-        published = dt.date.fromisoformat(doc.published) if doc.published else None
-        preds.append(find_times(parsed, published))
+        preds.append(find_times(parsed, doc.published))
     return score_times(docs, preds)
 
 

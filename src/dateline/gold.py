@@ -8,13 +8,15 @@ Only the standard library and pydantic are used here; nothing is downloaded.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from dateline import DatelineError
 from dateline.records import Report
@@ -29,11 +31,24 @@ class GoldModel(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _written_day(value: object) -> object:
+    """A gold day must be written YYYY-MM-DD: pydantic alone would also take a number or a timestamp."""
+    if isinstance(value, dt.date) or (isinstance(value, str) and _ISO_DAY.fullmatch(value)):
+        return value
+    raise ValueError(f"a day is written YYYY-MM-DD, got {value!r}")
+
+
+GoldDay = Annotated[dt.date, BeforeValidator(_written_day)]
+
+
 class GoldDate(GoldModel):
     """An inclusive calendar range; ``end`` defaults to ``start`` (a single day)."""
 
-    start: str = Field(pattern=r"^\d{4}-\d{2}-\d{2}$")
-    end: str | None = Field(None, pattern=r"^\d{4}-\d{2}-\d{2}$")
+    start: GoldDay
+    end: GoldDay | None = None
 
     @model_validator(mode="after")
     def _order(self) -> GoldDate:
@@ -108,7 +123,7 @@ class GoldEntity(GoldModel):
 
 class GoldReport(GoldModel):
     id: str
-    published: str | None = Field(None, pattern=r"^\d{4}-\d{2}-\d{2}$")
+    published: GoldDay | None = None
     outlet: str | None = None
     events: list[GoldEvent] = Field(default_factory=list)
     quotes: list[GoldQuote] = Field(default_factory=list)
@@ -215,7 +230,7 @@ class TimeDoc:
 
     id: str
     text: str
-    published: str | None
+    published: dt.date | None
     timexes: list[GoldTimex] = field(default_factory=list)
 
 
@@ -278,7 +293,7 @@ def read_timeml(path: str | Path) -> TimeDoc:
     if root.tag != "TimeML":
         raise DatelineError(f"{path} is not TimeML (root element <{root.tag}>)")
     dct = root.find("DCT/TIMEX3")
-    published = (dct.get("value") or "")[:10] if dct is not None else None
+    published = _dct_day(dct.get("value") if dct is not None else None, path)
     body = root.find("TEXT")
     if body is None:
         raise DatelineError(f"{path} has no <TEXT> element")
@@ -289,7 +304,17 @@ def read_timeml(path: str | Path) -> TimeDoc:
     for tx in timexes:
         tx.text = text[tx.start : tx.end]
     docid = root.findtext("DOCID") or path.stem
-    return TimeDoc(id=docid.strip(), text=text, published=published or None, timexes=timexes)
+    return TimeDoc(id=docid.strip(), text=text, published=published, timexes=timexes)
+
+
+def _dct_day(value: str | None, path: Path) -> dt.date | None:
+    """The day of a document creation time (``2021-05-14`` or a timestamp), read once here for the scorer."""
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value[:10])
+    except ValueError as err:
+        raise DatelineError(f"{path}: DCT value {value!r} is not a date") from err
 
 
 def read_timeml_dir(path: str | Path) -> list[TimeDoc]:

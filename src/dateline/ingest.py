@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from typing import Literal, Protocol, Union
 
 from dateline import DatelineError, neardup
-from dateline.records import Extraction, Report
+from dateline.records import Extraction, Report, iso
 from dateline.store import Store, content_hash
 
 Source = Union[str, "os.PathLike[str]", Report]  # what Store.ingest takes: a file or folder path, or a Report
@@ -82,7 +82,7 @@ class LocalExtractor:
 
 def extraction_key(report: Report) -> str:
     """What extraction reads from a report (its text and publication date): equal keys, equal extractions."""
-    return hashlib.sha256(f"{report.published or ''}\x1f{report.text}".encode()).hexdigest()
+    return hashlib.sha256(f"{iso(report.published) or ''}\x1f{report.text}".encode()).hexdigest()
 
 
 def restamp(extraction: Extraction, report: Report) -> Extraction:

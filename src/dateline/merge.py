@@ -120,8 +120,9 @@ def merged_id(member_keys: Iterable[str]) -> str:
 
 
 @functools.lru_cache(maxsize=65536)
-def _ordinal(day: str | None) -> int | None:
-    """Day number of an ISO date (cached: a corpus has few distinct dates and many events)."""
+def day_number(day: str | None) -> int | None:
+    """Day number of a stored event's YYYY-MM-DD date: merging works on the store's JSON, so this is where its dates
+    are read (cached: a corpus has few distinct dates and many events)."""
     if not day:
         return None
     try:
@@ -154,8 +155,8 @@ def mention_from_event(key: str, report_id: str, event: dict, vector=None) -> Me
     """Build the pair-test view of one event (an ``Event`` as a JSON dict), with its sentence embedding if any."""
     date = event.get("date") or {}
     loc = event.get("location") or {}
-    d0 = _ordinal(date.get("start"))
-    d1 = _ordinal(date.get("end")) or d0
+    d0 = day_number(date.get("start"))
+    d1 = day_number(date.get("end")) or d0
     if d0 is not None and d1 is not None and d1 < d0:
         d0, d1 = d1, d0
     actors = event.get("actors") or []

@@ -35,7 +35,7 @@ MergedCertainty = Literal[Literal["confirmed", "corroborated"], Certainty]
 
 
 class DateSpan(Record):
-    """When an event happened, with calendar days as dates (the extraction's ``DateRange`` holds strings).
+    """When an event happened, with calendar days as dates, as in the extraction's ``DateRange``.
 
     The defaults are DateRange's, for bulk-loaded events that leave fields out; what is written has every key.
     """

@@ -17,6 +17,7 @@ byline's name, a caption) is not read: it carries no event of the story.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import re
 import zlib
@@ -77,7 +78,7 @@ class Index:
         self._signatures: OrderedDict[str, tuple[Signature, list[tuple]]] = OrderedDict()
         self._bands: dict[tuple, set[str]] = {}
 
-    def add(self, key: str, sig: Signature, published: str | None) -> None:
+    def add(self, key: str, sig: Signature, published: dt.date | None) -> None:
         """Remember a report (by its extraction key), forgetting the oldest beyond ``size``."""
         if key in self._signatures:
             return
@@ -88,7 +89,7 @@ class Index:
         while len(self._signatures) > self.size:
             self._forget(next(iter(self._signatures)))
 
-    def similar(self, sig: Signature, published: str | None) -> list[str]:
+    def similar(self, sig: Signature, published: dt.date | None) -> list[str]:
         """Keys of the remembered reports of this date at THRESHOLD or more, the most similar first."""
         keys = set().union(*(self._bands.get(band, ()) for band in _bands(sig, published)))
         scored = [(similarity(sig, self._signatures[k][0]), k) for k in keys]
@@ -103,7 +104,7 @@ class Index:
                 del self._bands[band]
 
 
-def _bands(sig: Signature, published: str | None) -> list[tuple]:
+def _bands(sig: Signature, published: dt.date | None) -> list[tuple]:
     """The LSH buckets of a signature: its date with each band of rows (two reports share one: a candidate)."""
     return [(published, n, part.tobytes()) for n, part in enumerate(np.split(sig, BANDS))]
 

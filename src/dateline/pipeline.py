@@ -12,7 +12,6 @@ can be run and measured alone.
 
 from __future__ import annotations
 
-import datetime as dt
 import multiprocessing
 import os
 from collections import deque
@@ -142,8 +141,7 @@ def _extract_batch(batch: list[Report]) -> list[tuple[Report, Extraction | Datel
 
 def extract_doc(report: Report, doc: Doc) -> Extraction:
     """The stages after parsing, on an already parsed Doc."""
-    published = dt.date.fromisoformat(report.published) if report.published else None
-    times = find_times(doc, published)
+    times = find_times(doc, report.published)
     places = find_places(doc)
     entities = find_entities(doc)
     quotes = find_quotes(doc, entities)

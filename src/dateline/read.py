@@ -332,8 +332,9 @@ def _script_note(text: str) -> str:
 _DATE_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[T ][0-9:.+\-Z]*)?$")
 
 
-def parse_published(value: object, label: str) -> str | None:
-    """YYYY-MM-DD (a full ISO timestamp is cut to its date); an impossible or future date is an error."""
+def parse_published(value: object, label: str) -> dt.date | None:
+    """The publication day of YYYY-MM-DD (a full ISO timestamp is cut to its date), read here once for the whole
+    pipeline; an impossible or future date is an error."""
     if value in (None, ""):
         return None
     m = _DATE_RE.match(str(value).strip())
@@ -346,7 +347,7 @@ def parse_published(value: object, label: str) -> str | None:
     latest = latest_published()
     if day > latest:
         raise DatelineError(f"{label}: publication date '{value}' is in the future (the latest accepted is {latest})")
-    return day.isoformat()
+    return day
 
 
 def latest_published() -> dt.date:

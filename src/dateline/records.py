@@ -4,10 +4,15 @@ Every stage reads a ``Report`` (plus the spaCy ``Doc``) and returns lists of the
 records below; ``pipeline.extract()`` assembles them into an ``Extraction``.
 The JSON Schema of the output (``schema.json``) is generated from these models,
 so this module is the one place where the output format is defined.
+
+Calendar days are ``datetime.date`` here, read once where a report enters (``read.parse_published``); pydantic
+writes them as YYYY-MM-DD in JSON mode, and what leaves as text another way (SQL columns, hashes, plain dicts) is
+formatted with ``iso``. TIMEX3 values such as ``2024-W07`` or ``199X`` are not days and stay strings.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from collections.abc import Iterator
 from typing import Literal
@@ -38,7 +43,7 @@ class Report(Record):
 
     id: str = Field("", description="Stable identifier; derived from the file name or content hash when not given.")
     text: str = Field(description="Plain report text; every character offset in the output points into it.")
-    published: str | None = Field(None, description="Publication date, YYYY-MM-DD: the anchor for relative dates.")
+    published: dt.date | None = Field(None, description="Publication date, YYYY-MM-DD: the anchor for relative dates.")
     outlet: str | None = None
     url: str | None = None
     title: str | None = None
@@ -51,6 +56,11 @@ class Report(Record):
         if not self.id:
             self.id = content_id(self.text)
         return self
+
+
+def iso(day: dt.date | None) -> str | None:
+    """A day as YYYY-MM-DD for what leaves the typed records (SQL columns, CSV, plain dicts); None stays None."""
+    return day.isoformat() if day is not None else None
 
 
 def content_id(text: str) -> str:
@@ -82,8 +92,8 @@ class TimeMention(Record):
     end: int
     value: str | None = Field(None, description="TIMEX3 value, e.g. 2024-01-04, 2023-12, 2023-W52, P3M, PRESENT_REF.")
     type: Literal["DATE", "TIME", "DURATION", "SET"] = "DATE"
-    start_date: str | None = Field(None, description="First calendar day covered, YYYY-MM-DD.")
-    end_date: str | None = Field(None, description="Last calendar day covered, YYYY-MM-DD.")
+    start_date: dt.date | None = Field(None, description="First calendar day covered, YYYY-MM-DD.")
+    end_date: dt.date | None = Field(None, description="Last calendar day covered, YYYY-MM-DD.")
     precision: DatePrecision = "unknown"
     anchor: Literal["publication", "explicit", "text", "none"] = Field(
         "publication", description="What the value was resolved against."
@@ -147,8 +157,8 @@ class Entity(Record):
 class DateRange(Record):
     """When an event happened: a calendar range and how precise it is."""
 
-    start: str | None = None
-    end: str | None = None
+    start: dt.date | None = None
+    end: dt.date | None = None
     precision: DatePrecision = "unknown"
     text: str | None = Field(None, description="The words the date was read from.")
 

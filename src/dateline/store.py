@@ -61,6 +61,7 @@ from dateline.merge import (
     cluster,
     cluster_pairs,
     components,
+    day_number,
     event_key,
     haversine_km,
     matches,
@@ -70,7 +71,7 @@ from dateline.merge import (
     needs_cosine,
 )
 from dateline.merged import EventDetail, MergedEvent
-from dateline.records import Extraction, Report
+from dateline.records import Extraction, Report, iso
 
 if TYPE_CHECKING:
     import pandas
@@ -291,7 +292,8 @@ def _check_exists(url: str, path: Path | None, create: bool) -> None:
 
 def content_hash(report: Report) -> str:
     """What decides whether a report changed: its id, text and the metadata that feeds extraction."""
-    parts = [report.id, report.text, report.published or "", report.outlet or "", report.url or "", report.title or ""]
+    published = iso(report.published) or ""
+    parts = [report.id, report.text, published, report.outlet or "", report.url or "", report.title or ""]
     return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
 
 
@@ -324,8 +326,9 @@ def _country(value: str | None) -> str | None:
     return resolve(value) if value else None
 
 
-def _shift(day: str, days: int) -> str:
-    return (dt.date.fromisoformat(day) + dt.timedelta(days=days)).isoformat()
+def _column_day(number: int) -> str:
+    """A day number (merge.day_number) as the YYYY-MM-DD the date columns hold and compare as text."""
+    return dt.date.fromordinal(number).isoformat()
 
 
 def _counts(prefix: str, count: dict | None) -> dict:
@@ -576,7 +579,7 @@ class Store:
                 id=report.id,
                 content_hash=digest,
                 text=report.text,
-                published=report.published,
+                published=iso(report.published),
                 outlet=report.outlet,
                 url=report.url,
                 title=report.title,
@@ -631,7 +634,7 @@ class Store:
                     "key": key,
                     "report_id": report.id,
                     "outlet": report.outlet,
-                    "published": report.published,
+                    "published": iso(report.published),
                     "url": report.url,
                     "title": report.title,
                     "event": ev.model_dump(mode="json"),
@@ -640,33 +643,31 @@ class Store:
             )
         return list(members.values())
 
-    def _candidates(self, conn: Connection, member: dict, asked: dict[tuple, list] | None = None) -> list:
-        """Stored mentions of other reports in the same (type family, country) block whose dates overlap this one's,
-        within slop. ``asked`` keeps the answers by block and dates, for the other new mentions of one write."""
-        ev = member["event"]
-        start = ((ev.get("date") or {}).get("start") or "")[:10]
-        end = ((ev.get("date") or {}).get("end") or start)[:10]
-        if not start:
+    def _candidates(self, conn: Connection, member: dict, mention: Mention, asked: dict[tuple, list]) -> list:
+        """Stored mentions of other reports in the same (type family, country) block whose dates overlap this one's
+        (the mention's day numbers), within slop. ``asked`` keeps the answers by block and days, for the other new
+        mentions of one write."""
+        if mention.d0 is None:
             return []
+        ev = member["event"]
         block = (TYPE_FAMILY.get(ev.get("type"), ev.get("type")), (ev.get("location") or {}).get("country"))
-        asked = {} if asked is None else asked
-        if (block, start, end) not in asked:
-            asked[(block, start, end)] = self._block_rows(conn, *block, start, end)
-        return [row for row in asked[(block, start, end)] if row.report_id != member["report_id"]]
+        if (block, mention.d0, mention.d1) not in asked:
+            asked[(block, mention.d0, mention.d1)] = self._block_rows(conn, *block, mention.d0, mention.d1)
+        return [row for row in asked[(block, mention.d0, mention.d1)] if row.report_id != member["report_id"]]
 
     @staticmethod
-    def _block_rows(conn: Connection, family: str, country: str | None, start: str, end: str) -> list:
+    def _block_rows(conn: Connection, family: str, country: str | None, d0: int, d1: int) -> list:
         t = ReportEventRow
         same_block = [
             t.family == family,
             t.country == country if country else t.country.is_(None),
-            t.date_start <= _shift(end, SLOP_DAYS),
-            t.date_end >= _shift(start, -SLOP_DAYS),
+            t.date_start <= _column_day(d1 + SLOP_DAYS),
+            t.date_end >= _column_day(d0 - SLOP_DAYS),
             t.event_id.is_not(None),
         ]
         # Short-dated mentions start at most SHORT_SPAN days before they end: a bounded index range scan.
         short = select(t.__table__).where(
-            *same_block, t.wide.is_(False), t.date_start >= _shift(start, -SLOP_DAYS - SHORT_SPAN)
+            *same_block, t.wide.is_(False), t.date_start >= _column_day(d0 - SLOP_DAYS - SHORT_SPAN)
         )
         wide = select(t.__table__).where(*same_block, t.wide.is_(True))
         return conn.execute(short).all() + conn.execute(wide).all()
@@ -682,7 +683,7 @@ class Store:
         pairs: list[tuple[str, str]] = []
         asked: dict[tuple, list] = {}
         for m in new:
-            for row in self._candidates(conn, m, asked):
+            for row in self._candidates(conn, m, mentions[m["key"]], asked):
                 if row.key not in mentions:
                     mentions[row.key] = mention_from_event(row.key, row.report_id, row.data, _vector(row.embedding))
                     data[row.key], owner[row.key] = row.data, row.event_id
@@ -1159,7 +1160,7 @@ def _mention_row(m: dict, event_id: str | None) -> dict:
     date, loc = ev.get("date") or {}, ev.get("location") or {}
     start = (date.get("start") or "")[:10] or None
     end = (date.get("end") or "")[:10] or start
-    wide = bool(start and end and dt.date.fromisoformat(end) - dt.date.fromisoformat(start) > dt.timedelta(SHORT_SPAN))
+    wide = bool(start and end and day_number(end) - day_number(start) > SHORT_SPAN)
     return {
         "key": m["key"],
         "report_id": m["report_id"],

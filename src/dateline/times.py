@@ -1195,8 +1195,8 @@ def _mention(text: str, start: int, res: _Res) -> TimeMention:
         end=start + len(text),
         value=res.value,
         type=res.type,  # type: ignore[arg-type]
-        start_date=res.start.isoformat() if res.start else None,
-        end_date=res.end.isoformat() if res.end else None,
+        start_date=res.start,
+        end_date=res.end,
         precision=res.precision,  # type: ignore[arg-type]
         anchor=res.anchor,  # type: ignore[arg-type]
     )
@@ -1529,12 +1529,13 @@ def _day_near(mentions: list[TimeMention], i: int, lo: int, hi: int, nights: boo
 
 
 def _clock_date(t: TimeMention, day: TimeMention) -> date:
-    """The date of day; for a night, the morning side for small hours ('2:40 a.m.', 'dawn'), else the evening side."""
+    """The date of day (a day mention's value begins with its start_date); for a night, the morning side for small
+    hours ('2:40 a.m.', 'dawn'), else the evening side."""
     if not _is_night(day):
-        return date.fromisoformat((day.value or "")[:10])
+        return day.start_date
     clock = (t.value or "")[11:]
     small_hours = clock == "MO" or (clock[:2].isdigit() and int(clock[:2]) < 12)
-    return date.fromisoformat((day.end_date if small_hours else day.start_date) or "")
+    return day.end_date if small_hours else day.start_date
 
 
 def _on_day(t: TimeMention, day: TimeMention, eve: bool = False) -> TimeMention:
@@ -1543,13 +1544,9 @@ def _on_day(t: TimeMention, day: TimeMention, eve: bool = False) -> TimeMention:
     time is the same night in another zone, and that night is how such an attack is dated."""
     d = _clock_date(t, day)
     first = d - timedelta(days=1) if eve else d
-    lo, hi = (
-        (date.fromisoformat(day.start_date or ""), date.fromisoformat(day.end_date or ""))
-        if _is_night(day)
-        else (first, d)
-    )
-    return t.model_copy(update={"value": f"{first.isoformat()}{(t.value or '')[10:]}", "start_date": lo.isoformat(),
-                                "end_date": hi.isoformat(), "precision": "range" if lo != hi else "day",
+    lo, hi = (day.start_date, day.end_date) if _is_night(day) else (first, d)
+    return t.model_copy(update={"value": f"{first.isoformat()}{(t.value or '')[10:]}", "start_date": lo,
+                                "end_date": hi, "precision": "range" if lo != hi else "day",
                                 "anchor": day.anchor})  # fmt: skip
 
 
@@ -1575,8 +1572,8 @@ def _anchor_to_days(doc: Doc, text: str, mentions: list[TimeMention], published:
             out[i] = _on_day(t, day, eve=night)
         elif clock and published is not None:  # no day named: told on P, so P or the day before
             out[i] = t.model_copy(update={"value": f"{published.isoformat()}{(t.value or '')[10:]}",
-                                          "start_date": (published - timedelta(days=1)).isoformat(),
-                                          "end_date": published.isoformat(), "precision": "range",
+                                          "start_date": published - timedelta(days=1),
+                                          "end_date": published, "precision": "range",
                                           "anchor": "publication"})  # fmt: skip
     return out
 
@@ -1609,7 +1606,7 @@ def _text_ref(mentions: list[TimeMention], i: int, unit: str) -> date | None:
             continue
         if ref.start_date is None or _value_grain(ref.value or "") > _GRAIN[unit]:
             return None  # the last date named is too coarse ('in 2019 ... the next day')
-        return date.fromisoformat(ref.start_date)
+        return ref.start_date
     return None
 
 
@@ -1683,8 +1680,7 @@ def _period_in(value: str, back: int | None, year: int | None = None) -> _Res | 
 
 def _copy(t: TimeMention) -> _Res:
     """A period already resolved by _resolve_year_on_year, as a result to copy."""
-    start, end = date.fromisoformat(t.start_date or ""), date.fromisoformat(t.end_date or "")
-    return _Res(t.value, "DATE", start, end, t.precision, "text")
+    return _Res(t.value, "DATE", t.start_date, t.end_date, t.precision, "text")
 
 
 def _resolve_year_on_year(mentions: list[TimeMention]) -> list[TimeMention]:
@@ -1738,15 +1734,21 @@ def _resolve_the_quarter(mentions: list[TimeMention]) -> list[TimeMention]:
                 continue
             if ref.anchor == "text" or _YEAR_AGO.search(ref.text):
                 continue
-            if _LATEST.search(t.text) and (ref.end_date or "") > (t.end_date or ""):
+            if _LATEST.search(t.text) and _ends_later(ref, t):
                 continue  # 'the latest quarter' is over: not the fourth quarter a forecast has named
             out[i] = _mention(t.text, t.start, _copy(ref))
             break
     return out
 
 
+def _ends_later(a: TimeMention, b: TimeMention) -> bool:
+    """Whether a ends after b; a known end is later than an unknown one."""
+    return a.end_date is not None and (b.end_date is None or a.end_date > b.end_date)
+
+
 def _published(published: date | str | None) -> date | None:
-    """Accept a date or Report.published's 'YYYY-MM-DD' string; anything else is the caller's input error."""
+    """The publication day, for callers of the public functions that pass a 'YYYY-MM-DD' string instead of a date
+    (the pipeline passes Report.published, already a date); anything else is the caller's input error."""
     if published is None or (isinstance(published, date) and not isinstance(published, datetime)):
         return published
     if isinstance(published, datetime):

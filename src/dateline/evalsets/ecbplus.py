@@ -411,13 +411,14 @@ def coref_scores(key: Mapping, response: Mapping) -> dict[str, float | None]:
 
 def _member(extraction: Extraction, event: Event) -> dict:
     from dateline.merge import event_key
+    from dateline.records import iso
 
     report = extraction.report
     return {
         "key": event_key(report.id, event.id),
         "report_id": report.id,
         "outlet": report.outlet,
-        "published": report.published,
+        "published": iso(report.published),
         "url": report.url,
         "title": report.title,
         "event": event.model_dump(mode="json"),

@@ -571,10 +571,10 @@ def best_location(template: Template, event: Event) -> int:
 
 
 def date_ok(template: Template, event: Event) -> bool:
-    start = event.date.start
-    if not start:
+    """The event's range meets one of the key's; the key keeps its days as the ISO strings it was read into."""
+    if event.date.start is None:
         return False
-    end = event.date.end or start
+    start, end = event.date.start.isoformat(), (event.date.end or event.date.start).isoformat()
     return any((span.start is None or span.start <= end) and start <= span.end for span in template.dates)
 
 
@@ -703,7 +703,8 @@ def _template_row(template: Template) -> dict[str, Any]:
 def _event_row(incident: Incident) -> dict[str, Any]:
     event, muc_type = incident
     loc = event.location
-    return {"type": muc_type, "trigger": event.trigger.text, "date": event.date.start, "place": loc.name or loc.country}
+    day = event.date.start and event.date.start.isoformat()
+    return {"type": muc_type, "trigger": event.trigger.text, "date": day, "place": loc.name or loc.country}
 
 
 def _miss(counts: _Counts, story: Story, gold: Any, predicted: Sequence[Incident], why: str) -> None:

@@ -61,7 +61,7 @@ class PloverRecord:
     text: str
     type: str
     coded_type: str
-    date: str | None = None
+    date: dt.date | None = None
     event_text: str = ""
     sources: tuple[GoldActor, ...] = ()
     targets: tuple[GoldActor, ...] = ()
@@ -122,11 +122,12 @@ def _plover_type(coded: str, where: str) -> str:
     return name
 
 
-def _date(value: Any, where: str) -> str | None:
+def _date(value: Any, where: str) -> dt.date | None:
+    """The record's day, read once here: the report is published on it."""
     if value in (None, ""):
         return None
     try:
-        return dt.date.fromisoformat(str(value)).isoformat()
+        return dt.date.fromisoformat(str(value))
     except ValueError as err:
         raise DatelineError(f"{where}: date {value!r} is not YYYY-MM-DD") from err
 

@@ -21,8 +21,6 @@ One module per decision:
 
 from __future__ import annotations
 
-import datetime as dt
-
 from spacy.tokens import Doc
 
 from dateline.events.arguments import _blame_falls_on_the_attack, _target_the_culprits, actor_for, normalized_actor
@@ -65,7 +63,7 @@ def find_events(
     ctx = Context(
         doc=doc,
         report=report,
-        published=dt.date.fromisoformat(report.published) if report.published else None,
+        published=report.published,
         times=_index(doc, times),
         places=_index(doc, places),
         entities=_entity_index(doc, entities),

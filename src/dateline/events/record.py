@@ -139,7 +139,7 @@ def _date_of(ctx: Context, group: list[Mention]) -> DateRange:
     if ctx.published:
         # Undated news is about the days just before publication (the report's own news peg).
         start = ctx.published - dt.timedelta(days=2)
-        return DateRange(start=start.isoformat(), end=ctx.published.isoformat(), precision="range", text=None)
+        return DateRange(start=start, end=ctx.published, precision="range", text=None)
     return DateRange()
 
 
@@ -186,7 +186,7 @@ def _merge_actors(group: list[Mention]) -> list[Actor]:
 def _is_background(ctx: Context, date: DateRange) -> bool:
     if not ctx.published or not date.end:
         return False
-    return (ctx.published - dt.date.fromisoformat(date.end)).days > BACKGROUND_DAYS
+    return (ctx.published - date.end).days > BACKGROUND_DAYS
 
 
 def summarize(event: Event) -> str:

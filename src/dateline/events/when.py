@@ -103,12 +103,12 @@ def _offset_date(ctx: Context, trigger: Token) -> TimeMention | None:
         return None
     days = count * OFFSET_UNITS[unit.lower_] * (-1 if prep.lower_ == "after" else 1)
     try:
-        day = (dt.date.fromisoformat(anchor.start_date) + dt.timedelta(days=days)).isoformat()
+        day = anchor.start_date + dt.timedelta(days=days)
     except OverflowError:  # '3000000 days after': before year 1, no date
         return None
     span = ctx.doc[unit.i : trigger.i + 1]
     return TimeMention(
-        text=span.text, start=span.start_char, end=span.end_char, value=day, start_date=day, end_date=day,
+        text=span.text, start=span.start_char, end=span.end_char, value=day.isoformat(), start_date=day, end_date=day,
         precision="day", anchor="text",
     )  # fmt: skip
 
@@ -148,9 +148,8 @@ def _said_by(tm: TimeMention) -> TimeMention:
     """What a speaker said on day D happened on D or in the days just before it."""
     if not tm.end_date or tm.precision != "day":
         return tm
-    end = dt.date.fromisoformat(tm.end_date)
-    start = end - dt.timedelta(days=2)
-    return tm.model_copy(update={"start_date": start.isoformat(), "precision": "range", "value": None})
+    start = tm.end_date - dt.timedelta(days=2)
+    return tm.model_copy(update={"start_date": start, "precision": "range", "value": None})
 
 
 def _reports(verb: Token, group: list[Token]) -> bool:
@@ -184,8 +183,8 @@ def _since_clause_date(ctx: Context, tok: Token, tm: TimeMention, group: list[To
         start=tm.start,
         end=nxt.idx + len(nxt.text),
         value=day.isoformat() if precise else day.strftime("%Y-%m"),
-        start_date=(day if precise else first).isoformat(),
-        end_date=(day if precise else last).isoformat(),
+        start_date=day if precise else first,
+        end_date=day if precise else last,
         precision="day" if precise else "month",
     )
 
@@ -204,8 +203,8 @@ def _ongoing_since(ctx: Context, tm: TimeMention, since: Token, day: dt.date, gr
         start=tm.start,
         end=since.idx + len(since.text),
         value=f"{first:%Y-%m}/{ctx.published.isoformat()}",
-        start_date=first.isoformat(),
-        end_date=ctx.published.isoformat(),
+        start_date=first,
+        end_date=ctx.published,
         precision="range",
     )
 
@@ -223,13 +222,13 @@ BACKGROUND_DAYS = 30
 def _is_past(tm: TimeMention, published: dt.date | None) -> bool:
     if not published or not tm.end_date:
         return False
-    return (published - dt.date.fromisoformat(tm.end_date)).days > BACKGROUND_DAYS
+    return (published - tm.end_date).days > BACKGROUND_DAYS
 
 
 def _time_width(tm: TimeMention) -> int:
     if not tm.start_date or not tm.end_date:
         return 10**6
-    return (dt.date.fromisoformat(tm.end_date) - dt.date.fromisoformat(tm.start_date)).days
+    return (tm.end_date - tm.start_date).days
 
 
 def _overlap(a: TimeMention, b: TimeMention) -> bool:
@@ -261,7 +260,7 @@ def _inherit_narrative_dates(ctx: Context, mentions: list[Mention]) -> None:
         if m.type not in MATERIAL_TYPES:
             continue  # reactions ("the UN condemned the sentence") are today's, not the story's past
         gap = sent_index[m.sent.start] - sent_index[last.sent.start]
-        old = (ctx.published - dt.date.fromisoformat(last.time.end_date)).days > BACKGROUND_DAYS
+        old = (ctx.published - last.time.end_date).days > BACKGROUND_DAYS
         aside = gap == 0 and last.trigger not in m.trigger.ancestors  # "X, who led ... under a 2018 deal, was killed"
         aside = aside or last.sent.start in current_sents  # the past was an aside to today's news in that sentence
         if old and gap <= 2 and not aside:
@@ -289,8 +288,8 @@ def _inherit_story_dates(ctx: Context, mentions: list[Mention]) -> None:
             m.fallback_time = DateRange(
                 start=source.start_date, end=source.end_date, precision=source.precision, text=source.text
             )
-        elif source.start_date <= ctx.published.isoformat():
-            same_day = source.start_date == ctx.published.isoformat()
+        elif source.start_date <= ctx.published:
+            same_day = source.start_date == ctx.published
             m.fallback_time = DateRange(
-                start=source.start_date, end=ctx.published.isoformat(), precision="day" if same_day else "range"
+                start=source.start_date, end=ctx.published, precision="day" if same_day else "range"
             )
