@@ -3,10 +3,12 @@ teach the pipeline a new word."""
 
 from __future__ import annotations
 
+import ast
 import importlib
 import json
 import os
 import pkgutil
+import re
 import shutil
 import subprocess
 import sys
@@ -136,3 +138,76 @@ def test_a_trigger_word_added_to_the_data_makes_an_event(tmp_path: Path) -> None
     table["ASSAULT"].append("pummel")
     verbs.write_text(json.dumps(table, ensure_ascii=False, indent=2), encoding="utf-8")
     assert ["ASSAULT", "pummelled"] in _events(copy)
+
+
+# What a stage may still spell out in code: the parser's labels, and identifiers that are not English words.
+PARSE_LABELS = {"flat"}  # UD's name some rules accept beside spaCy's "compound"
+NOT_LANGUAGE = {
+    "api.py": {"critical", "http"},  # log levels, URL schemes
+    "cmd_store.py": {"table", "added", "id"},  # output formats, ingest outcomes, table columns
+    "dataset.py": {"reports"},  # the Parquet dataset's parts
+    "export.py": {"table", "latitude"},  # output formats, column names
+    "embed.py": {"query"},  # the encoder's weight names
+    "filters.py": {"lat"},  # query parameters
+    "geocode.py": {"strong", "district"},  # the stage's own labels for a cue's strength and a mention's shape
+    "store.py": {"lang", "migrations"},  # path parts
+    "merge.py": {"actors"},  # merged-event fields merged as lists
+}
+SKIPPED = ("evalsets/", "evaluate.py", "lexicon.py", "migrations/")  # scoring code and the loader itself
+
+
+def _word_collections(tree: ast.AST) -> list[tuple[int, list[str]]]:
+    """Every set, list or tuple literal of two or more lower-case words, outside ``Literal[...]``."""
+    inside_literal = {
+        id(sub)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Subscript) and getattr(node.value, "id", getattr(node.value, "attr", "")) == "Literal"
+        for sub in ast.walk(node.slice)
+    }
+    found = []
+    for node in ast.walk(tree):
+        if id(node) in inside_literal or not isinstance(node, (ast.Set, ast.List, ast.Tuple)):
+            continue
+        values = [e.value for e in node.elts if isinstance(e, ast.Constant) and isinstance(e.value, str)]
+        if len(values) == len(node.elts) >= 2 and all(re.fullmatch(r"[a-z][a-z' -]*", v) for v in values):
+            found.append((node.lineno, values))
+    return found
+
+
+def _identifiers() -> set[str]:
+    """Field names of the typed records and the values of their ``Literal`` types: names, not vocabulary."""
+    from pydantic import BaseModel
+
+    names: set[str] = set()
+    for info in pkgutil.walk_packages(dateline.__path__, "dateline."):
+        if info.name.endswith("__main__"):
+            continue
+        for value in vars(importlib.import_module(info.name)).values():
+            if isinstance(value, type) and issubclass(value, BaseModel):
+                names |= set(value.model_fields)
+                for field in value.model_fields.values():
+                    names |= {a for a in getattr(field.annotation, "__args__", ()) if isinstance(a, str)}
+    for path in Path(dateline.__file__).parent.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Subscript) and getattr(node.value, "id", "") == "Literal":
+                names |= {c.value for c in ast.walk(node.slice) if isinstance(c, ast.Constant)}
+    return {n for n in names if isinstance(n, str)}
+
+
+def test_no_stage_keeps_a_word_list_of_its_own() -> None:
+    """Issue 9's rule: words a stage matches on live under lang/en/; code names parse labels and fields only."""
+    from dateline.nlp import load_nlp
+
+    labels = set(load_nlp().get_pipe("parser").labels) | PARSE_LABELS
+    identifiers = _identifiers()
+    root = Path(dateline.__file__).parent
+    lists = []
+    for path in sorted(root.rglob("*.py")):
+        rel = path.relative_to(root).as_posix()
+        if rel.startswith(SKIPPED):
+            continue
+        for line, words in _word_collections(ast.parse(path.read_text(encoding="utf-8"))):
+            if set(words) <= labels or set(words) <= identifiers or words[0] in NOT_LANGUAGE.get(rel, ()):
+                continue
+            lists.append(f"{rel}:{line} {words}")
+    assert not lists, "word lists in code (move them to a data file under lang/en/):\n" + "\n".join(lists)
