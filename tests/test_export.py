@@ -278,3 +278,26 @@ def test_real_pipeline_exports_acled_actor_names(tmp_path):
     assert shelling["country"] == "Ukraine" and shelling["region"] == "Europe" and shelling["url"].startswith("https")
     names = [n for r in rows for n in (r["actor1"], r["actor2"], *r["assoc_actor_1"].split("; ")) if n]
     assert names and all(n[:1].isupper() for n in names)  # ACLED names, not words as written ('the port')
+
+
+@pytest.mark.parametrize(
+    ("victim_kind", "sub_event_type"),
+    [("civilians", "Attack"), ("person", "Attack"), ("group", "Armed clash"), ("military", "Armed clash")],
+)
+def test_an_event_stored_without_acled_codes_is_coded_by_the_extraction_rules(tmp_path, victim_kind, sub_event_type):
+    """A shooting whose every victim is unarmed is an attack (ACLED's codebook), in the export as in extraction."""
+    town = Location(name="Brazzaville", country="CG", lat=-4.27, lon=15.28, precision="city")
+    victims = Actor(name="farmers", role="victim", kind=victim_kind)
+    gunmen = Actor(name="gunmen", role="initiator", kind="group")
+    text = "Gunmen shot farmers near Brazzaville."
+    event = _event(text, type_="ASSAULT", mode="firearms", start="2024-06-01", end="2024-06-01", precision="day",
+                   place=town, actors=[gunmen, victims])  # fmt: skip
+    assert event.acled is None
+    url = f"sqlite:///{tmp_path / 'events.db'}"
+    with Store(url) as store:
+        store.add_extraction(_report("s1", "Basin Post", "2024-06-02", event))
+    (row,) = _csv_rows(url)
+    assert (row["event_type"], row["sub_event_type"]) == (
+        "Violence against civilians" if sub_event_type == "Attack" else "Battles",
+        sub_event_type,
+    )

@@ -143,11 +143,13 @@ def event_date(date: DateSpan) -> dt.date | None:
     return date.start + dt.timedelta(days=(days - 1) // 2) if days else date.start
 
 
-def _acled_for(plover_type: str, mode: str | None) -> AcledCode | None:
-    """ACLED event and sub-event type from the PLOVER type and mode, for events stored without them."""
+def _acled_for(event: MergedEvent) -> AcledCode | None:
+    """ACLED event and sub-event type by the rules, for events stored without them: the same rules as extraction
+    (the PLOVER type and mode, and a clash on unarmed targets is an attack), so the two never disagree."""
     from dateline.taxonomy import acled_for
 
-    found = acled_for(plover_type, mode)
+    target_kinds = [a.kind for a in event.actors if a.role in ("target", "victim")]
+    found = acled_for(event.type, event.mode, target_kinds)
     return AcledCode(event_type=found[0], sub_event_type=found[1]) if found else None
 
 
@@ -279,7 +281,7 @@ def acled_row(event: MergedEvent) -> dict:
     """The event in ACLED's 31 columns, ACLED's value conventions (dates as date objects)."""
     date, loc = event.date, event.location
     fat = event.fatalities or Figures(low=None, best=None, high=None)
-    acled = event.acled or _acled_for(event.type, event.mode)
+    acled = event.acled or _acled_for(event)
     side1, side2 = _sides(event, acled and acled.event_type)
     a1, a2 = _first(side1), _first(side2)
     country = countries.country(loc.country)
