@@ -1261,3 +1261,33 @@ def test_embeddings_asked_for_without_the_model_package_is_an_error(tmp_path, mo
     monkeypatch.setenv("DATELINE_EMBED", "1")
     with pytest.raises(DatelineError, match="model package"):
         Store(str(tmp_path / "z.db"))
+
+
+@pytest.mark.skipif(not embed.available(), reason="model package not installed")
+def test_a_store_opened_without_embeddings_merges_pending_mentions_on_the_rules(tmp_path, monkeypatch):
+    """Mentions whose vectors are still PENDING, re-clustered by a store opened with embed=False: the rules decide,
+    as in a store that never embedded, and no encoder is loaded (a user who turned embeddings off never pays)."""
+    from sqlalchemy import update
+
+    from dateline.store import ReportEventRow
+
+    herald = shepherd_reports()[0]
+    copy = make_report("copy-2", "Syndicate", herald.report.text, [lambda t: herald.events[0]])
+    url = str(tmp_path / "mixed.db")
+    with Store(url, embed=True) as s:
+        for x in [*shepherd_reports(), copy]:
+            s.add_extraction(x)
+        with s.engine.begin() as conn:  # every vector not computed yet, as a store that never needed one keeps them
+            conn.execute(update(ReportEventRow).values(embedding=PENDING_BYTES))
+
+    def no_encoder(texts):
+        raise AssertionError("the encoder was loaded by a store opened with embed=False")
+
+    monkeypatch.setattr(embed, "embed", no_encoder)
+    with Store(url, embed=False) as s:
+        s.remove_report("copy-2")  # re-clusters the rest of its event: a grey-zone pair of two PENDING mentions
+        got = snapshot(s)
+    with Store(str(tmp_path / "plain.db"), embed=False) as plain:
+        for x in shepherd_reports():
+            plain.add_extraction(x)
+        assert got == snapshot(plain)

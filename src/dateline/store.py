@@ -716,7 +716,13 @@ class Store:
         stored: Iterable[str],
     ) -> None:
         """Give a vector to every PENDING mention of a pair that its cosine decides (``merge.needs_cosine``), in
-        ``mentions``; the ``stored`` mentions among them get it in the database too. ``data``: their events."""
+        ``mentions``; the ``stored`` mentions among them get it in the database too. ``data``: their events. A store
+        opened with ``embed=False`` loads no encoder: its PENDING mentions are merged on the rules, as unembedded."""
+        if not self.embed:
+            for k, m in mentions.items():
+                if m.vector is PENDING:
+                    mentions[k] = dataclasses.replace(m, vector=None)
+            return
         wanted: set[str] = set()
         for a, b in pairs:
             ma, mb = mentions[a], mentions[b]
