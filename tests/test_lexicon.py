@@ -116,14 +116,17 @@ EXTRACT = (
     "out = extract(Report(id='r1', text=sys.argv[1], published='2025-03-05'))\n"
     "print(json.dumps([[e.type, e.trigger.text] for e in out.events]))\n"
 )
+DETAILS = EXTRACT.replace(
+    "[e.type, e.trigger.text]", "[e.type, e.trigger.text, e.weapons, e.acled and e.acled.sub_event_type]"
+)
 
 
-def _events(lexicon_dir: Path | None) -> list[list[str]]:
+def _events(lexicon_dir: Path | None, report: str = REPORT, script: str = EXTRACT) -> list[list]:
     env = {k: v for k, v in os.environ.items() if k != "DATELINE_LEXICON"}
     if lexicon_dir is not None:
         env["DATELINE_LEXICON"] = str(lexicon_dir)
     done = subprocess.run(
-        [sys.executable, "-c", EXTRACT, REPORT], env=env, capture_output=True, text=True, check=True, timeout=300
+        [sys.executable, "-c", script, report], env=env, capture_output=True, text=True, check=True, timeout=300
     )
     return json.loads(done.stdout.splitlines()[-1])
 
@@ -138,6 +141,35 @@ def test_a_trigger_word_added_to_the_data_makes_an_event(tmp_path: Path) -> None
     table["ASSAULT"].append("pummel")
     verbs.write_text(json.dumps(table, ensure_ascii=False, indent=2), encoding="utf-8")
     assert ["ASSAULT", "pummelled"] in _events(copy)
+
+
+def _edit_table(path: Path, edit) -> None:
+    table = json.loads(path.read_text(encoding="utf-8"))
+    edit(table)
+    path.write_text(json.dumps(table, ensure_ascii=False, indent=2), encoding="utf-8")
+
+
+def test_an_event_type_added_to_the_data_is_typed_and_coded(tmp_path: Path) -> None:
+    """A new type is an entry in events/types.json (flags, CAMEO root, ACLED code) and its trigger words."""
+    report = "Rescuers evacuated three hundred families from the flooded town of Kidal on Monday, officials said.\n"
+    assert not any(e[0] == "EVACUATE" for e in _events(None, report, DETAILS))
+    copy = tmp_path / "en"
+    shutil.copytree(DATA, copy)
+    new_type = {"flags": [], "cameo": "08", "acled": {"*": ["Strategic developments", "Other"]}}
+    _edit_table(copy / "events" / "types.json", lambda t: t.update(EVACUATE=new_type))
+    _edit_table(copy / "events" / "triggers" / "verbs.json", lambda t: t.update(EVACUATE=["evacuate"]))
+    assert ["EVACUATE", "evacuated", [], "Other"] in _events(copy, report, DETAILS)
+
+
+def test_a_weapon_added_to_the_data_is_reported(tmp_path: Path) -> None:
+    """A new weapon is a line in events/weapons/weapon_words.txt: events name it in their weapons[]."""
+    report = "Rioters attacked police with slingshots in the town of Kidal on Monday, residents said.\n"
+    assert all(e[2] == [] for e in _events(None, report, DETAILS))
+    copy = tmp_path / "en"
+    shutil.copytree(DATA, copy)
+    weapons = copy / "events" / "weapons" / "weapon_words.txt"
+    weapons.write_text(weapons.read_text(encoding="utf-8") + "slingshot\n", encoding="utf-8")
+    assert [e[2] for e in _events(copy, report, DETAILS)] == [["slingshot"]]
 
 
 # What a stage may still spell out in code: the parser's labels, and identifiers that are not English words.
