@@ -280,6 +280,11 @@ def test_what_a_group_decided_to_do_has_not_happened():
         ("A rebel leader called for the assassination of the governor of the valley.", "hypothetical"),
         ("The governor demanded an end to the shelling of the valley.", "occurred"),  # an end to it: it happens
         ("The army launched an offensive against the rebels in the valley on Monday.", "occurred"),
+        ("The rebels vowed to bomb the bridges of the valley.", "planned"),  # a governing verb over an infinitive
+        ("Guerrillas will continue to attack the garrison in the valley, their leader said.", "planned"),
+        ("The rebels intend to continue their attacks on the garrison in the valley.", "planned"),
+        ("The army began to shell rebel positions in the valley on Monday.", "occurred"),  # 'to' is no modal
+        ("Soldiers managed to repel an attack on the garrison in the valley on Monday.", "occurred"),
     ],
 )
 def test_what_will_or_may_happen_keeps_its_type_with_a_status(sentence, status):

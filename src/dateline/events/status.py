@@ -21,7 +21,7 @@ _CLIMB = ("conj", "xcomp")  # 'could attack and burn', 'will try to attack': the
 def status_of(group: list[Token]) -> str:
     """The status the trigger words' verb gives: the first that is not 'occurred', else 'occurred'."""
     for tok in group:
-        found = _noun_status(tok) if tok.pos_ in ("NOUN", "PROPN") else _verb_status(_verb_of(tok))
+        found = _noun_status(tok) if tok.pos_ in ("NOUN", "PROPN") else _clause_status(tok)
         if found != "occurred":
             return found
     return "occurred"
@@ -43,17 +43,26 @@ def _noun_status(noun: Token) -> str:
     governed = GOVERNING_VERBS.get(key)
     if governed is not None and verb.pos_ == "VERB":
         return governed
-    return _verb_status(_verb_of(verb)) if noun.dep_ == "dobj" else "occurred"
+    return _clause_status(verb) if noun.dep_ == "dobj" else "occurred"
 
 
-def _verb_of(tok: Token) -> Token:
-    """The verb whose auxiliaries say whether ``tok`` happened: itself, or the verb it is coordinated with."""
+def _clause_status(tok: Token) -> str:
+    """The status of a verb's clause: its own auxiliaries, else those of the verb it is coordinated with or is the
+    infinitive of ('could attack and burn', 'will continue to fight'); a governing verb reached through an
+    infinitive gives its status ('vowed to bomb' is planned, 'threatened to kill' threatened)."""
     node = tok
     for _ in range(3):
-        if node.dep_ not in _CLIMB or node.head.i == node.i or any(c.dep_ == "aux" for c in node.children):
+        if node.dep_ not in _CLIMB or node.head.i == node.i or _has_aux(node):
             break
+        if node.dep_ == "xcomp" and node.head.pos_ == "VERB" and node.head.lemma_.lower() in GOVERNING_VERBS:
+            return GOVERNING_VERBS[node.head.lemma_.lower()]
         node = node.head
-    return node
+    return _verb_status(node)
+
+
+def _has_aux(verb: Token) -> bool:
+    """An auxiliary of the verb's own, the infinitive's 'to' aside (spaCy labels it aux too)."""
+    return any(c.dep_ == "aux" and c.tag_ != "TO" for c in verb.children)
 
 
 def _verb_status(verb: Token) -> str:
