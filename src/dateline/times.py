@@ -125,7 +125,10 @@ _MOD = (
     r"(?:(?P<mod>early|mid|middle|late|the\s+(?:end|beginning|start|middle|close)\s+of"
     r"|(?:end|beginning|start|middle)\s+of)(?:\s*-\s*|\s+))"
 )
-_REL = r"(?P<rel>last|this\s+past|this|next|the\s+coming|the\s+current|the\s+previous|previous|coming|current)"
+_REL = f"(?P<rel>{_phrase_alt('time/relative_words')})"  # before a month, weekday, season or holiday
+_UNIT_REL = _phrase_alt("time/unit_relative_words")  # before a calendar unit
+_YEAR_RELS: dict[str, int] = lexicon().table("time/year_rels")  # 'last year': years from P's
+_SEASON_NAMES = alternation(_SEASONS)
 _DAYNUM = r"(?P<day>[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
 _YEAR = r"(?P<year>1[5-9]\d\d|20\d\d)"
 _APPROX = rf"(?:(?P<approx>{_phrase_alt('time/approximators')})\s+)?"
@@ -460,7 +463,7 @@ def _r_month_year(m: re.Match[str], ctx: _Ctx) -> _Res:
 
 def _r_month_rel_year(m: re.Match[str], ctx: _Ctx) -> _Res:
     """'July last year', 'April next year', 'October 8 last year'."""
-    year = ctx.p.year + {"last": -1, "next": 1, "this": 0}[m["yrel"].lower()]
+    year = ctx.p.year + _YEAR_RELS[m["yrel"].lower()]
     if _g(m, "day"):
         return _day(date(year, _MONTHS[m["month"].lower().rstrip(".")], int(m["day"])))
     return _narrow(_month(year, _MONTHS[m["month"].lower().rstrip(".")]), _g(m, "mod"))
@@ -601,6 +604,7 @@ def _calendar_unit(ctx: _Ctx, unit: str, steps: int) -> _Res:
 
 _PAST_SPAN = lexicon().words("time/past_span_words")  # 'the last week': the 7 days to P
 _SIDES = lexicon().phrases("time/this_period_sides")  # 'earlier this month', 'later in the year'
+_UNIT_REL_STEPS: dict[str, int] = lexicon().table("time/unit_rel_steps")  # 'last week': -1
 _NARROWED = lexicon().words("time/narrowed_units")  # 'this X' in a past (future) clause: the part of X before (after) P
 
 
@@ -611,8 +615,7 @@ def _r_unit_rel(m: re.Match[str], ctx: _Ctx) -> _Res:
     mod = _g(m, "mod")
     if rel in _PAST_SPAN and unit != "weekend":  # 'for the last week': the 7 days to P
         return _r_past_n(m, ctx)
-    steps = {"last": -1, "previous": -1, "the previous": -1, "this past": -1, "next": 1, "coming": 1,
-             "the coming": 1}.get(rel, 0)  # fmt: skip
+    steps = _UNIT_REL_STEPS.get(rel, 0)
     res = _calendar_unit(ctx, unit, steps)
     pre = (_g(m, "pre") or "").lower()
     if rel == "the":  # 'the weekend': the latest one begun by P (the coming one in a future clause)
@@ -748,10 +751,14 @@ def _r_offset(m: re.Match[str], ctx: _Ctx) -> _Res:
     return _Res(near.value, near.type, wide.start, near.end, "range", near.anchor)
 
 
+_EXACT = lexicon().words("time/exact_words")  # 'exactly four years': not approximate
+
+
 def _back(p: date, unit: str, n: float, m: re.Match[str]) -> _Res:
     """The unit-sized stretch n units before P ('three days ago' a day, 'six months ago' a month)."""
     d = _shift(p, unit, -n)
-    approx = (_g(m, "approx") or "").lower() not in ("", "exactly", "precisely")
+    word = (_g(m, "approx") or "").lower()
+    approx = bool(word) and word not in _EXACT
     if _g(m, "exact"):
         return _about(d) if approx else _day(d)
     if unit in _DAY_UNITS:
@@ -830,7 +837,7 @@ def _r_quarter(m: re.Match[str], ctx: _Ctx) -> _Res:
     p = ctx.p
     yrel = _g(m, "yrel") or _g(m, "yrel2")
     if yrel:
-        return _quarter(p.year + {"last": -1, "next": 1, "this": 0}[yrel.lower()], q)
+        return _quarter(p.year + _YEAR_RELS[yrel.lower()], q)
     year = p.year if date(p.year, 3 * q - 2, 1) <= p else p.year - 1
     return _quarter(year - (1 if _g(m, "ago") else 0), q)
 
@@ -849,7 +856,7 @@ def _r_year_period(m: re.Match[str], ctx: _Ctx) -> _Res:
     if _g(m, "year"):
         return _year(int(m["year"]), "explicit")
     rel = (_g(m, "yrel") or _g(m, "yrel2") or "last").lower()
-    return _year(ctx.p.year + {"last": -1, "next": 1, "this": 0}[rel])
+    return _year(ctx.p.year + _YEAR_RELS[rel])
 
 
 def _r_half(m: re.Match[str], ctx: _Ctx) -> _Res:
@@ -857,7 +864,7 @@ def _r_half(m: re.Match[str], ctx: _Ctx) -> _Res:
     if _g(m, "year"):
         year, anchor = int(m["year"]), "explicit"
     else:
-        year, anchor = ctx.p.year + {"last": -1, "next": 1, "this": 0}[m["hrel"].lower()], "publication"
+        year, anchor = ctx.p.year + _YEAR_RELS[m["hrel"].lower()], "publication"
     h = 1 if m["half"].lower() == "first" else 2
     start = date(year, 1 if h == 1 else 7, 1)
     end = date(year, 6, 30) if h == 1 else date(year, 12, 31)
@@ -996,8 +1003,8 @@ def _grammar(strict: bool) -> list[tuple[str, Resolver]]:
         ),
         (rf"(?:{wd_any},?\s+)?(?:the\s+)?{_DAYNUM}(?:\s+of)?\s+{month}", _r_month_day),
         (rf"{_MOD}?{month},?\s+(?:of\s+)?{_YEAR}", _r_month_year),
-        (rf"{_MOD}?{month}\s+(?P<yrel>last|next|this)\s+year", _r_month_rel_year),
-        (rf"(?:{wd_any},?\s+)?{month}\s+{_DAYNUM},?\s+(?P<yrel>last|next|this)\s+year", _r_month_rel_year),
+        (rf"{_MOD}?{month}\s+(?P<yrel>{alternation(_YEAR_RELS)})\s+year", _r_month_rel_year),
+        (rf"(?:{wd_any},?\s+)?{month}\s+{_DAYNUM},?\s+(?P<yrel>{alternation(_YEAR_RELS)})\s+year", _r_month_rel_year),
         (rf"{_MOD}?(?:{_REL}\s+)?{month}(?!\s+\d)", _r_month),
         (rf"(?<!\band\s){wd}(?:s|\s+(?P<plpart>mornings|afternoons|evenings|nights))", _r_weekday_set),
         (rf"(?:(?P<mod2>early|late)\s+(?:on\s+)?)?(?:{_REL}\s+)?{wd}{part}?", _r_weekday),
@@ -1032,8 +1039,8 @@ def _grammar(strict: bool) -> list[tuple[str, Resolver]]:
             _r_ref,
         ),
         (
-            rf"{_MOD}?(?:(?P<pre>{alternation(_SIDES)})\s+)?(?P<rel>the\s+last|last|this\s+past|this|next|the\s+previous|previous"
-            r"|the\s+coming|coming|the\s+current|current|the\s+past|past)\s+(?:fiscal\s+)?(?P<unit>week(?:end)?|month|year"
+            rf"{_MOD}?(?:(?P<pre>{alternation(_SIDES)})\s+)?(?P<rel>{_UNIT_REL})"
+            r"\s+(?:fiscal\s+)?(?P<unit>week(?:end)?|month|year"
             r"|decade|quarter|century)",
             _r_unit_rel,
         ),
@@ -1045,7 +1052,7 @@ def _grammar(strict: bool) -> list[tuple[str, Resolver]]:
         ),
         (r"(?:the\s+)?(?:year[-\s]end|year['’]s\s+end)", _r_year_end),
         (
-            rf"(?:{month}\s+|(?:the\s+)?(?P<season>spring|summer|autumn|winter|fall)\s+of\s+)?{_SPOKEN_YEAR}",
+            rf"(?:{month}\s+|(?:the\s+)?(?P<season>{_SEASON_NAMES})\s+of\s+)?{_SPOKEN_YEAR}",
             _r_spoken_year,
         ),
         (rf"the\s+week\s+of\s+{month}\s+{_DAYNUM}", _r_week_of),
@@ -1082,9 +1089,9 @@ def _grammar(strict: bool) -> list[tuple[str, Resolver]]:
             rf"|(?P<word>{_alt(list(_DECADE_WORDS))}))",
             _r_decade,
         ),
-        (rf"{_MOD}?(?:{_REL}\s+)?(?P<season>spring|summer|autumn|winter|fall)(?:\s+(?:of\s+)?{_YEAR})?", _r_season),
+        (rf"{_MOD}?(?:{_REL}\s+)?(?P<season>{_SEASON_NAMES})(?:\s+(?:of\s+)?{_YEAR})?", _r_season),
         (
-            rf"(?:the\s+)?(?:(?P<year2>1[5-9]\d\d|20\d\d)\s+|(?P<yrel>last|next|this)\s+year['’]s\s+|"
+            rf"(?:the\s+)?(?:(?P<year2>1[5-9]\d\d|20\d\d)\s+|(?P<yrel>{alternation(_YEAR_RELS)})\s+year['’]s\s+|"
             r"(?P<ago>year-(?:ago|earlier)\s+))?(?P<ord>first|second|third|fourth)[\s-]quarter"
             rf"(?:\s+of\s+(?:{_YEAR}|(?P<yrel2>last|next|this)\s+year))?",
             _r_quarter,
@@ -1094,7 +1101,7 @@ def _grammar(strict: bool) -> list[tuple[str, Resolver]]:
             _r_quarter,
         ),
         (
-            rf"the\s+{_YEAR}\s+(?:quarter|period)(?!s)|(?P<yrel>last|this|next)\s+year['’]s\s+(?:quarter|period)(?!s)"
+            rf"the\s+{_YEAR}\s+(?:quarter|period)(?!s)|(?P<yrel>{alternation(_YEAR_RELS)})\s+year['’]s\s+(?:quarter|period)(?!s)"
             r"|the\s+(?:(?:corresponding|comparable|same)\s+)?(?:quarter|period)\s+(?:of\s+)?"
             r"(?:(?P<yrel2>last|this)\s+year|a\s+year\s+(?:ago|earlier))",
             _r_year_period,
@@ -1106,7 +1113,7 @@ def _grammar(strict: bool) -> list[tuple[str, Resolver]]:
             _r_fin_quarter,
         ),
         (
-            rf"the\s+(?P<half>first|second|last|latter)\s+half\s+of\s+(?:{_YEAR}|(?P<hrel>this|last|next)\s+year)",
+            rf"the\s+(?P<half>first|second|last|latter)\s+half\s+of\s+(?:{_YEAR}|(?P<hrel>{alternation(_YEAR_RELS)})\s+year)",
             _r_half,
         ),
         (
@@ -1233,6 +1240,7 @@ _PAST_MAIN_AUX = lexicon().words("time/past_main_aux")
 _SET_FOR = lexicon().words("time/set_for")  # 'set for Monday', 'set to resume': a plan
 _INFINITIVE_PASSIVE = lexicon().words("time/infinitive_passive")  # 'to be published'
 _PAST_AUX = lexicon().words("time/past_aux")
+_PRESENT_AUX = lexicon().words("time/present_aux")  # 'is heard in May'
 _WOULD_BE = lexicon().words("time/would_be")  # 'would be traveling Thursday'
 _DEADLINE = re.compile(rf"(?i)\b(?:{_phrase_alt('time/deadline_cues')})\s+$")
 
@@ -1318,7 +1326,7 @@ def _tense_by_form(verb: Token, steps: int, auxes: set[str]) -> str | None:
         return "past" if gov.tag_ == "VBD" and steps <= 2 else None
     if "would" in auxes and verb.tag_ in ("VB", "VBN"):
         return None  # 'the summit would be held on April 24': reported plans, either side of P
-    present = auxes & {"is", "are", "'s", "'re", "am"}
+    present = auxes & _PRESENT_AUX
     if verb.tag_ == "VBN" and steps <= 2 and present:
         return "future"  # a present passive: 'when the case is heard in May'
     if verb.tag_ in ("VBD", "VBN"):
