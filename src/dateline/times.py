@@ -77,7 +77,14 @@ _ORDINALS: dict[str, int] = lexicon().table("time/ordinals")
 _SEASONS: dict[str, str] = lexicon().table("time/seasons")
 _PARTS: dict[str, str] = lexicon().table("time/day_parts")
 _UNIT_CODES: dict[str, str] = lexicon().table("time/unit_codes")
-_TIME_UNITS = {"second", "minute", "hour"}  # the units TIMEX3 writes as times (PT...), not dates
+_TIME_UNITS = lexicon().words("time/clock_units")  # the units TIMEX3 writes as times (PT...), not dates
+_DAY_UNITS = lexicon().words("time/day_units")
+_WEEK_UNITS = lexicon().words("time/week_units")
+_DECADE_UNITS = lexicon().words("time/decade_units")
+_NEXT = lexicon().words("time/next_words")  # 'next', 'the coming'
+_LAST = lexicon().words("time/last_words")  # 'last', 'this past', 'previous'
+_THIS = lexicon().words("time/this_words")
+_FULL_SHORT_MONTHS = lexicon().words("time/full_short_months")  # 'may', 'june', 'july': not abbreviations
 _DEADLINE_GRACE = 7  # days a forward-pointing month/day may lie before P and still be this year's
 _ABOUT_DAYS = 7  # 'almost N years to the day' covers this many days either side of the day
 # How far back an unnumbered 'recent weeks' reaches, in days: an estimate, so precision stays 'range'.
@@ -97,7 +104,7 @@ def _names(words: dict[str, int], strict: bool, abbrev: bool) -> str:
     """Month or weekday names; in strict (detection) mode they must be capitalised, to skip the modal 'may'."""
     forms = []
     for word in words:
-        is_abbr = len(word) <= 4 and word not in ("may", "june", "july")
+        is_abbr = len(word) <= 4 and word not in _FULL_SHORT_MONTHS
         if is_abbr and not abbrev:
             continue
         tail = (r"(?:\.|(?=\s*\d))" if strict else r"\.?") if is_abbr else ""
@@ -118,7 +125,10 @@ _MOD = (
     r"(?:(?P<mod>early|mid|middle|late|the\s+(?:end|beginning|start|middle|close)\s+of"
     r"|(?:end|beginning|start|middle)\s+of)(?:\s*-\s*|\s+))"
 )
-_REL = r"(?P<rel>last|this\s+past|this|next|the\s+coming|the\s+current|the\s+previous|previous|coming|current)"
+_REL = f"(?P<rel>{_phrase_alt('time/relative_words')})"  # before a month, weekday, season or holiday
+_UNIT_REL = _phrase_alt("time/unit_relative_words")  # before a calendar unit
+_YEAR_RELS: dict[str, int] = lexicon().table("time/year_rels")  # 'last year': years from P's
+_SEASON_NAMES = alternation(_SEASONS)
 _DAYNUM = r"(?P<day>[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
 _YEAR = r"(?P<year>1[5-9]\d\d|20\d\d)"
 _APPROX = rf"(?:(?P<approx>{_phrase_alt('time/approximators')})\s+)?"
@@ -146,10 +156,10 @@ def _add_months(d: date, months: int) -> date:
 
 def _shift(d: date, unit: str, n: float) -> date:
     """Move d by n units (negative = back); months and years clamp to month ends (Feb 29 -> Feb 28)."""
-    if unit in ("day", "hour", "minute", "second"):
+    if unit in _DAY_UNITS:
         days = n if unit == "day" else n / {"hour": 24, "minute": 1440, "second": 86400}[unit]
         return d + timedelta(days=round(days))
-    if unit in ("week", "weekend", "fortnight"):
+    if unit in _WEEK_UNITS:
         return d + timedelta(days=round(n * (14 if unit == "fortnight" else 7)))
     months = {"month": 1, "quarter": 3, "year": 12, "decade": 120, "century": 1200}[unit]
     return _add_months(d, round(n * months))
@@ -286,13 +296,13 @@ def _month_day(ctx: _Ctx, month: int, day: int, rel: str | None = None) -> _Res:
     still wins over one more than 300 days back ('the offer was extended to Nov. 20').
     """
     p = ctx.p
-    if rel in ("next", "coming", "the coming"):
+    if rel in _NEXT:
         return _day(_occurrence(p, month, day, True))
     if ctx.future:  # a deadline a few days gone ('to repatriate the child by Jan. 14') is still this one
         before = _occurrence(p, month, day, False)
         return _day(before if (p - before).days <= _DEADLINE_GRACE else _occurrence(p, month, day, True))
     before = _occurrence(p, month, day, False)
-    if rel in ("last", "this past", "previous"):
+    if rel in _LAST:
         return _day(before)
     after = _occurrence(p, month, day, True)
     ahead, back = (after - p).days, (p - before).days
@@ -305,11 +315,11 @@ def _month_only(ctx: _Ctx, month: int, rel: str | None) -> _Res:
     """A month name without a year: most recent one begun by P, or the coming one when future / 'next'."""
     p = ctx.p
     rel = (rel or "").lower()
-    if rel == "last" or rel == "this past" or rel == "previous":
+    if rel in _LAST:
         year = p.year if month < p.month else p.year - 1
-    elif rel in ("next", "coming", "the coming"):
+    elif rel in _NEXT:
         year = p.year if month > p.month else p.year + 1
-    elif rel == "this" or rel == "current":
+    elif rel in _THIS:
         year = p.year
     elif ctx.future:
         year = p.year if month >= p.month else p.year + 1
@@ -326,9 +336,9 @@ def _weekday(ctx: _Ctx, wd: int, rel: str | None) -> date:
     rel = (rel or "").lower()
     back = (p.weekday() - wd) % 7
     ahead = (wd - p.weekday()) % 7
-    if rel in ("last", "this past", "previous"):
+    if rel in _LAST:
         return p - timedelta(days=back or 7)
-    if rel in ("next", "coming", "the coming"):
+    if rel in _NEXT:
         return p + timedelta(days=ahead or 7)
     if rel == "this":
         return p - timedelta(days=p.weekday()) + timedelta(days=wd)
@@ -342,11 +352,11 @@ def _season_rel(ctx: _Ctx, code: str, rel: str | None) -> _Res:
     p = ctx.p
     rel = " ".join((rel or "").lower().split())
     seasons = [_season(y, code) for y in range(p.year - 3, p.year + 3)]
-    if rel in ("last", "previous", "this past"):
+    if rel in _LAST:
         return [s for s in seasons if s.end and s.end < p][-1]
-    if rel in ("next", "coming", "the coming"):
+    if rel in _NEXT:
         return [s for s in seasons if s.start and s.start > p][0]
-    if rel in ("this", "current"):
+    if rel in _THIS:
         return _season(p.year - 1 if code == "WI" and p.month <= 2 else p.year, code)
     if ctx.future:
         return [s for s in seasons if s.end and s.end >= p][0]
@@ -453,7 +463,7 @@ def _r_month_year(m: re.Match[str], ctx: _Ctx) -> _Res:
 
 def _r_month_rel_year(m: re.Match[str], ctx: _Ctx) -> _Res:
     """'July last year', 'April next year', 'October 8 last year'."""
-    year = ctx.p.year + {"last": -1, "next": 1, "this": 0}[m["yrel"].lower()]
+    year = ctx.p.year + _YEAR_RELS[m["yrel"].lower()]
     if _g(m, "day"):
         return _day(date(year, _MONTHS[m["month"].lower().rstrip(".")], int(m["day"])))
     return _narrow(_month(year, _MONTHS[m["month"].lower().rstrip(".")]), _g(m, "mod"))
@@ -592,7 +602,10 @@ def _calendar_unit(ctx: _Ctx, unit: str, steps: int) -> _Res:
     raise _NoAnchor
 
 
-_NARROWED = ("week", "month", "quarter", "year")  # 'this X' in a past (future) clause: the part of X before (after) P
+_PAST_SPAN = lexicon().words("time/past_span_words")  # 'the last week': the 7 days to P
+_SIDES = lexicon().phrases("time/this_period_sides")  # 'earlier this month', 'later in the year'
+_UNIT_REL_STEPS: dict[str, int] = lexicon().table("time/unit_rel_steps")  # 'last week': -1
+_NARROWED = lexicon().words("time/narrowed_units")  # 'this X' in a past (future) clause: the part of X before (after) P
 
 
 def _r_unit_rel(m: re.Match[str], ctx: _Ctx) -> _Res:
@@ -600,10 +613,9 @@ def _r_unit_rel(m: re.Match[str], ctx: _Ctx) -> _Res:
     rel = " ".join((_g(m, "rel") or "this").lower().split())
     unit = _unit(_g(m, "unit") or m["unit2"])
     mod = _g(m, "mod")
-    if rel in ("the past", "past", "the last") and unit != "weekend":  # 'for the last week': the 7 days to P
+    if rel in _PAST_SPAN and unit != "weekend":  # 'for the last week': the 7 days to P
         return _r_past_n(m, ctx)
-    steps = {"last": -1, "previous": -1, "the previous": -1, "this past": -1, "next": 1, "coming": 1,
-             "the coming": 1}.get(rel, 0)  # fmt: skip
+    steps = _UNIT_REL_STEPS.get(rel, 0)
     res = _calendar_unit(ctx, unit, steps)
     pre = (_g(m, "pre") or "").lower()
     if rel == "the":  # 'the weekend': the latest one begun by P (the coming one in a future clause)
@@ -616,7 +628,7 @@ def _r_unit_rel(m: re.Match[str], ctx: _Ctx) -> _Res:
         p = ctx.p  # 'was signed this month': the part of the month up to P ('will ... this month': from P)
         span = (res.start, min(p, res.end)) if ctx.past else (max(p, res.start), res.end)
         return _Res(res.value, res.type, span[0], span[1], res.precision, res.anchor)
-    if steps == 0 and pre in ("earlier", "later") and res.start and res.end:
+    if steps == 0 and pre in _SIDES and res.start and res.end:
         p = ctx.p  # 'earlier this month' = the month before P (the report says 'today' for P); 'later' = after P
         before, after = max(res.start, p - timedelta(days=1)), min(res.end, p + timedelta(days=1))
         span = (res.start, before) if pre == "earlier" else (after, res.end)
@@ -661,13 +673,16 @@ def _r_week_of(m: re.Match[str], ctx: _Ctx) -> _Res:
     return _week(res.start)
 
 
+_FINAL_WEEK = lexicon().phrases("time/final_week")  # 'the last week of May'
+
+
 def _r_week_of_month(m: re.Match[str], ctx: _Ctx) -> _Res:
     """'the first week of May': that month's value, narrowed to days 1-7 (8-14, ...; 'last': its final seven)."""
     month_no = _MONTHS[m["month"].lower().rstrip(".")]
     res = _month(int(m["year"]), month_no, "explicit") if _g(m, "year") else _month_only(ctx, month_no, None)
     assert res.start is not None and res.end is not None
     wk = m["wk"].lower()
-    start = res.end - timedelta(days=6) if wk in ("last", "final") else res.start + timedelta(weeks=_ORDINALS[wk] - 1)
+    start = res.end - timedelta(days=6) if wk in _FINAL_WEEK else res.start + timedelta(weeks=_ORDINALS[wk] - 1)
     return _Res(res.value, "DATE", start, start + timedelta(days=6), "range", res.anchor)
 
 
@@ -687,7 +702,7 @@ def _r_past_n(m: re.Match[str], ctx: _Ctx) -> _Res:
     if ctx.published is None:
         return _Res(value, "DURATION", None, None, "unknown", "none")
     p = ctx.published
-    if rel in ("next", "coming", "the coming"):
+    if rel in _NEXT:
         return _Res(value, "DURATION", p, _shift(p, unit, n), "range")
     return _Res(value, "DURATION", _shift(p, unit, -n), p, "range")
 
@@ -707,6 +722,10 @@ def _r_vague_span(m: re.Match[str], ctx: _Ctx) -> _Res:
     return _Res(_duration_value(1, _unit(m["unit"]), True), "DURATION", None, None, "unknown", "explicit")
 
 
+_SPAN_DIRECTIONS = lexicon().words("time/span_directions")  # 'three days later': not counted back from P
+_FROM_NOW = lexicon().words("time/from_now")
+
+
 def _r_offset(m: re.Match[str], ctx: _Ctx) -> _Res:
     """'three days ago', 'a week earlier', 'almost four years to the day': counted back from P."""
     parsed = _number(m["num"])
@@ -716,9 +735,9 @@ def _r_offset(m: re.Match[str], ctx: _Ctx) -> _Res:
     n += 0.5 if _g(m, "half") else 0.0
     unit = _unit(m["unit"])
     direction = (_g(m, "dir") or _g(m, "dir2") or "ago").lower()
-    if direction in ("later", "after", "before", "from now", "hence", "on", "into"):
+    if direction in _SPAN_DIRECTIONS:
         value = _duration_value(n, unit, vague)
-        if direction in ("from now", "hence") and ctx.published:
+        if direction in _FROM_NOW and ctx.published:
             d = _shift(ctx.published, unit, n)
             return _Res(d.isoformat(), "DATE", d, d, "day")
         return _Res(value, "DURATION", None, None, "unknown", "explicit")
@@ -732,17 +751,21 @@ def _r_offset(m: re.Match[str], ctx: _Ctx) -> _Res:
     return _Res(near.value, near.type, wide.start, near.end, "range", near.anchor)
 
 
+_EXACT = lexicon().words("time/exact_words")  # 'exactly four years': not approximate
+
+
 def _back(p: date, unit: str, n: float, m: re.Match[str]) -> _Res:
     """The unit-sized stretch n units before P ('three days ago' a day, 'six months ago' a month)."""
     d = _shift(p, unit, -n)
-    approx = (_g(m, "approx") or "").lower() not in ("", "exactly", "precisely")
+    word = (_g(m, "approx") or "").lower()
+    approx = bool(word) and word not in _EXACT
     if _g(m, "exact"):
         return _about(d) if approx else _day(d)
-    if unit in ("day", "hour", "minute", "second"):
+    if unit in _DAY_UNITS:
         return _day(d)
-    if unit in ("decade", "century"):
+    if unit in _DECADE_UNITS:
         return _decade_ish(d)
-    if unit in ("week", "fortnight", "weekend"):
+    if unit in _WEEK_UNITS:
         return _week(d)
     if unit == "month":
         return _month(d.year, d.month)
@@ -814,7 +837,7 @@ def _r_quarter(m: re.Match[str], ctx: _Ctx) -> _Res:
     p = ctx.p
     yrel = _g(m, "yrel") or _g(m, "yrel2")
     if yrel:
-        return _quarter(p.year + {"last": -1, "next": 1, "this": 0}[yrel.lower()], q)
+        return _quarter(p.year + _YEAR_RELS[yrel.lower()], q)
     year = p.year if date(p.year, 3 * q - 2, 1) <= p else p.year - 1
     return _quarter(year - (1 if _g(m, "ago") else 0), q)
 
@@ -833,7 +856,7 @@ def _r_year_period(m: re.Match[str], ctx: _Ctx) -> _Res:
     if _g(m, "year"):
         return _year(int(m["year"]), "explicit")
     rel = (_g(m, "yrel") or _g(m, "yrel2") or "last").lower()
-    return _year(ctx.p.year + {"last": -1, "next": 1, "this": 0}[rel])
+    return _year(ctx.p.year + _YEAR_RELS[rel])
 
 
 def _r_half(m: re.Match[str], ctx: _Ctx) -> _Res:
@@ -841,7 +864,7 @@ def _r_half(m: re.Match[str], ctx: _Ctx) -> _Res:
     if _g(m, "year"):
         year, anchor = int(m["year"]), "explicit"
     else:
-        year, anchor = ctx.p.year + {"last": -1, "next": 1, "this": 0}[m["hrel"].lower()], "publication"
+        year, anchor = ctx.p.year + _YEAR_RELS[m["hrel"].lower()], "publication"
     h = 1 if m["half"].lower() == "first" else 2
     start = date(year, 1 if h == 1 else 7, 1)
     end = date(year, 6, 30) if h == 1 else date(year, 12, 31)
@@ -910,9 +933,9 @@ def _r_holiday(m: re.Match[str], ctx: _Ctx) -> _Res:
         return _day(_holiday_date(month, day, int(m["year"])), "explicit")
     p = ctx.p
     rel = (_g(m, "rel") or "").lower()
-    forward = ctx.future or rel in ("next", "coming", "the coming")
+    forward = ctx.future or rel in _NEXT
     candidates = [_holiday_date(month, day, y) for y in range(p.year - 1, p.year + 2)]
-    if rel in ("last", "previous", "this past"):
+    if rel in _LAST:
         return _day([d for d in candidates if d < p][-1])
     return _day([d for d in candidates if d >= p][0] if forward else [d for d in candidates if d <= p][-1])
 
@@ -980,8 +1003,8 @@ def _grammar(strict: bool) -> list[tuple[str, Resolver]]:
         ),
         (rf"(?:{wd_any},?\s+)?(?:the\s+)?{_DAYNUM}(?:\s+of)?\s+{month}", _r_month_day),
         (rf"{_MOD}?{month},?\s+(?:of\s+)?{_YEAR}", _r_month_year),
-        (rf"{_MOD}?{month}\s+(?P<yrel>last|next|this)\s+year", _r_month_rel_year),
-        (rf"(?:{wd_any},?\s+)?{month}\s+{_DAYNUM},?\s+(?P<yrel>last|next|this)\s+year", _r_month_rel_year),
+        (rf"{_MOD}?{month}\s+(?P<yrel>{alternation(_YEAR_RELS)})\s+year", _r_month_rel_year),
+        (rf"(?:{wd_any},?\s+)?{month}\s+{_DAYNUM},?\s+(?P<yrel>{alternation(_YEAR_RELS)})\s+year", _r_month_rel_year),
         (rf"{_MOD}?(?:{_REL}\s+)?{month}(?!\s+\d)", _r_month),
         (rf"(?<!\band\s){wd}(?:s|\s+(?P<plpart>mornings|afternoons|evenings|nights))", _r_weekday_set),
         (rf"(?:(?P<mod2>early|late)\s+(?:on\s+)?)?(?:{_REL}\s+)?{wd}{part}?", _r_weekday),
@@ -1016,25 +1039,25 @@ def _grammar(strict: bool) -> list[tuple[str, Resolver]]:
             _r_ref,
         ),
         (
-            rf"{_MOD}?(?:(?P<pre>earlier|later)\s+)?(?P<rel>the\s+last|last|this\s+past|this|next|the\s+previous|previous"
-            r"|the\s+coming|coming|the\s+current|current|the\s+past|past)\s+(?:fiscal\s+)?(?P<unit>week(?:end)?|month|year"
+            rf"{_MOD}?(?:(?P<pre>{alternation(_SIDES)})\s+)?(?P<rel>{_UNIT_REL})"
+            r"\s+(?:fiscal\s+)?(?P<unit>week(?:end)?|month|year"
             r"|decade|quarter|century)",
             _r_unit_rel,
         ),
         (over + r"(?P<rel>the)\s+(?P<unit>weekend)", _r_unit_rel),
         (
-            r"(?P<pre>earlier|later)\s+in\s+the\s+(?P<unit>week|month|year)|the\s+(?:full\s+)?(?:fiscal\s+)?(?<!the\s)"
+            rf"(?P<pre>{alternation(_SIDES)})\s+in\s+the\s+(?P<unit>week|month|year)|the\s+(?:full\s+)?(?:fiscal\s+)?(?<!the\s)"
             r"(?P<unit2>year)(?!\s+(?:before|after|earlier|ago|ended|ending|to))",
             _r_unit_rel,
         ),
         (r"(?:the\s+)?(?:year[-\s]end|year['’]s\s+end)", _r_year_end),
         (
-            rf"(?:{month}\s+|(?:the\s+)?(?P<season>spring|summer|autumn|winter|fall)\s+of\s+)?{_SPOKEN_YEAR}",
+            rf"(?:{month}\s+|(?:the\s+)?(?P<season>{_SEASON_NAMES})\s+of\s+)?{_SPOKEN_YEAR}",
             _r_spoken_year,
         ),
         (rf"the\s+week\s+of\s+{month}\s+{_DAYNUM}", _r_week_of),
         (
-            rf"(?:the\s+)?(?P<wk>first|second|third|fourth|last|final)\s+week\s+of\s+{month}(?:,?\s+{_YEAR})?",
+            rf"(?:the\s+)?(?P<wk>{alternation([*_ORDINALS, *_FINAL_WEEK])})\s+week\s+of\s+{month}(?:,?\s+{_YEAR})?",
             _r_week_of_month,
         ),
         (rf"{_MOD}(?:the\s+)?(?P<unit>week(?:end)?|month|year|decade)(?!s)", _r_unit_rel),
@@ -1066,9 +1089,9 @@ def _grammar(strict: bool) -> list[tuple[str, Resolver]]:
             rf"|(?P<word>{_alt(list(_DECADE_WORDS))}))",
             _r_decade,
         ),
-        (rf"{_MOD}?(?:{_REL}\s+)?(?P<season>spring|summer|autumn|winter|fall)(?:\s+(?:of\s+)?{_YEAR})?", _r_season),
+        (rf"{_MOD}?(?:{_REL}\s+)?(?P<season>{_SEASON_NAMES})(?:\s+(?:of\s+)?{_YEAR})?", _r_season),
         (
-            rf"(?:the\s+)?(?:(?P<year2>1[5-9]\d\d|20\d\d)\s+|(?P<yrel>last|next|this)\s+year['’]s\s+|"
+            rf"(?:the\s+)?(?:(?P<year2>1[5-9]\d\d|20\d\d)\s+|(?P<yrel>{alternation(_YEAR_RELS)})\s+year['’]s\s+|"
             r"(?P<ago>year-(?:ago|earlier)\s+))?(?P<ord>first|second|third|fourth)[\s-]quarter"
             rf"(?:\s+of\s+(?:{_YEAR}|(?P<yrel2>last|next|this)\s+year))?",
             _r_quarter,
@@ -1078,7 +1101,7 @@ def _grammar(strict: bool) -> list[tuple[str, Resolver]]:
             _r_quarter,
         ),
         (
-            rf"the\s+{_YEAR}\s+(?:quarter|period)(?!s)|(?P<yrel>last|this|next)\s+year['’]s\s+(?:quarter|period)(?!s)"
+            rf"the\s+{_YEAR}\s+(?:quarter|period)(?!s)|(?P<yrel>{alternation(_YEAR_RELS)})\s+year['’]s\s+(?:quarter|period)(?!s)"
             r"|the\s+(?:(?:corresponding|comparable|same)\s+)?(?:quarter|period)\s+(?:of\s+)?"
             r"(?:(?P<yrel2>last|this)\s+year|a\s+year\s+(?:ago|earlier))",
             _r_year_period,
@@ -1090,7 +1113,7 @@ def _grammar(strict: bool) -> list[tuple[str, Resolver]]:
             _r_fin_quarter,
         ),
         (
-            rf"the\s+(?P<half>first|second|last|latter)\s+half\s+of\s+(?:{_YEAR}|(?P<hrel>this|last|next)\s+year)",
+            rf"the\s+(?P<half>first|second|last|latter)\s+half\s+of\s+(?:{_YEAR}|(?P<hrel>{alternation(_YEAR_RELS)})\s+year)",
             _r_half,
         ),
         (
@@ -1213,6 +1236,12 @@ _PLANNED = lexicon().words("time/planned")
 # present and past forms alike: a 'present' tag on them is too often a mistagged past ('when shells hit on Sunday')
 _SAME_PAST = lexicon().words("time/same_past")
 _REPORTING = lexicon().words("time/reporting_forms")
+_PAST_MAIN_AUX = lexicon().words("time/past_main_aux")
+_SET_FOR = lexicon().words("time/set_for")  # 'set for Monday', 'set to resume': a plan
+_INFINITIVE_PASSIVE = lexicon().words("time/infinitive_passive")  # 'to be published'
+_PAST_AUX = lexicon().words("time/past_aux")
+_PRESENT_AUX = lexicon().words("time/present_aux")  # 'is heard in May'
+_WOULD_BE = lexicon().words("time/would_be")  # 'would be traveling Thursday'
 _DEADLINE = re.compile(rf"(?i)\b(?:{_phrase_alt('time/deadline_cues')})\s+$")
 
 
@@ -1249,7 +1278,7 @@ def _past_main(verb: Token) -> bool:
     if verb.dep_ != "acl":
         return False
     main = verb.head.head
-    return main.tag_ == "VBD" or any(c.lower_ in ("was", "were") for c in main.children)
+    return main.tag_ == "VBD" or any(c.lower_ in _PAST_MAIN_AUX for c in main.children)
 
 
 def _tense(doc: Doc, text: str, start: int, end: int) -> str | None:
@@ -1269,15 +1298,15 @@ def _tense(doc: Doc, text: str, start: int, end: int) -> str | None:
 def _marked_tense(text: str, start: int, verb: Token, auxes: set[str]) -> str | None:
     """Plans, perfects, deadlines and modals, which decide before the verb's form does."""
     # 'set for Monday' / 'set to resume', not 'set Friday as the deadline' or 'the record set on Aug. 6'
-    set_for = any(c.lower_ in ("for", "to") for c in verb.children)
+    set_for = any(c.lower_ in _SET_FOR for c in verb.children)
     planned = verb.lower_ in _PLANNED and (verb.lower_ != "set" or set_for)
     if planned and "had" not in auxes and not _past_main(verb):
         return "future"
-    if {"to", "be"} <= auxes:  # 'to be published in November': as the governing verb says
+    if auxes >= _INFINITIVE_PASSIVE:  # 'to be published in November': as the governing verb says
         gov = verb.head
         if gov.lower_ in _FUTURE_GOVERNORS or {c.lower_ for c in gov.children} & _FUTURE_AUX:
             return "future"
-    if auxes & {"had", "has", "have", "was", "were", "did"} or _had_governor(verb):
+    if auxes & _PAST_AUX or _had_governor(verb):
         return "past"
     if _DEADLINE.search(text[max(0, start - 25) : start]) or auxes & _FUTURE_AUX:
         return "future"
@@ -1297,13 +1326,13 @@ def _tense_by_form(verb: Token, steps: int, auxes: set[str]) -> str | None:
         return "past" if gov.tag_ == "VBD" and steps <= 2 else None
     if "would" in auxes and verb.tag_ in ("VB", "VBN"):
         return None  # 'the summit would be held on April 24': reported plans, either side of P
-    present = auxes & {"is", "are", "'s", "'re", "am"}
+    present = auxes & _PRESENT_AUX
     if verb.tag_ == "VBN" and steps <= 2 and present:
         return "future"  # a present passive: 'when the case is heard in May'
     if verb.tag_ in ("VBD", "VBN"):
         return "past" if steps <= 2 else None
     if verb.tag_ == "VBG":
-        if {"would", "be"} <= auxes:  # 'would be traveling Thursday'
+        if auxes >= _WOULD_BE:  # 'would be traveling Thursday'
             return "future"
         return "future" if present and verb.lower_ != "saying" else None
     direct = steps <= 2  # 'resumes Monday', 'is on Monday'; not 'Monday's vote ... is'
@@ -1323,6 +1352,9 @@ def _year_ok(doc: Doc, text: str, start: int, end: int) -> bool:
 
 
 _SEASON_CONTEXT = lexicon().words("time/season_context")
+_VERB_SEASONS = lexicon().words("time/verb_seasons")  # 'fall', 'spring': often a verb or a noun
+_ARTICLES = lexicon().words("time/article_numbers")  # 'a week' may be a rate
+_RATE_WORDS = lexicon().words("time/rate_words")  # 'twice a week'
 
 
 _TITLE = re.compile(r"\d+\s+([A-Z][a-z]+)")  # '60 Minutes'
@@ -1337,7 +1369,7 @@ def _rate_or_ordinal(doc: Doc, start: int, end: int, unit: str) -> bool:
     if unit == "second" and span.end < len(doc) and doc[span.end].pos_ in ("NOUN", "ADJ", "PROPN"):
         return True
     prev = doc[span.start - 1] if span.start > 0 else None
-    return prev is not None and (prev.pos_ in ("NUM", "NOUN", "PROPN") or prev.lower_ in ("twice", "once"))
+    return prev is not None and (prev.pos_ in ("NUM", "NOUN", "PROPN") or prev.lower_ in _RATE_WORDS)
 
 
 def _context_ok(doc: Doc, text: str, m: re.Match[str], fn: Resolver) -> bool:
@@ -1353,42 +1385,41 @@ def _context_ok(doc: Doc, text: str, m: re.Match[str], fn: Resolver) -> bool:
         return False  # '60 Minutes': a title
     if fn is _r_decade and _g(m, "word"):  # 'the nineties', not 'in his nineties'
         return m.group(0).lower().startswith("the")
-    if fn is _r_amount and m["num"].lower() in ("a", "an") and not (_g(m, "dir") or _g(m, "dir2") or _g(m, "exact")):
+    if fn is _r_amount and m["num"].lower() in _ARTICLES and not (_g(m, "dir") or _g(m, "dir2") or _g(m, "exact")):
         return not _rate_or_ordinal(doc, start, end, m["unit"].lower())
     if fn is _r_season and not (_g(m, "mod") or _g(m, "rel") or _g(m, "year")):
         before = text[max(0, start - 12) : start].split()
         prev = before[-1].lower() if before else ""
-        return m["season"].lower() not in ("fall", "spring") and prev in _SEASON_CONTEXT
+        return m["season"].lower() not in _VERB_SEASONS and prev in _SEASON_CONTEXT
     return True
 
 
 _DIGITS = tuple("0123456789")
 _MONTH_KEYS = tuple(dict.fromkeys(word[:3] for word in _MONTHS))  # what every month name starts with
 _WEEKDAY_KEYS = tuple(dict.fromkeys(word[:3] for word in _WEEKDAYS))
-_UNIT_KEYS = ("second", "minute", "hour", "day", "week", "fortnight", "month", "quarter", "year", "decade", "centur")
+_GATE_WORDS: dict[str, tuple[str, ...]] = {k: tuple(v) for k, v in lexicon().table("time/rule_gates").items()}
+_UNIT_KEYS = _GATE_WORDS["units"]
 
 
 @lru_cache(maxsize=1)
 def _gates() -> dict[Resolver, tuple[str, ...]]:
     """Words a rule cannot match without (lower case): a rule whose words are all absent is not run, which spares
     most of the ~45 scans over a sentence or a short report."""
+    g = _GATE_WORDS
     return {
         _r_iso: _DIGITS, _r_numeric: _DIGITS, _r_full_date: _DIGITS, _r_year: _DIGITS,
         _r_month_day: _MONTH_KEYS, _r_month_year: _MONTH_KEYS, _r_day_span: _MONTH_KEYS,
         _r_month_rel_year: _MONTH_KEYS, _r_month: _MONTH_KEYS,
-        _r_weekday: _WEEKDAY_KEYS, _r_into: _WEEKDAY_KEYS, _r_part_day: _WEEKDAY_KEYS + ("yesterday", "today"),
-        _r_weekday_set: _WEEKDAY_KEYS, _r_night_of: ("night",), _r_early_hours: ("hours",),
-        _r_deictic: ("today", "yesterday", "tomorrow", "tonight", "night", "this "),
-        _r_ref: ("now", "current", "present", "recent", "future", "past", "term", "these days", "moment"),
-        _r_unit_rel: _UNIT_KEYS, _r_past_n: _UNIT_KEYS, _r_recent: ("recent",), _r_vague_span: _UNIT_KEYS,
-        _r_vague_offset: _UNIT_KEYS, _r_amount: _UNIT_KEYS, _r_text_anchored: _UNIT_KEYS + ("morning", "afternoon",
-        "evening", "night"), _r_decade: _DIGITS + tuple(_DECADE_WORDS), _r_season: tuple(_SEASONS),
-        _r_quarter: ("quarter", "q1", "q2", "q3", "q4"), _r_fin_quarter: ("quarter", "year-"),
-        _r_year_period: ("quarter", "period"), _r_half: ("half",),
-        _r_set: ("each", "every", "ly"), _r_century: ("centur",), _r_spoken_year: ("nineteen", "twenty", "thousand"),
-        _r_year_end: ("end",), _r_week_of: ("week of",), _r_week_of_month: ("week of",),
-        _r_holiday: tuple(k.split()[0] for k in _HOLIDAY_KEYS),
-        _r_clock: _DIGITS + ("noon", "midnight", "midday", "mid", "dawn", "dusk", "daybreak", "nightfall"),
+        _r_weekday: _WEEKDAY_KEYS, _r_into: _WEEKDAY_KEYS, _r_part_day: _WEEKDAY_KEYS + g["part_day"],
+        _r_weekday_set: _WEEKDAY_KEYS, _r_night_of: g["night_of"], _r_early_hours: g["early_hours"],
+        _r_deictic: g["deictic"], _r_ref: g["ref"],
+        _r_unit_rel: _UNIT_KEYS, _r_past_n: _UNIT_KEYS, _r_recent: g["recent"], _r_vague_span: _UNIT_KEYS,
+        _r_vague_offset: _UNIT_KEYS, _r_amount: _UNIT_KEYS, _r_text_anchored: _UNIT_KEYS + g["text_anchored"],
+        _r_decade: _DIGITS + tuple(_DECADE_WORDS), _r_season: tuple(_SEASONS),
+        _r_quarter: g["quarter"], _r_fin_quarter: g["fin_quarter"], _r_year_period: g["year_period"],
+        _r_half: g["half"], _r_set: g["set"], _r_century: g["century"], _r_spoken_year: g["spoken_year"],
+        _r_year_end: g["year_end"], _r_week_of: g["week_of"], _r_week_of_month: g["week_of"],
+        _r_holiday: tuple(k.split()[0] for k in _HOLIDAY_KEYS), _r_clock: _DIGITS + g["clock"],
     }  # fmt: skip
 
 
@@ -1583,6 +1614,7 @@ _TEXT_ON = re.compile(rf"(?i)\b(?:{_phrase_alt('time/text_next')})\b")
 _TEXT_BACK = re.compile(rf"(?i)\b(?:{_phrase_alt('time/text_back')})\b")
 _TEXT_PART = re.compile(r"(?i)\b(morning|afternoon|evening|night)\b")
 _FOLLOWED_BY_WORD = re.compile(r"\s+[\w'‘“\"]")
+_EVENT_ANCHORED_ENDS = lexicon().phrases("time/event_anchored_ends")  # 'the day before the vote'
 _DAY_VALUE = re.compile(r"\d{4}-\d\d-\d\d")
 _MONTH_VALUE = re.compile(r"\d{4}-(?:\d\d|SP|SU|FA|WI)")
 _TEXT_REACH = 1500  # characters back to look for the date a 'the next day' counts from
@@ -1629,7 +1661,7 @@ def _resolve_text_anchored(text: str, mentions: list[TimeMention]) -> list[TimeM
     for i, t in enumerate(out):
         if t.anchor != "text" or t.value is not None or t.precision not in _GRAIN:
             continue
-        if t.text.lower().endswith(("before", "after")) and _FOLLOWED_BY_WORD.match(text, t.end):
+        if t.text.lower().endswith(_EVENT_ANCHORED_ENDS) and _FOLLOWED_BY_WORD.match(text, t.end):
             continue
         d = _text_ref(out, i, t.precision)
         if d is None:
