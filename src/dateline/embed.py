@@ -181,8 +181,10 @@ class Model:
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         """Unit sentence vectors for ``texts``, in order. Texts of the same length in tokens are run together, with
-        no padding: a text's vector is then the same, to the last bit, whatever else is in the call (a padded
-        batch's sums and matrix products depend on its shape), so a vector may be computed when it is needed."""
+        no padding: a text's vector then hardly depends on what else is in the call (a padded batch's sums and
+        matrix products depend on its shape). A text alone of its length gets the very bits it gets alone; texts
+        run together differ from their lone vectors by float rounding only (about 1e-7: a BLAS kernel may sum a
+        row differently by its place in the batch), so a vector may be computed when it is needed."""
         out = np.zeros((len(texts), self.hidden), dtype=np.float32)
         if not texts:
             return out
