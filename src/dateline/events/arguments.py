@@ -47,6 +47,15 @@ RELATIVE_PRONOUNS = lexicon().words("words/relative_pronouns")
 JOINT_TYPES = types_with("joint")
 # Verbs whose object, when it is a person, is the act's victim rather than its target.
 VICTIM_VERBS = lexicon().words("events/arguments/victim_verbs")
+CHARGE_PREPS = lexicon().words("events/arguments/charge_preps")
+PEOPLE_WORDS = lexicon().words("events/arguments/people_words")
+FIRST_PERSON = lexicon().words("events/arguments/first_person_pronouns")
+CROWD_QUANTIFIERS = lexicon().words("events/arguments/crowd_quantifiers")
+STATE_GOVERNMENT_NOUNS = lexicon().words("events/arguments/state_government_nouns")
+NOBODY_DETERMINERS = lexicon().words("events/arguments/nobody_determiners")
+BODY_POSSESSIVES = lexicon().words("events/arguments/body_possessives")
+BLAME_REASON_PREPS = lexicon().words("events/arguments/blame_reason_preps")
+RELATIVE_ADVERBS = lexicon().words("events/arguments/relative_adverbs")
 
 
 def _read_actors(ctx: Context, tok: Token, m: Mention) -> None:
@@ -159,7 +168,7 @@ def _read_blamed(ctx: Context, tok: Token, m: Mention) -> None:
     head = tok.head
     if tok.dep_ == "dobj" and head.lemma_.lower() in LIGHT_VERBS and head.dep_ == "pcomp":
         tok, head = head, head.head  # "accused X of launching the attack": the charge is the attack
-    if tok.dep_ in ("pobj", "pcomp") and head.dep_ == "prep" and head.lower_ in ("for", "of"):
+    if tok.dep_ in ("pobj", "pcomp") and head.dep_ == "prep" and head.lower_ in CHARGE_PREPS:
         head = head.head  # "accused X of the attack", "blamed X for the attack"
     if head.pos_ != "VERB" or head.lemma_.lower() not in BLAME_VERBS:
         return
@@ -185,7 +194,7 @@ def _inherited_subject(verb: Token) -> list[Token]:
                 return subj
         elif node.dep_ == "relcl":
             # "the gunmen who fired": the relative clause's head; "in Kalat, where ... were killed": no one
-            adverbial = any(c.lower_ in ("where", "when") for c in node.children)
+            adverbial = any(c.lower_ in RELATIVE_ADVERBS for c in node.children)
             return [] if adverbial else [node.head]
         else:
             break
@@ -209,7 +218,7 @@ def _person_like(ctx: Context, tok: Token) -> bool:
     return (
         tok.ent_type_ == "PERSON"
         or any(c.dep_ == "nummod" for c in tok.children)
-        or tok.lower_ in ("others", "people", "persons")
+        or tok.lower_ in PEOPLE_WORDS
         or tok.lower_ in casualties.PERSON_NOUNS
         or tok.lower_.rstrip("s") in (casualties.PERSON_NOUNS)
         or tok.lower_ in CIVILIAN_WORDS
@@ -253,7 +262,7 @@ def actor_for(ctx: Context, tok: Token, role: str) -> Actor | None:
     if tok.lower_ in RELATIVE_PRONOUNS and tok.head.dep_ == "relcl":
         return actor_for(ctx, tok.head.head, role)  # "the Front, which the government blames": the Front
     if tok.lower_ in PRONOUNS:
-        if tok.lower_ in ("we", "i", "us"):
+        if tok.lower_ in FIRST_PERSON:
             speaker = _quote_speaker_at(ctx, tok.idx)
             return Actor(name=speaker, role=role, kind="unknown") if speaker else None
         meant = antecedent(ctx.entities, tok, ctx.places)
@@ -264,7 +273,7 @@ def actor_for(ctx: Context, tok: Token, role: str) -> Actor | None:
         return None
     if role == "initiator" and tok.lower_ in VEHICLE_WORDS:
         return None  # "the bus hit a mine": a vehicle is never who attacked
-    if any(c.lower_ in ("no", "neither", "any") and c.dep_ == "det" for c in tok.children):
+    if any(c.lower_ in NOBODY_DETERMINERS and c.dep_ == "det" for c in tok.children):
         return None  # "no group has claimed the attack" names nobody
     if tok.like_num:
         return None  # "12 injured": a figure, not a participant
@@ -272,16 +281,16 @@ def actor_for(ctx: Context, tok: Token, role: str) -> Actor | None:
         # "Russian artillery pounded ...", "the U.S. retaliation killed ...": the participant is its owner
         owner = next((c for c in tok.children if c.dep_ in ("amod", "compound", "poss") and _names_actor(ctx, c)), None)
         return actor_for(ctx, owner, role) if owner is not None else None
-    owner = [c for c in tok.children if c.dep_ == "poss" and c.lower_ in ("its", "their")]
+    owner = [c for c in tok.children if c.dep_ == "poss" and c.lower_ in BODY_POSSESSIVES]
     if owner and tok.lower_ in GROUP_NOUNS | MILITARY_NOUNS | MEMBER_NOUNS:
         body = antecedent(ctx.entities, owner[0], ctx.places)  # "the movement said its fighters ..." -> the movement
         found = actor_for(ctx, body, role) if body is not None and body.i != tok.i else None
         if found is not None:
             return found.model_copy(update={"kind": kind_of_word(tok.lower_, found.kind)})
-    if tok.lower_ in ("others", "some", "many", "most") and not any(c.dep_ == "prep" for c in tok.children):
+    if tok.lower_ in CROWD_QUANTIFIERS and not any(c.dep_ == "prep" for c in tok.children):
         crowd = crowd_antecedent(tok)  # "Some residents wept. Others vowed revenge." -> residents
         return actor_for(ctx, crowd, role) if crowd is not None else None
-    if tok.lower_ in ("government", "governments", "authorities") and (state := _state_of(ctx, tok)) is not None:
+    if tok.lower_ in STATE_GOVERNMENT_NOUNS and (state := _state_of(ctx, tok)) is not None:
         return actor_for(ctx, state, role)  # "the governments of Congo and Rwanda" -> the states
     if tok.lower_ in QUANTITY_NOUNS | PART_NOUNS | MEMBER_NOUNS:  # "a number of militants" -> the militants
         of = [p for c in tok.children if c.lower_ == "of" for p in c.children if p.dep_ == "pobj"]
@@ -413,6 +422,8 @@ def _with_victim_groups(actors: list[Actor]) -> list[Actor]:
 
 
 SECURITY_WORDS = lexicon().words("actors/nouns/security_words")
+STATE_FORCE_WORDS = lexicon().words("actors/nouns/state_force_words")
+GOVERNMENT_BODY_WORDS = lexicon().words("actors/nouns/government_body_words")
 
 
 def normalized_actor(actor: Actor, country: str | None) -> str | None:
@@ -422,7 +433,7 @@ def normalized_actor(actor: Actor, country: str | None) -> str | None:
     'villagers' -> 'Civilians (Sudan)'. Named participants keep their own names (None here).
     """
     crowd = set(actor.name.lower().split()) & CROWD_WORDS
-    force_entity = actor.kind == "military" and set(actor.name.lower().split()) & (POLICE_WORDS | {"army", "military"})
+    force_entity = actor.kind == "military" and set(actor.name.lower().split()) & (POLICE_WORDS | STATE_FORCE_WORDS)
     if (actor.entity is not None and not force_entity) or (
         actor.kind not in ("military", "civilians", "government") and not crowd
     ):
@@ -439,7 +450,7 @@ def normalized_actor(actor: Actor, country: str | None) -> str | None:
     if actor.kind == "civilians":
         return f"Civilians ({place.name})"
     if actor.kind == "government":
-        return f"Government of {place.name}" if words & {"government", "authorities", "officials"} else None
+        return f"Government of {place.name}" if words & GOVERNMENT_BODY_WORDS else None
     if words & POLICE_WORDS:
         return f"Police Forces of {place.name}"
     if words & SECURITY_WORDS:
@@ -458,7 +469,7 @@ def _blame_falls_on_the_attack(ctx: Context, groups: list[list[Mention]]) -> Non
         m = group[0]
         if m.type != "ACCUSE" or m.trigger.lemma_.lower() != "blame":
             continue
-        if any(c.dep_ == "prep" and c.lower_ in ("for", "on") for c in m.trigger.children):
+        if any(c.dep_ == "prep" and c.lower_ in BLAME_REASON_PREPS for c in m.trigger.children):
             continue  # "blamed X for the flooding", "blamed the attack on X": said what for, handled elsewhere
         accused = [a for a in m.actors if a.role == "target" and _is_named(a)]
         attack = _attack_before(ctx, groups, m)

@@ -24,10 +24,15 @@ from dateline.lexicon import lexicon
 from dateline.records import AcledCode, Actor, DateRange, Event, Evidence, Location, PlaceMention
 from dateline.taxonomy import acled_for, cameo_for
 
+GENERIC_MODES = lexicon().words("events/record/generic_modes")
+DEFAULT_INITIATORS: dict[str, dict[str, dict[str, str]]] = lexicon().table("events/record/default_initiators")
+# Participants the pipeline supplies itself: with no country of their own, they are the event's.
+DEFAULT_NAMES = frozenset(d["name"] for rules in DEFAULT_INITIATORS.values() for d in rules.values())
+
 
 def _to_event(ctx: Context, n: int, group: list[Mention]) -> Event:
     first = group[0]
-    mode = next((g.mode for g in group if g.mode and g.mode not in ("explosives", "firearms")), None) or next(
+    mode = next((g.mode for g in group if g.mode and g.mode not in GENERIC_MODES), None) or next(
         (g.mode for g in group if g.mode), None
     )
     date = _date_of(ctx, group)
@@ -52,7 +57,7 @@ def _to_event(ctx: Context, n: int, group: list[Mention]) -> Event:
     for g in group:
         level = certainty.stronger(level, g.certainty)
     for a in actors:
-        if a.name in ("protesters", "police") and a.country is None:
+        if a.name in DEFAULT_NAMES and a.country is None:
             a.country = location.country
         a.normalized = normalized_actor(a, location.country if location.precision != "region" else None)
     trig = first.trigger
@@ -174,12 +179,11 @@ def _merge_actors(group: list[Mention]) -> list[Actor]:
     # A victim's own group is the target: "its commander was killed" -> the group was attacked.
     for a in _with_victim_groups(list(out.values())):
         out.setdefault((a.name.lower(), a.role), a)
-    if group[0].type == "PROTEST" and not any(a.role == "initiator" for a in out.values()):
-        # "Protests also took place in X": a protest is always by protesters (ACLED's "Protesters (Country)")
-        out[("protesters", "initiator")] = Actor(name="protesters", role="initiator", kind="civilians")
-    if group[0].mode == "arrest" and not any(a.role == "initiator" for a in out.values()):
-        # "23 people were arrested": arrests are made by the police unless the report says otherwise
-        out[("police", "initiator")] = Actor(name="police", role="initiator", kind="military")
+    # "Protests also took place in X": a protest is by protesters (ACLED's "Protesters (Country)"); "23 people
+    # were arrested": arrests are made by the police, unless the report says otherwise
+    for default in (DEFAULT_INITIATORS["type"].get(group[0].type), DEFAULT_INITIATORS["mode"].get(group[0].mode)):
+        if default is not None and not any(a.role == "initiator" for a in out.values()):
+            out[(default["name"], "initiator")] = Actor(name=default["name"], role="initiator", kind=default["kind"])
     return list(out.values())
 
 

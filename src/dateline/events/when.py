@@ -22,6 +22,10 @@ from dateline.records import DateRange, TimeMention
 from dateline.taxonomy import REPORTING_VERBS
 from dateline.triggers import trigger_type
 
+COUNT_BACK_WORDS = lexicon().words("events/when/count_back_words")
+OFFSET_PREPS = lexicon().words("events/when/offset_preps")
+DATE_LEAD_WORDS = lexicon().words("events/when/date_lead_words")
+
 
 def _clause_of(tok: Token) -> Token:
     node = tok
@@ -84,7 +88,7 @@ OFFSET_UNITS: dict[str, int] = lexicon().table("time/offset_units")
 def _offset_date(ctx: Context, trigger: Token) -> TimeMention | None:
     """'since October 8, a day after the Hamas attack': the attack was one day before October 8."""
     prep = trigger.head
-    if trigger.dep_ != "pobj" or prep.lower_ not in ("after", "before"):
+    if trigger.dep_ != "pobj" or prep.lower_ not in OFFSET_PREPS:
         return None
     units = [c for c in prep.children if c.dep_ == "npadvmod" and c.lower_ in OFFSET_UNITS]
     units += [prep.head] if prep.head.lower_ in OFFSET_UNITS else []  # "a day after", parsed either way round
@@ -135,7 +139,7 @@ def _right_after_saying(ctx: Context, tm: TimeMention, group: list[Token]) -> bo
     if span is None or span.start == 0:
         return False
     before = ctx.doc[span.start - 1]
-    if before.lower_ in ("on", "late", "early") and span.start > 1:
+    if before.lower_ in DATE_LEAD_WORDS and span.start > 1:
         before = ctx.doc[span.start - 2]
     saying = before.pos_ in ("VERB", "AUX") and before.lemma_.lower() in REPORTING_VERBS
     announced = any(
@@ -167,7 +171,7 @@ def _since_clause_date(ctx: Context, tok: Token, tm: TimeMention, group: list[To
     if end_tok is None or ctx.published is None or end_tok.end >= len(ctx.doc):
         return None
     nxt = ctx.doc[end_tok.end]
-    if nxt.lower_ not in ("since", "ago"):
+    if nxt.lower_ not in COUNT_BACK_WORDS:
         return None  # "a day after the attack" counts from another date, not from publication
     amount = _duration_days(tm.value)
     if amount is None:

@@ -31,6 +31,11 @@ PLACE_OWN_NOUNS = (
     lexicon().words("places/designators") | lexicon().words("places/place_nouns") | lexicon().words("places/site_nouns")
 )
 PLACE_OBJECT_VERBS = lexicon().words("places/place_object_verbs")
+POSSESSED_PLACE_NOUNS = lexicon().words("events/where/possessed_place_nouns")
+VISIT_VERBS = lexicon().words("events/where/visit_verbs")
+STATEMENT_PLACE_PREPS = lexicon().words("events/where/statement_place_preps")
+# A nationality word gives the event's country only after a preposition that places it, not one of origin.
+DEMONYM_PLACE_PREPS = EVENT_PLACE_PREPS - lexicon().words("events/where/origin_preps")
 
 
 def find_dateline(text: str) -> PlaceMention | None:
@@ -107,7 +112,7 @@ def _statement_place(ctx: Context, group: list[Token]) -> PlaceMention | None:
     """Where a statement was made: only a place said of the act itself ('told reporters in Kyiv'),
     never one its content is about ('accused the rebels of shelling Goma')."""
     for trig in group:
-        if trig.lemma_.lower() in ("visit", "tour") and (pm := _visited(ctx, trig)) is not None:
+        if trig.lemma_.lower() in VISIT_VERBS and (pm := _visited(ctx, trig)) is not None:
             return pm
         if trig.dep_ in ("advcl", "xcomp", "conj") and trigger_type(trig.head) in PLACED_TYPES:
             act = _place_for(ctx, trig.sent, [trig.head])  # "marched through X, demanding ...": said there
@@ -116,7 +121,7 @@ def _statement_place(ctx: Context, group: list[Token]) -> PlaceMention | None:
         verbs = [trig] + [a for a in trig.ancestors if a.lemma_.lower() in REPORTING_VERBS][:1]
         for verb in verbs:
             for prep in verb.children:
-                if prep.dep_ != "prep" or prep.lower_ not in ("in", "at", "during"):
+                if prep.dep_ != "prep" or prep.lower_ not in STATEMENT_PLACE_PREPS:
                     continue
                 for obj in prep.children:
                     pm = ctx.places.get(obj.i)
@@ -138,7 +143,7 @@ def _demonym_place(ctx: Context, group: list[Token]) -> PlaceMention | None:
     """'throughout Israeli border communities': a nationality word in a locative phrase gives the country."""
     for trig in group:
         for prep in trig.children:
-            if prep.dep_ != "prep" or prep.lower_ not in EVENT_PLACE_PREPS - {"of", "from"}:
+            if prep.dep_ != "prep" or prep.lower_ not in DEMONYM_PLACE_PREPS:
                 continue
             for tok in prep.subtree:
                 if tok.ent_type_ == "NORP" and (cc := demonym_country(tok.text)):
@@ -190,7 +195,7 @@ def _locative(tok: Token, pm: PlaceMention) -> bool:
             break
     if node.dep_ == "pobj" and node.head.lower_ in EVENT_PLACE_PREPS:
         return True
-    if node.dep_ == "poss" and node.head.lower_ in ("airport", "capital", "outskirts", "center", "centre", "streets"):
+    if node.dep_ == "poss" and node.head.lower_ in POSSESSED_PLACE_NOUNS:
         return True
     if node.dep_ in ("appos", "conj") and node.head.dep_ == "pobj":
         return node.head.head.lower_ in EVENT_PLACE_PREPS
