@@ -58,6 +58,25 @@ NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP"})  # spaCy's entity labe
 # Lower-case particles inside names: 'Jama'at Nusrat al-Islam wal-Muslimin', 'Osama bin Laden', 'Norte de Santander'.
 NAME_PARTICLES = lexicon().words("actors/names/name_particles")
 SPACED_PARTICLES = lexicon().words("actors/names/spaced_particles")
+LONG_NAME_WORDS = NAME_PARTICLES | lexicon().words("actors/names/long_name_words")
+NAME_JOINERS = tuple(joiner.split() for joiner in lexicon().phrases("actors/names/name_joiners"))
+NAME_COMPLEMENT_PREPS = lexicon().words("actors/names/name_complement_preps")
+ARTICLES = lexicon().words("words/articles")
+LEADER_GOVERNMENT_NOUNS = lexicon().words("actors/names/leader_government_nouns")
+TITLE_AFFILIATION_PREPS = lexicon().words("actors/names/title_affiliation_preps")
+ROLE_AFFILIATION_PREPS = lexicon().words("actors/names/role_affiliation_preps")
+OWNER_POSSESSIVES = lexicon().words("actors/names/owner_possessives")
+OWNER_NOUNS = lexicon().words("actors/names/owner_nouns")
+OWNER_NOUNS_WITH_S = lexicon().words("actors/names/owner_nouns_with_s")
+STATE_FORCE_NOUNS = lexicon().words("actors/names/state_force_nouns")
+KIND_HEADS = GOVERNMENT_HEADS | MILITARY_HEADS | GROUP_HEADS | lexicon().words("actors/names/kind_heads")
+ARMED_HEADS = lexicon().words("actors/names/armed_heads")
+PROXIMITY_PREPS = lexicon().phrases("places/proximity_preps")
+COMMA_PROXIMITY = tuple([",", prep] for prep in PROXIMITY_PREPS)  # 'Humera, near the border'
+EXAMPLE_PREPS = lexicon().words("places/example_preps")
+GOVERNMENT_KIND_WORDS = lexicon().words("actors/names/government_kind_words")
+MILITARY_KIND_WORDS = lexicon().words("actors/names/military_kind_words")
+GROUP_KIND_WORDS = lexicon().words("actors/names/group_kind_words")
 ALIAS_RE = re.compile(
     rf"[,(]?\s*(?:(?:{alternation(lexicon().phrases('actors/names/alias_cue_adverbs'))}) )?"
     rf"(?:{alternation(lexicon().phrases('actors/names/alias_cues'))})|\(|,\s*or"
@@ -165,7 +184,7 @@ def _led_by(doc: Doc, cands: list[_Cand]) -> None:
 def _of_between(doc: Doc, end: int, start: int) -> bool:
     """Only 'of' or 'of the' between two names: 'X of the Y Party'."""
     words = [t.lower_ for t in doc[end:start]]
-    return words in (["of"], ["of", "the"])
+    return words in NAME_JOINERS
 
 
 def _repair_spans(doc: Doc) -> list[tuple[int, int, str]]:
@@ -255,7 +274,7 @@ def _in_long_name(tok: Token) -> bool:
         return True
     if tok.text[:1].isupper():
         return tok.is_alpha or "-" in tok.text or "'" in tok.text
-    return tok.lower_ in NAME_PARTICLES | {"e", "ul", "of", "for", "and"}
+    return tok.lower_ in LONG_NAME_WORDS
 
 
 def _acting_capitals(doc: Doc, spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
@@ -323,7 +342,7 @@ def _widen_name(doc: Doc, start: int, end: int, label: str) -> tuple[int, int]:
 
 def _of_complement(doc: Doc, end: int, sent_end: int) -> int:
     """'Northern Alliance' + 'for Justice', 'Observatory' + 'for Human Rights': a body's name goes on."""
-    if end + 1 >= sent_end or doc[end].lower_ not in ("for", "of", "on") or not doc[end + 1].is_title:
+    if end + 1 >= sent_end or doc[end].lower_ not in NAME_COMPLEMENT_PREPS or not doc[end + 1].is_title:
         return end
     j = end + 1
     while j < sent_end and (
@@ -397,7 +416,7 @@ def _clean(doc: Doc, start: int, end: int, label: str, common: set[str]) -> _Can
         if ends_line(doc[i]):
             start = i + 1
             break
-    while start < end and (doc[start].lower_ in ("the", "a", "an") or doc[start].is_punct or doc[start].is_lower):
+    while start < end and (doc[start].lower_ in ARTICLES or doc[start].is_punct or doc[start].is_lower):
         if _joined(doc, start) and doc[start].lower_ in NAME_PARTICLES and start + 2 < end:
             break  # 'al-Shabaab' keeps its article
         start += 1
@@ -499,7 +518,7 @@ def _collective_actors(doc: Doc, taken: set[int]) -> list[_Cand]:
             c for c in tok.lefts if c.dep_ in ("amod", "compound", "nmod", "poss") and c.ent_type_ in ("NORP", "GPE")
         ]
         leader = [c for c in tok.lefts if c.dep_ == "compound" and c.ent_type_ == "PERSON" and c.i == tok.i - 1]
-        if leader and low in ("administration", "government", "cabinet") and tok.i not in taken:
+        if leader and low in LEADER_GOVERNMENT_NOUNS and tok.i not in taken:
             start = leader[0].left_edge.i  # 'the Biden administration': a government, not the man
             out.append(_Cand(start, tok.i + 1, "COLLECTIVE", kind="government"))
             continue
@@ -563,7 +582,7 @@ def _capitalised_run(doc: Doc, i: int, step: int, taken: set[int], places: bool 
 
 def _name_word(tok: Token) -> bool:
     """A word that can sit inside a name: capitalised noun, or a number after one ('Daraa 24')."""
-    if tok.is_punct or tok.lower_ in ("the", "a", "an") or tok.ent_type_ in ("DATE", "TIME") or _is_title_word(tok):
+    if tok.is_punct or tok.lower_ in ARTICLES or tok.ent_type_ in ("DATE", "TIME") or _is_title_word(tok):
         return False
     if tok.like_num:
         return tok.i > 0 and tok.doc[tok.i - 1].text[:1].isupper()
@@ -606,7 +625,7 @@ def _read_context(doc: Doc, cand: _Cand) -> None:
             left = [t for t in left if t.i > owner[-1].i]
         cand.titles.append(doc[left[0].i if left else title_head.i : title_head.i + 1].text)
         for prep in title_head.children:
-            if prep.dep_ == "prep" and prep.lower_ in ("of", "for", "with"):
+            if prep.dep_ == "prep" and prep.lower_ in TITLE_AFFILIATION_PREPS:
                 _of_affiliation(doc, cand, prep)
         cand.country = cand.country or _country_of_token_span(list(title_head.lefts))
     if not cand.titles and cand.label == "PERSON":
@@ -669,7 +688,7 @@ def _surface_apposition(doc: Doc, cand: _Cand) -> None:
     j = cand.end + 1
     while j < len(doc) and j - cand.end <= 5 and doc[j].text != "," and doc[j].pos_ not in ("VERB", "AUX"):
         j += 1
-    words = [t for t in doc[cand.end + 1 : j] if t.dep_ != "det" and t.lower_ not in ("a", "an", "the")]
+    words = [t for t in doc[cand.end + 1 : j] if t.dep_ != "det" and t.lower_ not in ARTICLES]
     if j >= len(doc) or doc[j].text != "," or not words or words[-1].lower_ not in TITLE_WORDS:
         return
     if words[-1].lower_ in GROUP_NAME_PARTS or cand.label not in ("PERSON", "ORG"):
@@ -706,7 +725,7 @@ def _its_owner(doc: Doc, cand: _Cand, earlier: list[_Cand]) -> str | None:
     if root.dep_ == "appos" and root.head.i < cand.start:  # 'its deputy commander ..., X'
         owned = [t for t in root.head.lefts if t.tag_ == "PRP$"]
         i = owned[0].i if owned else i
-    if i < 0 or doc[i].lower_ not in ("its", "their") or (cand.start - i > 6 and root.dep_ != "appos"):
+    if i < 0 or doc[i].lower_ not in OWNER_POSSESSIVES or (cand.start - i > 6 and root.dep_ != "appos"):
         return None
     groups = [
         c
@@ -780,14 +799,14 @@ def _apposition(doc: Doc, cand: _Cand, head: Token) -> None:
             if t.dep_ not in ("det", "punct", "nummod")
             and not any(ch.isdigit() for w in t.subtree for ch in w.text)
             and t.lower_ not in GENERIC_POSS
-            and not (t.dep_ == "poss" and t.lower_ in ("country", "group", "nation"))
+            and not (t.dep_ == "poss" and t.lower_ in OWNER_NOUNS)
         ]
-        words = [t for t in left if t.tag_ != "POS" or t.head.lower_ not in ("country", "group")] + [head]
+        words = [t for t in left if t.tag_ != "POS" or t.head.lower_ not in OWNER_NOUNS_WITH_S] + [head]
         words += [w for t in left if t.dep_ == "poss" for w in t.subtree if w not in words and w.dep_ != "det"]
         cand.titles.append(" ".join(t.text for t in sorted(words, key=lambda t: t.i)).replace(" 's", "'s"))
         cand.country = cand.country or _country_of_token_span(left)
     for child in head.children:
-        if child.dep_ == "prep" and child.lower_ in ("of", "for", "with", "in", "at"):
+        if child.dep_ == "prep" and child.lower_ in ROLE_AFFILIATION_PREPS:
             _of_affiliation(doc, cand, child)
         if child.dep_ == "relcl" and cand.kind == "group":
             _relative_clause(doc, cand, child)
@@ -825,7 +844,7 @@ def _of_affiliation(doc: Doc, cand: _Cand, prep: Token) -> None:
 
 def _kind_from_noun(cand: _Cand, noun: Token) -> None:
     low = noun.lower_
-    if low in GROUP_NAME_PARTS and low not in ("army", "forces"):
+    if low in GROUP_NAME_PARTS and low not in STATE_FORCE_NOUNS:
         cand.kind = "group"
     elif low in GOVERNMENT_NAME_PARTS:
         cand.kind = "government"
@@ -970,15 +989,14 @@ def _name_kind(words: list[str], name: str) -> str | None:
         return "group"
     if "of" in words[1:]:
         words = words[: words.index("of", 1)]  # 'Ministry of Health', 'Federal Government of Somalia'
-    heads = GOVERNMENT_HEADS | MILITARY_HEADS | GROUP_HEADS | {"army", "forces", "guard", "force", "state"}
-    head = next((w for w in reversed(words) if w in heads), words[-1])  # 'Quezon City Police District'
+    head = next((w for w in reversed(words) if w in KIND_HEADS), words[-1])  # 'Quezon City Police District'
     if head in GOVERNMENT_HEADS:
         return "government"
     if head in MILITARY_HEADS:
         return "military"
     if head == "force" and (set(words) & MILITARY_HEADS or "air" in words):
         return "military"  # 'Tanzania Police Force', 'Nigerian Air Force'
-    if head in ("army", "forces", "guard", "force"):
+    if head in ARMED_HEADS:
         return "military" if _name_country(name) else "group"
     if head in GROUP_HEADS or (head == "state" and "islamic" in words):
         return "group"
@@ -1044,10 +1062,7 @@ def _place_context(doc: Doc, cand: _Cand) -> bool:
     if cand.end < len(doc) and doc[cand.end].lower_ in PLACE_NOUNS | PLACE_HEADS and doc[cand.end].is_lower:
         return True
     after = [t.lower_ for t in doc[cand.end : cand.end + 2]]
-    if any(c.dep_ == "prep" and c.lower_ in ("near", "outside") for c in root.children) or after in (
-        [",", "near"],
-        [",", "outside"],
-    ):
+    if any(c.dep_ == "prep" and c.lower_ in PROXIMITY_PREPS for c in root.children) or after in COMMA_PROXIMITY:
         return True  # 'from Humera, near the border'
     if root.dep_ in ("pobj", "conj") and _listed_among_places(root):
         return True
@@ -1059,7 +1074,7 @@ def _listed_among_places(tok: Token) -> bool:
     while tok.dep_ == "conj" and tok.head is not tok:
         tok = tok.head
     prep = tok.head
-    return tok.dep_ == "pobj" and prep.lower_ in ("including", "like", "as") and prep.head.lower_ in PLACE_NOUNS
+    return tok.dep_ == "pobj" and prep.lower_ in EXAMPLE_PREPS and prep.head.lower_ in PLACE_NOUNS
 
 
 def _speaks(doc: Doc, cand: _Cand) -> bool:
@@ -1325,23 +1340,11 @@ def _kind(doc: Doc, cand: _Cand) -> str:
         return "state"
     if cand.label == "NORP":
         return "state" if iso2(doc[cand.start : cand.end].text) else "group"
-    if words & {
-        "ministry",
-        "department",
-        "government",
-        "pentagon",
-        "parliament",
-        "congress",
-        "senate",
-        "cabinet",
-        "administration",
-        "kremlin",
-        "council",
-    }:
+    if words & GOVERNMENT_KIND_WORDS:
         return "government"
-    if words & {"army", "navy", "forces", "military", "guard", "corps", "command", "marines"}:
+    if words & MILITARY_KIND_WORDS:
         return "military" if _country_of_token_span(doc[cand.start : cand.end]) else "group"
-    if words & {"party", "movement", "front", "brigade", "brigades", "militia", "rebels"}:
+    if words & GROUP_KIND_WORDS:
         return "group"
     return "organization"
 

@@ -217,7 +217,7 @@ def _admin1_variants(name: str) -> list[str]:
     """'Al Anbar' is written 'Anbar'; 'Ninawa Governorate' is written 'Ninawa'."""
     out = []
     words = name.split()
-    if len(words) > 1 and words[0].lower() in {"al", "as", "an", "ash", "at", "ad", "ar", "az", "el"}:
+    if len(words) > 1 and words[0].lower() in ADMIN1_ARTICLES:
         out.append(" ".join(words[1:]))
     for suffix in (" Province", " Governorate", " Region", " Oblast", " State", " District"):
         if name.endswith(suffix):
@@ -278,6 +278,7 @@ US_STATE_ABBREV: dict[str, str] = lexicon().table("places/gazetteer/us_state_abb
 
 
 SPACED_ABBREV: dict[str, str] = lexicon().table("places/gazetteer/spaced_state_abbreviations")
+ADMIN1_ARTICLES = lexicon().words("places/gazetteer/admin1_articles")  # 'Al Anbar' is also 'Anbar'
 
 
 def _add_regions(b: _Builder) -> None:

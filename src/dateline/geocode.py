@@ -43,6 +43,9 @@ CUE_NOUNS = lexicon().words("places/cue_nouns")
 WEAK_CUE_PREPS = lexicon().words("places/weak_cue_preps")
 # 'a Berea man', 'the 60-year-old Alton woman': a town names where a person is from.
 RESIDENT_NOUNS = lexicon().words("places/resident_nouns")
+RESIDENT_DETERMINERS = lexicon().words("places/resident_determiners")  # 'a Berea man'
+RELATIVE_PREPS = lexicon().words("places/relative_preps")  # 'the town of X', 'north of X'
+PROXIMITY_PREPS = lexicon().words("places/proximity_preps")  # 'X near Y'
 # 'Harvey, Harper and Kingman counties': every name in the list is one of them.
 PLURAL_DESIGNATORS: dict[str, str] = lexicon().table("places/plural_designators")
 PARTY_LETTERS = lexicon().words("places/party_letters")  # 'Rep. Torrey Westrom, R-Elbow Lake': a legislator's home town
@@ -325,7 +328,7 @@ def _cue(doc: Doc, start: int, end: int, cands: list[Place]) -> str | None:
     nxt = doc[end].lower_ if end < len(doc) else ""
     if dateline_head(doc, start, end):
         return "dateline"
-    if prev in {"of", "from"} and prev2 in CUE_NOUNS | RELATIVE or nxt in DESIGNATORS:
+    if prev in RELATIVE_PREPS and prev2 in CUE_NOUNS | RELATIVE or nxt in DESIGNATORS:
         return "strong"
     if _residence_cue(doc, start, end) or _listed_with_designator(doc, end) or _address_cue(doc, start):
         return "strong"
@@ -344,7 +347,7 @@ def _residence_cue(doc: Doc, start: int, end: int) -> bool:
         return True
     if prev.text == "-" and before is not None and before.text in PARTY_LETTERS and not before.whitespace_:
         return True
-    return end < len(doc) and doc[end].lower_ in RESIDENT_NOUNS and prev.lower_ in {"a", "an", "old"}
+    return end < len(doc) and doc[end].lower_ in RESIDENT_NOUNS and prev.lower_ in RESIDENT_DETERMINERS
 
 
 def _address_cue(doc: Doc, start: int) -> bool:
@@ -540,7 +543,7 @@ def _extend_left(doc: Doc, m: _Mention) -> None:
     prev = doc[m.start - 1]
     if prev.lower_ in DIRECTIONS:
         m.shape, m.direction, m.start = "part", DIRECTIONS[prev.lower_], m.start - 1
-    elif prev.lower_ in {"of", "from"} and m.start > 1 and doc[m.start - 2].lower_ in RELATIVE:
+    elif prev.lower_ in RELATIVE_PREPS and m.start > 1 and doc[m.start - 2].lower_ in RELATIVE:
         m.shape, m.start = "relative", m.start - 2
     elif prev.lower_ == "in" and m.start > 2 and doc[m.start - 2].lower_ in AIRPORT_WORDS:
         m.shape, m.start = "airport", m.start - 2
@@ -826,7 +829,7 @@ def _too_far(p: Place | None, anchor: Place | None) -> bool:
 def _near_anchor(doc: Doc, m: _Mention, mentions: list[_Mention]) -> _Mention | None:
     """The mention right after 'near' / 'outside' that follows this one, if any."""
     i = m.end
-    if i >= len(doc) or doc[i].lower_ not in ("near", "outside"):
+    if i >= len(doc) or doc[i].lower_ not in PROXIMITY_PREPS:
         return None
     i += 1
     if i < len(doc) and doc[i].lower_ == "the":

@@ -37,6 +37,15 @@ GROUP_KINDS = {"group", "organization", "government", "military"}  # Entity.kind
 ANAPHORIC_NOUNS = lexicon().words("quotes/anaphoric_nouns")
 WORK_NOUNS = lexicon().words("quotes/work_nouns")
 OPENERS: dict[str, str] = lexicon().table("quotes/quote_marks")
+ES_VERB_ENDINGS = lexicon().phrases("words/es_verb_endings")  # a tuple, for str.endswith
+ES_PLURAL_ENDINGS = lexicon().phrases("words/es_plural_endings")  # a tuple, for str.endswith
+PUT_IT_VERBS = lexicon().words("quotes/put_it_verbs")
+AUDIENCE_NOUNS = lexicon().words("quotes/audience_nouns")
+RELATIVE_SUBJECTS = lexicon().words("quotes/relative_subjects")
+SOURCE_PREPS = lexicon().words("quotes/source_preps")
+NAMING_WORDS = lexicon().words("quotes/naming_words")
+ONE_OF_PRONOUNS = lexicon().words("quotes/one_of_pronouns")
+CLAUSE_PREPS = lexicon().words("quotes/clause_preps")
 # Honorifics, title words and given names that tell a person's gender: 'she' is never resolved to a 'Mr.'.
 GENDER_WORDS: dict[str, dict[str, list[str]]] = {
     k: v for k, v in lexicon().table("actors/names/gender_words").items() if not k.startswith("#")
@@ -66,7 +75,7 @@ def _inflect(lemma: str) -> list[str]:
         return [lemma, lemma + "s", lemma + "d", lemma[:-1] + "ing"]
     if lemma.endswith("y") and lemma[-2] not in "aeiou":
         return [lemma, lemma[:-1] + "ies", lemma[:-1] + "ied", lemma + "ing"]
-    if lemma.endswith(("s", "sh", "ch", "x")):
+    if lemma.endswith(ES_VERB_ENDINGS):
         return [lemma, lemma + "es", lemma + "ed", lemma + "ing"]
     return [lemma, lemma + "s", lemma + "ed", lemma + "ing"]
 
@@ -378,7 +387,7 @@ def _is_cue(tok: Token) -> bool:
         return False
     if low == "according":
         return tok.i + 1 < len(tok.doc) and tok.doc[tok.i + 1].lower_ == "to"
-    if low in ("put", "puts"):
+    if low in PUT_IT_VERBS:
         return tok.i + 1 < len(tok.doc) and tok.doc[tok.i + 1].lower_ == "it"
     if low.startswith("continu"):  # '"...," he continued.' / 'Smith continued:', not 'the fighting continued'
         prev = tok.doc[tok.i - 1] if tok.i else tok
@@ -398,7 +407,7 @@ def _cue_text(doc: Doc, cue: Token) -> str:
             if pobj and pobj[0].i - cue.i <= 4:
                 end = pobj[0].i + 1
     for child in cue.children:
-        if child.dep_ == "dative" or (child.dep_ == "dobj" and child.lower_ in ("reporters", "journalists")):
+        if child.dep_ == "dative" or (child.dep_ == "dobj" and child.lower_ in AUDIENCE_NOUNS):
             end = max(end, child.i + 1)
     return doc[cue.i : end].text
 
@@ -438,7 +447,7 @@ def _subject(cue: Token, inside: _Inside | None = None) -> Token | None:
         if verb is None:
             return None
         subj = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass") and not (inside and inside(c.idx))]
-        if subj and subj[0].lower_ in ("who", "which", "that"):
+        if subj and subj[0].lower_ in RELATIVE_SUBJECTS:
             return verb.head if verb.dep_ == "relcl" else _noun_before(subj[0])
         if subj:
             return subj[0]
@@ -466,7 +475,7 @@ def _according_source(cue: Token) -> Token | None:
     if obj is None or obj.lower_ not in STATEMENT_NOUNS:
         return obj
     for tok in obj.subtree:
-        if tok.dep_ in ("pobj", "agent") and tok.head.lower_ in ("by", "from", "of") and tok.i > obj.i:
+        if tok.dep_ in ("pobj", "agent") and tok.head.lower_ in SOURCE_PREPS and tok.i > obj.i:
             return tok
     root = cue.sent.root
     subj = [c for c in root.children if c.dep_ in ("nsubj", "nsubjpass")]
@@ -547,7 +556,7 @@ def _name_given(doc: Doc, head: Token, mentions: _Mentions) -> _Speaker | None:
     if head.pos_ != "NOUN":
         return None
     for tok in head.subtree:
-        if tok.pos_ == "PROPN" and tok.i > head.i and doc[tok.i - 1].lower_ in ("as", "named", "called"):
+        if tok.pos_ == "PROPN" and tok.i > head.i and doc[tok.i - 1].lower_ in NAMING_WORDS:
             end = tok.i + 1
             while end < len(doc) and doc[end].pos_ == "PROPN" and doc[end].text[:1].isupper():
                 end += 1
@@ -563,7 +572,7 @@ def _one_of(doc: Doc, head: Token, mentions: _Mentions) -> _Speaker | None:
     noun = None
     if low == "one":
         of = [p for c in head.children if c.lower_ == "of" for p in c.children if p.dep_ == "pobj"]
-        if of and of[0].lower_ not in ("them", "those", "us"):
+        if of and of[0].lower_ not in ONE_OF_PRONOUNS:
             return _Speaker(_phrase(of[0], singular=False), kind="person")
         if of:
             plural = _plural_antecedent(doc, head, None)
@@ -599,7 +608,7 @@ def _singular(word: str) -> str:
     """'residents' -> 'resident', 'casualties' -> 'casualty' (no lemmatizer runs in the pipeline)."""
     if word.endswith("ies") and len(word) > 4:
         return word[:-3] + "y"
-    if word.endswith(("sses", "shes", "ches", "xes")):
+    if word.endswith(ES_PLURAL_ENDINGS):
         return word[:-2]
     if word.endswith("s") and not word.endswith("ss"):
         return word[:-1]
@@ -642,7 +651,7 @@ def _statement_author(doc: Doc, head: Token, mentions: _Mentions) -> _Speaker | 
         if tok.lower_ not in STATEMENT_NOUNS:
             continue
         for prep in tok.children:
-            if prep.dep_ == "prep" and prep.lower_ in ("from", "by", "of"):
+            if prep.dep_ == "prep" and prep.lower_ in SOURCE_PREPS:
                 src = [p for p in prep.children if p.dep_ == "pobj"]
                 if src:
                     return _literal_speaker(doc, src[0], mentions)
@@ -849,7 +858,7 @@ def _reported_clause(doc: Doc, cue: Token) -> tuple[int, int] | None:
         return head.sent.start, cue.left_edge.i
     if cue.lower_ in CLAUSE_VERBS:
         rights = [c for c in cue.rights if c.dep_ in ("dobj", "prep", "xcomp", "dative", "ccomp")]
-        clausal = [c for c in rights if c.dep_ in ("xcomp", "ccomp") or c.lower_ in ("of", "about", "against")]
+        clausal = [c for c in rights if c.dep_ in ("xcomp", "ccomp") or c.lower_ in CLAUSE_PREPS]
         if clausal:
             return rights[0].left_edge.i, min(cue.right_edge.i + 1, cue.sent.end)
     return None

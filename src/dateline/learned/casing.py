@@ -19,6 +19,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from dateline.layout import DATELINE_RE
+from dateline.lexicon import lexicon
 
 WEIGHTS_PATH = Path(__file__).resolve().parent / "weights" / "casing.json"
 # A text is restored when at least this share of its cased letters are capitals (and it has MIN_LETTERS of them):
@@ -30,6 +31,7 @@ MIN_LETTERS = 40
 ACRONYM_LETTERS = 3
 MIN_COUNT = 2  # a word's form is kept when seen at least this often inside sentences
 WORDS = re.compile(r"[^\W\d_]+")
+SUFFIXES = lexicon().phrases("words/inflection_suffixes")  # in the order tried
 # What ends a sentence (or a header) before the next word: its first letter is a capital whatever the word.
 # A single line break is not one: wire copy wraps its lines inside sentences; a blank line or an indent is.
 _OPENS_SENTENCE = re.compile(r"(?:^|[.!?:;]|--|\n\s*\n|\n[ \t]+|\])[\s\"'“‘(\[]*$")
@@ -94,7 +96,7 @@ def _unseen(lower: str, common: Collection[str]) -> str:
 def _stems(lower: str) -> list[str]:
     """The word and what it may be inflected from ("communiques", "kidnappers", "wounded")."""
     out = [lower]
-    for suffix in ("s", "es", "ed", "d", "ing", "er", "ers", "ly"):
+    for suffix in SUFFIXES:
         if lower.endswith(suffix) and len(lower) > len(suffix) + 2:
             out.append(lower[: -len(suffix)])
     return out

@@ -16,13 +16,11 @@ from pathlib import Path
 
 from spacy.tokens import Token
 
+from dateline.lexicon import lexicon
 from dateline.records import PlaceMention
 
 WEIGHTS_PATH = Path(__file__).parent / "weights" / "place-ranker.json"
-PREPOSITIONS = {
-    "in", "at", "near", "outside", "from", "to", "into", "on", "across", "inside", "of", "over", "through",
-    "around", "toward", "towards", "off", "along", "between", "within", "by",
-}  # fmt: skip
+PREPOSITIONS = lexicon().words("places/ranker_preps")  # feature names of the committed weights
 DEPS = {"pobj", "nsubj", "nsubjpass", "dobj", "compound", "poss", "appos", "conj", "npadvmod", "amod"}
 
 
