@@ -837,17 +837,19 @@ def _near_anchor(doc: Doc, m: _Mention, mentions: list[_Mention]) -> _Mention | 
     return next((n for n in mentions if n.start == i and n is not m), None)
 
 
-STRAY_MAX_POP = 20_000  # a village this small abroad is a gazetteer accident in a report clearly set elsewhere
+STRAY_MAX_POP = 50_000  # a town this small abroad is a gazetteer accident in a report clearly set elsewhere
+STRAY_COUNTRY_VOTES = 2  # how clearly: the report names its main country this many times
 
 
 def _stray_village(p: Place, ctx: _Context) -> bool:
     """'the capital of Soum' in a report about Burkina Faso is not a Senegalese hamlet that shares the name: a
-    small town in a country the report never names, nor borders, is dropped when the report's country is clear."""
+    small town in a country the report never names is dropped when the report's country is clear (a neighbour's
+    namesake too: a border town the report means is named with its country)."""
     if p.kind != "city" or p.population >= STRAY_MAX_POP or not ctx.countries:
         return False
-    if p.country in ctx.countries or _neighbour_of(p.country, ctx.countries):
+    if p.country in ctx.countries:
         return False
-    return ctx.countries.most_common(1)[0][1] >= 3
+    return ctx.countries.most_common(1)[0][1] >= STRAY_COUNTRY_VOTES
 
 
 def _readings(mentions: list[_Mention], most: int = 30) -> dict[tuple[int, int], set[str]]:
