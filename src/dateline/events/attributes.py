@@ -17,8 +17,8 @@ from dateline.events.context import Context, Mention
 from dateline.lexicon import lexicon
 from dateline.taxonomy import BLAME_VERBS, MODE_WORDS, WEAPON_NAME_HEADS, WEAPON_WORDS
 
-RIOT_WORDS = lexicon().words("events/modes/riot_words")
-NAME_LINK_WORDS = lexicon().words("events/modes/name_link_words")
+RIOT_WORDS = lexicon().words("events/triggers/riot_words")
+WEAPON_NAME_LINKS = lexicon().words("events/triggers/weapon_name_links")
 
 
 def _mode_for(sent: Span, group: list[Token], alone: bool = True) -> str | None:
@@ -66,7 +66,7 @@ def _in_name(tok: Token) -> bool:
     """Part of a capitalised name: a capitalised word, a hyphen, or 'to'/'of' between hyphens ('Air-to-Ground')."""
     if tok.text[:1].isupper() or tok.text == "-":
         return True
-    return tok.lower_ in NAME_LINK_WORDS and tok.i > 0 and tok.doc[tok.i - 1].text == "-"
+    return tok.lower_ in WEAPON_NAME_LINKS and tok.i > 0 and tok.doc[tok.i - 1].text == "-"
 
 
 def _weapon_names(sent: Span) -> list[str]:
