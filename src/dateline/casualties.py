@@ -21,6 +21,8 @@ VAGUE_NUMBERS: dict[str, int] = lexicon().table("events/casualties/vague_numbers
 MULTIPLIERS: dict[str, int] = lexicon().table("events/casualties/multipliers")
 LOWER_BOUND = lexicon().words("events/casualties/lower_bound")
 UPPER_BOUND = lexicon().words("events/casualties/upper_bound")
+MULTIPLIER_ARTICLES = lexicon().words("events/casualties/multiplier_articles")
+BOUND_WORDS = lexicon().words("events/casualties/bound_words")  # the single words of a bound phrase
 PERSON_NOUNS = lexicon().words("events/casualties/person_nouns")
 # The largest figure read as a casualty count. The deadliest events on record killed a few million people over
 # years; a larger figure in a report is a sum of money, a phone number or garbage, and would overflow the store's
@@ -45,7 +47,7 @@ def _raw_number(token: Token) -> int | None:
     word = token.lower_
     if _DIGITS.match(word):
         return _digits(word)
-    if word in WORD_NUMBERS and (word not in {"a", "an"} or token.head.lower_ in MULTIPLIERS):
+    if word in WORD_NUMBERS and (word not in MULTIPLIER_ARTICLES or token.head.lower_ in MULTIPLIERS):
         return WORD_NUMBERS[word]
     if "-" in word:
         parts = [WORD_NUMBERS.get(p) for p in word.split("-")]
@@ -129,7 +131,7 @@ def _number_span(tok: Token) -> Span:
     ):
         start -= 1
     # "at least" is parsed as two modifiers of the number: walk back over them.
-    while start > 0 and doc[start - 1].lower_ in {"at", "least", "more", "than", "up", "to", "as", "many", "about"}:
+    while start > 0 and doc[start - 1].lower_ in BOUND_WORDS:
         start -= 1
     return doc[start : tok.i + 1]
 

@@ -14,6 +14,7 @@ from spacy.tokens import Span, Token
 from dateline.lexicon import alternation, lexicon
 
 HEDGE_WORDS = lexicon().words("events/certainty/hedge_words")
+MODAL_HEDGES = lexicon().words("events/certainty/modal_hedges")
 HEDGE_PHRASES = re.compile(rf"\b({alternation(lexicon().phrases('events/certainty/hedge_phrases'))})\b", re.IGNORECASE)
 # A negated ability to verify ('could not independently verify'): grammar, not a word list.
 UNVERIFIED = re.compile(
@@ -39,7 +40,7 @@ def hedges_near(sent: Span, trigger: Token) -> list[str]:
     scope |= {t.i for t in trigger.children}
     for tok in sent:
         if tok.lower_ in HEDGE_WORDS and (tok.i in scope or tok.head.i == trigger.i or tok.head.i == clause.i):
-            if tok.lower_ in ("may", "might", "could") and tok.head.i != clause.i:
+            if tok.lower_ in MODAL_HEDGES and tok.head.i != clause.i:
                 continue
             found.append(tok.text)
     for m in HEDGE_PHRASES.finditer(sent.text):

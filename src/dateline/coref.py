@@ -29,6 +29,8 @@ from dateline.triggers import trigger_type
 ANTECEDENT_DEPS = {"nsubj", "nsubjpass", "dobj", "pobj", "appos", "conj", "ROOT", "attr", "agent"}
 PERSON_PRONOUNS = lexicon().words("words/person_pronouns")
 THING_PRONOUNS = lexicon().words("words/thing_pronouns")
+SINGULAR_THING_PRONOUNS = lexicon().words("events/coref/singular_thing_pronouns")
+PLURAL_PRONOUNS = lexicon().words("events/coref/plural_pronouns")
 ANTECEDENT_SENTENCES = 2
 
 
@@ -65,7 +67,7 @@ def antecedent(entities: dict[int, Entity], tok: Token, places: Container[int] =
             continue  # a town, not who "they" are
         if _fits(entities, cand, word):
             return cand
-        if cand.dep_ in ("nsubj", "nsubjpass") and word in ("it", "its") and cand.tag_ in ("NN", "NNP"):
+        if cand.dep_ in ("nsubj", "nsubjpass") and word in SINGULAR_THING_PRONOUNS and cand.tag_ in ("NN", "NNP"):
             return None  # "the bus ... when it hit the device": the pronoun is the nearer subject, no actor
     return None
 
@@ -98,7 +100,7 @@ def _fits(entities: dict[int, Entity], cand: Token, pronoun: str) -> bool:
         kind = "group"  # a named body the small model could not class ("U.S. Africa Command"); not a town
     if pronoun in PERSON_PRONOUNS:
         return kind == "person" and (ent is not None or cand.ent_type_ == "PERSON")
-    if pronoun in ("they", "them", "their"):
+    if pronoun in PLURAL_PRONOUNS:
         counted = any(c.dep_ == "nummod" for c in cand.children)  # "nine people" were counted as casualties
         return kind in ("group", "military", "government", "organization", "civilians") and not counted
     return kind in ("group", "military", "government", "state", "organization") and cand.tag_ != "NNS"
@@ -107,6 +109,7 @@ def _fits(entities: dict[int, Entity], cand: Token, pronoun: str) -> bool:
 # Heads of definite descriptions that stand for a named participant told of earlier ("the group"), and the kinds
 # of participant some of them can stand for.
 DESCRIPTION_WORDS = lexicon().words("actors/nouns/description_words")
+DESCRIPTION_DETERMINERS = lexicon().words("events/coref/description_determiners")
 DESCRIPTION_KINDS: dict[str, set[str]] = {
     word: set(kinds) for word, kinds in lexicon().table("actors/nouns/description_kinds").items()
 }
@@ -121,7 +124,7 @@ def described_antecedent(entities: dict[int, Entity], tok: Token) -> Token | Non
     """
     word = tok.lower_
     if word not in DESCRIPTION_WORDS or not any(
-        c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in tok.children
+        c.dep_ == "det" and c.lower_ in DESCRIPTION_DETERMINERS for c in tok.children
     ):
         return None
     modifiers = [c for c in tok.children if c.dep_ in ("compound", "amod", "poss", "nmod")]

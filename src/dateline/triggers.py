@@ -34,6 +34,28 @@ from dateline.taxonomy import (
     trigger_types,
 )
 
+# The words the rules below match on, read once (lang/en/events/triggers/ and time/sequence_marks).
+CROWD_CONTROL_VERBS = lexicon().words("events/triggers/crowd_control_verbs")
+IMPACT_PREPS = lexicon().words("events/triggers/impact_preps")
+OBJECT_REQUIRED = lexicon().words("events/triggers/object_required")
+HARM_VERBS = lexicon().words("events/triggers/harm_verbs")
+PLEDGE_OBJECTS = lexicon().words("events/triggers/pledge_objects")
+RELEASE_VERBS = lexicon().words("events/triggers/release_verbs")
+CHARGE_PREPS = lexicon().words("events/triggers/charge_preps")
+ASKING_FOR_HEADS = lexicon().words("events/triggers/asking_for_heads")
+DISPERSAL_VERBS = lexicon().words("events/triggers/dispersal_verbs")
+DISPERSAL_MARKS = lexicon().words("events/triggers/dispersal_marks")
+COLLECTIVE_NOUNS = lexicon().words("events/triggers/collective_nouns")
+PEOPLE_PRONOUNS = lexicon().words("events/triggers/people_pronouns")
+THING_RELATIVES = lexicon().words("events/triggers/thing_relatives")
+VIOLENT_MODIFIERS = lexicon().words("events/triggers/violent_modifiers")
+REPETITION_ADVERBS = lexicon().words("events/triggers/repetition_adverbs")
+MANY_TIMES_WORDS = lexicon().words("events/triggers/many_times_words")
+TALLY_WORDS = lexicon().words("events/triggers/tally_words")
+SEQUENCE_HEADS = lexicon().words("events/triggers/sequence_heads")
+SEQUENCE_WORDS = lexicon().words("events/triggers/sequence_words")
+SEQUENCE_MARKS = lexicon().words("time/sequence_marks")
+
 
 @lru_cache(maxsize=1)
 def _lexicon() -> tuple[dict[str, str], dict[str, str]]:
@@ -69,9 +91,9 @@ def _trigger_type(tok: Token) -> str | None:
 def _verb_type(tok: Token, verbs: dict[str, str]) -> str | None:
     """The type a verb triggers: by what it acts on, else by its lemma, unless its use rules an event out."""
     lemma = tok.lemma_.lower()
-    if lemma in ("fire", "use", "deploy", "spray", "lob", "shoot") and crowd_control(tok):
+    if lemma in CROWD_CONTROL_VERBS and crowd_control(tok):
         return "COERCE"  # tear gas and water cannon disperse a crowd: coercion, not an armed attack
-    if lemma in IMPACT_VERBS and any(c.dep_ == "prep" and c.lower_ in ("into", "through") for c in tok.children):
+    if lemma in IMPACT_VERBS and any(c.dep_ == "prep" and c.lower_ in IMPACT_PREPS for c in tok.children):
         # "a missile slammed into a block of flats": an attack when a weapon does it, never an accusation
         subjects = [c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")]
         return "ASSAULT" if any(_weapon_like(s) for s in subjects) else None
@@ -92,22 +114,22 @@ def _verb_ruled_out(tok: Token, lemma: str, ptype: str) -> bool:
         return True
     if lemma == "fire" and not _fires_at_something(tok):
         return True
-    if lemma in ("hit", "target", "strike") and not any(c.dep_ in ("dobj", "nsubjpass") for c in tok.children):
+    if lemma in OBJECT_REQUIRED and not any(c.dep_ in ("dobj", "nsubjpass") for c in tok.children):
         return True
     if _irrealis(tok) or _repeated(tok) or _characterizes(tok):
         return True
     if ptype == "ASSAULT" and _habitual(tok):
         return True  # "the rebels say they target ships linked to Israel": what they do, not an event
-    if ptype == "ASSAULT" and lemma in ("kill", "injure", "wound", "hurt") and _accidental_cause(tok):
+    if ptype == "ASSAULT" and lemma in HARM_VERBS and _accidental_cause(tok):
         return True  # "a canopy collapse that killed 15", "floods killed 20": no one attacked
     if ptype in VERBAL_TYPES - {"AGREE"} and tok.tag_ == "VBN" and tok.dep_ in ("acl", "amod"):
         return True  # "an armed group opposed to the junta", "a militia backed by Iran": who they are
     if ptype != "ASSAULT" and tok.tag_ == "VBN" and tok.dep_ == "amod" and tok.i < tok.head.i:
         return True  # "the banned group", "a detained activist": a description, not the act
-    if lemma == "pledge" and any(c.dep_ == "dobj" and c.lower_ in ("allegiance", "loyalty") for c in tok.children):
+    if lemma == "pledge" and any(c.dep_ == "dobj" and c.lower_ in PLEDGE_OBJECTS for c in tok.children):
         return True
     # "released a statement": no captives freed
-    return lemma in ("release", "free") and not any(_people(c) for c in _objects(tok))
+    return lemma in RELEASE_VERBS and not any(_people(c) for c in _objects(tok))
 
 
 def _noun_type(tok: Token, nouns: dict[str, str]) -> str | None:
@@ -140,7 +162,7 @@ def _noun_ruled_out(tok: Token, word: str, ptype: str | None) -> bool:
     if ptype in VERBAL_TYPES and bare_plural:
         return True  # "condemnations no longer matter": statements in general, not one statement
     # "have repeatedly blamed the group for attacks in the region": a charge, not one event
-    return bare_plural and tok.head.lower_ in ("for", "of") and tok.head.head.lemma_.lower() in ACCUSING_WORDS
+    return bare_plural and tok.head.lower_ in CHARGE_PREPS and tok.head.head.lemma_.lower() in ACCUSING_WORDS
 
 
 CROWD_CONTROL = {tuple(p.split()) for p in lexicon().phrases("events/weapons/crowd_control")}
@@ -173,7 +195,7 @@ def _promised(tok: Token) -> bool:
 def _undone_by_head(tok: Token) -> bool:
     """'suspended talks', 'called for his release': what is stopped or asked for has not happened."""
     head = tok.head
-    if tok.dep_ == "pobj" and head.lower_ == "for" and head.head.lemma_.lower() in DEMAND_HEADS | {"appeal", "press"}:
+    if tok.dep_ == "pobj" and head.lower_ == "for" and head.head.lemma_.lower() in DEMAND_HEADS | ASKING_FOR_HEADS:
         return True
     if tok.dep_ not in ("dobj", "nsubjpass") or head.pos_ != "VERB":
         return False
@@ -195,9 +217,9 @@ def dispersed(verb: Token) -> list[Token]:
     """Whom tear gas was used on: '... to disperse the marchers', '... when protesters tried to ...'."""
     out = []
     for clause in (c for c in verb.children if c.dep_ in ("advcl", "xcomp")):
-        if clause.lemma_.lower() in ("disperse", "scatter", "repel", "stop", "push"):
+        if clause.lemma_.lower() in DISPERSAL_VERBS:
             out += [c for c in clause.children if c.dep_ == "dobj"]
-        elif any(c.dep_ == "mark" and c.lower_ in ("when", "as", "after") for c in clause.children):
+        elif any(c.dep_ == "mark" and c.lower_ in DISPERSAL_MARKS for c in clause.children):
             out += [c for c in clause.children if c.dep_ == "nsubj"]
     return out
 
@@ -213,7 +235,7 @@ def _objects(verb: Token) -> list[Token]:
         if c.dep_ not in ("dobj", "nsubjpass"):
             continue
         out.append(c)
-        if c.lower_ in QUANTITY_NOUNS | WRAPPER_NOUNS | {"group", "number"}:
+        if c.lower_ in QUANTITY_NOUNS | WRAPPER_NOUNS | COLLECTIVE_NOUNS:
             out += [p for prep in c.children if prep.lower_ == "of" for p in prep.children if p.dep_ == "pobj"]
     return out
 
@@ -221,7 +243,7 @@ def _objects(verb: Token) -> list[Token]:
 def _people(tok: Token) -> bool:
     if tok.lower_ in NOT_PEOPLE:
         return False
-    if tok.lower_ in ("they", "them", "he", "him", "she", "her", "we", "us"):
+    if tok.lower_ in PEOPLE_PRONOUNS:
         return True  # "they were released on Tuesday"
     return tok.ent_type_ in ("PERSON", "NORP") or tok.tag_ in ("NNS", "NNP", "NNPS") or tok.like_num
 
@@ -230,7 +252,7 @@ VERBS_BY_OBJECT = pattern_set("verbs_by_object")
 SPECIAL_VERBS = pattern_set("special_verbs")
 NOUNS_BY_USE = pattern_set("nouns_by_use")
 TAKING_GROUND = "take-territory"  # the one rule of VERBS_BY_OBJECT that outranks seizing people
-TAKING_VERBS = ("seize", "capture", "grab", "snatch")
+TAKING_VERBS = lexicon().words("events/triggers/taking_verbs")
 
 
 def _typed_by_object(verb: Token, lemma: str) -> str | None:
@@ -289,7 +311,7 @@ def _in_title(tok: Token) -> bool:
 def _accidental_cause(verb: Token) -> bool:
     """The killer is a thing or a disaster, not a person, group, weapon or attack."""
     subjects = [c for c in verb.children if c.dep_ == "nsubj"]
-    if verb.dep_ == "relcl" and (not subjects or subjects[0].lower_ in ("that", "which")):
+    if verb.dep_ == "relcl" and (not subjects or subjects[0].lower_ in THING_RELATIVES):
         subjects = [verb.head]
     if not subjects:
         return False
@@ -358,36 +380,16 @@ def _fires_at_something(tok: Token) -> bool:
 
 def _violent_modifier(tok: Token) -> bool:
     words = {c.lower_ for c in tok.children if c.dep_ in ("amod", "compound", "nmod")}
-    return (
-        bool(
-            words
-            & {
-                "military",
-                "air",
-                "ground",
-                "bombing",
-                "retaliatory",
-                "counterterrorism",
-                "security",
-                "covert",
-                "armed",
-                "special",
-                "punitive",
-                "offensive",
-            }
-        )
-        or tok.lower_ == "retaliation"
-    )
+    return bool(words & VIOLENT_MODIFIERS) or tok.lower_ == "retaliation"
 
 
 def _repeated(tok: Token) -> bool:
     """'targeted X several times', 'repeatedly shelled': a run of events, not one."""
     for c in tok.children:
-        if c.lower_ in ("repeatedly", "regularly", "frequently", "routinely"):
+        if c.lower_ in REPETITION_ADVERBS:
             return True
         if c.lower_ == "times" and any(
-            g.lower_ in ("several", "many", "multiple", "numerous", "dozens") or (casualties.number_value(g) or 0) > 1
-            for g in c.children
+            g.lower_ in MANY_TIMES_WORDS or (casualties.number_value(g) or 0) > 1 for g in c.children
         ):
             return True
     return False
@@ -400,7 +402,7 @@ def _is_summary_count(tok: Token) -> bool:
     for c in tok.children:
         if c.dep_ in ("nummod",) and (casualties.number_value(c) or 0) > 1:
             return True
-        if c.lower_ in ("several", "many", "numerous", "dozens", "repeated", "multiple", "frequent", "hundreds"):
+        if c.lower_ in TALLY_WORDS:
             return True
     return False
 
@@ -431,16 +433,16 @@ def trigger_groups(sent: Span) -> list[list[Token]]:
 
 def _sequenced(clause: Token) -> bool:
     """An adverbial clause that places another happening before or after this one ('after X fired rockets')."""
-    if clause.dep_ not in ("advcl", "pcomp", "pobj") and clause.head.lower_ not in ("after", "before", "since"):
+    if clause.dep_ not in ("advcl", "pcomp", "pobj") and clause.head.lower_ not in SEQUENCE_HEADS:
         return False
     marks = {c.lower_ for c in clause.children if c.dep_ in ("mark", "prep", "advmod")} | {clause.head.lower_}
-    return bool(marks & {"after", "before", "since", "until", "following"})
+    return bool(marks & SEQUENCE_WORDS)
 
 
 def _outside_time_clause(x: Token, verb: Token) -> bool:
     """'the strike killed 35, a day after Hamas fired rockets', parsed with 'strike' under 'fired': a word
     before the clause's 'after' is not part of that clause, whatever the parse says."""
-    marks = [c for c in verb.children if c.dep_ == "mark" and c.lower_ in ("after", "before", "since", "until")]
+    marks = [c for c in verb.children if c.dep_ == "mark" and c.lower_ in SEQUENCE_MARKS]
     return any(x.i < m.i < verb.i for m in marks)
 
 

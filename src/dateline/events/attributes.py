@@ -17,6 +17,9 @@ from dateline.events.context import Context, Mention
 from dateline.lexicon import lexicon
 from dateline.taxonomy import BLAME_VERBS, MODE_WORDS, WEAPON_NAME_HEADS, WEAPON_WORDS
 
+RIOT_WORDS = lexicon().words("events/triggers/riot_words")
+WEAPON_NAME_LINKS = lexicon().words("events/triggers/weapon_name_links")
+
 
 def _mode_for(sent: Span, group: list[Token], alone: bool = True) -> str | None:
     near = " ".join(f"{t.lower_} {t.lemma_.lower()}" for t in group)
@@ -26,10 +29,7 @@ def _mode_for(sent: Span, group: list[Token], alone: bool = True) -> str | None:
         for mode, words in MODE_WORDS:
             if any(_has_word(scope, w) for w in words):
                 return mode
-    if (
-        any(t.lower_ in ("riot", "riots", "rioters", "looted", "looting") for t in group)
-        or "clashed with police" in text
-    ):
+    if any(t.lower_ in RIOT_WORDS for t in group) or "clashed with police" in text:
         return "riot"
     return None
 
@@ -66,7 +66,7 @@ def _in_name(tok: Token) -> bool:
     """Part of a capitalised name: a capitalised word, a hyphen, or 'to'/'of' between hyphens ('Air-to-Ground')."""
     if tok.text[:1].isupper() or tok.text == "-":
         return True
-    return tok.lower_ in ("to", "of") and tok.i > 0 and tok.doc[tok.i - 1].text == "-"
+    return tok.lower_ in WEAPON_NAME_LINKS and tok.i > 0 and tok.doc[tok.i - 1].text == "-"
 
 
 def _weapon_names(sent: Span) -> list[str]:

@@ -24,6 +24,8 @@ MERGE_KM = 50.0
 MERGE_LOOK_BACK = 60
 GENERIC_LEMMAS = lexicon().words("events/triggers/generic_lemmas")
 GENERIC_TRIGGERS = lexicon().words("events/triggers/generic_triggers")
+LATER_EVENT_VERBS = lexicon().words("merge/later_event_verbs")
+SHARED_NAME_WORDS = lexicon().words("merge/shared_name_words")
 
 
 def _merge_mentions(mentions: list[Mention], published: dt.date | None = None) -> list[list[Mention]]:
@@ -118,7 +120,7 @@ def _conflict(group: _Group, m: Mention, published: dt.date | None = None) -> bo
         return True  # tear gas on a crowd and arrests afterwards are two acts of coercion
     if m.type == "ASSAULT" and _aerial_against_armed_group(group, m):
         return True  # "militants stormed the post ... killed in air strikes that followed": the army's reply
-    if any(c.dep_ == "relcl" and c.lemma_ in ("follow", "ensue") for c in m.trigger.children):
+    if any(c.dep_ == "relcl" and c.lemma_ in LATER_EVENT_VERBS for c in m.trigger.children):
         return True  # "the strikes that followed" are a later event
     t = group.time
     if t and m.time and not _overlap(t, m.time):
@@ -174,8 +176,7 @@ def _actors_agree(a: list[Actor], b: list[Actor], by_country: bool) -> bool:
 def _names_overlap(a: set[str], b: set[str]) -> bool:
     words_a = {w for n in a for w in n.replace(".", "").split()}
     words_b = {w for n in b for w in n.replace(".", "").split()}
-    generic = {"the", "of", "forces", "group", "militia", "government", "people", "troops", "country"}
-    return bool(a & b - generic) or len((words_a & words_b) - generic) > 0
+    return bool(a & b - SHARED_NAME_WORDS) or len((words_a & words_b) - SHARED_NAME_WORDS) > 0
 
 
 def _group_time(group: list[Mention]) -> TimeMention | None:

@@ -20,8 +20,11 @@ from dateline.events.tolls import _read_casualties, _single_victim_killed
 from dateline.events.when import _time_for
 from dateline.events.where import _place_for, _statement_place
 from dateline.learned.acled import lede_event
+from dateline.lexicon import lexicon
 from dateline.taxonomy import COERCE_MODES, COMMENT_VERBS, PRONOUNS, REPORTING_VERBS
 from dateline.triggers import crowd_control, dispersed, series_count, trigger_type
+
+ANAPHORIC_DETERMINERS = lexicon().words("events/coref/anaphoric_determiners")
 
 
 def _read_mention(
@@ -34,7 +37,7 @@ def _read_mention(
     if all(certainty.denied(t) and t.tag_ == "VBG" for t in group) and not any(t.i in ctx.times for t in sent):
         return None  # "Moscow denies targeting civilians": a standing denial, not an event (the denial is REJECT)
     m = Mention(type=ptype, trigger=main, sent=sent, evidence=[sent], occurrences=series_count(main))
-    m.anaphoric = any(c.dep_ == "det" and c.lower_ in ("the", "this", "that", "these", "those") for c in main.children)
+    m.anaphoric = any(c.dep_ == "det" and c.lower_ in ANAPHORIC_DETERMINERS for c in main.children)
     m.negated = any(certainty.negated(t) for t in group)
     m.status = status_of(group)
     m.anaphoric = m.anaphoric or any(

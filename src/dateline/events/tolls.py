@@ -17,6 +17,9 @@ from dateline.records import Count
 from dateline.taxonomy import REPORTING_VERBS
 from dateline.triggers import trigger_type
 
+CONDITION_WORDS = lexicon().words("events/casualties/condition_words")
+KILLING_WORDS = lexicon().words("events/casualties/killing_words")
+
 
 def _read_casualties(group: list[Token], m: Mention) -> None:
     """Figures from kill / injure words governed by, governing or joined to this mention's triggers."""
@@ -48,7 +51,7 @@ def _read_casualties(group: list[Token], m: Mention) -> None:
             _add_toll(m, count, injured)
     if m.injuries is None:
         for tok in group[0].sent:
-            if tok.lower_ == "condition" and any(c.lower_ in ("critical", "serious") for c in tok.children):
+            if tok.lower_ == "condition" and any(c.lower_ in CONDITION_WORDS for c in tok.children):
                 verb = tok.head.head if tok.head.dep_ == "prep" else tok.head
                 for noun in [t for t in verb.children if t.dep_ in ("dobj", "nsubj", "nsubjpass")]:
                     if _belongs(tok, trigger_ids) and (count := casualties.count_of(noun)):
@@ -89,8 +92,9 @@ def _belongs(tok: Token, trigger_ids: set[int]) -> bool:
 
 def _single_victim_killed(ctx: Context, group: list[Token], m: Mention) -> None:
     """'X was assassinated' / 'the killing of X': one named victim is one death."""
-    killing = {"kill", "assassinate", "assassination", "killing", "murder", "execute", "execution", "slay"}
-    if m.fatalities is not None or not any(t.lemma_.lower() in killing or t.lower_ in killing for t in group):
+    if m.fatalities is not None or not any(
+        t.lemma_.lower() in KILLING_WORDS or t.lower_ in KILLING_WORDS for t in group
+    ):
         return
     victims = [a for a in m.actors if a.role == "victim" and a.kind == "person"]
     if len(victims) == 1 and not victims[0].name.lower().endswith("s"):
@@ -98,6 +102,8 @@ def _single_victim_killed(ctx: Context, group: list[Token], m: Mention) -> None:
 
 
 TOLL_NOUNS = lexicon().words("events/casualties/toll_nouns")
+TOLL_PREPS = lexicon().words("events/casualties/toll_preps")
+INJURED_TOLL_WORDS = lexicon().words("events/casualties/injured_toll_words")
 
 
 def _add_rival_toll(sent: Span, mentions: list[Mention]) -> None:
@@ -117,10 +123,10 @@ def _toll_figures(sent: Span) -> list[tuple[Count, bool]]:
     for tok in sent:
         if tok.lower_ not in TOLL_NOUNS or tok.dep_ not in ("dobj", "nsubj"):
             continue
-        prep = [c for c in tok.head.children if c.dep_ == "prep" and c.lower_ in ("at", "to")]
+        prep = [c for c in tok.head.children if c.dep_ == "prep" and c.lower_ in TOLL_PREPS]
         nums = [p for c in prep for p in c.children if p.like_num]
         if nums and (count := casualties.count_of(nums[0])):
-            out.append((count, any(w.lower_ in ("injured", "wounded") for w in tok.children)))
+            out.append((count, any(w.lower_ in INJURED_TOLL_WORDS for w in tok.children)))
     return out
 
 
