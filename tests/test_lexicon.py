@@ -201,7 +201,7 @@ def _word_collections(tree: ast.AST) -> list[tuple[int, list[str]]]:
         if id(node) in inside_literal or not isinstance(node, (ast.Set, ast.List, ast.Tuple)):
             continue
         values = [e.value for e in node.elts if isinstance(e, ast.Constant) and isinstance(e.value, str)]
-        if len(values) == len(node.elts) >= 2 and all(re.fullmatch(r"[a-z][a-z' -]*", v) for v in values):
+        if len(values) == len(node.elts) >= 2 and all(re.fullmatch(r"(?=.*[a-z])[a-z'’][a-z'’ -]*", v) for v in values):
             found.append((node.lineno, values))
     return found
 

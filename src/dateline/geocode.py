@@ -30,6 +30,9 @@ PLACE_LABELS = {"GPE", "LOC", "FAC"}  # spaCy entity labels (its tag set, not wo
 STREET_WORDS = lexicon().words("places/street_words")
 DISTRICT_WORDS = lexicon().words("places/district_words")
 AIRPORT_WORDS = lexicon().words("places/airport_words")
+AIRPORT_NAME_WORDS = lexicon().words("places/airport_name_words")
+POSSESSIVE_MARKS = lexicon().phrases("words/possessive_marks")
+POSSESSIVE_ENDINGS = lexicon().phrases("words/possessive_endings")
 DIRECTIONS: dict[str, tuple[int, int]] = {
     word: (north, east) for word, (north, east) in lexicon().table("places/part_directions").items()
 }
@@ -83,7 +86,7 @@ class _Mention:
 
 def _clean_name(text: str) -> str:
     text = text.strip()
-    for suffix in ("'s", "’s", "'", "’"):
+    for suffix in POSSESSIVE_ENDINGS:
         if text.endswith(suffix):
             text = text[: -len(suffix)]
     if text.lower().startswith("the "):
@@ -149,7 +152,7 @@ def _opens_place_name(doc: Doc, ent: Span) -> bool:
 
 def _trim_end(doc: Doc, start: int, end: int) -> int:
     """Drop trailing punctuation and possessives spaCy put inside an entity ('TORRINGTON —', 'Iraq 's')."""
-    while end > start and (doc[end - 1].is_punct or doc[end - 1].lower_ in {"'s", "’s"}):
+    while end > start and (doc[end - 1].is_punct or doc[end - 1].lower_ in POSSESSIVE_MARKS):
         end -= 1
     return end
 
@@ -502,7 +505,7 @@ def _extend(doc: Doc, m: _Mention) -> None:
     if m.shape == "plain" and _shape_of(last) and m.end - m.start > 1:
         m.shape = _shape_of(last)
     nxt = m.end
-    if nxt < len(doc) and doc[nxt].lower_ in {"'s", "’s"}:
+    if nxt < len(doc) and doc[nxt].lower_ in POSSESSIVE_MARKS:
         nxt += 1
     if m.shape == "plain" and m.end - m.start > 1 and last in DESIGNATORS:
         m.shape = "admin"
@@ -637,8 +640,7 @@ def _airport_city_tokens(words: list[Token]) -> list[Token]:
     low = [t.lower_ for t in words]
     if "in" in low:
         return words[low.index("in") + 1 :]
-    drop = {"international", "airport", "airbase", "airfield", "air", "base", "'s", "’s", "the", "regional"}
-    return [t for t in words if t.lower_ not in drop]
+    return [t for t in words if t.lower_ not in AIRPORT_NAME_WORDS]
 
 
 # ---------------------------------------------------------------- resolution
@@ -968,7 +970,7 @@ def _part_point(iso2: str, direction: tuple[int, int]) -> tuple[float, float] | 
 def _record(doc: Doc, m: _Mention) -> PlaceMention | None:
     span = doc[m.start : m.end]
     text = span.text
-    if text.endswith(("'s", "’s")):
+    if text.endswith(POSSESSIVE_MARKS):
         text = text[:-2]
     p = m.place
     if m.shape == "airport":

@@ -185,7 +185,7 @@ def _promised(tok: Token) -> bool:
         if node.head.i == node.i:
             return False
         if node.dep_ in ("ccomp", "xcomp") and node.head.lemma_.lower() in VOW_VERBS | DEMAND_HEADS:
-            return any(c.dep_ == "aux" and c.lower_ in ("would", "will", "'ll", "to") for c in node.children) or (
+            return any(c.dep_ == "aux" and c.lower_ in VOWED_CLAUSE_AUX for c in node.children) or (
                 node.dep_ == "xcomp"
             )
         node = node.head
@@ -280,6 +280,8 @@ def _special_verb(tok: Token) -> str | None:
 
 
 IRREALIS_HEADS = lexicon().words("events/triggers/irrealis_heads")
+PRESENT_PERFECT_AUX = lexicon().words("events/triggers/present_perfect_aux")
+VOWED_CLAUSE_AUX = lexicon().words("events/triggers/vowed_clause_aux")
 ACCUSING_WORDS = lexicon().words("events/triggers/accusing_words")
 DEMAND_HEADS = lexicon().words("events/triggers/demand_heads")
 
@@ -345,7 +347,7 @@ def _characterizes(tok: Token) -> bool:
     if tok.dep_ == "relcl":
         return True
     objects = [c for c in tok.children if c.dep_ == "dobj"]
-    present_perfect = any(c.dep_ == "aux" and c.lower_ in ("have", "has", "'ve") for c in tok.children)
+    present_perfect = any(c.dep_ == "aux" and c.lower_ in PRESENT_PERFECT_AUX for c in tok.children)
     if (
         present_perfect
         and objects

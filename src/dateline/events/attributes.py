@@ -18,7 +18,7 @@ from dateline.lexicon import lexicon
 from dateline.taxonomy import BLAME_VERBS, MODE_WORDS, WEAPON_NAME_HEADS, WEAPON_WORDS
 
 RIOT_WORDS = lexicon().words("events/triggers/riot_words")
-WEAPON_NAME_LINKS = lexicon().words("events/triggers/weapon_name_links")
+WEAPON_NAME_LINKS = lexicon().words("events/weapons/weapon_name_links")
 
 
 def _mode_for(sent: Span, group: list[Token], alone: bool = True) -> str | None:

@@ -24,6 +24,7 @@ from dateline.triggers import trigger_type
 
 COUNT_BACK_WORDS = lexicon().words("events/when/count_back_words")
 OFFSET_PREPS = lexicon().words("events/when/offset_preps")
+ANNOUNCING_AUX = lexicon().words("events/when/announcing_aux")
 DATE_LEAD_WORDS = lexicon().words("events/when/date_lead_words")
 
 
@@ -142,9 +143,7 @@ def _right_after_saying(ctx: Context, tm: TimeMention, group: list[Token]) -> bo
     if before.lower_ in DATE_LEAD_WORDS and span.start > 1:
         before = ctx.doc[span.start - 2]
     saying = before.pos_ in ("VERB", "AUX") and before.lemma_.lower() in REPORTING_VERBS
-    announced = any(
-        c.dep_ == "aux" and c.lower_ in ("will", "would", "'ll", "shall") for t in group for c in t.children
-    )
+    announced = any(c.dep_ == "aux" and c.lower_ in ANNOUNCING_AUX for t in group for c in t.children)
     return saying and not announced and all(t.i != before.i for t in group)  # "said on X it would deploy": X
 
 
