@@ -285,6 +285,8 @@ def test_what_a_group_decided_to_do_has_not_happened():
         ("The rebels intend to continue their attacks on the garrison in the valley.", "planned"),
         ("The army began to shell rebel positions in the valley on Monday.", "occurred"),  # 'to' is no modal
         ("Soldiers managed to repel an attack on the garrison in the valley on Monday.", "occurred"),
+        ("The rebels plan to attack the garrison in the valley next week.", "planned"),  # kept, not dropped
+        ("The rebel commander threatened to shell the garrison in the valley.", "threatened"),
     ],
 )
 def test_what_will_or_may_happen_keeps_its_type_with_a_status(sentence, status):

@@ -284,6 +284,13 @@ PRESENT_PERFECT_AUX = lexicon().words("events/triggers/present_perfect_aux")
 VOWED_CLAUSE_AUX = lexicon().words("events/triggers/vowed_clause_aux")
 ACCUSING_WORDS = lexicon().words("events/triggers/accusing_words")
 DEMAND_HEADS = lexicon().words("events/triggers/demand_heads")
+GOVERNING_VERBS = lexicon().table("events/status/governing_verbs")
+
+
+def _told_with_status(head: Token) -> bool:
+    """'plans to attack', 'threatened to kill': the event is kept, with the status its governing verb gives
+    (events/status.py reads the same table), so that an analyst of threats and plans still finds it."""
+    return head.pos_ == "VERB" and head.lemma_.lower() in GOVERNING_VERBS
 
 
 def _irrealis(tok: Token) -> bool:
@@ -291,7 +298,7 @@ def _irrealis(tok: Token) -> bool:
     if tok.dep_ in ("ccomp", "xcomp") and tok.head.lemma_.lower() in DEMAND_HEADS:
         return True  # "demanded that the levy be withdrawn", "urged the government to withdraw the bill"
     if tok.dep_ == "xcomp" and tok.head.lemma_.lower() in IRREALIS_HEADS:
-        return True
+        return not _told_with_status(tok.head)
     if tok.dep_ == "pcomp" and tok.head.dep_ == "prep":
         gov = tok.head.head
         if gov.lemma_.lower() in ACCUSING_WORDS or gov.lower_ in ACCUSING_WORDS:
