@@ -46,3 +46,20 @@ def test_a_bad_pattern_file_is_refused(tmp_path: Path) -> None:
     (tmp_path / "patterns" / "broken.json").write_text(json.dumps(bad), encoding="utf-8")
     with pytest.raises(LexiconError, match="patterns/broken"):
         PatternSet("broken", Lexicon(tmp_path))
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_matching_only_the_sentences_that_can_match_finds_what_the_whole_doc_does(name: str) -> None:
+    """The dependency matcher runs on the sentences holding a rule's first word only: every rule's example and
+    counter-example, in one text among sentences no rule can match, gives the matches of the whole Doc."""
+    patterns = pattern_set(name)
+    assert patterns._anchor_words is not None  # every shipped rule's first node names its words
+    filler = "The weather was mild. Nobody expected much of the day."
+    text = " ".join(f"{filler} {r.example.text} {r.counter_example}" for r in patterns.rules)
+    doc = load_nlp()(text)
+    _, dependency = patterns.matchers(doc.vocab)
+    whole: dict[int, list[tuple[str, list[int]]]] = {}
+    for match_id, tokens in dependency(doc):
+        whole.setdefault(tokens[0], []).append((doc.vocab.strings[match_id], tokens))
+    found = {i: [m for m in ms if patterns.by_id[m[0]].kind == "dependency"] for i, ms in patterns.matches(doc).items()}
+    assert {i: ms for i, ms in found.items() if ms} == whole and whole

@@ -10,7 +10,10 @@ A rule has an ``id``, a ``kind`` (``"token"`` for spaCy's ``Matcher``, ``"depend
 A value ``"@name"`` inside an ``IN`` or ``NOT_IN`` list stands for the lexicon word list ``name``, so a rule
 names the shared list instead of copying it. A match is anchored at its first token (a token pattern) or at its
 first node (a dependency pattern); stages ask which rules matched at a token. The matchers are built once per
-vocabulary and run once per Doc, lazily, when a stage first asks about that Doc.
+vocabulary and run once per Doc, lazily, when a stage first asks about that Doc. spaCy's ``DependencyMatcher``
+costs time in proportion to the text it is given, so when every dependency rule's first node names its words
+(``LEMMA`` or ``LOWER``, a word or an ``IN`` list), it runs only on the sentences holding one of those words: a
+parse tree never leaves its sentence.
 """
 
 from __future__ import annotations
@@ -71,6 +74,8 @@ class PatternSet:
         self._expanded = [[[_expand(node, lex) for node in p] for p in r.patterns] for r in self.rules]
         self._vocab: Vocab | None = None
         self._matchers: tuple[Matcher, DependencyMatcher] | None = None
+        dependency = [ps for r, ps in zip(self.rules, self._expanded, strict=True) if r.kind == "dependency"]
+        self._anchor_words = _anchor_words([p[0].get("RIGHT_ATTRS", {}) for ps in dependency for p in ps])
 
     def matchers(self, vocab: Vocab) -> tuple[Matcher, DependencyMatcher]:
         """The token and dependency matchers for ``vocab`` (built on first use, rebuilt only for another vocab)."""
@@ -89,10 +94,21 @@ class PatternSet:
             found: dict[int, list[tuple[str, list[int]]]] = {}
             for match_id, start, end in token(doc) if len(token) else ():
                 found.setdefault(start, []).append((doc.vocab.strings[match_id], list(range(start, end))))
-            for match_id, tokens in dep(doc) if len(dep) else ():
+            for match_id, tokens in self._dependency_matches(dep, doc) if len(dep) else ():
                 found.setdefault(tokens[0], []).append((doc.vocab.strings[match_id], tokens))
             doc.user_data[key] = found
         return doc.user_data[key]
+
+    def _dependency_matches(self, dep: DependencyMatcher, doc: Doc) -> list[tuple[int, list[int]]]:
+        """The dependency matcher's matches, Doc token indices, run on the sentences that can hold one."""
+        if self._anchor_words is None or not doc.has_annotation("SENT_START"):
+            return dep(doc)
+        lemmas, lowers = self._anchor_words
+        found = []
+        for sent in doc.sents:
+            if any(t.lemma_ in lemmas or t.lower_ in lowers for t in sent):
+                found += [(match_id, [sent.start + i for i in tokens]) for match_id, tokens in dep(sent)]
+        return found
 
     def matched(self, tok: Token) -> set[str]:
         """The ids of the rules that matched anchored at this token."""
@@ -120,3 +136,23 @@ def _expand(node: dict[str, Any], lex: Lexicon) -> dict[str, Any]:
             value = [w for v in value for w in (sorted(lex.words(v[1:])) if v.startswith("@") else [v])]
         out[key] = value
     return out
+
+
+def _anchor_words(anchors: list[dict[str, Any]]) -> tuple[frozenset[str], frozenset[str]] | None:
+    """The lemmas and lower-case forms some dependency rule's first node needs, or None when a first node does not
+    name its words (then every sentence can match)."""
+    lemmas: set[str] = set()
+    lowers: set[str] = set()
+    for attrs in anchors:
+        named = False
+        for attr, words in (("LEMMA", lemmas), ("LOWER", lowers)):
+            value = attrs.get(attr)
+            if isinstance(value, str):
+                words.add(value)
+                named = True
+            elif isinstance(value, dict) and set(value) == {"IN"}:
+                words.update(value["IN"])
+                named = True
+        if not named:
+            return None
+    return frozenset(lemmas), frozenset(lowers)
