@@ -473,3 +473,37 @@ def test_a_quoted_term_in_narration_does_not_continue_the_speech(nlp):
 def test_a_short_quoted_sentence_after_a_comma_still_continues_the_speech(nlp):
     text = "\u201cWe will rebuild the bridge,\u201d said Senator Ana Ruiz. And the cost, \u201cWhatever it takes.\u201d"
     assert speaker_of(nlp, text, "Whatever it takes") == "Ana Ruiz"
+
+
+def indirect_quotes(nlp, text):
+    doc = nlp(text)
+    return [q for q in find_quotes(doc, find_entities(doc)) if not q.direct]
+
+
+def test_the_reported_clause_runs_on_to_the_end_of_the_cues_clause(nlp):
+    [q] = indirect_quotes(nlp, "Senator Ana Ruiz said the budget was balanced, because taxes had risen sharply.")
+    assert q.speaker == "Ana Ruiz" and q.text == "the budget was balanced, because taxes had risen sharply"
+
+
+def test_the_reported_clause_stops_before_a_second_cue(nlp):
+    found = indirect_quotes(nlp, "Senator Ana Ruiz said the budget was balanced, arguing that taxes had risen.")
+    assert [q.text for q in found] == ["the budget was balanced", "taxes had risen"]
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker", "cue", "content"),
+    [
+        ("Ines Moro noted the steep rise in rents across the city.", "Ines Moro", "noted", "the steep rise in rents"),
+        ("The senator described the new tax plan as reckless.", "senator", "described", "the new tax plan as reckless"),
+    ],
+)
+def test_what_a_speech_verb_takes_as_its_object_is_reported(nlp, text, speaker, cue, content):
+    [q] = indirect_quotes(nlp, text)
+    assert (q.speaker, q.cue) == (speaker, cue)
+    assert q.text.startswith(content)
+
+
+def test_a_cue_inside_the_sentence_reports_the_sentence_around_it(nlp):
+    text = "The new bridge, Mayor Ines Moro said, will open to traffic in the spring."
+    [q] = indirect_quotes(nlp, text)
+    assert q.speaker == "Ines Moro" and q.text.startswith("The new bridge") and q.text.endswith("in the spring")

@@ -46,6 +46,7 @@ SOURCE_PREPS = lexicon().words("quotes/source_preps")
 NAMING_WORDS = lexicon().words("quotes/naming_words")
 ONE_OF_PRONOUNS = lexicon().words("quotes/one_of_pronouns")
 CLAUSE_PREPS = lexicon().words("quotes/clause_preps")
+OBJECT_VERBS = lexicon().words("quotes/object_speech_verbs")  # lemmas
 # Honorifics, title words and given names that tell a person's gender: 'she' is never resolved to a 'Mr.'.
 GENDER_WORDS: dict[str, dict[str, list[str]]] = {
     k: v for k, v in lexicon().table("actors/names/gender_words").items() if not k.startswith("#")
@@ -844,7 +845,7 @@ def _reported_clause(doc: Doc, cue: Token) -> tuple[int, int] | None:
         return _according_clause(doc, cue)
     comps = [c for c in cue.children if c.dep_ == "ccomp" and c.i > cue.i]
     if comps:
-        return comps[0].left_edge.i, comps[0].right_edge.i + 1
+        return comps[0].left_edge.i, _clause_end(cue, comps[0])
     stated = _statement_clause(cue)
     if stated is not None:
         return stated.left_edge.i, stated.right_edge.i + 1
@@ -856,12 +857,46 @@ def _reported_clause(doc: Doc, cue: Token) -> tuple[int, int] | None:
     if cue.dep_ in ("parataxis", "ccomp") and cue.head.i < cue.i and cue.head.pos_ in ("VERB", "AUX") and comma:
         head = cue.head
         return head.sent.start, cue.left_edge.i
+    last = cue.right_edge.i
+    closed = doc[last].text == "," or (last + 1 < cue.sent.end and doc[last + 1].text == ",")
+    opened = comma or doc[cue.left_edge.i].text == ","
+    if opened and closed and cue.dep_ in ("parataxis", "ccomp") and cue.head.i > cue.i:
+        return cue.sent.start, cue.sent.end  # 'The museum, she said, tells the truth': the sentence around the cue
     if cue.lower_ in CLAUSE_VERBS:
         rights = [c for c in cue.rights if c.dep_ in ("dobj", "prep", "xcomp", "dative", "ccomp")]
         clausal = [c for c in rights if c.dep_ in ("xcomp", "ccomp") or c.lower_ in CLAUSE_PREPS]
         if clausal:
             return rights[0].left_edge.i, min(cue.right_edge.i + 1, cue.sent.end)
+    objs = [c for c in cue.rights if c.dep_ in ("dobj", "xcomp") and c.pos_ != "PRON"]
+    if objs and cue.lemma_.lower() in OBJECT_VERBS:  # 'noted the rise in prices', 'described the plan as reckless'
+        return objs[0].left_edge.i, _clause_end(cue, objs[0])
     return None
+
+
+def _clause_end(cue: Token, first: Token) -> int:
+    """Where what the cue reports from its child `first` on ends: later parts of the cue's clause count too ('said
+    A, because B'; 'said A, and there was B'), a second cue or a second act of the speaker does not ('said A,
+    adding B'; 'said A and left')."""
+    end = first.right_edge.i + 1
+    for child in cue.rights:
+        if child.i <= first.i or child.dep_ in ("punct", "cc"):
+            continue
+        own_subject = any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in child.children)
+        if _is_cue(child) or (child.dep_ == "conj" and not own_subject):
+            break
+        end = child.right_edge.i + 1
+    return _before_next_cue(cue.doc, first.i, min(end, cue.sent.end))
+
+
+def _before_next_cue(doc: Doc, i: int, j: int) -> int:
+    """'he believed A, arguing B': the reported clause stops before a participle of a second cue."""
+    for k in range(i + 1, j):
+        tok = doc[k]
+        subject = any(c.dep_ in ("nsubj", "nsubjpass") for c in tok.children)
+        participle = tok.dep_ in ("advcl", "conj", "xcomp") and not subject
+        if doc[k - 1].text == "," and participle and _is_cue(tok):
+            return k - 1
+    return j
 
 
 def _pattern_content(doc: Doc, cue: Token) -> tuple[int, int, str] | None:
