@@ -391,6 +391,8 @@ def test_a_quoted_subject_without_a_name_outside_gives_no_speaker(nlp):
         ("The governor called for cutting the sales tax.", "governor", "called for", "cutting the sales tax"),
         ("The court halted the sale, citing a risk to public health.", "court", "citing", "a risk to public"),
         ("The latest polls show a close race in the state.", "latest polls", "show", "a close race"),
+        ("The governor defended the new curfew in the capital.", "governor", "defended", "the new curfew"),
+        ("The senator echoed the warning of the central bank.", "senator", "echoed", "the warning of"),
     ],
 )
 def test_stances_beyond_speech_are_attributed(nlp, text, speaker, cue, content):
@@ -507,3 +509,8 @@ def test_a_cue_inside_the_sentence_reports_the_sentence_around_it(nlp):
     text = "The new bridge, Mayor Ines Moro said, will open to traffic in the spring."
     [q] = indirect_quotes(nlp, text)
     assert q.speaker == "Ines Moro" and q.text.startswith("The new bridge") and q.text.endswith("in the spring")
+
+
+def test_a_stance_takes_the_rest_of_its_clause(nlp):
+    [q] = indirect_quotes(nlp, "The governor cited the drought as the reason for the price rise.")
+    assert q.cue == "cited" and q.text == "the drought as the reason for the price rise"

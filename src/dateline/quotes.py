@@ -907,7 +907,10 @@ def _pattern_content(doc: Doc, cue: Token) -> tuple[int, int, str] | None:
         return None
     tokens = next(t for rid, t in ATTRIBUTION_CUES.matches(doc)[cue.i] if rid == rule.id)
     node = doc[tokens[[n["RIGHT_ID"] for n in rule.patterns[0]].index("content")]]
-    end = cue.right_edge.i + 1 if rule.label == "to-end" else node.right_edge.i + 1
+    if rule.label == "to-end":
+        end = cue.right_edge.i + 1
+    else:  # 'cited the remarks as proof of his contempt': the rest of the cue's clause too
+        end = _clause_end(cue, node) if node.head.i == cue.i else node.right_edge.i + 1
     words = [doc[i].text for i in sorted(tokens) if i == cue.i or doc[i].dep_ in ("prep", "prt")]
     return node.left_edge.i, min(end, cue.sent.end), " ".join(words)
 
