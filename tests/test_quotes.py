@@ -514,3 +514,24 @@ def test_a_cue_inside_the_sentence_reports_the_sentence_around_it(nlp):
 def test_a_stance_takes_the_rest_of_its_clause(nlp):
     [q] = indirect_quotes(nlp, "The governor cited the drought as the reason for the price rise.")
     assert q.cue == "cited" and q.text == "the drought as the reason for the price rise"
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        ("Dana Reyes, a nurse, began by saying that the clinic had run out of insulin.", "Dana Reyes"),
+        ("The senator was quick to deny that he had met the lobbyist.", "senator"),
+    ],
+)
+def test_the_speaker_of_a_cue_after_a_preposition_or_an_adjective(nlp, text, speaker):
+    [q] = indirect_quotes(nlp, text)
+    assert q.speaker == speaker
+
+
+def test_it_is_worth_noting_has_no_speaker(nlp):
+    assert indirect_quotes(nlp, "It is worth noting that the bridge was built in 1900.") == []
+
+
+def test_a_pronoun_speaker_is_never_a_thing_a_relative_clause_describes(nlp):
+    text = "The clinic stood near a road that would show the flood damage. \u201cWe had no warning,\u201d she said."
+    assert speaker_of(nlp, text, "no warning") != "road"

@@ -444,15 +444,17 @@ def _subject(cue: Token, inside: _Inside | None = None) -> Token | None:
     if cue.lower_ == "according":
         return _according_source(cue)
     verb: Token | None = cue
-    for _ in range(4):  # 'saying ...' / 'and said ...': climb to the verb that has the subject
+    through = set()
+    for _ in range(5):  # 'saying ...', 'and said ...', 'began by saying': climb to the verb that has the subject
         if verb is None:
             return None
         subj = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass") and not (inside and inside(c.idx))]
         if subj and subj[0].lower_ in RELATIVE_SUBJECTS:
             return verb.head if verb.dep_ == "relcl" else _noun_before(subj[0])
         if subj:
-            return subj[0]
-        if verb.dep_ in ("advcl", "xcomp", "conj", "pcomp", "acl") and verb.head is not verb:
+            return None if "acomp" in through and subj[0].lower_ == "it" else subj[0]  # 'it is worth noting'
+        if verb.dep_ in ("advcl", "xcomp", "conj", "pcomp", "acl", "prep", "acomp") and verb.head is not verb:
+            through.add(verb.dep_)
             verb = verb.head
         else:
             return None
@@ -715,8 +717,8 @@ def _unnamed_speaker_before(doc: Doc, pron: Token, inside: _Inside) -> Token | N
         if not _is_cue(tok) or inside(tok.idx):
             continue
         subj = _subject(tok)
-        if subj is None or subj.i >= pron.i or subj.lower_ in PERSON_PRONOUNS:
-            continue
+        if subj is None or subj.i >= pron.i or subj.lower_ in PERSON_PRONOUNS or subj.head.i != tok.i:
+            continue  # only the cue's own subject: not 'an angle that would show', 'the law ... to show up'
         appos = [c for c in subj.children if c.dep_ == "appos" and c.tag_ == "NN"]
         noun = appos[0] if subj.lower_ == "one" and appos else subj
         described = noun.tag_ == "NN" and noun.pos_ == "NOUN"
