@@ -535,3 +535,24 @@ def test_it_is_worth_noting_has_no_speaker(nlp):
 def test_a_pronoun_speaker_is_never_a_thing_a_relative_clause_describes(nlp):
     text = "The clinic stood near a road that would show the flood damage. \u201cWe had no warning,\u201d she said."
     assert speaker_of(nlp, text, "no warning") != "road"
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker", "cue", "content"),
+    [
+        ("Senator Ana Ruiz's claim that taxes had fallen was false.", "Ana Ruiz", "claim", "taxes had fallen"),
+        ("The minister's comments on the teachers' strike angered the unions.", "minister", "comments on", "the"),
+        ("Graham has long been critical of the new tax plan.", "Graham", "critical of", "the new tax plan"),
+        ("The farmers were sure that the drought would end soon.", "farmers", "sure", "the drought would end"),
+    ],
+)
+def test_owned_claims_and_stance_adjectives_are_attributed(nlp, text, speaker, cue, content):
+    [q] = indirect_quotes(nlp, text)
+    assert (q.speaker, q.cue) == (speaker, cue) and q.text.startswith(content)
+
+
+@pytest.mark.parametrize(
+    "text", ["The claim that taxes had fallen was false.", "The farmers were tired of the long drought."]
+)
+def test_a_claim_without_an_owner_or_a_mere_state_is_not_attributed(nlp, text):
+    assert indirect_quotes(nlp, text) == []

@@ -443,6 +443,8 @@ def _subject(cue: Token, inside: _Inside | None = None) -> Token | None:
     """The cue's subject; given `inside`, one outside quotation marks ('"... retreat," said X': X)."""
     if cue.lower_ == "according":
         return _according_source(cue)
+    if cue.pos_ == "NOUN":  # 'the senator's claim that ...': the claim's owner
+        return next((c for c in cue.children if c.dep_ == "poss"), None)
     verb: Token | None = cue
     through = set()
     for _ in range(5):  # 'saying ...', 'and said ...', 'began by saying': climb to the verb that has the subject
