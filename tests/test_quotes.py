@@ -556,3 +556,13 @@ def test_owned_claims_and_stance_adjectives_are_attributed(nlp, text, speaker, c
 )
 def test_a_claim_without_an_owner_or_a_mere_state_is_not_attributed(nlp, text):
     assert indirect_quotes(nlp, text) == []
+
+
+def test_it_is_the_thing_the_sentence_before_was_about(nlp):
+    text = "The new audit was published by the city on Monday. It says that rents rose by a third in two years."
+    assert speaker_of(nlp, text, "rents rose") == "new audit"
+
+
+def test_it_is_not_the_subject_of_the_words_it_reports(nlp):
+    text = "The council met on Monday. The average weekly benefit, it says, would be $300 a month."
+    assert all(q.speaker != "average weekly benefit" for q in indirect_quotes(nlp, text))

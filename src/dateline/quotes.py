@@ -699,10 +699,28 @@ def _resolve_pronoun(doc: Doc, pron: Token, mentions: _Mentions, inside: _Inside
         unnamed = _unnamed_speaker_before(doc, pron, inside)
         if unnamed is not None and (pick is None or unnamed.idx > pick[1]):
             return _Speaker(_singular_phrase(unnamed), kind="person")
+    thing = _thing_before(doc, pron, inside) if low == "it" else None
+    if thing is not None and (pick is None or thing.idx >= pick[1]):
+        return _speaker_from_np(doc, thing, mentions)
     if pick is None:
         return _recent_named_speaker(doc, pron, mentions) or _Speaker(pron.text, kind="unknown")
     ent = pick[2]
     return _Speaker(ent.name, ent.titles[0] if ent.titles else None, ent.affiliation, ent.kind)
+
+
+def _thing_before(doc: Doc, pron: Token, inside: _Inside) -> Token | None:
+    """'The ad opens with ... It also mentions ...': the latest singular subject of the sentence before, when it is
+    a thing rather than a named body (a named group wins when it is nearer). Not the pronoun's own sentence: there
+    a subject before it is the reported words ('The benefit, it says, would be $300')."""
+    sent = pron.sent
+    if sent.start == 0:
+        return None
+    lo = doc[sent.start - 1].sent.start
+    for i in range(sent.start - 1, lo - 1, -1):
+        tok = doc[i]
+        if tok.dep_ in ("nsubj", "nsubjpass") and tok.tag_ == "NN" and not inside(tok.idx) and not tok.ent_type_:
+            return tok
+    return None
 
 
 def _unnamed_speaker_before(doc: Doc, pron: Token, inside: _Inside) -> Token | None:
