@@ -566,3 +566,19 @@ def test_it_is_the_thing_the_sentence_before_was_about(nlp):
 def test_it_is_not_the_subject_of_the_words_it_reports(nlp):
     text = "The council met on Monday. The average weekly benefit, it says, would be $300 a month."
     assert all(q.speaker != "average weekly benefit" for q in indirect_quotes(nlp, text))
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker", "content"),
+    [
+        ("Mayor Ines Moro spoke about the long strike at the port.", "Ines Moro", "the long strike at the port"),
+        ("The minister commented on the rising price of bread.", "minister", "the rising price of bread"),
+    ],
+)
+def test_what_words_were_about_is_reported(nlp, text, speaker, content):
+    [q] = indirect_quotes(nlp, text)
+    assert (q.speaker, q.text) == (speaker, content)
+
+
+def test_a_time_after_a_reporting_verb_is_no_topic(nlp):
+    assert indirect_quotes(nlp, "The senator spoke on Tuesday in the capital.") == []

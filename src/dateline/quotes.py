@@ -47,6 +47,7 @@ NAMING_WORDS = lexicon().words("quotes/naming_words")
 ONE_OF_PRONOUNS = lexicon().words("quotes/one_of_pronouns")
 CLAUSE_PREPS = lexicon().words("quotes/clause_preps")
 OBJECT_VERBS = lexicon().words("quotes/object_speech_verbs")  # lemmas
+TOPIC_PREPS = lexicon().words("quotes/topic_preps")
 # Honorifics, title words and given names that tell a person's gender: 'she' is never resolved to a 'Mr.'.
 GENDER_WORDS: dict[str, dict[str, list[str]]] = {
     k: v for k, v in lexicon().table("actors/names/gender_words").items() if not k.startswith("#")
@@ -892,6 +893,20 @@ def _reported_clause(doc: Doc, cue: Token) -> tuple[int, int] | None:
     objs = [c for c in cue.rights if c.dep_ in ("dobj", "xcomp") and c.pos_ != "PRON"]
     if objs and cue.lemma_.lower() in OBJECT_VERBS:  # 'noted the rise in prices', 'described the plan as reckless'
         return objs[0].left_edge.i, _clause_end(cue, objs[0])
+    return _topic(cue)
+
+
+def _topic(cue: Token) -> tuple[int, int] | None:
+    """'spoke about her ties to the church', 'commented on the shooting': what the words were about (not a time:
+    'said on Tuesday')."""
+    if ATTRIBUTION_CUES.first(cue) is not None:
+        return None  # 'called on the governor to resign': a pattern of its own
+    for prep in cue.rights:
+        if prep.dep_ != "prep" or prep.lower_ not in TOPIC_PREPS:
+            continue
+        objs = [c for c in prep.children if c.dep_ in ("pobj", "pcomp") and c.ent_type_ not in ("DATE", "TIME")]
+        if objs:
+            return objs[0].left_edge.i, _clause_end(cue, prep)
     return None
 
 
