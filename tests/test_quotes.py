@@ -408,7 +408,7 @@ def test_stances_beyond_speech_are_attributed(nlp, text, speaker, cue, content):
         "The mayor began to close the old bridge next year.",
         "Activists called a meeting about the prisoners.",
         "The senator called on Friday to complain.",
-        "The offer was rejected by the union.",
+        "The new offer of a pay rise was rejected on Friday.",
         "The guard showed his badge at the gate.",
         "Police questioned a man called Tomas Ruiz about the fire.",
         "Police arrested a man called Tomas Ruiz after the fire.",
@@ -582,3 +582,15 @@ def test_what_words_were_about_is_reported(nlp, text, speaker, content):
 
 def test_a_time_after_a_reporting_verb_is_no_topic(nlp):
     assert indirect_quotes(nlp, "The senator spoke on Tuesday in the capital.") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker", "content"),
+    [
+        ("The new offer of a pay rise was rejected by the union.", "union", "The new offer of a pay rise"),
+        ("The leak of the draft budget was first reported by the Daily Ledger.", "Daily Ledger", "The leak of the"),
+    ],
+)
+def test_a_passive_stance_or_report_is_its_agents(nlp, text, speaker, content):
+    [q] = indirect_quotes(nlp, text)
+    assert q.speaker == speaker and q.text.startswith(content)

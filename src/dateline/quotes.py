@@ -446,6 +446,9 @@ def _subject(cue: Token, inside: _Inside | None = None) -> Token | None:
         return _according_source(cue)
     if cue.pos_ == "NOUN":  # 'the senator's claim that ...': the claim's owner
         return next((c for c in cue.children if c.dep_ == "poss"), None)
+    agent = [p for c in cue.children if c.dep_ == "agent" for p in c.children if p.dep_ == "pobj"]
+    if agent and any(c.dep_ == "nsubjpass" for c in cue.children):
+        return agent[0]  # 'the plan was endorsed by the council'
     verb: Token | None = cue
     through = set()
     for _ in range(5):  # 'saying ...', 'and said ...', 'began by saying': climb to the verb that has the subject
@@ -893,6 +896,9 @@ def _reported_clause(doc: Doc, cue: Token) -> tuple[int, int] | None:
     objs = [c for c in cue.rights if c.dep_ in ("dobj", "xcomp") and c.pos_ != "PRON"]
     if objs and cue.lemma_.lower() in OBJECT_VERBS:  # 'noted the rise in prices', 'described the plan as reckless'
         return objs[0].left_edge.i, _clause_end(cue, objs[0])
+    passive = [c for c in cue.children if c.dep_ == "nsubjpass"]
+    if passive and any(c.dep_ == "agent" for c in cue.children):  # 'the leak was first reported by the Post'
+        return passive[0].left_edge.i, passive[0].right_edge.i + 1
     return _topic(cue)
 
 
