@@ -594,3 +594,20 @@ def test_a_time_after_a_reporting_verb_is_no_topic(nlp):
 def test_a_passive_stance_or_report_is_its_agents(nlp, text, speaker, content):
     [q] = indirect_quotes(nlp, text)
     assert q.speaker == speaker and q.text.startswith(content)
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker", "cue", "content"),
+    [
+        ("The senator railed against the new tax breaks for developers.", "senator", "railed against", "the new tax"),
+        ("Investigators know that the files were taken from the archive.", "Investigators", "know", "the files were"),
+    ],
+)
+def test_stances_towards_a_preposition_and_facts_known_are_attributed(nlp, text, speaker, cue, content):
+    [q] = indirect_quotes(nlp, text)
+    assert (q.speaker, q.cue) == (speaker, cue) and q.text.startswith(content)
+
+
+@pytest.mark.parametrize("text", ["The town is known for its busy port.", "The senators voted on Tuesday evening."])
+def test_being_known_for_a_thing_or_voting_at_a_time_is_no_stance(nlp, text):
+    assert indirect_quotes(nlp, text) == []
