@@ -391,6 +391,8 @@ def test_a_quoted_subject_without_a_name_outside_gives_no_speaker(nlp):
         ("The governor called for cutting the sales tax.", "governor", "called for", "cutting the sales tax"),
         ("The court halted the sale, citing a risk to public health.", "court", "citing", "a risk to public"),
         ("The latest polls show a close race in the state.", "latest polls", "show", "a close race"),
+        ("The governor defended the new curfew in the capital.", "governor", "defended", "the new curfew"),
+        ("The senator echoed the warning of the central bank.", "senator", "echoed", "the warning of"),
     ],
 )
 def test_stances_beyond_speech_are_attributed(nlp, text, speaker, cue, content):
@@ -406,7 +408,7 @@ def test_stances_beyond_speech_are_attributed(nlp, text, speaker, cue, content):
         "The mayor began to close the old bridge next year.",
         "Activists called a meeting about the prisoners.",
         "The senator called on Friday to complain.",
-        "The offer was rejected by the union.",
+        "The new offer of a pay rise was rejected on Friday.",
         "The guard showed his badge at the gate.",
         "Police questioned a man called Tomas Ruiz about the fire.",
         "Police arrested a man called Tomas Ruiz after the fire.",
@@ -473,3 +475,139 @@ def test_a_quoted_term_in_narration_does_not_continue_the_speech(nlp):
 def test_a_short_quoted_sentence_after_a_comma_still_continues_the_speech(nlp):
     text = "\u201cWe will rebuild the bridge,\u201d said Senator Ana Ruiz. And the cost, \u201cWhatever it takes.\u201d"
     assert speaker_of(nlp, text, "Whatever it takes") == "Ana Ruiz"
+
+
+def indirect_quotes(nlp, text):
+    doc = nlp(text)
+    return [q for q in find_quotes(doc, find_entities(doc)) if not q.direct]
+
+
+def test_the_reported_clause_runs_on_to_the_end_of_the_cues_clause(nlp):
+    [q] = indirect_quotes(nlp, "Senator Ana Ruiz said the budget was balanced, because taxes had risen sharply.")
+    assert q.speaker == "Ana Ruiz" and q.text == "the budget was balanced, because taxes had risen sharply"
+
+
+def test_the_reported_clause_stops_before_a_second_cue(nlp):
+    found = indirect_quotes(nlp, "Senator Ana Ruiz said the budget was balanced, arguing that taxes had risen.")
+    assert [q.text for q in found] == ["the budget was balanced", "taxes had risen"]
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker", "cue", "content"),
+    [
+        ("Ines Moro noted the steep rise in rents across the city.", "Ines Moro", "noted", "the steep rise in rents"),
+        ("The senator described the new tax plan as reckless.", "senator", "described", "the new tax plan as reckless"),
+    ],
+)
+def test_what_a_speech_verb_takes_as_its_object_is_reported(nlp, text, speaker, cue, content):
+    [q] = indirect_quotes(nlp, text)
+    assert (q.speaker, q.cue) == (speaker, cue)
+    assert q.text.startswith(content)
+
+
+def test_a_cue_inside_the_sentence_reports_the_sentence_around_it(nlp):
+    text = "The new bridge, Mayor Ines Moro said, will open to traffic in the spring."
+    [q] = indirect_quotes(nlp, text)
+    assert q.speaker == "Ines Moro" and q.text.startswith("The new bridge") and q.text.endswith("in the spring")
+
+
+def test_a_stance_takes_the_rest_of_its_clause(nlp):
+    [q] = indirect_quotes(nlp, "The governor cited the drought as the reason for the price rise.")
+    assert q.cue == "cited" and q.text == "the drought as the reason for the price rise"
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        ("Dana Reyes, a nurse, began by saying that the clinic had run out of insulin.", "Dana Reyes"),
+        ("The senator was quick to deny that he had met the lobbyist.", "senator"),
+    ],
+)
+def test_the_speaker_of_a_cue_after_a_preposition_or_an_adjective(nlp, text, speaker):
+    [q] = indirect_quotes(nlp, text)
+    assert q.speaker == speaker
+
+
+def test_it_is_worth_noting_has_no_speaker(nlp):
+    assert indirect_quotes(nlp, "It is worth noting that the bridge was built in 1900.") == []
+
+
+def test_a_pronoun_speaker_is_never_a_thing_a_relative_clause_describes(nlp):
+    text = "The clinic stood near a road that would show the flood damage. \u201cWe had no warning,\u201d she said."
+    assert speaker_of(nlp, text, "no warning") != "road"
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker", "cue", "content"),
+    [
+        ("Senator Ana Ruiz's claim that taxes had fallen was false.", "Ana Ruiz", "claim", "taxes had fallen"),
+        ("The minister's comments on the teachers' strike angered the unions.", "minister", "comments on", "the"),
+        ("Graham has long been critical of the new tax plan.", "Graham", "critical of", "the new tax plan"),
+        ("The farmers were sure that the drought would end soon.", "farmers", "sure", "the drought would end"),
+    ],
+)
+def test_owned_claims_and_stance_adjectives_are_attributed(nlp, text, speaker, cue, content):
+    [q] = indirect_quotes(nlp, text)
+    assert (q.speaker, q.cue) == (speaker, cue) and q.text.startswith(content)
+
+
+@pytest.mark.parametrize(
+    "text", ["The claim that taxes had fallen was false.", "The farmers were tired of the long drought."]
+)
+def test_a_claim_without_an_owner_or_a_mere_state_is_not_attributed(nlp, text):
+    assert indirect_quotes(nlp, text) == []
+
+
+def test_it_is_the_thing_the_sentence_before_was_about(nlp):
+    text = "The new audit was published by the city on Monday. It says that rents rose by a third in two years."
+    assert speaker_of(nlp, text, "rents rose") == "new audit"
+
+
+def test_it_is_not_the_subject_of_the_words_it_reports(nlp):
+    text = "The council met on Monday. The average weekly benefit, it says, would be $300 a month."
+    assert all(q.speaker != "average weekly benefit" for q in indirect_quotes(nlp, text))
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker", "content"),
+    [
+        ("Mayor Ines Moro spoke about the long strike at the port.", "Ines Moro", "the long strike at the port"),
+        ("The minister commented on the rising price of bread.", "minister", "the rising price of bread"),
+    ],
+)
+def test_what_words_were_about_is_reported(nlp, text, speaker, content):
+    [q] = indirect_quotes(nlp, text)
+    assert (q.speaker, q.text) == (speaker, content)
+
+
+def test_a_time_after_a_reporting_verb_is_no_topic(nlp):
+    assert indirect_quotes(nlp, "The senator spoke on Tuesday in the capital.") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker", "content"),
+    [
+        ("The new offer of a pay rise was rejected by the union.", "union", "The new offer of a pay rise"),
+        ("The leak of the draft budget was first reported by the Daily Ledger.", "Daily Ledger", "The leak of the"),
+    ],
+)
+def test_a_passive_stance_or_report_is_its_agents(nlp, text, speaker, content):
+    [q] = indirect_quotes(nlp, text)
+    assert q.speaker == speaker and q.text.startswith(content)
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker", "cue", "content"),
+    [
+        ("The senator railed against the new tax breaks for developers.", "senator", "railed against", "the new tax"),
+        ("Investigators know that the files were taken from the archive.", "Investigators", "know", "the files were"),
+    ],
+)
+def test_stances_towards_a_preposition_and_facts_known_are_attributed(nlp, text, speaker, cue, content):
+    [q] = indirect_quotes(nlp, text)
+    assert (q.speaker, q.cue) == (speaker, cue) and q.text.startswith(content)
+
+
+@pytest.mark.parametrize("text", ["The town is known for its busy port.", "The senators voted on Tuesday evening."])
+def test_being_known_for_a_thing_or_voting_at_a_time_is_no_stance(nlp, text):
+    assert indirect_quotes(nlp, text) == []

@@ -46,6 +46,8 @@ SOURCE_PREPS = lexicon().words("quotes/source_preps")
 NAMING_WORDS = lexicon().words("quotes/naming_words")
 ONE_OF_PRONOUNS = lexicon().words("quotes/one_of_pronouns")
 CLAUSE_PREPS = lexicon().words("quotes/clause_preps")
+OBJECT_VERBS = lexicon().words("quotes/object_speech_verbs")  # lemmas
+TOPIC_PREPS = lexicon().words("quotes/topic_preps")
 # Honorifics, title words and given names that tell a person's gender: 'she' is never resolved to a 'Mr.'.
 GENDER_WORDS: dict[str, dict[str, list[str]]] = {
     k: v for k, v in lexicon().table("actors/names/gender_words").items() if not k.startswith("#")
@@ -442,16 +444,23 @@ def _subject(cue: Token, inside: _Inside | None = None) -> Token | None:
     """The cue's subject; given `inside`, one outside quotation marks ('"... retreat," said X': X)."""
     if cue.lower_ == "according":
         return _according_source(cue)
+    if cue.pos_ == "NOUN":  # 'the senator's claim that ...': the claim's owner
+        return next((c for c in cue.children if c.dep_ == "poss"), None)
+    agent = [p for c in cue.children if c.dep_ == "agent" for p in c.children if p.dep_ == "pobj"]
+    if agent and any(c.dep_ == "nsubjpass" for c in cue.children):
+        return agent[0]  # 'the plan was endorsed by the council'
     verb: Token | None = cue
-    for _ in range(4):  # 'saying ...' / 'and said ...': climb to the verb that has the subject
+    through = set()
+    for _ in range(5):  # 'saying ...', 'and said ...', 'began by saying': climb to the verb that has the subject
         if verb is None:
             return None
         subj = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass") and not (inside and inside(c.idx))]
         if subj and subj[0].lower_ in RELATIVE_SUBJECTS:
             return verb.head if verb.dep_ == "relcl" else _noun_before(subj[0])
         if subj:
-            return subj[0]
-        if verb.dep_ in ("advcl", "xcomp", "conj", "pcomp", "acl") and verb.head is not verb:
+            return None if "acomp" in through and subj[0].lower_ == "it" else subj[0]  # 'it is worth noting'
+        if verb.dep_ in ("advcl", "xcomp", "conj", "pcomp", "acl", "prep", "acomp") and verb.head is not verb:
+            through.add(verb.dep_)
             verb = verb.head
         else:
             return None
@@ -694,10 +703,28 @@ def _resolve_pronoun(doc: Doc, pron: Token, mentions: _Mentions, inside: _Inside
         unnamed = _unnamed_speaker_before(doc, pron, inside)
         if unnamed is not None and (pick is None or unnamed.idx > pick[1]):
             return _Speaker(_singular_phrase(unnamed), kind="person")
+    thing = _thing_before(doc, pron, inside) if low == "it" else None
+    if thing is not None and (pick is None or thing.idx >= pick[1]):
+        return _speaker_from_np(doc, thing, mentions)
     if pick is None:
         return _recent_named_speaker(doc, pron, mentions) or _Speaker(pron.text, kind="unknown")
     ent = pick[2]
     return _Speaker(ent.name, ent.titles[0] if ent.titles else None, ent.affiliation, ent.kind)
+
+
+def _thing_before(doc: Doc, pron: Token, inside: _Inside) -> Token | None:
+    """'The ad opens with ... It also mentions ...': the latest singular subject of the sentence before, when it is
+    a thing rather than a named body (a named group wins when it is nearer). Not the pronoun's own sentence: there
+    a subject before it is the reported words ('The benefit, it says, would be $300')."""
+    sent = pron.sent
+    if sent.start == 0:
+        return None
+    lo = doc[sent.start - 1].sent.start
+    for i in range(sent.start - 1, lo - 1, -1):
+        tok = doc[i]
+        if tok.dep_ in ("nsubj", "nsubjpass") and tok.tag_ == "NN" and not inside(tok.idx) and not tok.ent_type_:
+            return tok
+    return None
 
 
 def _unnamed_speaker_before(doc: Doc, pron: Token, inside: _Inside) -> Token | None:
@@ -714,8 +741,8 @@ def _unnamed_speaker_before(doc: Doc, pron: Token, inside: _Inside) -> Token | N
         if not _is_cue(tok) or inside(tok.idx):
             continue
         subj = _subject(tok)
-        if subj is None or subj.i >= pron.i or subj.lower_ in PERSON_PRONOUNS:
-            continue
+        if subj is None or subj.i >= pron.i or subj.lower_ in PERSON_PRONOUNS or subj.head.i != tok.i:
+            continue  # only the cue's own subject: not 'an angle that would show', 'the law ... to show up'
         appos = [c for c in subj.children if c.dep_ == "appos" and c.tag_ == "NN"]
         noun = appos[0] if subj.lower_ == "one" and appos else subj
         described = noun.tag_ == "NN" and noun.pos_ == "NOUN"
@@ -844,7 +871,7 @@ def _reported_clause(doc: Doc, cue: Token) -> tuple[int, int] | None:
         return _according_clause(doc, cue)
     comps = [c for c in cue.children if c.dep_ == "ccomp" and c.i > cue.i]
     if comps:
-        return comps[0].left_edge.i, comps[0].right_edge.i + 1
+        return comps[0].left_edge.i, _clause_end(cue, comps[0])
     stated = _statement_clause(cue)
     if stated is not None:
         return stated.left_edge.i, stated.right_edge.i + 1
@@ -856,12 +883,63 @@ def _reported_clause(doc: Doc, cue: Token) -> tuple[int, int] | None:
     if cue.dep_ in ("parataxis", "ccomp") and cue.head.i < cue.i and cue.head.pos_ in ("VERB", "AUX") and comma:
         head = cue.head
         return head.sent.start, cue.left_edge.i
+    last = cue.right_edge.i
+    closed = doc[last].text == "," or (last + 1 < cue.sent.end and doc[last + 1].text == ",")
+    opened = comma or doc[cue.left_edge.i].text == ","
+    if opened and closed and cue.dep_ in ("parataxis", "ccomp") and cue.head.i > cue.i:
+        return cue.sent.start, cue.sent.end  # 'The museum, she said, tells the truth': the sentence around the cue
     if cue.lower_ in CLAUSE_VERBS:
         rights = [c for c in cue.rights if c.dep_ in ("dobj", "prep", "xcomp", "dative", "ccomp")]
         clausal = [c for c in rights if c.dep_ in ("xcomp", "ccomp") or c.lower_ in CLAUSE_PREPS]
         if clausal:
             return rights[0].left_edge.i, min(cue.right_edge.i + 1, cue.sent.end)
+    objs = [c for c in cue.rights if c.dep_ in ("dobj", "xcomp") and c.pos_ != "PRON"]
+    if objs and cue.lemma_.lower() in OBJECT_VERBS:  # 'noted the rise in prices', 'described the plan as reckless'
+        return objs[0].left_edge.i, _clause_end(cue, objs[0])
+    passive = [c for c in cue.children if c.dep_ == "nsubjpass"]
+    if passive and any(c.dep_ == "agent" for c in cue.children):  # 'the leak was first reported by the Post'
+        return passive[0].left_edge.i, passive[0].right_edge.i + 1
+    return _topic(cue)
+
+
+def _topic(cue: Token) -> tuple[int, int] | None:
+    """'spoke about her ties to the church', 'commented on the shooting': what the words were about (not a time:
+    'said on Tuesday')."""
+    if ATTRIBUTION_CUES.first(cue) is not None:
+        return None  # 'called on the governor to resign': a pattern of its own
+    for prep in cue.rights:
+        if prep.dep_ != "prep" or prep.lower_ not in TOPIC_PREPS:
+            continue
+        objs = [c for c in prep.children if c.dep_ in ("pobj", "pcomp") and c.ent_type_ not in ("DATE", "TIME")]
+        if objs:
+            return objs[0].left_edge.i, _clause_end(cue, prep)
     return None
+
+
+def _clause_end(cue: Token, first: Token) -> int:
+    """Where what the cue reports from its child `first` on ends: later parts of the cue's clause count too ('said
+    A, because B'; 'said A, and there was B'), a second cue or a second act of the speaker does not ('said A,
+    adding B'; 'said A and left')."""
+    end = first.right_edge.i + 1
+    for child in cue.rights:
+        if child.i <= first.i or child.dep_ in ("punct", "cc"):
+            continue
+        own_subject = any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in child.children)
+        if _is_cue(child) or (child.dep_ == "conj" and not own_subject):
+            break
+        end = child.right_edge.i + 1
+    return _before_next_cue(cue.doc, first.i, min(end, cue.sent.end))
+
+
+def _before_next_cue(doc: Doc, i: int, j: int) -> int:
+    """'he believed A, arguing B': the reported clause stops before a participle of a second cue."""
+    for k in range(i + 1, j):
+        tok = doc[k]
+        subject = any(c.dep_ in ("nsubj", "nsubjpass") for c in tok.children)
+        participle = tok.dep_ in ("advcl", "conj", "xcomp") and not subject
+        if doc[k - 1].text == "," and participle and _is_cue(tok):
+            return k - 1
+    return j
 
 
 def _pattern_content(doc: Doc, cue: Token) -> tuple[int, int, str] | None:
@@ -872,7 +950,10 @@ def _pattern_content(doc: Doc, cue: Token) -> tuple[int, int, str] | None:
         return None
     tokens = next(t for rid, t in ATTRIBUTION_CUES.matches(doc)[cue.i] if rid == rule.id)
     node = doc[tokens[[n["RIGHT_ID"] for n in rule.patterns[0]].index("content")]]
-    end = cue.right_edge.i + 1 if rule.label == "to-end" else node.right_edge.i + 1
+    if rule.label == "to-end":
+        end = cue.right_edge.i + 1
+    else:  # 'cited the remarks as proof of his contempt': the rest of the cue's clause too
+        end = _clause_end(cue, node) if node.head.i == cue.i else node.right_edge.i + 1
     words = [doc[i].text for i in sorted(tokens) if i == cue.i or doc[i].dep_ in ("prep", "prt")]
     return node.left_edge.i, min(end, cue.sent.end), " ".join(words)
 
