@@ -1291,3 +1291,15 @@ def test_a_store_opened_without_embeddings_merges_pending_mentions_on_the_rules(
         for x in shepherd_reports():
             plain.add_extraction(x)
         assert got == snapshot(plain)
+
+
+def test_undated_reports_merge_in_the_store(store):
+    """Reports with no publication date and no date in the text still meet: the store looks among the undated."""
+    undated = DateRange(start=None, end=None, precision="unknown")
+    for x in strike_reports()[:2] + other_reports()[:1]:
+        x.report.published = None
+        for ev in x.events:
+            ev.date = undated
+        store.add_extraction(x)
+    page, _ = store.query_events()
+    assert sorted(e.sources_count for e in page) == [1, 2]
