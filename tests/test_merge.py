@@ -322,3 +322,17 @@ def test_blocking_pairs_undated_mentions_of_a_block():
     members.append(member("r9", "O9", _undated(event("drone strike on a depot", location={**MOSUL, "country": "SY"}))))
     pairs = {frozenset(p) for p in candidate_pairs(prepare(members))}
     assert pairs == {frozenset(p) for p in itertools.combinations(range(4), 2)}
+
+
+def test_reports_with_neither_date_nor_country_link_only_on_a_near_identical_description():
+    """No date and no place: the sentence vectors must nearly agree (COS_UNPLACED); without vectors nothing links."""
+    import numpy as np
+
+    def unplaced(report: str, vector) -> dict:
+        ev = {**_undated(event("drone strike on a fuel depot")), "location": {"name": None, "country": None}}
+        return {**member(report, report, ev), "embedding": None if vector is None else np.asarray(vector, "float32")}
+
+    near, far = [0.9, 0.43589], [0.7, 0.71414]  # cosines 0.9 and 0.7 with [1, 0]
+    assert len(groups_of([unplaced("a", [1.0, 0.0]), unplaced("b", near)])) == 1
+    assert len(groups_of([unplaced("a", [1.0, 0.0]), unplaced("b", far)])) == 2
+    assert len(groups_of([unplaced("a", None), unplaced("b", None)])) == 2

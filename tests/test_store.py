@@ -1303,3 +1303,17 @@ def test_undated_reports_merge_in_the_store(store):
         store.add_extraction(x)
     page, _ = store.query_events()
     assert sorted(e.sources_count for e in page) == [1, 2]
+
+
+def test_reports_with_neither_date_nor_place_merge_in_the_store_on_the_same_sentence(db_url):
+    """The store looks among the undated, unplaced mentions too; their sentence vectors decide."""
+    nowhere = Location()
+    store = Store(db_url, embed=True)
+    for rid in ("ledger-9", "wire-9"):
+        text = "A drone strike hit a fuel depot, killing two guards."
+        x = make_report(rid, rid, text, [lambda t: make_event(t, t, location=nowhere)], published=None)
+        x.events[0].date = DateRange(start=None, end=None, precision="unknown")
+        store.add_extraction(x)
+    page, _ = store.query_events()
+    store.close()
+    assert [e.sources_count for e in page] == [2]

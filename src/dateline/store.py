@@ -646,10 +646,8 @@ class Store:
     def _candidates(self, conn: Connection, member: dict, mention: Mention, asked: dict[tuple, list]) -> list:
         """Stored mentions of other reports in the same (type family, country) block whose dates overlap this one's
         (the mention's day numbers), within slop. ``asked`` keeps the answers by block and days, for the other new
-        mentions of one write. An undated mention placed in a country is compared with the block's undated ones
-        (merge.both_undated)."""
-        if mention.d0 is None and mention.country is None:
-            return []
+        mentions of one write. An undated mention is compared with the block's undated ones (merge.both_undated,
+        merge.nothing_known)."""
         ev = member["event"]
         block = (TYPE_FAMILY.get(ev.get("type"), ev.get("type")), (ev.get("location") or {}).get("country"))
         if (block, mention.d0, mention.d1) not in asked:
@@ -661,9 +659,10 @@ class Store:
         return [row for row in asked[(block, mention.d0, mention.d1)] if row.report_id != member["report_id"]]
 
     @staticmethod
-    def _undated_rows(conn: Connection, family: str, country: str) -> list:
+    def _undated_rows(conn: Connection, family: str, country: str | None) -> list:
         t = ReportEventRow
-        where = (t.family == family, t.country == country, t.date_start.is_(None), t.event_id.is_not(None))
+        same_country = t.country == country if country else t.country.is_(None)
+        where = (t.family == family, same_country, t.date_start.is_(None), t.event_id.is_not(None))
         return conn.execute(select(t.__table__).where(*where)).all()
 
     @staticmethod
