@@ -211,6 +211,9 @@ def test_why_apart_names_the_failed_condition():
     assert why_apart(base, _event(doc, 2, "attacked", day="2024-03-03", country="UG")) == "country differs"
     assert why_apart(base, _event(doc, 2, "attacked", day="2024-03-09", country="KE")) == "dates apart"
     assert why_apart(base, base) == "pair score below threshold"
+    undated = _event(doc, 3, "attacked", country="KE")
+    assert why_apart(undated, _event(doc, 4, "attacked", country="UG")) == "country differs"  # neither dated
+    assert why_apart(undated, undated) == "pair score below threshold"
 
 
 def test_score_rejects_mismatched_lengths():

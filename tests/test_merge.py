@@ -298,3 +298,41 @@ def test_daily_repeated_protests_stay_separate_events():
         for n in range(10)
     ]
     assert len(groups_of(members)) == 10
+
+
+def _undated(ev: dict) -> dict:
+    return {**ev, "date": {"start": None, "end": None, "precision": "unknown"}}
+
+
+def test_undated_reports_merge_on_place_actors_and_wording():
+    """Two reports neither of which could be dated: the dates neither join nor part them, the rest decides."""
+    ledger, wire = (member(m["report_id"], m["outlet"], _undated(m["event"])) for m in strike_reports()[:2])
+    assert groups_of([ledger, wire]) == [["ledger-1#e1", "wire-7#e1"]]
+    dated = strike_reports()[1]
+    assert len(groups_of([ledger, dated])) == 2  # one side dated: the dates part them as before
+    market = member("ledger-2", "Northern Ledger", _undated(other_reports()[0]["event"]))
+    assert len(groups_of([ledger, market])) == 2  # same city, other actors and weapon
+    nowhere = {**_undated(wire["event"]), "location": {"name": None, "country": None}}
+    assert len(groups_of([ledger, member("wire-7", "Tigris Wire", nowhere)])) == 2  # no country: nothing to go on
+
+
+def test_blocking_pairs_undated_mentions_of_a_block():
+    """candidate_pairs offers every pair of undated mentions in one (type, country) block, as cluster tests them."""
+    members = [member(f"r{i}", f"O{i}", _undated(event("drone strike on a fuel depot in Mosul"))) for i in range(4)]
+    members.append(member("r9", "O9", _undated(event("drone strike on a depot", location={**MOSUL, "country": "SY"}))))
+    pairs = {frozenset(p) for p in candidate_pairs(prepare(members))}
+    assert pairs == {frozenset(p) for p in itertools.combinations(range(4), 2)}
+
+
+def test_reports_with_neither_date_nor_country_link_only_on_a_near_identical_description():
+    """No date and no place: the sentence vectors must nearly agree (COS_UNPLACED); without vectors nothing links."""
+    import numpy as np
+
+    def unplaced(report: str, vector) -> dict:
+        ev = {**_undated(event("drone strike on a fuel depot")), "location": {"name": None, "country": None}}
+        return {**member(report, report, ev), "embedding": None if vector is None else np.asarray(vector, "float32")}
+
+    near, far = [0.9, 0.43589], [0.7, 0.71414]  # cosines 0.9 and 0.7 with [1, 0]
+    assert len(groups_of([unplaced("a", [1.0, 0.0]), unplaced("b", near)])) == 1
+    assert len(groups_of([unplaced("a", [1.0, 0.0]), unplaced("b", far)])) == 2
+    assert len(groups_of([unplaced("a", None), unplaced("b", None)])) == 2

@@ -1291,3 +1291,29 @@ def test_a_store_opened_without_embeddings_merges_pending_mentions_on_the_rules(
         for x in shepherd_reports():
             plain.add_extraction(x)
         assert got == snapshot(plain)
+
+
+def test_undated_reports_merge_in_the_store(store):
+    """Reports with no publication date and no date in the text still meet: the store looks among the undated."""
+    undated = DateRange(start=None, end=None, precision="unknown")
+    for x in strike_reports()[:2] + other_reports()[:1]:
+        x.report.published = None
+        for ev in x.events:
+            ev.date = undated
+        store.add_extraction(x)
+    page, _ = store.query_events()
+    assert sorted(e.sources_count for e in page) == [1, 2]
+
+
+def test_reports_with_neither_date_nor_place_merge_in_the_store_on_the_same_sentence(db_url):
+    """The store looks among the undated, unplaced mentions too; their sentence vectors decide."""
+    nowhere = Location()
+    store = Store(db_url, embed=True)
+    for rid in ("ledger-9", "wire-9"):
+        text = "A drone strike hit a fuel depot, killing two guards."
+        x = make_report(rid, rid, text, [lambda t: make_event(t, t, location=nowhere)], published=None)
+        x.events[0].date = DateRange(start=None, end=None, precision="unknown")
+        store.add_extraction(x)
+    page, _ = store.query_events()
+    store.close()
+    assert [e.sources_count for e in page] == [2]

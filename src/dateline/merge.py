@@ -36,6 +36,8 @@ EXACT_UP_TO = 200  # clusters of at most this many mentions test all pairs inste
 # Grey-zone pairs (see pair_score) of two mentions that both carry a sentence embedding link when the cosine
 # similarity of their evidence sentences reaches this (all-MiniLM-L6-v2; chosen on tests/test_embed.py's reports).
 COS_SAME = 0.52
+# Two mentions with neither a date nor a country (see nothing_known) link only on a near-identical description.
+COS_UNPLACED = 0.8
 
 FINE_PLACES = {"street", "district", "city"}
 PLACE_RANK = {"street": 0, "district": 1, "city": 2, "admin1": 3, "country": 4, "region": 5, None: 6}
@@ -215,20 +217,45 @@ def _actor_agreement(xs: tuple[frozenset[str], ...], ys: tuple[frozenset[str], .
     return 1.0 if any(x & y for x in xs for y in ys) else None
 
 
+def both_undated(a: Mention, b: Mention) -> bool:
+    """Neither report could be dated (no publication date, no absolute date in the text), and the place is known
+    to a country: the dates can neither join nor part the two, so the rest of the pair test decides alone."""
+    return a.d0 is None and b.d0 is None and a.country is not None
+
+
+def nothing_known(a: Mention, b: Mention) -> bool:
+    """Neither mention has a date or a country: only what happened, and to whom, can tell whether they are one."""
+    return a.d0 is None and b.d0 is None and a.country is None and b.country is None
+
+
+def _date_agreement(a: Mention, b: Mention) -> float | None:
+    """The date part of the pair score: None when the dates part the two (apart, or one side undated), 0 when
+    neither is dated (``both_undated``: no evidence either way), else how closely they agree."""
+    if both_undated(a, b):
+        return 0.0
+    if a.d0 is None or b.d0 is None or a.d1 + SLOP_DAYS < b.d0 or b.d1 + SLOP_DAYS < a.d0:
+        return None
+    short = a.d1 - a.d0 <= 1 and b.d1 - b.d0 <= 1
+    return 1.0 if (a.d0 == b.d0 and a.d1 == b.d1 and short) else 0.7 if short else 0.4
+
+
 def pair_score(a: Mention, b: Mention) -> float:
     """How likely two mentions describe the same real-world event, 0..1; symmetric in a and b.
 
-    Type family, country, dates, place and named initiators are hard conditions. When both mentions carry a
-    sentence embedding, the *grey zone* among the pairs that pass them is decided by the cosine similarity of
-    the two vectors instead of the word-overlap rules: no actor in common is known (initiators unknown on a side
-    and no shared target), targets or modes disagree, or initiators differ but one side names them only
-    generically ("gunmen" vs "the Red Valley Brigade"). Without embeddings on both sides nothing changes.
+    Type family, country, dates, place and named initiators are hard conditions; two reports neither of which
+    could be dated pass the date condition with no date score, so place, actors and wording must carry them;
+    two with neither date nor country (``nothing_known``) link only by the cosine, at COS_UNPLACED.
+    When both mentions carry a sentence embedding, the *grey zone* among the pairs that pass them is decided by
+    the cosine similarity of the two vectors instead of the word-overlap rules: no actor in common is known
+    (initiators unknown on a side and no shared target), targets or modes disagree, or initiators differ but one
+    side names them only generically ("gunmen" vs "the Red Valley Brigade").
+    Without embeddings on both sides nothing changes.
     """
     score = _rule_score(a, b, a.vector is not None and b.vector is not None)
     if score is not None:
         return score
     cos = float(a.vector @ b.vector)
-    return max(0.0, min(1.0, THRESHOLD + cos - COS_SAME))
+    return max(0.0, min(1.0, THRESHOLD + cos - (COS_UNPLACED if nothing_known(a, b) else COS_SAME)))
 
 
 def needs_cosine(a: Mention, b: Mention) -> bool:
@@ -241,10 +268,11 @@ def _rule_score(a: Mention, b: Mention, embedded: bool) -> float | None:
     """``pair_score`` by the rules, or None for a grey-zone pair of two ``embedded`` mentions (cosine decides)."""
     if a.family != b.family or a.country != b.country or a.report_id == b.report_id:
         return 0.0
-    if a.d0 is None or b.d0 is None or a.d1 + SLOP_DAYS < b.d0 or b.d1 + SLOP_DAYS < a.d0:
+    if nothing_known(a, b):
+        return None if embedded else 0.0
+    date = _date_agreement(a, b)
+    if date is None:
         return 0.0
-    short = a.d1 - a.d0 <= 1 and b.d1 - b.d0 <= 1
-    date = 1.0 if (a.d0 == b.d0 and a.d1 == b.d1 and short) else 0.7 if short else 0.4
     if a.fine and b.fine:
         km = haversine_km(a.lat, a.lon, b.lat, b.lon)
         if km > MAX_KM:
@@ -308,15 +336,18 @@ def candidate_pairs(mentions: Sequence[Mention]) -> Iterable[tuple[int, int]]:
     """Index pairs worth testing: same type family and country, dates within slop, neighbouring grid cells.
 
     Short-dated mentions are bucketed per day and cell; long-dated ones (months, years) are few and are
-    compared with everything in their (type, country) block whose dates overlap.
+    compared with everything in their (type, country) block whose dates overlap; undated ones with every other
+    undated one of their block (``both_undated``, ``nothing_known``).
     """
     order = sorted(range(len(mentions)), key=lambda i: (mentions[i].d0 or 0, mentions[i].key))
     days: dict[tuple, dict] = defaultdict(lambda: defaultdict(list))
     by_block: dict[tuple, list[int]] = defaultdict(list)
     long: dict[tuple, list[int]] = defaultdict(list)
+    undated: dict[tuple, list[int]] = defaultdict(list)
     for i in order:
         m = mentions[i]
         if m.d0 is None:
+            undated[(m.family, m.country)].append(i)
             continue
         block = (m.family, m.country)
         by_block[block].append(i)
@@ -340,6 +371,8 @@ def candidate_pairs(mentions: Sequence[Mention]) -> Iterable[tuple[int, int]]:
             days[(block, day)][cell].append(i)
     for block, longs in long.items():
         yield from _long_pairs(mentions, longs, by_block[block])
+    for group in undated.values():  # both_undated and nothing_known pairs: few, as most reports can be dated
+        yield from ((j, i) for n, i in enumerate(group) for j in group[:n])
 
 
 def _long_pairs(mentions: Sequence[Mention], longs: list[int], block: list[int]) -> Iterable[tuple[int, int]]:

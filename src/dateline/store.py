@@ -646,14 +646,24 @@ class Store:
     def _candidates(self, conn: Connection, member: dict, mention: Mention, asked: dict[tuple, list]) -> list:
         """Stored mentions of other reports in the same (type family, country) block whose dates overlap this one's
         (the mention's day numbers), within slop. ``asked`` keeps the answers by block and days, for the other new
-        mentions of one write."""
-        if mention.d0 is None:
-            return []
+        mentions of one write. An undated mention is compared with the block's undated ones (merge.both_undated,
+        merge.nothing_known)."""
         ev = member["event"]
         block = (TYPE_FAMILY.get(ev.get("type"), ev.get("type")), (ev.get("location") or {}).get("country"))
         if (block, mention.d0, mention.d1) not in asked:
-            asked[(block, mention.d0, mention.d1)] = self._block_rows(conn, *block, mention.d0, mention.d1)
+            asked[(block, mention.d0, mention.d1)] = (
+                self._undated_rows(conn, *block)
+                if mention.d0 is None
+                else self._block_rows(conn, *block, mention.d0, mention.d1)
+            )
         return [row for row in asked[(block, mention.d0, mention.d1)] if row.report_id != member["report_id"]]
+
+    @staticmethod
+    def _undated_rows(conn: Connection, family: str, country: str | None) -> list:
+        t = ReportEventRow
+        same_country = t.country == country if country else t.country.is_(None)
+        where = (t.family == family, same_country, t.date_start.is_(None), t.event_id.is_not(None))
+        return conn.execute(select(t.__table__).where(*where)).all()
 
     @staticmethod
     def _block_rows(conn: Connection, family: str, country: str | None, d0: int, d1: int) -> list:

@@ -573,16 +573,16 @@ def _pairs_by_topic(found: Sequence[Found]) -> Iterable[tuple[Found, Found]]:
 
 def why_apart(a: Event, b: Event) -> str:
     """The first hard condition of the merge's pair test that two events fail (dateline.merge.pair_score)."""
-    from dateline.merge import SLOP_DAYS, TYPE_FAMILY, mention_from_event
+    from dateline.merge import SLOP_DAYS, TYPE_FAMILY, both_undated, mention_from_event
 
     x, y = (mention_from_event("", "", e.model_dump(mode="json")) for e in (a, b))
     if TYPE_FAMILY.get(a.type, a.type) != TYPE_FAMILY.get(b.type, b.type):
         return "type differs"
-    if x.d0 is None or y.d0 is None:
+    if (x.d0 is None or y.d0 is None) and not both_undated(x, y):
         return "undated"
     if x.country != y.country:
         return "country differs"
-    if x.d1 + SLOP_DAYS < y.d0 or y.d1 + SLOP_DAYS < x.d0:
+    if x.d0 is not None and (x.d1 + SLOP_DAYS < y.d0 or y.d1 + SLOP_DAYS < x.d0):
         return "dates apart"
     return "pair score below threshold"
 
