@@ -1305,6 +1305,29 @@ def test_undated_reports_merge_in_the_store(store):
     assert sorted(e.sources_count for e in page) == [1, 2]
 
 
+def test_an_undated_mention_is_compared_with_the_newest_undated_ones_only(store, monkeypatch):
+    """With no days to narrow the block, the store looks at the newest ``UNDATED_CANDIDATES`` undated mentions: a
+    corpus of undated reports costs each new one a bounded lookup, not a scan of all before it."""
+    import dateline.store as store_module
+
+    monkeypatch.setattr(store_module, "UNDATED_CANDIDATES", 1)
+    undated = DateRange(start=None, end=None, precision="unknown")
+    first, second = strike_reports()[:2]
+    days = (dt.date(2024, 3, 1), dt.date(2024, 3, 5), dt.date(2024, 3, 9))
+    for x, published in zip((first, other_reports()[0], second), days, strict=True):
+        x.report.published = published
+        for ev in x.events:
+            ev.date = undated
+            ev.location = first.events[0].location
+        store.add_extraction(x)
+    page, _ = store.query_events()
+    assert sorted(e.sources_count for e in page) == [1, 1, 1]  # the strike's first telling was out of reach
+    monkeypatch.setattr(store_module, "UNDATED_CANDIDATES", 2)
+    store.remove_report(second.report.id)
+    store.add_extraction(second)
+    assert sorted(e.sources_count for e in store.query_events()[0]) == [1, 2]  # within reach, they merge
+
+
 def test_reports_with_neither_date_nor_place_merge_in_the_store_on_the_same_sentence(db_url):
     """The store looks among the undated, unplaced mentions too; their sentence vectors decide."""
     nowhere = Location()

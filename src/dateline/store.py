@@ -89,6 +89,7 @@ SQLITE_BUSY_SECONDS = 60  # how long a SQLite writer waits for another process's
 # from the event's text (embed.event_text) when a pair first needs it (merge.needs_cosine), and stored then. A
 # vector is the same whenever it is computed (dateline.embed), so this gives the merges of embedding every event.
 PENDING_BYTES = b""
+UNDATED_CANDIDATES = 2_000  # stored undated mentions an undated new one is compared with (the newest)
 VECTORS_KEPT = 4096  # vectors kept in memory by text, for the copies of a story and the events told in many reports
 # Modules whose code does not change what is extracted: editing them does not make stored extractions stale.
 _NOT_PIPELINE = {
@@ -660,10 +661,13 @@ class Store:
 
     @staticmethod
     def _undated_rows(conn: Connection, family: str, country: str | None) -> list:
+        """The block's undated mentions, the most recently published first, at most ``UNDATED_CANDIDATES``: with no
+        days to narrow them, a corpus of undated reports would otherwise compare every new mention with all."""
         t = ReportEventRow
         same_country = t.country == country if country else t.country.is_(None)
         where = (t.family == family, same_country, t.date_start.is_(None), t.event_id.is_not(None))
-        return conn.execute(select(t.__table__).where(*where)).all()
+        newest = (t.published.desc().nulls_last(), t.key)
+        return conn.execute(select(t.__table__).where(*where).order_by(*newest).limit(UNDATED_CANDIDATES)).all()
 
     @staticmethod
     def _block_rows(conn: Connection, family: str, country: str | None, d0: int, d1: int) -> list:
