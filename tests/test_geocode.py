@@ -230,6 +230,15 @@ def test_place_heading_a_public_body_is_a_place(nlp):
     assert all(p.text not in {"Boston", "Delta"} for p in found)
 
 
+def test_place_named_in_a_public_body_after_its_first_word_is_a_place(nlp):
+    text = "Voters chose two members of the Springfield Public Library board and a dean of the University of Nebraska."
+    found = places(nlp, text)
+    assert by_text(found, "Springfield").country == "US"
+    assert by_text(found, "Nebraska").precision == "admin1"
+    found = places(nlp, "She banked at the Bank of America and spoke to the Department of Justice.")
+    assert all(p.text not in {"America", "Justice"} for p in found)
+
+
 def test_names_that_can_lie_together_are_read_together(nlp):
     found = places(nlp, "The Henry County sheriff said the fire near Paris destroyed two barns.")
     county = by_text(found, "Henry County")

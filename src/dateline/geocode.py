@@ -27,6 +27,7 @@ from dateline.lexicon import lexicon
 from dateline.records import DEMONYM, PlaceMention
 
 PLACE_LABELS = {"GPE", "LOC", "FAC"}  # spaCy entity labels (its tag set, not words)
+INNER_PLACE_LABELS = {"ORG", "FAC"}  # labels of names that may hold a place: 'Norfolk High School'
 STREET_WORDS = lexicon().words("places/street_words")
 DISTRICT_WORDS = lexicon().words("places/district_words")
 AIRPORT_WORDS = lexicon().words("places/airport_words")
@@ -61,6 +62,7 @@ PERSON_TITLES = lexicon().words("places/person_titles")
 # Words that follow a place's name at the head of a public body's name: 'Georgia Bureau of Investigation',
 # 'Huntsville Fire Department', 'U.S. Navy'. A team or a firm ('Minnesota Twins', 'Delta Air Lines') has none.
 INSTITUTION_WORDS = lexicon().words("places/institution_words")
+INSTITUTION_HEADS = lexicon().words("places/institution_heads")  # 'Norfolk High School', 'Paris Public Library'
 EMBEDDED_MIN_POP = 10_000  # a town heading a public body's name must be at least this big
 ADMIN1_MIN_POP = 100_000  # a mislabelled region name with no cue is taken only for a big region (a US state)
 # spaCy entity labels that are never places (its tag set, not words).
@@ -114,8 +116,8 @@ def _ent_mentions(doc: Doc) -> list[_Mention]:
         if start > 0 and doc[start - 1].ent_type_ == "NORP" and _exact_readings(doc, start - 1, end):
             start -= 1  # "Spanish Town", "French Guiana": a nationality word opening the place's own name
         if ent.label_ == "FAC" and not _shape_of(doc[end - 1].lower_.rstrip(".")) and not lookup(doc[start:end].text):
-            if head := _embedded_place(doc, start, end):  # 'Laurel County Detention Center'
-                out.append(_Mention(start, head, _clean_name(doc[start:head].text), strong=False))
+            if inner := _inner_place(doc, start, end):  # 'Laurel County Detention Center'
+                out.append(inner)
         elif ent.label_ in PLACE_LABELS and (head := _unknown_with_embedded_place(doc, start, end)):
             out.append(_Mention(start, head, _clean_name(doc[start:head].text), strong=False))  # 'X County Jail'
         elif ent.label_ in PLACE_LABELS:
@@ -127,8 +129,8 @@ def _ent_mentions(doc: Doc) -> list[_Mention]:
             sure = _mislabelled_place(doc, start, end, ent.label_)
             if sure is not None:
                 out.append(_Mention(start, end, _clean_name(doc[start:end].text), strong=sure))
-            elif ent.label_ == "ORG" and (head := _embedded_place(doc, start, end)):
-                out.append(_Mention(start, head, _clean_name(doc[start:head].text), strong=False))
+            elif ent.label_ in INNER_PLACE_LABELS and (inner := _inner_place(doc, start, end)):
+                out.append(inner)
     return out
 
 
@@ -195,6 +197,15 @@ def _mislabelled_place(doc: Doc, start: int, end: int, label: str) -> bool | Non
     return None
 
 
+def _inner_place(doc: Doc, start: int, end: int) -> _Mention | None:
+    """The place inside an organisation's or building's name: heading it or closing it after 'of'."""
+    if head := _embedded_place(doc, start, end):
+        return _Mention(start, head, _clean_name(doc[start:head].text), strong=False)
+    if span := _trailing_place(doc, start, end):
+        return _Mention(span[0], span[1], _clean_name(doc[span[0] : span[1]].text), strong=False)
+    return None
+
+
 def _embedded_place(doc: Doc, start: int, end: int) -> int | None:
     """'Georgia Bureau of Investigation', 'Laurel County Jail': the place a public body is named for, as the end
     of that place's name inside the organisation's span."""
@@ -203,9 +214,28 @@ def _embedded_place(doc: Doc, start: int, end: int) -> int | None:
         if not cands:
             continue
         county = doc[stop - 1].text in ADMIN2_WORDS and any(c.kind == "admin2" for c in cands)
-        if county or doc[stop].lower_ in INSTITUTION_WORDS and _big_enough(cands):
+        if county or _names_institution(doc, stop, end) and _big_enough(cands):
             return stop
     return None
+
+
+def _names_institution(doc: Doc, stop: int, end: int) -> bool:
+    """The words after a town name a public body or building: the next word says so ('Huntsville Fire
+    Department') or the name's head noun does ('Norfolk High School')."""
+    return doc[stop].lower_ in INSTITUTION_WORDS or doc[end - 1].lower_.rstrip(".") in INSTITUTION_HEADS
+
+
+def _trailing_place(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
+    """'the University of Georgia', 'the First Bank of Princeton': the place a body is 'of', closing its name."""
+    ofs = [t.i for t in doc[start + 1 : end - 1] if t.lower_ == "of"]
+    if not ofs or doc[ofs[-1] - 1].lower_ not in INSTITUTION_HEADS:  # not "the Islamic State of Iraq"
+        return None
+    first = ofs[-1] + 1 + (1 if doc[ofs[-1] + 1].lower_ == "the" else 0)
+    stop = _trim_end(doc, first, end)
+    cands = _exact_readings(doc, first, stop) if first < stop else []
+    county = bool(cands) and doc[stop - 1].text in ADMIN2_WORDS and any(c.kind == "admin2" for c in cands)
+    big = any(c.kind != "city" or c.population >= SCAN_MIN_POP for c in cands)  # not 'Department of Justice'
+    return (first, stop) if cands and (county or big) else None
 
 
 def _unknown_with_embedded_place(doc: Doc, start: int, end: int) -> int | None:
