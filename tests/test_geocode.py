@@ -245,6 +245,11 @@ def test_names_that_can_lie_together_are_read_together(nlp):
     assert county.country == "US" and county.admin1 == "Tennessee"
 
 
+def test_names_far_apart_in_one_state_point_at_its_namesake_town(nlp):
+    text = "The company has stores in Amarillo, Lubbock and El Paso and will open one in Gainesville next year."
+    assert by_text(places(nlp, text), "Gainesville").admin1 == "Texas"
+
+
 def test_saint_spellings_and_spaced_state_abbreviations(nlp):
     assert gazetteer.lookup("St. Paul")[0].admin1 == "Minnesota"
     assert not gazetteer.lookup("St. Paul")[0].alt

@@ -686,12 +686,15 @@ class _Context:
     own: dict[str, Counter] = field(default_factory=dict)  # name -> the country votes it cast itself
     readings: dict[tuple[int, int], set[str]] = field(default_factory=dict)  # grid cell -> names read there
     name: str = ""  # the name this context is seen by
+    regions: dict[tuple[str, str], dict[str, float]] = field(default_factory=dict)  # region -> name -> weight
+    home: tuple[str, str] | None = None  # the region most of the other names can lie in
 
     def without(self, name: str) -> _Context:
         """The context as seen by one name: its own votes must not confirm its own reading."""
         own = self.own.get(name, Counter())
         points = [pt for pt in self.points if pt[2] != name]
-        return _Context(self.countries - own, self.admin1, points, {}, self.readings, name)
+        home = _home_region(self.regions, name)
+        return _Context(self.countries - own, self.admin1, points, {}, self.readings, name, self.regions, home)
 
     def co_located(self, p: Place) -> bool:
         """Some reading of another name in the report lies beside this one: 'Paris' and 'Henry County' together
@@ -720,6 +723,8 @@ def _score(p: Place, ctx: _Context, qualifier: Place | None) -> float:
         s += 8
     if p.kind in {"city", "admin2"} and p.admin1 and p.admin1 in ctx.admin1:
         s += 15
+    elif p.kind in {"city", "admin2"} and p.admin1 and (p.country, p.admin1) == ctx.home:
+        s += HOME_BONUS
     if qualifier is not None:
         s += _qualifier_bonus(p, qualifier)
     if p.kind in {"city", "admin2"} and ctx.points and _near(p, ctx.points, 150):  # points exclude own name
@@ -822,6 +827,7 @@ def _resolve_all(doc: Doc, mentions: list[_Mention]) -> None:
         m.place = _best(m.candidates, ctx, _qualifier_place(m, mentions))
     ctx = _context_from(mentions, ctx.countries)
     ctx.readings = _readings(mentions)
+    ctx.regions = _region_support(mentions)
     for m in mentions:  # pass 2: with the report's geography
         seen = ctx.without(m.name)
         m.place = _best(m.candidates, seen, _qualifier_place(m, mentions))
@@ -895,6 +901,35 @@ def _readings(mentions: list[_Mention], most: int = 30) -> dict[tuple[int, int],
         for c in local:
             cells.setdefault(_cell(c.lat, c.lon), set()).add(m.name)
     return cells
+
+
+def _region_support(mentions: list[_Mention]) -> dict[tuple[str, str], dict[str, float]]:
+    """For each first-order region, the names that can lie in it, each weighted by one over the number of regions
+    it can lie in: a name with one reading points at its region, 'Springfield' hardly at any."""
+    support: dict[tuple[str, str], dict[str, float]] = {}
+    for name in {m.name for m in mentions}:
+        cands = next(m.candidates for m in mentions if m.name == name)
+        keys = {(c.country, c.admin1) for c in cands if not c.alt and c.country and c.admin1 and c.kind != "country"}
+        for key in keys:
+            support.setdefault(key, {})[name] = 1 / len(keys)
+    return support
+
+
+def _home_region(support: dict[tuple[str, str], dict[str, float]], name: str) -> tuple[str, str] | None:
+    """The region the report's other names point at together (two names at least, ahead of any other region):
+    'Gainesville' in a report that also names Sherman and Denton is the Texas town."""
+    weights = {k: (sum(w for n, w in v.items() if n != name), len(v) - (name in v)) for k, v in support.items()}
+    ranked = sorted(weights.items(), key=lambda kv: kv[1][0], reverse=True)
+    if not ranked or ranked[0][1][1] < HOME_MIN_NAMES or ranked[0][1][0] < HOME_MIN_WEIGHT:
+        return None
+    if len(ranked) > 1 and ranked[1][1][0] >= ranked[0][1][0]:
+        return None
+    return ranked[0][0]
+
+
+HOME_MIN_NAMES = 2  # a home region needs at least this many other names that can lie in it
+HOME_MIN_WEIGHT = 1.0  # and this much weight: one name with a single reading, or two with two each
+HOME_BONUS = 15  # as much as naming the region itself
 
 
 def _cell(lat: float, lon: float) -> tuple[int, int]:
