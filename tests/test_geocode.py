@@ -250,6 +250,12 @@ def test_names_far_apart_in_one_state_point_at_its_namesake_town(nlp):
     assert by_text(places(nlp, text), "Gainesville").admin1 == "Texas"
 
 
+def test_seas_lie_at_their_geonames_reference_points(nlp):
+    found = places(nlp, "Forecasters expect six hurricanes to form in the Atlantic this season.")
+    ocean = by_text(found, "Atlantic")
+    assert haversine(ocean.lat, ocean.lon, 10.0, -25.0) < 100
+
+
 def test_saint_spellings_and_spaced_state_abbreviations(nlp):
     assert gazetteer.lookup("St. Paul")[0].admin1 == "Minnesota"
     assert not gazetteer.lookup("St. Paul")[0].alt
