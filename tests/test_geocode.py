@@ -256,6 +256,11 @@ def test_seas_lie_at_their_geonames_reference_points(nlp):
     assert haversine(ocean.lat, ocean.lon, 10.0, -25.0) < 100
 
 
+def test_a_countrys_court_district_is_the_country(nlp):
+    found = places(nlp, "In federal court in Newark, U.S. District Judge Mary Hall said the parties had settled.")
+    assert by_text(found, "U.S.").precision == "country"
+
+
 def test_saint_spellings_and_spaced_state_abbreviations(nlp):
     assert gazetteer.lookup("St. Paul")[0].admin1 == "Minnesota"
     assert not gazetteer.lookup("St. Paul")[0].alt

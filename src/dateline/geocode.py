@@ -545,6 +545,8 @@ def _extend(doc: Doc, m: _Mention) -> None:
             m.shape, m.end = "airport", nxt + 2
         elif _shape_of(words[0].rstrip(".")) == "district" and _names_what_follows(doc, nxt):
             pass  # "the Kingston suburb of Spanish Town": Kingston stays the city; the suburb is named next
+        elif _shape_of(words[0].rstrip(".")) == "district" and _country_name(m.name):
+            pass  # 'U.S. District Judge': a federal court's district, not a quarter of a town
         elif _shape_of(words[0].rstrip(".")):
             m.shape, m.end = _shape_of(words[0].rstrip(".")), nxt + 1
         elif words[0] in DESIGNATORS and nxt == m.end or _listed_with_designator(doc, m.end):
@@ -553,6 +555,11 @@ def _extend(doc: Doc, m: _Mention) -> None:
         _extend_left(doc, m)
     if m.shape == "plain" and m.end - m.start > 1:
         _compass_prefix(doc, m)
+
+
+def _country_name(name: str) -> bool:
+    cands = lookup(name)
+    return bool(cands) and cands[0].kind == "country" and not cands[0].alt
 
 
 COMPASS: dict[str, tuple[int, int]] = {
