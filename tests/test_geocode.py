@@ -261,6 +261,14 @@ def test_a_countrys_court_district_is_the_country(nlp):
     assert by_text(found, "U.S.").precision == "country"
 
 
+def test_a_resident_of_a_name_is_of_its_town_not_its_country(nlp):
+    text = "Police in Harrisburg said Jane Doe, 34, of Lebanon, was arrested after a chase through Hershey."
+    town = by_text(places(nlp, text), "Lebanon")
+    assert (town.country, town.precision) == ("US", "city")
+    text = "Officers in Atlanta said a Georgia man, 41, was held after a chase through Macon."
+    assert by_text(places(nlp, text), "Georgia").precision == "admin1"
+
+
 def test_saint_spellings_and_spaced_state_abbreviations(nlp):
     assert gazetteer.lookup("St. Paul")[0].admin1 == "Minnesota"
     assert not gazetteer.lookup("St. Paul")[0].alt

@@ -62,7 +62,8 @@ PERSON_TITLES = lexicon().words("places/person_titles")
 # Words that follow a place's name at the head of a public body's name: 'Georgia Bureau of Investigation',
 # 'Huntsville Fire Department', 'U.S. Navy'. A team or a firm ('Minnesota Twins', 'Delta Air Lines') has none.
 INSTITUTION_WORDS = lexicon().words("places/institution_words")
-INSTITUTION_HEADS = lexicon().words("places/institution_heads")  # 'Norfolk High School', 'Paris Public Library'
+INSTITUTION_HEADS = lexicon().words("places/institution_heads")  # 'Paris Public Library'
+TOWN_WORDS = lexicon().words("places/town_words")  # 'the Lebanon police': the name is a town's
 EMBEDDED_MIN_POP = 10_000  # a town heading a public body's name must be at least this big
 ADMIN1_MIN_POP = 100_000  # a mislabelled region name with no cue is taken only for a big region (a US state)
 # spaCy entity labels that are never places (its tag set, not words).
@@ -837,7 +838,7 @@ def _resolve_all(doc: Doc, mentions: list[_Mention]) -> None:
     ctx.regions = _region_support(mentions)
     for m in mentions:  # pass 2: with the report's geography
         seen = ctx.without(m.name)
-        m.place = _best(m.candidates, seen, _qualifier_place(m, mentions))
+        m.place = _best(_town_readings(doc, m, seen), seen, _qualifier_place(m, mentions))
         if m.shape == "admin" and m.place and m.place.kind == "city" and m.place.country not in seen.countries:
             m.place = None  # 'Soum province' is not a Senegalese village of that name
         if m.shape == "district" and m.place and not _unique_town(m.place, m.candidates, seen):
@@ -848,6 +849,22 @@ def _resolve_all(doc: Doc, mentions: list[_Mention]) -> None:
         anchor = _near_anchor(doc, m, mentions)
         if _too_far(m.place, anchor.place if anchor else None):
             m.place = None
+
+
+def _town_readings(doc: Doc, m: _Mention, ctx: _Context) -> tuple[Place, ...]:
+    """'Jane Doe, 34, of Lebanon', 'a Lebanon woman', 'the Lebanon police': not the country, where the name has a
+    town in a country the report is about; otherwise every reading."""
+    if m.shape != "plain" or not _town_cue(doc, m.start, m.end):
+        return m.candidates
+    if not any(c.kind == "city" and c.country in ctx.countries for c in m.candidates):
+        return m.candidates
+    return tuple(c for c in m.candidates if c.kind not in {"country", "region"})  # 'a Georgia man' stays the state
+
+
+def _town_cue(doc: Doc, start: int, end: int) -> bool:
+    if _residence_cue(doc, start, end) or _address_cue(doc, start):
+        return True
+    return end < len(doc) and doc[end].lower_ in TOWN_WORDS
 
 
 def _demonym_candidates(word: str) -> tuple[Place, ...]:
