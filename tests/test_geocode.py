@@ -269,6 +269,12 @@ def test_a_resident_of_a_name_is_of_its_town_not_its_country(nlp):
     assert by_text(places(nlp, text), "Georgia").precision == "admin1"
 
 
+def test_a_named_building_lies_in_its_town(nlp):
+    found = places(nlp, "He spoke at the Grand Riviera Hotel in Cairo before flying home.")
+    hotel, city = by_text(found, "Grand Riviera Hotel"), by_text(found, "Cairo")
+    assert (hotel.lat, hotel.lon, hotel.feature) == (city.lat, city.lon, "facility")
+
+
 def test_saint_spellings_and_spaced_state_abbreviations(nlp):
     assert gazetteer.lookup("St. Paul")[0].admin1 == "Minnesota"
     assert not gazetteer.lookup("St. Paul")[0].alt

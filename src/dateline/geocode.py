@@ -17,6 +17,7 @@ import math
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
+from typing import Literal
 
 from spacy.tokens import Doc, Span, Token
 
@@ -27,6 +28,7 @@ from dateline.lexicon import lexicon
 from dateline.records import DEMONYM, PlaceMention
 
 PLACE_LABELS = {"GPE", "LOC", "FAC"}  # spaCy entity labels (its tag set, not words)
+LOCAL_SHAPES = {"street", "facility"}  # mentions placed at their report's town rather than looked up
 INNER_PLACE_LABELS = {"ORG", "FAC"}  # labels of names that may hold a place: 'Norfolk High School'
 STREET_WORDS = lexicon().words("places/street_words")
 DISTRICT_WORDS = lexicon().words("places/district_words")
@@ -64,12 +66,16 @@ PERSON_TITLES = lexicon().words("places/person_titles")
 INSTITUTION_WORDS = lexicon().words("places/institution_words")
 INSTITUTION_HEADS = lexicon().words("places/institution_heads")  # 'Paris Public Library'
 TOWN_WORDS = lexicon().words("places/town_words")  # 'the Lebanon police': the name is a town's
+FACILITY_HEADS = lexicon().words("places/facility_heads")  # 'Memorial Stadium', 'Trump Tower'
 EMBEDDED_MIN_POP = 10_000  # a town heading a public body's name must be at least this big
 ADMIN1_MIN_POP = 100_000  # a mislabelled region name with no cue is taken only for a big region (a US state)
 # spaCy entity labels that are never places (its tag set, not words).
 DEMONYM_LABELS = {"NORP", "GPE", "LOC"}  # spaCy labels a nationality word carries when it names its country
 NON_PLACE_LABELS = {"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY", "LAW", "LANGUAGE"}
 SCAN_MIN_POP = 100_000  # a proper noun spaCy did not tag is taken as a city only when the city is this big
+
+
+Shape = Literal["plain", "street", "facility", "district", "airport", "part", "relative", "demonym", "admin"]
 
 
 @dataclass
@@ -79,7 +85,7 @@ class _Mention:
     start: int  # token indices
     end: int
     name: str  # text looked up in the gazetteer
-    shape: str = "plain"  # plain | street | district | airport | part | relative | demonym
+    shape: Shape = "plain"
     direction: tuple[int, int] = (0, 0)
     strong: bool = True  # from a spaCy place entity (vs a gazetteer-only scan)
     qualifier: int | None = None  # index of a 'Town, Region' qualifier mention
@@ -117,7 +123,7 @@ def _ent_mentions(doc: Doc) -> list[_Mention]:
         if start > 0 and doc[start - 1].ent_type_ == "NORP" and _exact_readings(doc, start - 1, end):
             start -= 1  # "Spanish Town", "French Guiana": a nationality word opening the place's own name
         if ent.label_ == "FAC" and not _shape_of(doc[end - 1].lower_.rstrip(".")) and not lookup(doc[start:end].text):
-            if inner := _inner_place(doc, start, end):  # 'Laurel County Detention Center'
+            if inner := _inner_place(doc, start, end) or _facility(doc, start, end):  # 'Laurel County Jail'
                 out.append(inner)
         elif ent.label_ in PLACE_LABELS and (head := _unknown_with_embedded_place(doc, start, end)):
             out.append(_Mention(start, head, _clean_name(doc[start:head].text), strong=False))  # 'X County Jail'
@@ -196,6 +202,15 @@ def _mislabelled_place(doc: Doc, start: int, end: int, label: str) -> bool | Non
     if cue == "weak" and max(c.population for c in cands) >= CUE_MIN_POP:
         return max(c.population for c in cands) >= SCAN_MIN_POP
     return None
+
+
+def _facility(doc: Doc, start: int, end: int) -> _Mention | None:
+    """'the White House', 'Memorial Stadium', 'St George's Chapel': a named building or site, placed at its town."""
+    if doc[end - 1].lower_ not in FACILITY_HEADS or end - start < 2 or lookup(_clean_name(doc[start:end].text)):
+        return None
+    if not all(_name_token(t) or t.lower_ in {"of", "the", "'s", "’s", "&"} for t in doc[start:end]):
+        return None
+    return _Mention(start, end, _clean_name(doc[start:end].text), shape="facility", strong=False)
 
 
 def _inner_place(doc: Doc, start: int, end: int) -> _Mention | None:
@@ -825,7 +840,7 @@ def _resolve_all(doc: Doc, mentions: list[_Mention]) -> None:
             m.candidates = _admin_candidates(doc, m)
         elif m.shape == "district":
             m.candidates = _district_candidates(doc, m)
-        elif m.shape != "street":
+        elif m.shape not in LOCAL_SHAPES:
             m.candidates = _candidates(_base_name(m, doc))
         if _settlement_cue(doc, m.start) and any(c.kind == "city" for c in m.candidates):
             m.candidates = tuple(c for c in m.candidates if c.kind == "city")  # "the city of Mykolaiv"
@@ -1134,10 +1149,10 @@ def _place_record(p: Place, text: str, start: int) -> PlaceMention:
 
 def _local_record(doc: Doc, m: _Mention, mentions: list[_Mention], dominant: Place | None) -> PlaceMention | None:
     """A street or district takes its city's coordinates: same sentence, else the last city before, else main city."""
-    city = _city_for(doc, m, mentions) or dominant
+    city = (_sentence_city(doc, m, mentions) if m.shape == "facility" else _city_for(doc, m, mentions)) or dominant
     span = doc[m.start : m.end]
     text = span.text
-    if city is None:
+    if city is None or m.shape == "facility" and city.kind != "city":  # a building lies in a town, not a state
         return None
     precision = "street" if m.shape == "street" else "district"
     return PlaceMention(
@@ -1192,7 +1207,7 @@ def find_places(doc: Doc) -> list[PlaceMention]:
     out = []
     for m in mentions:
         # a district with no reading of its own is a part of a city; 'Kupwara district' is the one around its town
-        local = m.shape == "street" or (m.shape == "district" and m.place is None)
+        local = m.shape in LOCAL_SHAPES or (m.shape == "district" and m.place is None)
         rec = _local_record(doc, m, mentions, dominant) if local else _record(doc, m)
         if rec is not None:
             out.append(rec)
