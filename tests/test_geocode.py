@@ -275,6 +275,14 @@ def test_a_named_building_lies_in_its_town(nlp):
     assert (hotel.lat, hotel.lon, hotel.feature) == (city.lat, city.lon, "facility")
 
 
+def test_words_for_a_regions_people_are_flagged_mentions_of_the_region(nlp):
+    found = places(nlp, "European ministers and Texan farmers met in Brussels on Monday.")
+    europe, texas = by_text(found, "European"), by_text(found, "Texan")
+    assert (europe.name, europe.feature) == ("Europe", "demonym")
+    assert (texas.admin1, texas.feature) == ("Texas", "demonym")
+    assert [p.text for p in toponyms(found)] == ["Brussels"]
+
+
 def test_saint_spellings_and_spaced_state_abbreviations(nlp):
     assert gazetteer.lookup("St. Paul")[0].admin1 == "Minnesota"
     assert not gazetteer.lookup("St. Paul")[0].alt

@@ -67,6 +67,7 @@ INSTITUTION_WORDS = lexicon().words("places/institution_words")
 INSTITUTION_HEADS = lexicon().words("places/institution_heads")  # 'Paris Public Library'
 TOWN_WORDS = lexicon().words("places/town_words")  # 'the Lebanon police': the name is a town's
 FACILITY_HEADS = lexicon().words("places/facility_heads")  # 'Memorial Stadium', 'Trump Tower'
+REGION_DEMONYMS: dict[str, str] = lexicon().table("places/region_demonyms")  # 'Europeans' -> 'Europe'
 EMBEDDED_MIN_POP = 10_000  # a town heading a public body's name must be at least this big
 ADMIN1_MIN_POP = 100_000  # a mislabelled region name with no cue is taken only for a big region (a US state)
 # spaCy entity labels that are never places (its tag set, not words).
@@ -175,8 +176,14 @@ def _in_outlet_name(doc: Doc, start: int, end: int) -> bool:
 
 
 def _is_demonym(text: str) -> bool:
-    """'Iraqi' and 'Americans' name people of a country, not a place."""
-    return norm(_clean_name(text)) in country_of_demonym()
+    """'Iraqi', 'Americans' and 'Europeans' name people of a country or region, not a place."""
+    key = norm(_clean_name(text))
+    return key in country_of_demonym() or key in _region_demonyms()
+
+
+@lru_cache(maxsize=1)
+def _region_demonyms() -> dict[str, str]:
+    return {norm(word): place for word, place in REGION_DEMONYMS.items()}
 
 
 def _mislabelled_place(doc: Doc, start: int, end: int, label: str) -> bool | None:
@@ -885,6 +892,8 @@ def _town_cue(doc: Doc, start: int, end: int) -> bool:
 def _demonym_candidates(word: str) -> tuple[Place, ...]:
     cc = country_of_demonym().get(norm(word))
     found = country(cc) if cc else None
+    if found is None and (name := _region_demonyms().get(norm(word))):
+        found = next((c for c in lookup(name) if c.kind in {"region", "admin1"} and not c.alt), None)
     return (found,) if found is not None else ()
 
 
