@@ -283,6 +283,11 @@ def test_words_for_a_regions_people_are_flagged_mentions_of_the_region(nlp):
     assert [p.text for p in toponyms(found)] == ["Brussels"]
 
 
+def test_a_town_tagged_as_a_body_counts_beside_the_reports_places(nlp):
+    text = "Flooding closed roads in Fargo and Moorhead on Friday, and Wahpeton officials said more rain was coming."
+    assert by_text(places(nlp, text), "Wahpeton").admin1 == "North Dakota"
+
+
 def test_saint_spellings_and_spaced_state_abbreviations(nlp):
     assert gazetteer.lookup("St. Paul")[0].admin1 == "Minnesota"
     assert not gazetteer.lookup("St. Paul")[0].alt

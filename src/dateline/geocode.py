@@ -89,6 +89,7 @@ class _Mention:
     shape: Shape = "plain"
     direction: tuple[int, int] = (0, 0)
     strong: bool = True  # from a spaCy place entity (vs a gazetteer-only scan)
+    tentative: bool = False  # a town only if it lies beside the report's other places
     qualifier: int | None = None  # index of a 'Town, Region' qualifier mention
     place: Place | None = None
     candidates: tuple[Place, ...] = field(default_factory=tuple)
@@ -139,7 +140,19 @@ def _ent_mentions(doc: Doc) -> list[_Mention]:
                 out.append(_Mention(start, end, _clean_name(doc[start:end].text), strong=sure))
             elif ent.label_ in INNER_PLACE_LABELS and (inner := _inner_place(doc, start, end)):
                 out.append(inner)
+            elif ent.label_ != "PERSON" and _town_by_name(doc, start, end):
+                out.append(_Mention(start, end, _clean_name(doc[start:end].text), strong=False, tentative=True))
     return out
+
+
+def _town_by_name(doc: Doc, start: int, end: int) -> bool:
+    """A name spaCy tagged as a person or a body that spells a town ('Castlegar', 'Great Yarmouth') and is no one's
+    name in the report: kept only if the town lies beside the report's other places (checked after resolution)."""
+    if end < len(doc) and _capitalised(doc[end]):
+        return False  # 'Nelson Mandela', 'Mesa Airlines'
+    cands = _exact_readings(doc, start, end)
+    text = _clean_name(doc[start:end].text)
+    return any(c.kind == "city" and c.population >= CUE_MIN_POP for c in cands) and not _personal_name(doc, text)
 
 
 def _demonym_mention(doc: Doc, start: int, end: int) -> _Mention:
@@ -867,6 +880,8 @@ def _resolve_all(doc: Doc, mentions: list[_Mention]) -> None:
             m.place = None
         if m.place is not None and _stray_village(m.place, seen):
             m.place = None
+        if m.tentative and m.place is not None and not _beside_the_report(m.place, seen):
+            m.place = None
     for m in mentions:  # "the village of Kuru near Jos": a place said to be near another lies near it
         anchor = _near_anchor(doc, m, mentions)
         if _too_far(m.place, anchor.place if anchor else None):
@@ -936,6 +951,16 @@ def _stray_village(p: Place, ctx: _Context) -> bool:
     if p.country in ctx.countries:
         return False
     return ctx.countries.most_common(1)[0][1] >= STRAY_COUNTRY_VOTES
+
+
+def _beside_the_report(p: Place, ctx: _Context) -> bool:
+    """A town lies beside the report's other places: near one of them, or in the region the report is about."""
+    if p.kind != "city":
+        return False
+    return _near(p, ctx.points, TENTATIVE_KM) or bool(p.admin1) and (p.country, p.admin1) == ctx.home
+
+
+TENTATIVE_KM = 100
 
 
 def _readings(mentions: list[_Mention], most: int = 30) -> dict[tuple[int, int], set[str]]:
