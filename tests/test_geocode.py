@@ -230,10 +230,62 @@ def test_place_heading_a_public_body_is_a_place(nlp):
     assert all(p.text not in {"Boston", "Delta"} for p in found)
 
 
+def test_place_named_in_a_public_body_after_its_first_word_is_a_place(nlp):
+    text = "Voters chose two members of the Springfield Public Library board and a dean of the University of Nebraska."
+    found = places(nlp, text)
+    assert by_text(found, "Springfield").country == "US"
+    assert by_text(found, "Nebraska").precision == "admin1"
+    found = places(nlp, "She banked at the Bank of America and spoke to the Department of Justice.")
+    assert all(p.text not in {"America", "Justice"} for p in found)
+
+
 def test_names_that_can_lie_together_are_read_together(nlp):
     found = places(nlp, "The Henry County sheriff said the fire near Paris destroyed two barns.")
     county = by_text(found, "Henry County")
     assert county.country == "US" and county.admin1 == "Tennessee"
+
+
+def test_names_far_apart_in_one_state_point_at_its_namesake_town(nlp):
+    text = "The company has stores in Amarillo, Lubbock and El Paso and will open one in Gainesville next year."
+    assert by_text(places(nlp, text), "Gainesville").admin1 == "Texas"
+
+
+def test_seas_lie_at_their_geonames_reference_points(nlp):
+    found = places(nlp, "Forecasters expect six hurricanes to form in the Atlantic this season.")
+    ocean = by_text(found, "Atlantic")
+    assert haversine(ocean.lat, ocean.lon, 10.0, -25.0) < 100
+
+
+def test_a_countrys_court_district_is_the_country(nlp):
+    found = places(nlp, "In federal court in Newark, U.S. District Judge Mary Hall said the parties had settled.")
+    assert by_text(found, "U.S.").precision == "country"
+
+
+def test_a_resident_of_a_name_is_of_its_town_not_its_country(nlp):
+    text = "Police in Harrisburg said Jane Doe, 34, of Lebanon, was arrested after a chase through Hershey."
+    town = by_text(places(nlp, text), "Lebanon")
+    assert (town.country, town.precision) == ("US", "city")
+    text = "Officers in Atlanta said a Georgia man, 41, was held after a chase through Macon."
+    assert by_text(places(nlp, text), "Georgia").precision == "admin1"
+
+
+def test_a_named_building_lies_in_its_town(nlp):
+    found = places(nlp, "He spoke at the Grand Riviera Hotel in Cairo before flying home.")
+    hotel, city = by_text(found, "Grand Riviera Hotel"), by_text(found, "Cairo")
+    assert (hotel.lat, hotel.lon, hotel.feature) == (city.lat, city.lon, "facility")
+
+
+def test_words_for_a_regions_people_are_flagged_mentions_of_the_region(nlp):
+    found = places(nlp, "European ministers and Texan farmers met in Brussels on Monday.")
+    europe, texas = by_text(found, "European"), by_text(found, "Texan")
+    assert (europe.name, europe.feature) == ("Europe", "demonym")
+    assert (texas.admin1, texas.feature) == ("Texas", "demonym")
+    assert [p.text for p in toponyms(found)] == ["Brussels"]
+
+
+def test_a_town_tagged_as_a_body_counts_beside_the_reports_places(nlp):
+    text = "Flooding closed roads in Fargo and Moorhead on Friday, and Wahpeton officials said more rain was coming."
+    assert by_text(places(nlp, text), "Wahpeton").admin1 == "North Dakota"
 
 
 def test_saint_spellings_and_spaced_state_abbreviations(nlp):

@@ -23,7 +23,7 @@ from pathlib import Path
 from dateline import DatelineError
 from dateline.lexicon import lexicon
 
-SCHEMA_VERSION = 11
+SCHEMA_VERSION = 12
 DB_NAME = f"gazetteer-v{SCHEMA_VERSION}.sqlite"
 MIN_ALT_POP = 1000  # alternate spellings only for places big enough to be written about under another name
 

@@ -17,6 +17,7 @@ import math
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
+from typing import Literal
 
 from spacy.tokens import Doc, Span, Token
 
@@ -27,6 +28,8 @@ from dateline.lexicon import lexicon
 from dateline.records import DEMONYM, PlaceMention
 
 PLACE_LABELS = {"GPE", "LOC", "FAC"}  # spaCy entity labels (its tag set, not words)
+LOCAL_SHAPES = {"street", "facility"}  # mentions placed at their report's town rather than looked up
+INNER_PLACE_LABELS = {"ORG", "FAC"}  # labels of names that may hold a place: 'Norfolk High School'
 STREET_WORDS = lexicon().words("places/street_words")
 DISTRICT_WORDS = lexicon().words("places/district_words")
 AIRPORT_WORDS = lexicon().words("places/airport_words")
@@ -61,12 +64,19 @@ PERSON_TITLES = lexicon().words("places/person_titles")
 # Words that follow a place's name at the head of a public body's name: 'Georgia Bureau of Investigation',
 # 'Huntsville Fire Department', 'U.S. Navy'. A team or a firm ('Minnesota Twins', 'Delta Air Lines') has none.
 INSTITUTION_WORDS = lexicon().words("places/institution_words")
+INSTITUTION_HEADS = lexicon().words("places/institution_heads")  # 'Paris Public Library'
+TOWN_WORDS = lexicon().words("places/town_words")  # 'the Lebanon police': the name is a town's
+FACILITY_HEADS = lexicon().words("places/facility_heads")  # 'Memorial Stadium', 'Trump Tower'
+REGION_DEMONYMS: dict[str, str] = lexicon().table("places/region_demonyms")  # 'Europeans' -> 'Europe'
 EMBEDDED_MIN_POP = 10_000  # a town heading a public body's name must be at least this big
 ADMIN1_MIN_POP = 100_000  # a mislabelled region name with no cue is taken only for a big region (a US state)
 # spaCy entity labels that are never places (its tag set, not words).
 DEMONYM_LABELS = {"NORP", "GPE", "LOC"}  # spaCy labels a nationality word carries when it names its country
 NON_PLACE_LABELS = {"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY", "LAW", "LANGUAGE"}
 SCAN_MIN_POP = 100_000  # a proper noun spaCy did not tag is taken as a city only when the city is this big
+
+
+Shape = Literal["plain", "street", "facility", "district", "airport", "part", "relative", "demonym", "admin"]
 
 
 @dataclass
@@ -76,9 +86,10 @@ class _Mention:
     start: int  # token indices
     end: int
     name: str  # text looked up in the gazetteer
-    shape: str = "plain"  # plain | street | district | airport | part | relative | demonym
+    shape: Shape = "plain"
     direction: tuple[int, int] = (0, 0)
     strong: bool = True  # from a spaCy place entity (vs a gazetteer-only scan)
+    tentative: bool = False  # a town only if it lies beside the report's other places
     qualifier: int | None = None  # index of a 'Town, Region' qualifier mention
     place: Place | None = None
     candidates: tuple[Place, ...] = field(default_factory=tuple)
@@ -114,8 +125,8 @@ def _ent_mentions(doc: Doc) -> list[_Mention]:
         if start > 0 and doc[start - 1].ent_type_ == "NORP" and _exact_readings(doc, start - 1, end):
             start -= 1  # "Spanish Town", "French Guiana": a nationality word opening the place's own name
         if ent.label_ == "FAC" and not _shape_of(doc[end - 1].lower_.rstrip(".")) and not lookup(doc[start:end].text):
-            if head := _embedded_place(doc, start, end):  # 'Laurel County Detention Center'
-                out.append(_Mention(start, head, _clean_name(doc[start:head].text), strong=False))
+            if inner := _inner_place(doc, start, end) or _facility(doc, start, end):  # 'Laurel County Jail'
+                out.append(inner)
         elif ent.label_ in PLACE_LABELS and (head := _unknown_with_embedded_place(doc, start, end)):
             out.append(_Mention(start, head, _clean_name(doc[start:head].text), strong=False))  # 'X County Jail'
         elif ent.label_ in PLACE_LABELS:
@@ -127,9 +138,21 @@ def _ent_mentions(doc: Doc) -> list[_Mention]:
             sure = _mislabelled_place(doc, start, end, ent.label_)
             if sure is not None:
                 out.append(_Mention(start, end, _clean_name(doc[start:end].text), strong=sure))
-            elif ent.label_ == "ORG" and (head := _embedded_place(doc, start, end)):
-                out.append(_Mention(start, head, _clean_name(doc[start:head].text), strong=False))
+            elif ent.label_ in INNER_PLACE_LABELS and (inner := _inner_place(doc, start, end)):
+                out.append(inner)
+            elif ent.label_ != "PERSON" and _town_by_name(doc, start, end):
+                out.append(_Mention(start, end, _clean_name(doc[start:end].text), strong=False, tentative=True))
     return out
+
+
+def _town_by_name(doc: Doc, start: int, end: int) -> bool:
+    """A name spaCy tagged as a person or a body that spells a town ('Castlegar', 'Great Yarmouth') and is no one's
+    name in the report: kept only if the town lies beside the report's other places (checked after resolution)."""
+    if end < len(doc) and _capitalised(doc[end]):
+        return False  # 'Nelson Mandela', 'Mesa Airlines'
+    cands = _exact_readings(doc, start, end)
+    text = _clean_name(doc[start:end].text)
+    return any(c.kind == "city" and c.population >= CUE_MIN_POP for c in cands) and not _personal_name(doc, text)
 
 
 def _demonym_mention(doc: Doc, start: int, end: int) -> _Mention:
@@ -166,8 +189,14 @@ def _in_outlet_name(doc: Doc, start: int, end: int) -> bool:
 
 
 def _is_demonym(text: str) -> bool:
-    """'Iraqi' and 'Americans' name people of a country, not a place."""
-    return norm(_clean_name(text)) in country_of_demonym()
+    """'Iraqi', 'Americans' and 'Europeans' name people of a country or region, not a place."""
+    key = norm(_clean_name(text))
+    return key in country_of_demonym() or key in _region_demonyms()
+
+
+@lru_cache(maxsize=1)
+def _region_demonyms() -> dict[str, str]:
+    return {norm(word): place for word, place in REGION_DEMONYMS.items()}
 
 
 def _mislabelled_place(doc: Doc, start: int, end: int, label: str) -> bool | None:
@@ -195,6 +224,24 @@ def _mislabelled_place(doc: Doc, start: int, end: int, label: str) -> bool | Non
     return None
 
 
+def _facility(doc: Doc, start: int, end: int) -> _Mention | None:
+    """'the White House', 'Memorial Stadium', 'St George's Chapel': a named building or site, placed at its town."""
+    if doc[end - 1].lower_ not in FACILITY_HEADS or end - start < 2 or lookup(_clean_name(doc[start:end].text)):
+        return None
+    if not all(_name_token(t) or t.lower_ in {"of", "the", "'s", "’s", "&"} for t in doc[start:end]):
+        return None
+    return _Mention(start, end, _clean_name(doc[start:end].text), shape="facility", strong=False)
+
+
+def _inner_place(doc: Doc, start: int, end: int) -> _Mention | None:
+    """The place inside an organisation's or building's name: heading it or closing it after 'of'."""
+    if head := _embedded_place(doc, start, end):
+        return _Mention(start, head, _clean_name(doc[start:head].text), strong=False)
+    if span := _trailing_place(doc, start, end):
+        return _Mention(span[0], span[1], _clean_name(doc[span[0] : span[1]].text), strong=False)
+    return None
+
+
 def _embedded_place(doc: Doc, start: int, end: int) -> int | None:
     """'Georgia Bureau of Investigation', 'Laurel County Jail': the place a public body is named for, as the end
     of that place's name inside the organisation's span."""
@@ -203,9 +250,28 @@ def _embedded_place(doc: Doc, start: int, end: int) -> int | None:
         if not cands:
             continue
         county = doc[stop - 1].text in ADMIN2_WORDS and any(c.kind == "admin2" for c in cands)
-        if county or doc[stop].lower_ in INSTITUTION_WORDS and _big_enough(cands):
+        if county or _names_institution(doc, stop, end) and _big_enough(cands):
             return stop
     return None
+
+
+def _names_institution(doc: Doc, stop: int, end: int) -> bool:
+    """The words after a town name a public body or building: the next word says so ('Huntsville Fire
+    Department') or the name's head noun does ('Norfolk High School')."""
+    return doc[stop].lower_ in INSTITUTION_WORDS or doc[end - 1].lower_.rstrip(".") in INSTITUTION_HEADS
+
+
+def _trailing_place(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
+    """'the University of Georgia', 'the First Bank of Princeton': the place a body is 'of', closing its name."""
+    ofs = [t.i for t in doc[start + 1 : end - 1] if t.lower_ == "of"]
+    if not ofs or doc[ofs[-1] - 1].lower_ not in INSTITUTION_HEADS:  # not "the Islamic State of Iraq"
+        return None
+    first = ofs[-1] + 1 + (1 if doc[ofs[-1] + 1].lower_ == "the" else 0)
+    stop = _trim_end(doc, first, end)
+    cands = _exact_readings(doc, first, stop) if first < stop else []
+    county = bool(cands) and doc[stop - 1].text in ADMIN2_WORDS and any(c.kind == "admin2" for c in cands)
+    big = any(c.kind != "city" or c.population >= SCAN_MIN_POP for c in cands)  # not 'Department of Justice'
+    return (first, stop) if cands and (county or big) else None
 
 
 def _unknown_with_embedded_place(doc: Doc, start: int, end: int) -> int | None:
@@ -515,6 +581,8 @@ def _extend(doc: Doc, m: _Mention) -> None:
             m.shape, m.end = "airport", nxt + 2
         elif _shape_of(words[0].rstrip(".")) == "district" and _names_what_follows(doc, nxt):
             pass  # "the Kingston suburb of Spanish Town": Kingston stays the city; the suburb is named next
+        elif _shape_of(words[0].rstrip(".")) == "district" and _country_name(m.name):
+            pass  # 'U.S. District Judge': a federal court's district, not a quarter of a town
         elif _shape_of(words[0].rstrip(".")):
             m.shape, m.end = _shape_of(words[0].rstrip(".")), nxt + 1
         elif words[0] in DESIGNATORS and nxt == m.end or _listed_with_designator(doc, m.end):
@@ -523,6 +591,11 @@ def _extend(doc: Doc, m: _Mention) -> None:
         _extend_left(doc, m)
     if m.shape == "plain" and m.end - m.start > 1:
         _compass_prefix(doc, m)
+
+
+def _country_name(name: str) -> bool:
+    cands = lookup(name)
+    return bool(cands) and cands[0].kind == "country" and not cands[0].alt
 
 
 COMPASS: dict[str, tuple[int, int]] = {
@@ -656,12 +729,15 @@ class _Context:
     own: dict[str, Counter] = field(default_factory=dict)  # name -> the country votes it cast itself
     readings: dict[tuple[int, int], set[str]] = field(default_factory=dict)  # grid cell -> names read there
     name: str = ""  # the name this context is seen by
+    regions: dict[tuple[str, str], dict[str, float]] = field(default_factory=dict)  # region -> name -> weight
+    home: tuple[str, str] | None = None  # the region most of the other names can lie in
 
     def without(self, name: str) -> _Context:
         """The context as seen by one name: its own votes must not confirm its own reading."""
         own = self.own.get(name, Counter())
         points = [pt for pt in self.points if pt[2] != name]
-        return _Context(self.countries - own, self.admin1, points, {}, self.readings, name)
+        home = _home_region(self.regions, name)
+        return _Context(self.countries - own, self.admin1, points, {}, self.readings, name, self.regions, home)
 
     def co_located(self, p: Place) -> bool:
         """Some reading of another name in the report lies beside this one: 'Paris' and 'Henry County' together
@@ -690,6 +766,8 @@ def _score(p: Place, ctx: _Context, qualifier: Place | None) -> float:
         s += 8
     if p.kind in {"city", "admin2"} and p.admin1 and p.admin1 in ctx.admin1:
         s += 15
+    elif p.kind in {"city", "admin2"} and p.admin1 and (p.country, p.admin1) == ctx.home:
+        s += HOME_BONUS
     if qualifier is not None:
         s += _qualifier_bonus(p, qualifier)
     if p.kind in {"city", "admin2"} and ctx.points and _near(p, ctx.points, 150):  # points exclude own name
@@ -782,7 +860,7 @@ def _resolve_all(doc: Doc, mentions: list[_Mention]) -> None:
             m.candidates = _admin_candidates(doc, m)
         elif m.shape == "district":
             m.candidates = _district_candidates(doc, m)
-        elif m.shape != "street":
+        elif m.shape not in LOCAL_SHAPES:
             m.candidates = _candidates(_base_name(m, doc))
         if _settlement_cue(doc, m.start) and any(c.kind == "city" for c in m.candidates):
             m.candidates = tuple(c for c in m.candidates if c.kind == "city")  # "the city of Mykolaiv"
@@ -792,14 +870,17 @@ def _resolve_all(doc: Doc, mentions: list[_Mention]) -> None:
         m.place = _best(m.candidates, ctx, _qualifier_place(m, mentions))
     ctx = _context_from(mentions, ctx.countries)
     ctx.readings = _readings(mentions)
+    ctx.regions = _region_support(mentions)
     for m in mentions:  # pass 2: with the report's geography
         seen = ctx.without(m.name)
-        m.place = _best(m.candidates, seen, _qualifier_place(m, mentions))
+        m.place = _best(_town_readings(doc, m, seen), seen, _qualifier_place(m, mentions))
         if m.shape == "admin" and m.place and m.place.kind == "city" and m.place.country not in seen.countries:
             m.place = None  # 'Soum province' is not a Senegalese village of that name
         if m.shape == "district" and m.place and not _unique_town(m.place, m.candidates, seen):
             m.place = None
         if m.place is not None and _stray_village(m.place, seen):
+            m.place = None
+        if m.tentative and m.place is not None and not _beside_the_report(m.place, seen):
             m.place = None
     for m in mentions:  # "the village of Kuru near Jos": a place said to be near another lies near it
         anchor = _near_anchor(doc, m, mentions)
@@ -807,9 +888,27 @@ def _resolve_all(doc: Doc, mentions: list[_Mention]) -> None:
             m.place = None
 
 
+def _town_readings(doc: Doc, m: _Mention, ctx: _Context) -> tuple[Place, ...]:
+    """'Jane Doe, 34, of Lebanon', 'a Lebanon woman', 'the Lebanon police': not the country, where the name has a
+    town in a country the report is about; otherwise every reading."""
+    if m.shape != "plain" or not _town_cue(doc, m.start, m.end):
+        return m.candidates
+    if not any(c.kind == "city" and c.country in ctx.countries for c in m.candidates):
+        return m.candidates
+    return tuple(c for c in m.candidates if c.kind not in {"country", "region"})  # 'a Georgia man' stays the state
+
+
+def _town_cue(doc: Doc, start: int, end: int) -> bool:
+    if _residence_cue(doc, start, end) or _address_cue(doc, start):
+        return True
+    return end < len(doc) and doc[end].lower_ in TOWN_WORDS
+
+
 def _demonym_candidates(word: str) -> tuple[Place, ...]:
     cc = country_of_demonym().get(norm(word))
     found = country(cc) if cc else None
+    if found is None and (name := _region_demonyms().get(norm(word))):
+        found = next((c for c in lookup(name) if c.kind in {"region", "admin1"} and not c.alt), None)
     return (found,) if found is not None else ()
 
 
@@ -854,6 +953,16 @@ def _stray_village(p: Place, ctx: _Context) -> bool:
     return ctx.countries.most_common(1)[0][1] >= STRAY_COUNTRY_VOTES
 
 
+def _beside_the_report(p: Place, ctx: _Context) -> bool:
+    """A town lies beside the report's other places: near one of them, or in the region the report is about."""
+    if p.kind != "city":
+        return False
+    return _near(p, ctx.points, TENTATIVE_KM) or bool(p.admin1) and (p.country, p.admin1) == ctx.home
+
+
+TENTATIVE_KM = 100
+
+
 def _readings(mentions: list[_Mention], most: int = 30) -> dict[tuple[int, int], set[str]]:
     """Where each fairly specific name could be: the cells of its town and county readings (a name with more
     than ``most`` readings says nothing about where the report is)."""
@@ -865,6 +974,35 @@ def _readings(mentions: list[_Mention], most: int = 30) -> dict[tuple[int, int],
         for c in local:
             cells.setdefault(_cell(c.lat, c.lon), set()).add(m.name)
     return cells
+
+
+def _region_support(mentions: list[_Mention]) -> dict[tuple[str, str], dict[str, float]]:
+    """For each first-order region, the names that can lie in it, each weighted by one over the number of regions
+    it can lie in: a name with one reading points at its region, 'Springfield' hardly at any."""
+    support: dict[tuple[str, str], dict[str, float]] = {}
+    for name in {m.name for m in mentions}:
+        cands = next(m.candidates for m in mentions if m.name == name)
+        keys = {(c.country, c.admin1) for c in cands if not c.alt and c.country and c.admin1 and c.kind != "country"}
+        for key in keys:
+            support.setdefault(key, {})[name] = 1 / len(keys)
+    return support
+
+
+def _home_region(support: dict[tuple[str, str], dict[str, float]], name: str) -> tuple[str, str] | None:
+    """The region the report's other names point at together (two names at least, ahead of any other region):
+    'Gainesville' in a report that also names Sherman and Denton is the Texas town."""
+    weights = {k: (sum(w for n, w in v.items() if n != name), len(v) - (name in v)) for k, v in support.items()}
+    ranked = sorted(weights.items(), key=lambda kv: kv[1][0], reverse=True)
+    if not ranked or ranked[0][1][1] < HOME_MIN_NAMES or ranked[0][1][0] < HOME_MIN_WEIGHT:
+        return None
+    if len(ranked) > 1 and ranked[1][1][0] >= ranked[0][1][0]:
+        return None
+    return ranked[0][0]
+
+
+HOME_MIN_NAMES = 2  # a home region needs at least this many other names that can lie in it
+HOME_MIN_WEIGHT = 1.0  # and this much weight: one name with a single reading, or two with two each
+HOME_BONUS = 15  # as much as naming the region itself
 
 
 def _cell(lat: float, lon: float) -> tuple[int, int]:
@@ -1045,10 +1183,10 @@ def _place_record(p: Place, text: str, start: int) -> PlaceMention:
 
 def _local_record(doc: Doc, m: _Mention, mentions: list[_Mention], dominant: Place | None) -> PlaceMention | None:
     """A street or district takes its city's coordinates: same sentence, else the last city before, else main city."""
-    city = _city_for(doc, m, mentions) or dominant
+    city = (_sentence_city(doc, m, mentions) if m.shape == "facility" else _city_for(doc, m, mentions)) or dominant
     span = doc[m.start : m.end]
     text = span.text
-    if city is None:
+    if city is None or m.shape == "facility" and city.kind != "city":  # a building lies in a town, not a state
         return None
     precision = "street" if m.shape == "street" else "district"
     return PlaceMention(
@@ -1103,7 +1241,7 @@ def find_places(doc: Doc) -> list[PlaceMention]:
     out = []
     for m in mentions:
         # a district with no reading of its own is a part of a city; 'Kupwara district' is the one around its town
-        local = m.shape == "street" or (m.shape == "district" and m.place is None)
+        local = m.shape in LOCAL_SHAPES or (m.shape == "district" and m.place is None)
         rec = _local_record(doc, m, mentions, dominant) if local else _record(doc, m)
         if rec is not None:
             out.append(rec)
