@@ -714,3 +714,40 @@ def test_a_period_of_a_named_year_is_the_quarter_under_discussion(nlp, text: str
 )  # fmt: skip
 def test_the_quarter_is_the_one_the_report_named(nlp, text: str, published: date, phrase: str, value: str) -> None:
     assert _by_text(nlp, text, published)[phrase].value == value
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase", "value"),
+    [("The committee said it ordered the minister to testify on Feb. 10.", "Feb. 10", "2024-02-10"),
+     # an infinitive under a past verb tells no direction: the nearer Feb. 10 wins
+     ("The agency has given the families until 9 a.m. Tuesday to leave.", "9 a.m. Tuesday", "2024-01-09T09:00"),
+     ("The council has extended its deadline until noon Monday.", "noon Monday", "2024-01-08T12:00")],
+)  # fmt: skip
+def test_a_deadline_points_forward_past_a_clock_and_a_perfect(nlp, text: str, phrase: str, value: str) -> None:
+    assert _by_text(nlp, text)[phrase].value == value
+
+
+def test_counted_days_and_or_so_are_amounts(nlp) -> None:
+    found = _by_text(nlp, "Six trading days after the crash, the index had recovered. A week or so ago it fell.")
+    assert found["Six trading days"].value == "P6D"
+    assert found["A week or so ago"].value == "2023-W52"
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase", "value"),
+    [("The index closed higher on Oct. 6, up 2% from the previous Friday.", "the previous Friday", "2023-09-29"),
+     ("The talks opened on March 3. The following Monday they broke down.", "The following Monday", "2023-03-06"),
+     ("Shares fell 3% from the previous Friday.", "the previous Friday", "2023-12-29")],  # no day named: P's
+)  # fmt: skip
+def test_the_previous_weekday_counts_from_the_day_the_report_named(nlp, text: str, phrase: str, value: str) -> None:
+    assert _by_text(nlp, text)[phrase].value == value
+
+
+@pytest.mark.parametrize(
+    ("text", "published", "phrase", "value"),
+    [("Pilgrims gathered as Easter week began.", date(2024, 3, 25), "Easter week", "2024-W13"),
+     ("He spent Christmas in jail.", date(2024, 1, 4), "Christmas", "2023-12-25"),
+     ("Shops filled up for Christmas.", date(2023, 12, 20), "Christmas", "2023-12-25")],
+)  # fmt: skip
+def test_a_holiday_days_ahead_beats_last_years(nlp, text: str, published: date, phrase: str, value: str) -> None:
+    assert _by_text(nlp, text, published)[phrase].value == value

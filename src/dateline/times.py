@@ -528,12 +528,20 @@ def _r_part_day(m: re.Match[str], ctx: _Ctx) -> _Res:
     return _Res(f"{d.isoformat()}T{_PARTS[part]}", "TIME", d, d, "day")
 
 
+_TEXT_WD_REL = _phrase_alt("time/text_weekday_rels")
+
+
 def _r_weekday(m: re.Match[str], ctx: _Ctx) -> _Res:
-    d = _weekday(ctx, _WEEKDAYS[m["wd"].lower()], _g(m, "rel"))
+    """'Monday', 'last Friday night'; 'the previous Friday' counts from the day the text names last (see
+    _resolve_text_weekdays), from P until then."""
+    trel = _g(m, "trel")
+    rel = ("next" if _TEXT_ON.search(trel) else "last") if trel else _g(m, "rel")
+    d = _weekday(ctx, _WEEKDAYS[m["wd"].lower()], rel)
+    anchor = "text" if trel else "publication"
     part = _g(m, "part")
     if part:
-        return _Res(f"{d.isoformat()}T{_PARTS[part.lower()]}", "TIME", d, d, "day")
-    return _day(d)
+        return _Res(f"{d.isoformat()}T{_PARTS[part.lower()]}", "TIME", d, d, "day", anchor)
+    return _day(d, anchor)
 
 
 _DEICTIC: dict[str, int] = lexicon().table("time/deictic_days")
@@ -927,17 +935,22 @@ def _holiday_date(month: int, day: int, year: int) -> date:
 
 
 def _r_holiday(m: re.Match[str], ctx: _Ctx) -> _Res:
-    """Holidays ('Christmas Eve', 'last Thanksgiving', 'Good Friday'), chosen like a bare weekday."""
+    """Holidays ('Christmas Eve', 'last Thanksgiving', 'Good Friday', 'Easter week'): the latest one, the coming one
+    in a future clause."""
     month, day = _HOLIDAY_KEYS[" ".join(m["holiday"].lower().replace("’", "'").split())]
     if _g(m, "year"):
         return _day(_holiday_date(month, day, int(m["year"])), "explicit")
     p = ctx.p
     rel = (_g(m, "rel") or "").lower()
-    forward = ctx.future or rel in _NEXT
     candidates = [_holiday_date(month, day, y) for y in range(p.year - 1, p.year + 2)]
     if rel in _LAST:
-        return _day([d for d in candidates if d < p][-1])
-    return _day([d for d in candidates if d >= p][0] if forward else [d for d in candidates if d <= p][-1])
+        d = [d for d in candidates if d < p][-1]
+    else:
+        before, after = [d for d in candidates if d <= p][-1], [d for d in candidates if d >= p][0]
+        ahead, back = (after - p).days, (p - before).days  # as for a month and day: in a past clause, a holiday
+        near = ctx.past and ahead <= 31 and back > 300  # days ahead beats last year's ('as Easter week began')
+        d = after if ctx.future or rel in _NEXT or near else before
+    return _week(d) if _g(m, "hweek") else _day(d)
 
 
 def _r_text_anchored(m: re.Match[str], ctx: _Ctx) -> _Res:
@@ -990,6 +1003,8 @@ def _grammar(strict: bool) -> list[tuple[str, Resolver]]:
     the = r"(?:the\s+)?"
     since = r"(?:(?P<since>)(?=\s+since\b))?" if strict else r"(?P<since>\s+since\b.*)?"
     over = r"(?:(?<=\bover\s)(?P<over>))?" if strict else r"(?:(?P<over>over)\s+)?"
+    counted = rf"(?:(?:{_phrase_alt('time/counted_days')})\s+(?=days?\b))?"  # 'eight trading days'
+    or_so = r"(?:\s+or\s+so(?=\s+(?:ago|earlier|later|before|after)\b))?"  # 'a week or so ago'
     return [
         (rf"{_YEAR}-(?P<month>0[1-9]|1[0-2])-(?P<day>0[1-9]|[12]\d|3[01])", _r_iso),
         (r"(?P<a>\d{1,2})/(?P<b>\d{1,2})/(?P<year>\d{4}|\d{2})", _r_numeric),
@@ -1007,7 +1022,7 @@ def _grammar(strict: bool) -> list[tuple[str, Resolver]]:
         (rf"(?:{wd_any},?\s+)?{month}\s+{_DAYNUM},?\s+(?P<yrel>{alternation(_YEAR_RELS)})\s+year", _r_month_rel_year),
         (rf"{_MOD}?(?:{_REL}\s+)?{month}(?!\s+\d)", _r_month),
         (rf"(?<!\band\s){wd}(?:s|\s+(?P<plpart>mornings|afternoons|evenings|nights))", _r_weekday_set),
-        (rf"(?:(?P<mod2>early|late)\s+(?:on\s+)?)?(?:{_REL}\s+)?{wd}{part}?", _r_weekday),
+        (rf"(?:(?P<mod2>early|late)\s+(?:on\s+)?)?(?:(?P<trel>{_TEXT_WD_REL})\s+|{_REL}\s+)?{wd}{part}?", _r_weekday),
         (
             rf"(?:overnight|(?:late\s+)?(?:on\s+)?(?:(?:the\s+)?night\s+of\s+{wd_any}|{wd_any}\s+night))\s+(?:into|to)"
             rf"\s+(?:early\s+)?{wd}",
@@ -1079,7 +1094,7 @@ def _grammar(strict: bool) -> list[tuple[str, Resolver]]:
             _r_vague_span,
         ),
         (
-            rf"{the}{_APPROX}{num}(?:\s+(?:to|or)\s+(?P<num2>{_NUM}))?[\s-]+(?:(?:more|additional|further)\s+)?{unit}(?P<half>\s+and\s+a\s+half)?(?:\s+(?:(?:ago|earlier|before)\s+)?(?P<exact>to\s+the\s+day)"
+            rf"{the}{_APPROX}{num}(?:\s+(?:to|or)\s+(?P<num2>{_NUM}))?[\s-]+(?:(?:more|additional|further)\s+)?{counted}{unit}(?P<half>\s+and\s+a\s+half)?{or_so}(?:\s+(?:(?:ago|earlier|before)\s+)?(?P<exact>to\s+the\s+day)"
             rf"|\s+(?P<dir>ago|earlier|later|from\s+now|hence)\b|(?=\s+(?P<dir2>before|after)\b)|{not_age}{since})",
             _r_amount,
         ),
@@ -1131,7 +1146,10 @@ def _grammar(strict: bool) -> list[tuple[str, Resolver]]:
             _r_set,
         ),
         (r"(?:the\s+)?(?P<cent>1?\d|2[01])(?:st|nd|rd|th)\s+century", _r_century),
-        (rf"(?:{_REL}\s+)?(?P<holiday>{_alt(list(_HOLIDAYS))})(?:\s+(?:of\s+)?{_YEAR})?", _r_holiday),
+        (
+            rf"(?:{_REL}\s+)?(?P<holiday>{_alt(list(_HOLIDAYS))})(?:\s+(?:of\s+)?{_YEAR}|(?P<hweek>\s+week\b))?",
+            _r_holiday,
+        ),
         (
             r"(?:(?:around|about|approximately|roughly)\s+)?(?:(?P<hour>1[0-2]|0?[1-9])(?::(?P<minute>[0-5]\d))?"
             r"\s*(?P<ampm>[ap]\.\s?m\.?|[ap]m\b)|(?P<hour2>1[0-2]|[1-9])(?:\s+o'clock)?\s+in\s+the\s+"
@@ -1240,6 +1258,7 @@ _PAST_MAIN_AUX = lexicon().words("time/past_main_aux")
 _SET_FOR = lexicon().words("time/set_for")  # 'set for Monday', 'set to resume': a plan
 _INFINITIVE_PASSIVE = lexicon().words("time/infinitive_passive")  # 'to be published'
 _PAST_AUX = lexicon().words("time/past_aux")
+_PERFECT_AUX = lexicon().words("time/perfect_aux")
 _PRESENT_AUX = lexicon().words("time/present_aux")  # 'is heard in May'
 _WOULD_BE = lexicon().words("time/would_be")  # 'would be traveling Thursday'
 _DEADLINE = re.compile(rf"(?i)\b(?:{_phrase_alt('time/deadline_cues')})\s+$")
@@ -1306,11 +1325,29 @@ def _marked_tense(text: str, start: int, verb: Token, auxes: set[str]) -> str | 
         gov = verb.head
         if gov.lower_ in _FUTURE_GOVERNORS or {c.lower_ for c in gov.children} & _FUTURE_AUX:
             return "future"
+    # a clock time between the cue and the day ('until 9 a.m. Tuesday') unless the verb's form is past ('lasted')
+    deadline = _deadline_before(text, start, verb.tag_ != "VBD")
+    if deadline and auxes & _PERFECT_AUX and "had" not in auxes:  # 'has given them until Tuesday': still to come
+        return "future"
     if auxes & _PAST_AUX or _had_governor(verb):
         return "past"
-    if _DEADLINE.search(text[max(0, start - 25) : start]) or auxes & _FUTURE_AUX:
+    if deadline or auxes & _FUTURE_AUX:
         return "future"
     return None
+
+
+_CLOCK_BEFORE = re.compile(
+    r"(?i)(?:\b\d{1,2}(?::\d\d)?\s*[ap]\.?\s?m\b\.?|\bnoon|\bmidnight)(?:\s+(?-i:[A-Z]{2,4}))?,?\s+$"
+)  # a clock time between a deadline cue and its day: 'until 9 a.m. EST Tuesday'
+
+
+def _deadline_before(text: str, start: int, past_clock: bool = True) -> bool:
+    """A deadline cue just before the date, or (past_clock) before a clock time that precedes it."""
+    lead = text[max(0, start - 45) : start]
+    clock = _CLOCK_BEFORE.search(lead) if past_clock else None
+    if clock:
+        lead = lead[: clock.start()]
+    return bool(_DEADLINE.search(lead[-25:]))
 
 
 def _tense_by_form(verb: Token, steps: int, auxes: set[str]) -> str | None:
@@ -1323,7 +1360,7 @@ def _tense_by_form(verb: Token, steps: int, auxes: set[str]) -> str | None:
             return "future"
         if verb.dep_ == "acl":  # 'the rules to be published in May', 'talks to begin Monday': still to come
             return "future"
-        return "past" if gov.tag_ == "VBD" and steps <= 2 else None
+        return None
     if "would" in auxes and verb.tag_ in ("VB", "VBN"):
         return None  # 'the summit would be held on April 24': reported plans, either side of P
     present = auxes & _PRESENT_AUX
@@ -1653,6 +1690,30 @@ def _value_grain(value: str) -> int:
     return _GRAIN["year"] if value[:4].isdigit() and len(value) == 4 else _GRAIN["year"] + 1
 
 
+_WEEKDAY_WORD = re.compile(rf"(?i)\b({_alt(list(_WEEKDAYS))})\b")
+
+
+def _resolve_text_weekdays(mentions: list[TimeMention]) -> list[TimeMention]:
+    """'the previous Friday', 'the following Monday': that weekday before or after the day named last (within a
+    few paragraphs), which is where the narrative stands; P's when no day was named."""
+    out = list(mentions)
+    for i, t in enumerate(out):
+        wd = _WEEKDAY_WORD.search(t.text) if t.anchor == "text" and t.value is not None else None
+        d = _text_ref(out, i, "day") if wd else None
+        if wd is None or d is None:
+            continue
+        target = _WEEKDAYS[wd[1].lower()]
+        if _TEXT_ON.search(t.text):
+            day = d + timedelta(days=(target - d.weekday()) % 7 or 7)
+        else:
+            day = d - timedelta(days=(d.weekday() - target) % 7 or 7)
+        res = _day(day, "text")
+        if t.type == "TIME" and t.value and "T" in t.value:
+            res = _Res(f"{res.value}{t.value[t.value.index('T') :]}", "TIME", day, day, "day", "text")
+        out[i] = _mention(t.text, t.start, res)
+    return out
+
+
 def _resolve_text_anchored(text: str, mentions: list[TimeMention]) -> list[TimeMention]:
     """'the next day', 'later that year', 'the week before': counted from the date named last before them (within
     a few paragraphs), which is what a news report's narrative refers back to; left open when there is none, and
@@ -1802,4 +1863,5 @@ def find_times(doc: Doc, published: date | str | None) -> list[TimeMention]:
     mentions = _grammar_mentions(doc, text, published)
     mentions += _ent_mentions(list(doc.ents), mentions, published)
     mentions = _anchor_to_days(doc, text, _merge_clocks(text, sorted(mentions, key=lambda t: t.start)), published)
-    return _resolve_year_on_year(_resolve_the_quarter(_resolve_text_anchored(text, mentions)))
+    mentions = _resolve_text_weekdays(_resolve_text_anchored(text, mentions))
+    return _resolve_year_on_year(_resolve_the_quarter(mentions))
