@@ -751,3 +751,15 @@ def test_the_previous_weekday_counts_from_the_day_the_report_named(nlp, text: st
 )  # fmt: skip
 def test_a_holiday_days_ahead_beats_last_years(nlp, text: str, published: date, phrase: str, value: str) -> None:
     assert _by_text(nlp, text, published)[phrase].value == value
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase", "value"),
+    [("Third-quarter profit rose. For the nine months, the chain earned $5 million, up from $4 million a year "
+      "earlier.", "a year earlier", "2022"),  # the nine months a year back: in 2022, not its third quarter
+     ("For the nine months, net was $3 million, against a loss in the 2022 period.", "the 2022 period", "2022"),
+     ("Third-quarter profit rose 45%. Year-earlier results included a gain. Sales fell from a year earlier.",
+      "a year earlier", "2022-Q3")],  # the same period as the year-earlier one, not a year before it
+)  # fmt: skip
+def test_results_to_date_compare_with_the_year_before(nlp, text: str, phrase: str, value: str) -> None:
+    assert _by_text(nlp, text, date(2023, 11, 2))[phrase].value == value

@@ -1776,7 +1776,11 @@ def _copy(t: TimeMention) -> _Res:
     return _Res(t.value, "DATE", t.start_date, t.end_date, t.precision, "text")
 
 
-def _resolve_year_on_year(mentions: list[TimeMention]) -> list[TimeMention]:
+_STRETCH = re.compile(r"P(?:[2-9]|1[01])M|P[23]Q")  # 'the nine months', 'the first half': results to date
+_SENTENCE_END = re.compile(r"[.!?][\"”’']?\s+(?=[A-Z])")
+
+
+def _resolve_year_on_year(text: str, mentions: list[TimeMention]) -> list[TimeMention]:
     """'profit rose in the third quarter from a year earlier': a one-year offset right after a named quarter or half
     is that period a year back (1988-Q3), not the year before P; 'the 1988 period', "last year's quarter" are the
     quarter, half or month under discussion in the year they name. Days and years named in between are passed over."""
@@ -1790,13 +1794,15 @@ def _resolve_year_on_year(mentions: list[TimeMention]) -> list[TimeMention]:
         for ref in reversed(out[:i]):
             if ref.start < t.start - _COMPARE_REACH:
                 break
+            if _STRETCH.fullmatch(ref.value or "") and not _SENTENCE_END.search(text, ref.end, t.start):
+                break  # 'for the nine months, net rose from a year earlier': those months, in the year before
             if ref.type in ("DURATION", "SET") or not (ref.value or "")[:1].isdigit() or _is_day(ref):
                 continue
             if _value_grain(ref.value or "") == _GRAIN["year"]:
                 continue  # a year named in between (in fiscal 1989) does not hide the quarter under discussion
-            if offset and _YEAR_ON_YEAR.fullmatch(ref.text):  # 'a year earlier ... a year ago': the same period
-                if ref.anchor == "text":
-                    out[i] = _mention(t.text, t.start, _copy(ref))
+            if offset and (_YEAR_ON_YEAR.fullmatch(ref.text) or _YEAR_AGO.search(ref.text)):
+                if ref.anchor == "text" or _YEAR_AGO.search(ref.text):  # 'a year earlier ... a year ago', 'the
+                    out[i] = _mention(t.text, t.start, _copy(ref))  # year-ago quarter ... a year ago': the same
                 break
             if offset and not _RESULTS_PERIOD.search(ref.value or ""):
                 break  # a month or season before it: 'a year earlier' is still the year
@@ -1864,4 +1870,4 @@ def find_times(doc: Doc, published: date | str | None) -> list[TimeMention]:
     mentions += _ent_mentions(list(doc.ents), mentions, published)
     mentions = _anchor_to_days(doc, text, _merge_clocks(text, sorted(mentions, key=lambda t: t.start)), published)
     mentions = _resolve_text_weekdays(_resolve_text_anchored(text, mentions))
-    return _resolve_year_on_year(_resolve_the_quarter(mentions))
+    return _resolve_year_on_year(text, _resolve_the_quarter(mentions))
