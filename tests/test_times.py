@@ -763,3 +763,14 @@ def test_a_holiday_days_ahead_beats_last_years(nlp, text: str, published: date, 
 )  # fmt: skip
 def test_results_to_date_compare_with_the_year_before(nlp, text: str, phrase: str, value: str) -> None:
     assert _by_text(nlp, text, date(2023, 11, 2))[phrase].value == value
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase", "value"),
+    [("Holders may buy shares at half the then current price.", "then current", "PAST_REF"),
+     ("Scientists say the vaccine could one day end the disease.", "one day", "FUTURE_REF"),
+     ("The strike lasted one day.", "one day", "P1D"),
+     ("Losses should last through the first two quarters of 2025.", "the first two quarters of 2025", "2025-H1")],
+)  # fmt: skip
+def test_refs_and_opening_quarters(nlp, text: str, phrase: str, value: str) -> None:
+    assert _by_text(nlp, text)[phrase].value == value

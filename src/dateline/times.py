@@ -694,6 +694,17 @@ def _r_week_of_month(m: re.Match[str], ctx: _Ctx) -> _Res:
     return _Res(res.value, "DATE", start, start + timedelta(days=6), "range", res.anchor)
 
 
+def _opening_months(year: int, months: int, value: str) -> _Res:
+    """The first `months` months of a year ('the first two quarters of 1990'): its first quarter or half when they
+    are one, else a stretch of that year."""
+    if months not in range(1, 13):
+        return _Res(value, "DURATION", None, None, "unknown", "explicit")
+    end = date(year, months, _last_day(year, months))
+    if months in (3, 6):
+        return _Res(f"{year:04d}-{'Q1' if months == 3 else 'H1'}", "DATE", date(year, 1, 1), end, "range", "explicit")
+    return _Res(value, "DURATION", date(year, 1, 1), end, "range", "explicit")
+
+
 def _r_past_n(m: re.Match[str], ctx: _Ctx) -> _Res:
     """'the past 24 hours', 'the last three months', 'the coming weeks': a duration that ends (or starts) at P."""
     unit = _unit(m["unit"])
@@ -705,6 +716,8 @@ def _r_past_n(m: re.Match[str], ctx: _Ctx) -> _Res:
     far = _number(m["num2"]) if _g(m, "num2") else None
     n = max(n, far[0]) if far else n  # 'the next 12 to 18 months' reaches 18 months out
     rel = (_g(m, "rel") or "").lower()
+    if rel == "first" and _g(m, "year"):  # 'the first two quarters of 1990': the first half of that year
+        return _opening_months(int(m["year"]), round(n * 3), value)
     if rel == "first":  # 'the first three months' (of something named in the text): no range from P
         return _Res(value, "DURATION", None, None, "unknown", "explicit")
     if ctx.published is None:
@@ -981,8 +994,15 @@ def _r_century(m: re.Match[str], ctx: _Ctx) -> _Res:
     return _Res(f"{first // 100:02d}", "DATE", date(max(first, 1), 1, 1), date(first + 99, 12, 31), "range", "explicit")
 
 
+_SOMEDAY_MODAL = re.compile(rf"(?i)(?:^|[^\w'’])(?:{_phrase_alt('time/someday_modals')})\s+$")
+_ONE_DAY = re.compile(r"(?i)one\s+day")
+
+
 def _r_amount(m: re.Match[str], ctx: _Ctx) -> _Res:
-    """An amount of time: an offset from P when it says 'ago', 'earlier', 'to the day'; else a duration."""
+    """An amount of time: an offset from P when it says 'ago', 'earlier', 'to the day'; else a duration ('will one
+    day be' is no amount: some day ahead)."""
+    if _ONE_DAY.fullmatch(m[0]) and _SOMEDAY_MODAL.search(m.string[max(0, m.start() - 12) : m.start()]):
+        return _Res("FUTURE_REF", "DATE", ctx.published, None, "unknown", "publication" if ctx.published else "none")
     return _r_offset(m, ctx) if _g(m, "dir") or _g(m, "dir2") or _g(m, "exact") else _r_duration(m, ctx)
 
 
@@ -1048,7 +1068,7 @@ def _grammar(strict: bool) -> list[tuple[str, Resolver]]:
         ),
         (
             r"(?P<ref>now|currently|nowadays|at\s+present|right\s+now|recently|the\s+(?:near\s+)?future"
-            r"|the\s+(?:near|short)\s+term|these\s+days|at\s+the\s+moment|current(?=\s+[a-z])"
+            r"|the\s+(?:near|short)\s+term|these\s+days|at\s+the\s+moment|(?:then\s+)?current(?=\s+[a-z])"
             r"|(?<!most\s)recent(?=\s+[a-z])"
             rf"|the\s+past(?!\s+(?:{_NUM})\s))",
             _r_ref,
@@ -1077,8 +1097,8 @@ def _grammar(strict: bool) -> list[tuple[str, Resolver]]:
         ),
         (rf"{_MOD}(?:the\s+)?(?P<unit>week(?:end)?|month|year|decade)(?!s)", _r_unit_rel),
         (
-            rf"(?:the\s+)?(?P<rel>past|last|previous|next|coming|first)\s+{num}(?:\s+(?:to|or)\s+(?P<num2>{_NUM}))?"
-            rf"\s+(?P<unit>{_UNIT}|quarters?){not_age}",
+            rf"(?:the\s+)?(?P<rel>past|last|previous|next|coming|(?P<first>first))\s+{num}(?:\s+(?:to|or)\s+(?P<num2>{_NUM}))?"
+            rf"\s+(?P<unit>{_UNIT}|(?P<qs>quarters?)){not_age}(?(first)(?(qs)(?:\s+of\s+{_YEAR})?))",
             _r_past_n,
         ),
         (r"(?:the\s+)?(?P<rel>past|last|previous|next|coming)\s+(?P<unit>(?:day|week|month|year|decade)s)", _r_past_n),
