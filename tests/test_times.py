@@ -774,3 +774,17 @@ def test_results_to_date_compare_with_the_year_before(nlp, text: str, phrase: st
 )  # fmt: skip
 def test_refs_and_opening_quarters(nlp, text: str, phrase: str, value: str) -> None:
     assert _by_text(nlp, text)[phrase].value == value
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase", "value"),
+    [("The day before last Tuesday's hearing, he flew home.", "The day before last Tuesday", "2024-01-01"),
+     ("The week after Dec. 5 was calm.", "The week after Dec. 5", "2023-W50")],
+)  # fmt: skip
+def test_a_day_before_a_date_counts_from_that_date(nlp, text: str, phrase: str, value: str) -> None:
+    assert _by_text(nlp, text)[phrase].value == value
+
+
+def test_a_day_before_an_event_stays_open(nlp) -> None:
+    found = _by_text(nlp, "He left the day before the vote.")
+    assert (found["the day before"].value, found["the day before"].anchor) == (None, "text")

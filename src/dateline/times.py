@@ -1734,6 +1734,27 @@ def _resolve_text_weekdays(mentions: list[TimeMention]) -> list[TimeMention]:
     return out
 
 
+def _join_dated_anchor(text: str, mentions: list[TimeMention]) -> list[TimeMention]:
+    """'the day before last Tuesday', 'the week after March 3': counted from the date right after it, one mention."""
+    out: list[TimeMention] = []
+    for t in mentions:
+        prev = out[-1] if out else None
+        if (
+            prev is None or prev.anchor != "text" or prev.value is not None or prev.precision not in ("day", "week")
+            or not prev.text.lower().endswith(_EVENT_ANCHORED_ENDS) or text[prev.end : t.start].strip()
+            or t.start_date is None or not _DAY_VALUE.match(t.value or "")
+        ):  # fmt: skip
+            out.append(t)
+            continue
+        step = _text_step(prev.text)
+        if prev.precision == "day":
+            res = _day(t.start_date + timedelta(days=step), "text")
+        else:
+            res = _week(t.start_date + timedelta(weeks=step), "text")
+        out[-1] = _mention(text[prev.start : t.end], prev.start, res)
+    return out
+
+
 def _resolve_text_anchored(text: str, mentions: list[TimeMention]) -> list[TimeMention]:
     """'the next day', 'later that year', 'the week before': counted from the date named last before them (within
     a few paragraphs), which is what a news report's narrative refers back to; left open when there is none, and
@@ -1889,5 +1910,5 @@ def find_times(doc: Doc, published: date | str | None) -> list[TimeMention]:
     mentions = _grammar_mentions(doc, text, published)
     mentions += _ent_mentions(list(doc.ents), mentions, published)
     mentions = _anchor_to_days(doc, text, _merge_clocks(text, sorted(mentions, key=lambda t: t.start)), published)
-    mentions = _resolve_text_weekdays(_resolve_text_anchored(text, mentions))
+    mentions = _resolve_text_weekdays(_resolve_text_anchored(text, _join_dated_anchor(text, mentions)))
     return _resolve_year_on_year(text, _resolve_the_quarter(mentions))
