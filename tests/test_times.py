@@ -788,3 +788,15 @@ def test_a_day_before_a_date_counts_from_that_date(nlp, text: str, phrase: str, 
 def test_a_day_before_an_event_stays_open(nlp) -> None:
     found = _by_text(nlp, "He left the day before the vote.")
     assert (found["the day before"].value, found["the day before"].anchor) == (None, "text")
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase", "value"),
+    [("The bonds would be redeemed in five years.", "five years", "2029"),
+     ("The envoy will return in two weeks.", "two weeks", "2024-W03"),
+     ("Prices may recover in a year or two.", "a year or two", "FUTURE_REF"),
+     ("The crew finished the bridge in two weeks.", "two weeks", "P2W"),  # no modal: how long it took
+     ("An appeal could take a month or two.", "a month or two", "P1M")],
+)  # fmt: skip
+def test_in_an_amount_under_a_modal_is_a_date_ahead(nlp, text: str, phrase: str, value: str) -> None:
+    assert _by_text(nlp, text)[phrase].value == value

@@ -811,6 +811,10 @@ def _r_duration(m: re.Match[str], ctx: _Ctx) -> _Res:
     n += 0.5 if _g(m, "half") else 0.0  # 'a minute and a half'
     unit = _unit(m["unit"])
     value = _duration_value(n, unit, vague)
+    if ctx.future and ctx.published is not None and _IN_BEFORE.search(m.string, max(0, m.start() - 4), m.start()):
+        if vague or _g(m, "or_two"):  # 'will recover in a few years', 'may, in a year or two': some time ahead
+            return _Res("FUTURE_REF", "DATE", ctx.published, None, "unknown")
+        return _back(ctx.published, unit, -n, m)  # 'will leave in two weeks': the week two weeks on
     if _g(m, "since") is not None and ctx.published is not None:  # 'the three months since ...' ends at P
         return _Res(value, "DURATION", _shift(ctx.published, unit, -n), ctx.published, "range")
     return _Res(value, "DURATION", None, None, "unknown", "explicit")
@@ -994,6 +998,7 @@ def _r_century(m: re.Match[str], ctx: _Ctx) -> _Res:
     return _Res(f"{first // 100:02d}", "DATE", date(max(first, 1), 1, 1), date(first + 99, 12, 31), "range", "explicit")
 
 
+_SOMEDAY_MODALS = lexicon().words("time/someday_modals")
 _SOMEDAY_MODAL = re.compile(rf"(?i)(?:^|[^\w'’])(?:{_phrase_alt('time/someday_modals')})\s+$")
 _ONE_DAY = re.compile(r"(?i)one\s+day")
 
@@ -1024,7 +1029,8 @@ def _grammar(strict: bool) -> list[tuple[str, Resolver]]:
     since = r"(?:(?P<since>)(?=\s+since\b))?" if strict else r"(?P<since>\s+since\b.*)?"
     over = r"(?:(?<=\bover\s)(?P<over>))?" if strict else r"(?:(?P<over>over)\s+)?"
     counted = rf"(?:(?:{_phrase_alt('time/counted_days')})\s+(?=days?\b))?"  # 'eight trading days'
-    or_so = r"(?:\s+or\s+so(?=\s+(?:ago|earlier|later|before|after)\b))?"  # 'a week or so ago'
+    # 'a week or so ago'; 'a year or two' (a rough amount)
+    or_so = r"(?:\s+or\s+so(?=\s+(?:ago|earlier|later|before|after)\b)|(?P<or_two>\s+or\s+two\b))?"
     return [
         (rf"{_YEAR}-(?P<month>0[1-9]|1[0-2])-(?P<day>0[1-9]|[12]\d|3[01])", _r_iso),
         (r"(?P<a>\d{1,2})/(?P<b>\d{1,2})/(?P<year>\d{4}|\d{2})", _r_numeric),
@@ -1521,6 +1527,18 @@ _FORWARD_RULES = (_r_weekday, _r_month_day, _r_month, _r_season, _r_unit_rel, _r
                   _r_early_hours, _r_part_day, _r_year_end, _r_week_of, _r_day_span, _r_week_of_month)  # fmt: skip
 
 
+_IN_BEFORE = re.compile(r"(?i)\bin\s+$")
+
+
+def _modal_clause(doc: Doc, start: int, end: int) -> bool:
+    """Whether the verb the phrase hangs from has a modal or future auxiliary ('will leave', 'would be paid')."""
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None or len(span) == 0:
+        return False
+    verb, _ = _clause_verb(span)
+    return any(c.dep_ == "aux" and c.lower_ in _SOMEDAY_MODALS | _FUTURE_AUX for c in verb.children)
+
+
 def _grammar_mentions(doc: Doc, text: str, published: date | None) -> list[TimeMention]:
     out: list[TimeMention] = []
     for start, end, m, fn in _select(_candidates(text)):
@@ -1528,6 +1546,8 @@ def _grammar_mentions(doc: Doc, text: str, published: date | None) -> list[TimeM
             continue
         new_start = _extend_since(text, start)
         tense = _tense(doc, text, start, end) if fn in _FORWARD_RULES and published is not None else None
+        if fn is _r_amount and _IN_BEFORE.search(text, max(0, start - 4), start) and _modal_clause(doc, start, end):
+            tense = "future"  # 'would be redeemed in five years': a date five years on
         if new_start != start:
             tense = "past"  # 'since X': X is behind P
         res = _run(fn, m, _Ctx(published, tense == "future", tense == "past"))
