@@ -800,3 +800,15 @@ def test_a_day_before_an_event_stays_open(nlp) -> None:
 )  # fmt: skip
 def test_in_an_amount_under_a_modal_is_a_date_ahead(nlp, text: str, phrase: str, value: str) -> None:
     assert _by_text(nlp, text)[phrase].value == value
+
+
+@pytest.mark.parametrize(
+    ("text", "published", "phrase", "value"),
+    [("On Friday, the ministry planned to pay the first claims.", P, "Friday", "2023-12-29"),  # when it planned
+     ("Protesters planned a march on Saturday.", P, "Saturday", "2024-01-06"),  # what they planned
+     ("They also can participate in planning for the trade summit in April.", date(2023, 12, 5), "April", "2024-04")],
+)  # fmt: skip
+def test_a_plan_points_forward_unless_dated_before_its_verb(
+    nlp, text: str, published: date, phrase: str, value: str
+) -> None:
+    assert _by_text(nlp, text, published)[phrase].value == value

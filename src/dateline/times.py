@@ -1345,7 +1345,8 @@ def _marked_tense(text: str, start: int, verb: Token, auxes: set[str]) -> str | 
     # 'set for Monday' / 'set to resume', not 'set Friday as the deadline' or 'the record set on Aug. 6'
     set_for = any(c.lower_ in _SET_FOR for c in verb.children)
     planned = verb.lower_ in _PLANNED and (verb.lower_ != "set" or set_for)
-    if planned and "had" not in auxes and not _past_main(verb):
+    fronted = verb.tag_ == "VBD" and start < verb.idx  # 'On Friday, the town planned to ...': when it planned
+    if planned and "had" not in auxes and not _past_main(verb) and not fronted:
         return "future"
     if auxes >= _INFINITIVE_PASSIVE:  # 'to be published in November': as the governing verb says
         gov = verb.head
