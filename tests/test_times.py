@@ -812,3 +812,12 @@ def test_a_plan_points_forward_unless_dated_before_its_verb(
     nlp, text: str, published: date, phrase: str, value: str
 ) -> None:
     assert _by_text(nlp, text, published)[phrase].value == value
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase", "value"),
+    [("In the quarter ended July 31, the retailer earned $4 million.", "the quarter", "2023-Q2"),
+     ("Its fiscal first quarter was strong. In the quarter ended Sept. 30, sales rose.", "the quarter", "2023-Q1")],
+)  # fmt: skip
+def test_the_quarter_ended_a_day_is_the_calendar_quarter_it_mostly_covers(nlp, text: str, phrase: str, value: str):
+    assert _by_text(nlp, text, date(2023, 10, 30))[phrase].value == value

@@ -1880,26 +1880,50 @@ _QUARTER_VALUE = re.compile(r"\d{4}-Q[1-4]")
 _LATEST = re.compile(r"(?i)\b(?:latest|most\s+recent|just-ended)\b")
 
 
-def _resolve_the_quarter(mentions: list[TimeMention]) -> list[TimeMention]:
+_PERIOD_END = re.compile(rf"(?i)\s+(?:{_phrase_alt('time/period_ends')})\s+")
+
+
+def _closing_day(text: str, mentions: list[TimeMention], i: int) -> date | None:
+    """The day 'the quarter ended Sept. 30' names, when the next mention is that day."""
+    after = mentions[i + 1] if i + 1 < len(mentions) else None
+    if after is None or not _DAY_VALUE.fullmatch(after.value or "") or after.start_date is None:
+        return None
+    return after.start_date if _PERIOD_END.fullmatch(text, mentions[i].end, after.start) else None
+
+
+def _resolve_the_quarter(text: str, mentions: list[TimeMention]) -> list[TimeMention]:
     """'the quarter', 'the latest period': the quarter the report has named last (a fiscal 'first
     quarter' ended in September stays the first) rather than the last one ended by P; quarters a year back are
-    comparisons, not it, and 'the latest' quarter is over, so not one that ends after the last ended by P."""
+    comparisons, not it, and 'the latest' quarter is over, so not one that ends after the last ended by P. With
+    none named, 'the quarter ended July 31' is the calendar quarter holding most of it."""
     out = list(mentions)
     for i, t in enumerate(out):
         if not _THE_QUARTER.fullmatch(t.text) or not _QUARTER_VALUE.fullmatch(t.value or ""):
             continue
-        for ref in reversed(out[:i]):
-            if ref.start < t.start - _COMPARE_REACH:
-                break
-            if not _QUARTER_VALUE.fullmatch(ref.value or "") or _THE_QUARTER.fullmatch(ref.text):
-                continue
-            if ref.anchor == "text" or _YEAR_AGO.search(ref.text):
-                continue
-            if _LATEST.search(t.text) and _ends_later(ref, t):
-                continue  # 'the latest quarter' is over: not the fourth quarter a forecast has named
+        ref = _named_quarter(out, i)
+        closed = _closing_day(text, out, i) if ref is None else None
+        if ref is not None:
             out[i] = _mention(t.text, t.start, _copy(ref))
-            break
+        elif closed is not None:  # none named: 'the quarter ended July 31' is May to July, mostly the second
+            mid = closed - timedelta(days=45)
+            out[i] = _mention(t.text, t.start, _quarter(mid.year, (mid.month - 1) // 3 + 1, "text"))
     return out
+
+
+def _named_quarter(mentions: list[TimeMention], i: int) -> TimeMention | None:
+    """The quarter named last before mentions[i], as _resolve_the_quarter takes it."""
+    t = mentions[i]
+    for ref in reversed(mentions[:i]):
+        if ref.start < t.start - _COMPARE_REACH:
+            return None
+        if not _QUARTER_VALUE.fullmatch(ref.value or "") or _THE_QUARTER.fullmatch(ref.text):
+            continue
+        if ref.anchor == "text" or _YEAR_AGO.search(ref.text):
+            continue
+        if _LATEST.search(t.text) and _ends_later(ref, t):
+            continue  # 'the latest quarter' is over: not the fourth quarter a forecast has named
+        return ref
+    return None
 
 
 def _ends_later(a: TimeMention, b: TimeMention) -> bool:
@@ -1932,4 +1956,4 @@ def find_times(doc: Doc, published: date | str | None) -> list[TimeMention]:
     mentions += _ent_mentions(list(doc.ents), mentions, published)
     mentions = _anchor_to_days(doc, text, _merge_clocks(text, sorted(mentions, key=lambda t: t.start)), published)
     mentions = _resolve_text_weekdays(_resolve_text_anchored(text, _join_dated_anchor(text, mentions)))
-    return _resolve_year_on_year(text, _resolve_the_quarter(mentions))
+    return _resolve_year_on_year(text, _resolve_the_quarter(text, mentions))
