@@ -821,3 +821,9 @@ def test_a_plan_points_forward_unless_dated_before_its_verb(
 )  # fmt: skip
 def test_the_quarter_ended_a_day_is_the_calendar_quarter_it_mostly_covers(nlp, text: str, phrase: str, value: str):
     assert _by_text(nlp, text, date(2023, 10, 30))[phrase].value == value
+
+
+def test_the_year_ended_a_day_is_a_year_long_stretch(nlp) -> None:
+    found = _by_text(nlp, "Revenue was $76 million for the fiscal year ended March 31.", date(2023, 10, 30))
+    assert (found["the fiscal year"].value, found["the fiscal year"].type) == ("P1Y", "DURATION")
+    assert found["March 31"].value == "2023-03-31"

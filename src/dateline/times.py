@@ -668,6 +668,11 @@ def _r_spoken_year(m: re.Match[str], ctx: _Ctx) -> _Res:
     return _year(year, "explicit")
 
 
+def _r_year_ended(m: re.Match[str], ctx: _Ctx) -> _Res:
+    """'the year ended March 31': a twelve-month (often fiscal) year, a stretch of a year rather than a calendar one."""
+    return _Res("P1Y", "DURATION", None, None, "unknown", "explicit")
+
+
 def _r_year_end(m: re.Match[str], ctx: _Ctx) -> _Res:
     """'by year-end': December of P's year (of the year before in a past-tense clause told before December)."""
     p = ctx.p
@@ -1092,6 +1097,7 @@ def _grammar(strict: bool) -> list[tuple[str, Resolver]]:
             _r_unit_rel,
         ),
         (r"(?:the\s+)?(?:year[-\s]end|year['’]s\s+end)", _r_year_end),
+        (rf"the\s+(?:fiscal\s+)?year(?=\s+(?:{_phrase_alt('time/period_ends')})\b)", _r_year_ended),
         (
             rf"(?:{month}\s+|(?:the\s+)?(?P<season>{_SEASON_NAMES})\s+of\s+)?{_SPOKEN_YEAR}",
             _r_spoken_year,
