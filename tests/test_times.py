@@ -714,3 +714,116 @@ def test_a_period_of_a_named_year_is_the_quarter_under_discussion(nlp, text: str
 )  # fmt: skip
 def test_the_quarter_is_the_one_the_report_named(nlp, text: str, published: date, phrase: str, value: str) -> None:
     assert _by_text(nlp, text, published)[phrase].value == value
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase", "value"),
+    [("The committee said it ordered the minister to testify on Feb. 10.", "Feb. 10", "2024-02-10"),
+     # an infinitive under a past verb tells no direction: the nearer Feb. 10 wins
+     ("The agency has given the families until 9 a.m. Tuesday to leave.", "9 a.m. Tuesday", "2024-01-09T09:00"),
+     ("The council has extended its deadline until noon Monday.", "noon Monday", "2024-01-08T12:00")],
+)  # fmt: skip
+def test_a_deadline_points_forward_past_a_clock_and_a_perfect(nlp, text: str, phrase: str, value: str) -> None:
+    assert _by_text(nlp, text)[phrase].value == value
+
+
+def test_counted_days_and_or_so_are_amounts(nlp) -> None:
+    found = _by_text(nlp, "Six trading days after the crash, the index had recovered. A week or so ago it fell.")
+    assert found["Six trading days"].value == "P6D"
+    assert found["A week or so ago"].value == "2023-W52"
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase", "value"),
+    [("The index closed higher on Oct. 6, up 2% from the previous Friday.", "the previous Friday", "2023-09-29"),
+     ("The talks opened on March 3. The following Monday they broke down.", "The following Monday", "2023-03-06"),
+     ("Shares fell 3% from the previous Friday.", "the previous Friday", "2023-12-29")],  # no day named: P's
+)  # fmt: skip
+def test_the_previous_weekday_counts_from_the_day_the_report_named(nlp, text: str, phrase: str, value: str) -> None:
+    assert _by_text(nlp, text)[phrase].value == value
+
+
+@pytest.mark.parametrize(
+    ("text", "published", "phrase", "value"),
+    [("Pilgrims gathered as Easter week began.", date(2024, 3, 25), "Easter week", "2024-W13"),
+     ("He spent Christmas in jail.", date(2024, 1, 4), "Christmas", "2023-12-25"),
+     ("Shops filled up for Christmas.", date(2023, 12, 20), "Christmas", "2023-12-25")],
+)  # fmt: skip
+def test_a_holiday_days_ahead_beats_last_years(nlp, text: str, published: date, phrase: str, value: str) -> None:
+    assert _by_text(nlp, text, published)[phrase].value == value
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase", "value"),
+    [("Third-quarter profit rose. For the nine months, the chain earned $5 million, up from $4 million a year "
+      "earlier.", "a year earlier", "2022"),  # the nine months a year back: in 2022, not its third quarter
+     ("For the nine months, net was $3 million, against a loss in the 2022 period.", "the 2022 period", "2022"),
+     ("Third-quarter profit rose 45%. Year-earlier results included a gain. Sales fell from a year earlier.",
+      "a year earlier", "2022-Q3")],  # the same period as the year-earlier one, not a year before it
+)  # fmt: skip
+def test_results_to_date_compare_with_the_year_before(nlp, text: str, phrase: str, value: str) -> None:
+    assert _by_text(nlp, text, date(2023, 11, 2))[phrase].value == value
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase", "value"),
+    [("Holders may buy shares at half the then current price.", "then current", "PAST_REF"),
+     ("Scientists say the vaccine could one day end the disease.", "one day", "FUTURE_REF"),
+     ("The strike lasted one day.", "one day", "P1D"),
+     ("Losses should last through the first two quarters of 2025.", "the first two quarters of 2025", "2025-H1")],
+)  # fmt: skip
+def test_refs_and_opening_quarters(nlp, text: str, phrase: str, value: str) -> None:
+    assert _by_text(nlp, text)[phrase].value == value
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase", "value"),
+    [("The day before last Tuesday's hearing, he flew home.", "The day before last Tuesday", "2024-01-01"),
+     ("The week after Dec. 5 was calm.", "The week after Dec. 5", "2023-W50")],
+)  # fmt: skip
+def test_a_day_before_a_date_counts_from_that_date(nlp, text: str, phrase: str, value: str) -> None:
+    assert _by_text(nlp, text)[phrase].value == value
+
+
+def test_a_day_before_an_event_stays_open(nlp) -> None:
+    found = _by_text(nlp, "He left the day before the vote.")
+    assert (found["the day before"].value, found["the day before"].anchor) == (None, "text")
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase", "value"),
+    [("The bonds would be redeemed in five years.", "five years", "2029"),
+     ("The envoy will return in two weeks.", "two weeks", "2024-W03"),
+     ("Prices may recover in a year or two.", "a year or two", "FUTURE_REF"),
+     ("The crew finished the bridge in two weeks.", "two weeks", "P2W"),  # no modal: how long it took
+     ("An appeal could take a month or two.", "a month or two", "P1M")],
+)  # fmt: skip
+def test_in_an_amount_under_a_modal_is_a_date_ahead(nlp, text: str, phrase: str, value: str) -> None:
+    assert _by_text(nlp, text)[phrase].value == value
+
+
+@pytest.mark.parametrize(
+    ("text", "published", "phrase", "value"),
+    [("On Friday, the ministry planned to pay the first claims.", P, "Friday", "2023-12-29"),  # when it planned
+     ("Protesters planned a march on Saturday.", P, "Saturday", "2024-01-06"),  # what they planned
+     ("They also can participate in planning for the trade summit in April.", date(2023, 12, 5), "April", "2024-04")],
+)  # fmt: skip
+def test_a_plan_points_forward_unless_dated_before_its_verb(
+    nlp, text: str, published: date, phrase: str, value: str
+) -> None:
+    assert _by_text(nlp, text, published)[phrase].value == value
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase", "value"),
+    [("In the quarter ended July 31, the retailer earned $4 million.", "the quarter", "2023-Q2"),
+     ("Its fiscal first quarter was strong. In the quarter ended Sept. 30, sales rose.", "the quarter", "2023-Q1")],
+)  # fmt: skip
+def test_the_quarter_ended_a_day_is_the_calendar_quarter_it_mostly_covers(nlp, text: str, phrase: str, value: str):
+    assert _by_text(nlp, text, date(2023, 10, 30))[phrase].value == value
+
+
+def test_the_year_ended_a_day_is_a_year_long_stretch(nlp) -> None:
+    found = _by_text(nlp, "Revenue was $76 million for the fiscal year ended March 31.", date(2023, 10, 30))
+    assert (found["the fiscal year"].value, found["the fiscal year"].type) == ("P1Y", "DURATION")
+    assert found["March 31"].value == "2023-03-31"

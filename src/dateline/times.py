@@ -528,12 +528,20 @@ def _r_part_day(m: re.Match[str], ctx: _Ctx) -> _Res:
     return _Res(f"{d.isoformat()}T{_PARTS[part]}", "TIME", d, d, "day")
 
 
+_TEXT_WD_REL = _phrase_alt("time/text_weekday_rels")
+
+
 def _r_weekday(m: re.Match[str], ctx: _Ctx) -> _Res:
-    d = _weekday(ctx, _WEEKDAYS[m["wd"].lower()], _g(m, "rel"))
+    """'Monday', 'last Friday night'; 'the previous Friday' counts from the day the text names last (see
+    _resolve_text_weekdays), from P until then."""
+    trel = _g(m, "trel")
+    rel = ("next" if _TEXT_ON.search(trel) else "last") if trel else _g(m, "rel")
+    d = _weekday(ctx, _WEEKDAYS[m["wd"].lower()], rel)
+    anchor = "text" if trel else "publication"
     part = _g(m, "part")
     if part:
-        return _Res(f"{d.isoformat()}T{_PARTS[part.lower()]}", "TIME", d, d, "day")
-    return _day(d)
+        return _Res(f"{d.isoformat()}T{_PARTS[part.lower()]}", "TIME", d, d, "day", anchor)
+    return _day(d, anchor)
 
 
 _DEICTIC: dict[str, int] = lexicon().table("time/deictic_days")
@@ -660,6 +668,11 @@ def _r_spoken_year(m: re.Match[str], ctx: _Ctx) -> _Res:
     return _year(year, "explicit")
 
 
+def _r_year_ended(m: re.Match[str], ctx: _Ctx) -> _Res:
+    """'the year ended March 31': a twelve-month (often fiscal) year, a stretch of a year rather than a calendar one."""
+    return _Res("P1Y", "DURATION", None, None, "unknown", "explicit")
+
+
 def _r_year_end(m: re.Match[str], ctx: _Ctx) -> _Res:
     """'by year-end': December of P's year (of the year before in a past-tense clause told before December)."""
     p = ctx.p
@@ -686,6 +699,17 @@ def _r_week_of_month(m: re.Match[str], ctx: _Ctx) -> _Res:
     return _Res(res.value, "DATE", start, start + timedelta(days=6), "range", res.anchor)
 
 
+def _opening_months(year: int, months: int, value: str) -> _Res:
+    """The first `months` months of a year ('the first two quarters of 1990'): its first quarter or half when they
+    are one, else a stretch of that year."""
+    if months not in range(1, 13):
+        return _Res(value, "DURATION", None, None, "unknown", "explicit")
+    end = date(year, months, _last_day(year, months))
+    if months in (3, 6):
+        return _Res(f"{year:04d}-{'Q1' if months == 3 else 'H1'}", "DATE", date(year, 1, 1), end, "range", "explicit")
+    return _Res(value, "DURATION", date(year, 1, 1), end, "range", "explicit")
+
+
 def _r_past_n(m: re.Match[str], ctx: _Ctx) -> _Res:
     """'the past 24 hours', 'the last three months', 'the coming weeks': a duration that ends (or starts) at P."""
     unit = _unit(m["unit"])
@@ -697,6 +721,8 @@ def _r_past_n(m: re.Match[str], ctx: _Ctx) -> _Res:
     far = _number(m["num2"]) if _g(m, "num2") else None
     n = max(n, far[0]) if far else n  # 'the next 12 to 18 months' reaches 18 months out
     rel = (_g(m, "rel") or "").lower()
+    if rel == "first" and _g(m, "year"):  # 'the first two quarters of 1990': the first half of that year
+        return _opening_months(int(m["year"]), round(n * 3), value)
     if rel == "first":  # 'the first three months' (of something named in the text): no range from P
         return _Res(value, "DURATION", None, None, "unknown", "explicit")
     if ctx.published is None:
@@ -790,6 +816,10 @@ def _r_duration(m: re.Match[str], ctx: _Ctx) -> _Res:
     n += 0.5 if _g(m, "half") else 0.0  # 'a minute and a half'
     unit = _unit(m["unit"])
     value = _duration_value(n, unit, vague)
+    if ctx.future and ctx.published is not None and _IN_BEFORE.search(m.string, max(0, m.start() - 4), m.start()):
+        if vague or _g(m, "or_two"):  # 'will recover in a few years', 'may, in a year or two': some time ahead
+            return _Res("FUTURE_REF", "DATE", ctx.published, None, "unknown")
+        return _back(ctx.published, unit, -n, m)  # 'will leave in two weeks': the week two weeks on
     if _g(m, "since") is not None and ctx.published is not None:  # 'the three months since ...' ends at P
         return _Res(value, "DURATION", _shift(ctx.published, unit, -n), ctx.published, "range")
     return _Res(value, "DURATION", None, None, "unknown", "explicit")
@@ -927,17 +957,22 @@ def _holiday_date(month: int, day: int, year: int) -> date:
 
 
 def _r_holiday(m: re.Match[str], ctx: _Ctx) -> _Res:
-    """Holidays ('Christmas Eve', 'last Thanksgiving', 'Good Friday'), chosen like a bare weekday."""
+    """Holidays ('Christmas Eve', 'last Thanksgiving', 'Good Friday', 'Easter week'): the latest one, the coming one
+    in a future clause."""
     month, day = _HOLIDAY_KEYS[" ".join(m["holiday"].lower().replace("’", "'").split())]
     if _g(m, "year"):
         return _day(_holiday_date(month, day, int(m["year"])), "explicit")
     p = ctx.p
     rel = (_g(m, "rel") or "").lower()
-    forward = ctx.future or rel in _NEXT
     candidates = [_holiday_date(month, day, y) for y in range(p.year - 1, p.year + 2)]
     if rel in _LAST:
-        return _day([d for d in candidates if d < p][-1])
-    return _day([d for d in candidates if d >= p][0] if forward else [d for d in candidates if d <= p][-1])
+        d = [d for d in candidates if d < p][-1]
+    else:
+        before, after = [d for d in candidates if d <= p][-1], [d for d in candidates if d >= p][0]
+        ahead, back = (after - p).days, (p - before).days  # as for a month and day: in a past clause, a holiday
+        near = ctx.past and ahead <= 31 and back > 300  # days ahead beats last year's ('as Easter week began')
+        d = after if ctx.future or rel in _NEXT or near else before
+    return _week(d) if _g(m, "hweek") else _day(d)
 
 
 def _r_text_anchored(m: re.Match[str], ctx: _Ctx) -> _Res:
@@ -968,8 +1003,16 @@ def _r_century(m: re.Match[str], ctx: _Ctx) -> _Res:
     return _Res(f"{first // 100:02d}", "DATE", date(max(first, 1), 1, 1), date(first + 99, 12, 31), "range", "explicit")
 
 
+_SOMEDAY_MODALS = lexicon().words("time/someday_modals")
+_SOMEDAY_MODAL = re.compile(rf"(?i)(?:^|[^\w'’])(?:{_phrase_alt('time/someday_modals')})\s+$")
+_ONE_DAY = re.compile(r"(?i)one\s+day")
+
+
 def _r_amount(m: re.Match[str], ctx: _Ctx) -> _Res:
-    """An amount of time: an offset from P when it says 'ago', 'earlier', 'to the day'; else a duration."""
+    """An amount of time: an offset from P when it says 'ago', 'earlier', 'to the day'; else a duration ('will one
+    day be' is no amount: some day ahead)."""
+    if _ONE_DAY.fullmatch(m[0]) and _SOMEDAY_MODAL.search(m.string[max(0, m.start() - 12) : m.start()]):
+        return _Res("FUTURE_REF", "DATE", ctx.published, None, "unknown", "publication" if ctx.published else "none")
     return _r_offset(m, ctx) if _g(m, "dir") or _g(m, "dir2") or _g(m, "exact") else _r_duration(m, ctx)
 
 
@@ -990,6 +1033,9 @@ def _grammar(strict: bool) -> list[tuple[str, Resolver]]:
     the = r"(?:the\s+)?"
     since = r"(?:(?P<since>)(?=\s+since\b))?" if strict else r"(?P<since>\s+since\b.*)?"
     over = r"(?:(?<=\bover\s)(?P<over>))?" if strict else r"(?:(?P<over>over)\s+)?"
+    counted = rf"(?:(?:{_phrase_alt('time/counted_days')})\s+(?=days?\b))?"  # 'eight trading days'
+    # 'a week or so ago'; 'a year or two' (a rough amount)
+    or_so = r"(?:\s+or\s+so(?=\s+(?:ago|earlier|later|before|after)\b)|(?P<or_two>\s+or\s+two\b))?"
     return [
         (rf"{_YEAR}-(?P<month>0[1-9]|1[0-2])-(?P<day>0[1-9]|[12]\d|3[01])", _r_iso),
         (r"(?P<a>\d{1,2})/(?P<b>\d{1,2})/(?P<year>\d{4}|\d{2})", _r_numeric),
@@ -1007,7 +1053,7 @@ def _grammar(strict: bool) -> list[tuple[str, Resolver]]:
         (rf"(?:{wd_any},?\s+)?{month}\s+{_DAYNUM},?\s+(?P<yrel>{alternation(_YEAR_RELS)})\s+year", _r_month_rel_year),
         (rf"{_MOD}?(?:{_REL}\s+)?{month}(?!\s+\d)", _r_month),
         (rf"(?<!\band\s){wd}(?:s|\s+(?P<plpart>mornings|afternoons|evenings|nights))", _r_weekday_set),
-        (rf"(?:(?P<mod2>early|late)\s+(?:on\s+)?)?(?:{_REL}\s+)?{wd}{part}?", _r_weekday),
+        (rf"(?:(?P<mod2>early|late)\s+(?:on\s+)?)?(?:(?P<trel>{_TEXT_WD_REL})\s+|{_REL}\s+)?{wd}{part}?", _r_weekday),
         (
             rf"(?:overnight|(?:late\s+)?(?:on\s+)?(?:(?:the\s+)?night\s+of\s+{wd_any}|{wd_any}\s+night))\s+(?:into|to)"
             rf"\s+(?:early\s+)?{wd}",
@@ -1033,7 +1079,7 @@ def _grammar(strict: bool) -> list[tuple[str, Resolver]]:
         ),
         (
             r"(?P<ref>now|currently|nowadays|at\s+present|right\s+now|recently|the\s+(?:near\s+)?future"
-            r"|the\s+(?:near|short)\s+term|these\s+days|at\s+the\s+moment|current(?=\s+[a-z])"
+            r"|the\s+(?:near|short)\s+term|these\s+days|at\s+the\s+moment|(?:then\s+)?current(?=\s+[a-z])"
             r"|(?<!most\s)recent(?=\s+[a-z])"
             rf"|the\s+past(?!\s+(?:{_NUM})\s))",
             _r_ref,
@@ -1051,6 +1097,7 @@ def _grammar(strict: bool) -> list[tuple[str, Resolver]]:
             _r_unit_rel,
         ),
         (r"(?:the\s+)?(?:year[-\s]end|year['’]s\s+end)", _r_year_end),
+        (rf"the\s+(?:fiscal\s+)?year(?=\s+(?:{_phrase_alt('time/period_ends')})\b)", _r_year_ended),
         (
             rf"(?:{month}\s+|(?:the\s+)?(?P<season>{_SEASON_NAMES})\s+of\s+)?{_SPOKEN_YEAR}",
             _r_spoken_year,
@@ -1062,8 +1109,8 @@ def _grammar(strict: bool) -> list[tuple[str, Resolver]]:
         ),
         (rf"{_MOD}(?:the\s+)?(?P<unit>week(?:end)?|month|year|decade)(?!s)", _r_unit_rel),
         (
-            rf"(?:the\s+)?(?P<rel>past|last|previous|next|coming|first)\s+{num}(?:\s+(?:to|or)\s+(?P<num2>{_NUM}))?"
-            rf"\s+(?P<unit>{_UNIT}|quarters?){not_age}",
+            rf"(?:the\s+)?(?P<rel>past|last|previous|next|coming|(?P<first>first))\s+{num}(?:\s+(?:to|or)\s+(?P<num2>{_NUM}))?"
+            rf"\s+(?P<unit>{_UNIT}|(?P<qs>quarters?)){not_age}(?(first)(?(qs)(?:\s+of\s+{_YEAR})?))",
             _r_past_n,
         ),
         (r"(?:the\s+)?(?P<rel>past|last|previous|next|coming)\s+(?P<unit>(?:day|week|month|year|decade)s)", _r_past_n),
@@ -1079,7 +1126,7 @@ def _grammar(strict: bool) -> list[tuple[str, Resolver]]:
             _r_vague_span,
         ),
         (
-            rf"{the}{_APPROX}{num}(?:\s+(?:to|or)\s+(?P<num2>{_NUM}))?[\s-]+(?:(?:more|additional|further)\s+)?{unit}(?P<half>\s+and\s+a\s+half)?(?:\s+(?:(?:ago|earlier|before)\s+)?(?P<exact>to\s+the\s+day)"
+            rf"{the}{_APPROX}{num}(?:\s+(?:to|or)\s+(?P<num2>{_NUM}))?[\s-]+(?:(?:more|additional|further)\s+)?{counted}{unit}(?P<half>\s+and\s+a\s+half)?{or_so}(?:\s+(?:(?:ago|earlier|before)\s+)?(?P<exact>to\s+the\s+day)"
             rf"|\s+(?P<dir>ago|earlier|later|from\s+now|hence)\b|(?=\s+(?P<dir2>before|after)\b)|{not_age}{since})",
             _r_amount,
         ),
@@ -1131,7 +1178,10 @@ def _grammar(strict: bool) -> list[tuple[str, Resolver]]:
             _r_set,
         ),
         (r"(?:the\s+)?(?P<cent>1?\d|2[01])(?:st|nd|rd|th)\s+century", _r_century),
-        (rf"(?:{_REL}\s+)?(?P<holiday>{_alt(list(_HOLIDAYS))})(?:\s+(?:of\s+)?{_YEAR})?", _r_holiday),
+        (
+            rf"(?:{_REL}\s+)?(?P<holiday>{_alt(list(_HOLIDAYS))})(?:\s+(?:of\s+)?{_YEAR}|(?P<hweek>\s+week\b))?",
+            _r_holiday,
+        ),
         (
             r"(?:(?:around|about|approximately|roughly)\s+)?(?:(?P<hour>1[0-2]|0?[1-9])(?::(?P<minute>[0-5]\d))?"
             r"\s*(?P<ampm>[ap]\.\s?m\.?|[ap]m\b)|(?P<hour2>1[0-2]|[1-9])(?:\s+o'clock)?\s+in\s+the\s+"
@@ -1240,6 +1290,7 @@ _PAST_MAIN_AUX = lexicon().words("time/past_main_aux")
 _SET_FOR = lexicon().words("time/set_for")  # 'set for Monday', 'set to resume': a plan
 _INFINITIVE_PASSIVE = lexicon().words("time/infinitive_passive")  # 'to be published'
 _PAST_AUX = lexicon().words("time/past_aux")
+_PERFECT_AUX = lexicon().words("time/perfect_aux")
 _PRESENT_AUX = lexicon().words("time/present_aux")  # 'is heard in May'
 _WOULD_BE = lexicon().words("time/would_be")  # 'would be traveling Thursday'
 _DEADLINE = re.compile(rf"(?i)\b(?:{_phrase_alt('time/deadline_cues')})\s+$")
@@ -1300,17 +1351,36 @@ def _marked_tense(text: str, start: int, verb: Token, auxes: set[str]) -> str | 
     # 'set for Monday' / 'set to resume', not 'set Friday as the deadline' or 'the record set on Aug. 6'
     set_for = any(c.lower_ in _SET_FOR for c in verb.children)
     planned = verb.lower_ in _PLANNED and (verb.lower_ != "set" or set_for)
-    if planned and "had" not in auxes and not _past_main(verb):
+    fronted = verb.tag_ == "VBD" and start < verb.idx  # 'On Friday, the town planned to ...': when it planned
+    if planned and "had" not in auxes and not _past_main(verb) and not fronted:
         return "future"
     if auxes >= _INFINITIVE_PASSIVE:  # 'to be published in November': as the governing verb says
         gov = verb.head
         if gov.lower_ in _FUTURE_GOVERNORS or {c.lower_ for c in gov.children} & _FUTURE_AUX:
             return "future"
+    # a clock time between the cue and the day ('until 9 a.m. Tuesday') unless the verb's form is past ('lasted')
+    deadline = _deadline_before(text, start, verb.tag_ != "VBD")
+    if deadline and auxes & _PERFECT_AUX and "had" not in auxes:  # 'has given them until Tuesday': still to come
+        return "future"
     if auxes & _PAST_AUX or _had_governor(verb):
         return "past"
-    if _DEADLINE.search(text[max(0, start - 25) : start]) or auxes & _FUTURE_AUX:
+    if deadline or auxes & _FUTURE_AUX:
         return "future"
     return None
+
+
+_CLOCK_BEFORE = re.compile(
+    r"(?i)(?:\b\d{1,2}(?::\d\d)?\s*[ap]\.?\s?m\b\.?|\bnoon|\bmidnight)(?:\s+(?-i:[A-Z]{2,4}))?,?\s+$"
+)  # a clock time between a deadline cue and its day: 'until 9 a.m. EST Tuesday'
+
+
+def _deadline_before(text: str, start: int, past_clock: bool = True) -> bool:
+    """A deadline cue just before the date, or (past_clock) before a clock time that precedes it."""
+    lead = text[max(0, start - 45) : start]
+    clock = _CLOCK_BEFORE.search(lead) if past_clock else None
+    if clock:
+        lead = lead[: clock.start()]
+    return bool(_DEADLINE.search(lead[-25:]))
 
 
 def _tense_by_form(verb: Token, steps: int, auxes: set[str]) -> str | None:
@@ -1323,7 +1393,7 @@ def _tense_by_form(verb: Token, steps: int, auxes: set[str]) -> str | None:
             return "future"
         if verb.dep_ == "acl":  # 'the rules to be published in May', 'talks to begin Monday': still to come
             return "future"
-        return "past" if gov.tag_ == "VBD" and steps <= 2 else None
+        return None
     if "would" in auxes and verb.tag_ in ("VB", "VBN"):
         return None  # 'the summit would be held on April 24': reported plans, either side of P
     present = auxes & _PRESENT_AUX
@@ -1464,6 +1534,18 @@ _FORWARD_RULES = (_r_weekday, _r_month_day, _r_month, _r_season, _r_unit_rel, _r
                   _r_early_hours, _r_part_day, _r_year_end, _r_week_of, _r_day_span, _r_week_of_month)  # fmt: skip
 
 
+_IN_BEFORE = re.compile(r"(?i)\bin\s+$")
+
+
+def _modal_clause(doc: Doc, start: int, end: int) -> bool:
+    """Whether the verb the phrase hangs from has a modal or future auxiliary ('will leave', 'would be paid')."""
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None or len(span) == 0:
+        return False
+    verb, _ = _clause_verb(span)
+    return any(c.dep_ == "aux" and c.lower_ in _SOMEDAY_MODALS | _FUTURE_AUX for c in verb.children)
+
+
 def _grammar_mentions(doc: Doc, text: str, published: date | None) -> list[TimeMention]:
     out: list[TimeMention] = []
     for start, end, m, fn in _select(_candidates(text)):
@@ -1471,6 +1553,8 @@ def _grammar_mentions(doc: Doc, text: str, published: date | None) -> list[TimeM
             continue
         new_start = _extend_since(text, start)
         tense = _tense(doc, text, start, end) if fn in _FORWARD_RULES and published is not None else None
+        if fn is _r_amount and _IN_BEFORE.search(text, max(0, start - 4), start) and _modal_clause(doc, start, end):
+            tense = "future"  # 'would be redeemed in five years': a date five years on
         if new_start != start:
             tense = "past"  # 'since X': X is behind P
         res = _run(fn, m, _Ctx(published, tense == "future", tense == "past"))
@@ -1653,6 +1737,51 @@ def _value_grain(value: str) -> int:
     return _GRAIN["year"] if value[:4].isdigit() and len(value) == 4 else _GRAIN["year"] + 1
 
 
+_WEEKDAY_WORD = re.compile(rf"(?i)\b({_alt(list(_WEEKDAYS))})\b")
+
+
+def _resolve_text_weekdays(mentions: list[TimeMention]) -> list[TimeMention]:
+    """'the previous Friday', 'the following Monday': that weekday before or after the day named last (within a
+    few paragraphs), which is where the narrative stands; P's when no day was named."""
+    out = list(mentions)
+    for i, t in enumerate(out):
+        wd = _WEEKDAY_WORD.search(t.text) if t.anchor == "text" and t.value is not None else None
+        d = _text_ref(out, i, "day") if wd else None
+        if wd is None or d is None:
+            continue
+        target = _WEEKDAYS[wd[1].lower()]
+        if _TEXT_ON.search(t.text):
+            day = d + timedelta(days=(target - d.weekday()) % 7 or 7)
+        else:
+            day = d - timedelta(days=(d.weekday() - target) % 7 or 7)
+        res = _day(day, "text")
+        if t.type == "TIME" and t.value and "T" in t.value:
+            res = _Res(f"{res.value}{t.value[t.value.index('T') :]}", "TIME", day, day, "day", "text")
+        out[i] = _mention(t.text, t.start, res)
+    return out
+
+
+def _join_dated_anchor(text: str, mentions: list[TimeMention]) -> list[TimeMention]:
+    """'the day before last Tuesday', 'the week after March 3': counted from the date right after it, one mention."""
+    out: list[TimeMention] = []
+    for t in mentions:
+        prev = out[-1] if out else None
+        if (
+            prev is None or prev.anchor != "text" or prev.value is not None or prev.precision not in ("day", "week")
+            or not prev.text.lower().endswith(_EVENT_ANCHORED_ENDS) or text[prev.end : t.start].strip()
+            or t.start_date is None or not _DAY_VALUE.match(t.value or "")
+        ):  # fmt: skip
+            out.append(t)
+            continue
+        step = _text_step(prev.text)
+        if prev.precision == "day":
+            res = _day(t.start_date + timedelta(days=step), "text")
+        else:
+            res = _week(t.start_date + timedelta(weeks=step), "text")
+        out[-1] = _mention(text[prev.start : t.end], prev.start, res)
+    return out
+
+
 def _resolve_text_anchored(text: str, mentions: list[TimeMention]) -> list[TimeMention]:
     """'the next day', 'later that year', 'the week before': counted from the date named last before them (within
     a few paragraphs), which is what a news report's narrative refers back to; left open when there is none, and
@@ -1715,7 +1844,11 @@ def _copy(t: TimeMention) -> _Res:
     return _Res(t.value, "DATE", t.start_date, t.end_date, t.precision, "text")
 
 
-def _resolve_year_on_year(mentions: list[TimeMention]) -> list[TimeMention]:
+_STRETCH = re.compile(r"P(?:[2-9]|1[01])M|P[23]Q")  # 'the nine months', 'the first half': results to date
+_SENTENCE_END = re.compile(r"[.!?][\"”’']?\s+(?=[A-Z])")
+
+
+def _resolve_year_on_year(text: str, mentions: list[TimeMention]) -> list[TimeMention]:
     """'profit rose in the third quarter from a year earlier': a one-year offset right after a named quarter or half
     is that period a year back (1988-Q3), not the year before P; 'the 1988 period', "last year's quarter" are the
     quarter, half or month under discussion in the year they name. Days and years named in between are passed over."""
@@ -1729,13 +1862,15 @@ def _resolve_year_on_year(mentions: list[TimeMention]) -> list[TimeMention]:
         for ref in reversed(out[:i]):
             if ref.start < t.start - _COMPARE_REACH:
                 break
+            if _STRETCH.fullmatch(ref.value or "") and not _SENTENCE_END.search(text, ref.end, t.start):
+                break  # 'for the nine months, net rose from a year earlier': those months, in the year before
             if ref.type in ("DURATION", "SET") or not (ref.value or "")[:1].isdigit() or _is_day(ref):
                 continue
             if _value_grain(ref.value or "") == _GRAIN["year"]:
                 continue  # a year named in between (in fiscal 1989) does not hide the quarter under discussion
-            if offset and _YEAR_ON_YEAR.fullmatch(ref.text):  # 'a year earlier ... a year ago': the same period
-                if ref.anchor == "text":
-                    out[i] = _mention(t.text, t.start, _copy(ref))
+            if offset and (_YEAR_ON_YEAR.fullmatch(ref.text) or _YEAR_AGO.search(ref.text)):
+                if ref.anchor == "text" or _YEAR_AGO.search(ref.text):  # 'a year earlier ... a year ago', 'the
+                    out[i] = _mention(t.text, t.start, _copy(ref))  # year-ago quarter ... a year ago': the same
                 break
             if offset and not _RESULTS_PERIOD.search(ref.value or ""):
                 break  # a month or season before it: 'a year earlier' is still the year
@@ -1751,26 +1886,50 @@ _QUARTER_VALUE = re.compile(r"\d{4}-Q[1-4]")
 _LATEST = re.compile(r"(?i)\b(?:latest|most\s+recent|just-ended)\b")
 
 
-def _resolve_the_quarter(mentions: list[TimeMention]) -> list[TimeMention]:
+_PERIOD_END = re.compile(rf"(?i)\s+(?:{_phrase_alt('time/period_ends')})\s+")
+
+
+def _closing_day(text: str, mentions: list[TimeMention], i: int) -> date | None:
+    """The day 'the quarter ended Sept. 30' names, when the next mention is that day."""
+    after = mentions[i + 1] if i + 1 < len(mentions) else None
+    if after is None or not _DAY_VALUE.fullmatch(after.value or "") or after.start_date is None:
+        return None
+    return after.start_date if _PERIOD_END.fullmatch(text, mentions[i].end, after.start) else None
+
+
+def _resolve_the_quarter(text: str, mentions: list[TimeMention]) -> list[TimeMention]:
     """'the quarter', 'the latest period': the quarter the report has named last (a fiscal 'first
     quarter' ended in September stays the first) rather than the last one ended by P; quarters a year back are
-    comparisons, not it, and 'the latest' quarter is over, so not one that ends after the last ended by P."""
+    comparisons, not it, and 'the latest' quarter is over, so not one that ends after the last ended by P. With
+    none named, 'the quarter ended July 31' is the calendar quarter holding most of it."""
     out = list(mentions)
     for i, t in enumerate(out):
         if not _THE_QUARTER.fullmatch(t.text) or not _QUARTER_VALUE.fullmatch(t.value or ""):
             continue
-        for ref in reversed(out[:i]):
-            if ref.start < t.start - _COMPARE_REACH:
-                break
-            if not _QUARTER_VALUE.fullmatch(ref.value or "") or _THE_QUARTER.fullmatch(ref.text):
-                continue
-            if ref.anchor == "text" or _YEAR_AGO.search(ref.text):
-                continue
-            if _LATEST.search(t.text) and _ends_later(ref, t):
-                continue  # 'the latest quarter' is over: not the fourth quarter a forecast has named
+        ref = _named_quarter(out, i)
+        closed = _closing_day(text, out, i) if ref is None else None
+        if ref is not None:
             out[i] = _mention(t.text, t.start, _copy(ref))
-            break
+        elif closed is not None:  # none named: 'the quarter ended July 31' is May to July, mostly the second
+            mid = closed - timedelta(days=45)
+            out[i] = _mention(t.text, t.start, _quarter(mid.year, (mid.month - 1) // 3 + 1, "text"))
     return out
+
+
+def _named_quarter(mentions: list[TimeMention], i: int) -> TimeMention | None:
+    """The quarter named last before mentions[i], as _resolve_the_quarter takes it."""
+    t = mentions[i]
+    for ref in reversed(mentions[:i]):
+        if ref.start < t.start - _COMPARE_REACH:
+            return None
+        if not _QUARTER_VALUE.fullmatch(ref.value or "") or _THE_QUARTER.fullmatch(ref.text):
+            continue
+        if ref.anchor == "text" or _YEAR_AGO.search(ref.text):
+            continue
+        if _LATEST.search(t.text) and _ends_later(ref, t):
+            continue  # 'the latest quarter' is over: not the fourth quarter a forecast has named
+        return ref
+    return None
 
 
 def _ends_later(a: TimeMention, b: TimeMention) -> bool:
@@ -1802,4 +1961,5 @@ def find_times(doc: Doc, published: date | str | None) -> list[TimeMention]:
     mentions = _grammar_mentions(doc, text, published)
     mentions += _ent_mentions(list(doc.ents), mentions, published)
     mentions = _anchor_to_days(doc, text, _merge_clocks(text, sorted(mentions, key=lambda t: t.start)), published)
-    return _resolve_year_on_year(_resolve_the_quarter(_resolve_text_anchored(text, mentions)))
+    mentions = _resolve_text_weekdays(_resolve_text_anchored(text, _join_dated_anchor(text, mentions)))
+    return _resolve_year_on_year(text, _resolve_the_quarter(text, mentions))
