@@ -17,6 +17,7 @@ from spacy.tokens import Doc, Span, Token
 from dateline import DatelineError
 from dateline.layout import dateline_outlet, ends_line, line_bounds
 from dateline.lexicon import alternation, lexicon
+from dateline.nlp import doc_text
 from dateline.records import Entity
 from dateline.records import Span as TextSpan
 
@@ -113,11 +114,7 @@ class _Ent:
     quiet: set[str] = field(default_factory=set)  # aliases not to look for again (a town that once acted)
 
 
-def _text(doc: Doc) -> str:
-    """doc.text rebuilds the string on every access: keep one copy per Doc."""
-    if "dateline_text" not in doc.user_data:
-        doc.user_data["dateline_text"] = doc.text
-    return doc.user_data["dateline_text"]
+_text = doc_text
 
 
 def find_entities(doc: Doc) -> list[Entity]:

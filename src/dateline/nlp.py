@@ -25,6 +25,13 @@ def paragraph_breaks(doc: Doc) -> Doc:
     return layout.mark_line_breaks(doc)
 
 
+def doc_text(doc: Doc) -> str:
+    """doc.text rebuilds the string from every token on each access: keep one copy per Doc for every stage."""
+    if "dateline_text" not in doc.user_data:
+        doc.user_data["dateline_text"] = doc.text
+    return doc.user_data["dateline_text"]
+
+
 @lru_cache(maxsize=1)
 def load_nlp() -> Language:
     """The parser every stage reads from: tagger, dependency parse, sentences and named entities."""
