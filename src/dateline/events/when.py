@@ -30,10 +30,14 @@ DATE_LEAD_WORDS = lexicon().words("events/when/date_lead_words")
 
 
 def _clause_of(tok: Token) -> Token:
-    node = tok
-    while node.pos_ not in ("VERB", "AUX") and node.head.i != node.i:
-        node = node.head
-    return node
+    """The verb heading the token's clause (memoised on the Doc: every date and trigger asks, walking heads)."""
+    cache = tok.doc.user_data.setdefault("dateline.clause_of", {})
+    if tok.i not in cache:
+        node = tok
+        while node.pos_ not in ("VERB", "AUX") and node.head.i != node.i:
+            node = node.head
+        cache[tok.i] = node
+    return cache[tok.i]
 
 
 def _time_for(ctx: Context, sent: Span, group: list[Token]) -> TimeMention | None:
