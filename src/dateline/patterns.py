@@ -123,7 +123,7 @@ class PatternSet:
     def first(self, tok: Token) -> Rule | None:
         """The first rule, in file order, that matched anchored at this token."""
         ids = self.matched(tok)
-        return next((r for r in self.rules if r.id in ids), None)
+        return next((r for r in self.rules if r.id in ids), None) if ids else None
 
 
 @cache
