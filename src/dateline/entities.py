@@ -531,17 +531,22 @@ def _collective_actors(doc: Doc, taken: set[int]) -> list[_Cand]:
     return out
 
 
+# the nouns that vouch for a name the NER missed, joined once here rather than at every word of every report
+_GROUP_OR_ORG_WORDS = GROUP_NAME_PARTS | ORG_HINTS
+_NAMING_NOUNS = _GROUP_OR_ORG_WORDS | ORG_HEADS | OUTLET_WORDS
+
+
 def _named_by_noun(doc: Doc, taken: set[int]) -> list[_Cand]:
     """Names the NER missed but a noun vouches for: 'the Grand Ravine gang', 'the Viv Ansanm coalition',
     'the White Helmets civil defence group', 'press freedom group Article 19', 'the Sinaloa Cartel'."""
     out: list[_Cand] = []
     for tok in doc:
         low = tok.lower_
-        if tok.pos_ not in ("NOUN", "PROPN") or low not in GROUP_NAME_PARTS | ORG_HINTS | ORG_HEADS | OUTLET_WORDS:
+        if tok.pos_ not in ("NOUN", "PROPN") or low not in _NAMING_NOUNS:
             continue
-        if low in OUTLET_WORDS and low not in GROUP_NAME_PARTS | ORG_HINTS and tok.is_lower:
+        if low in OUTLET_WORDS and low not in _GROUP_OR_ORG_WORDS and tok.is_lower:
             continue  # 'the post', 'the press'; only a capitalised 'Courier' ends a name
-        kind = "organization" if low in ORG_HINTS | OUTLET_WORDS else "group"
+        kind = "organization" if low in ORG_HINTS or low in OUTLET_WORDS else "group"
         if tok.is_lower:
             span = _capitalised_run(doc, _skip_modifiers(doc, tok), -1, taken) or _capitalised_run(
                 doc, tok.i + 1, 1, taken
