@@ -772,6 +772,9 @@ def _prenominal_title(doc: Doc, cand: _Cand) -> None:
         cand.label = "PERSON"
 
 
+_NOT_ROLE_NOUNS = GROUP_NAME_PARTS | ORG_HINTS | PLACE_NOUNS | PLACE_HEADS | GOVERNMENT_NAME_PARTS | MILITARY_NAME_PARTS
+
+
 def _role_noun(tok: Token) -> bool:
     """A common noun that can describe a person ('shopkeeper', 'ombudsman', 'student'), not a group or a place."""
     low = tok.lower_
@@ -779,8 +782,7 @@ def _role_noun(tok: Token) -> bool:
         tok.pos_ == "NOUN"
         and tok.tag_ == "NN"
         and tok.is_alpha
-        and low
-        not in GROUP_NAME_PARTS | ORG_HINTS | PLACE_NOUNS | PLACE_HEADS | GOVERNMENT_NAME_PARTS | MILITARY_NAME_PARTS
+        and low not in _NOT_ROLE_NOUNS
         and low not in OUTLET_WORDS
     )
 
@@ -1051,17 +1053,23 @@ def _is_place(doc: Doc, ent: _Ent) -> bool:
     return people * 2 <= len(ent.cands) or places[0].population >= 100_000
 
 
+# place words joined once at import, not for every mention read
+_PLACE_WORDS = PLACE_NOUNS | PLACE_HEADS
+_PLACE_OR_DIRECTION = PLACE_NOUNS | DIRECTIONS
+_PLACE_WORDS_AND_PARTS = PLACE_NOUNS | PLACE_HEADS | PLACE_PARTS
+
+
 def _place_context(doc: Doc, cand: _Cand) -> bool:
     """'in X', 'near the town of X', 'the X base', 'X province', 'X, the capital of Y', '20 km east of X'."""
     root = doc[cand.start : cand.end].root
     head = root.head
     if root.dep_ == "pobj" and head.lower_ in PLACE_NAME_PREPS:
         return True
-    if root.dep_ == "pobj" and head.lower_ == "of" and head.head.lower_ in PLACE_NOUNS | DIRECTIONS:
+    if root.dep_ == "pobj" and head.lower_ == "of" and head.head.lower_ in _PLACE_OR_DIRECTION:
         return True
-    if root.dep_ in ("compound", "nmod") and head.lower_ in PLACE_NOUNS | PLACE_HEADS and head.i == cand.end:
+    if root.dep_ in ("compound", "nmod") and head.lower_ in _PLACE_WORDS and head.i == cand.end:
         return True
-    if cand.end < len(doc) and doc[cand.end].lower_ in PLACE_NOUNS | PLACE_HEADS and doc[cand.end].is_lower:
+    if cand.end < len(doc) and doc[cand.end].lower_ in _PLACE_WORDS and doc[cand.end].is_lower:
         return True
     after = [t.lower_ for t in doc[cand.end : cand.end + 2]]
     if any(c.dep_ == "prep" and c.lower_ in PROXIMITY_PREPS for c in root.children) or after in COMMA_PROXIMITY:
@@ -1142,7 +1150,7 @@ def _place_acts(doc: Doc, cand: _Cand) -> bool:
 def _capital_relation(root: Token) -> bool:
     """'Beijing's cooperation' and 'ties between Harare and London' are the state; 'Baghdad's airport' is not."""
     if root.dep_ == "poss":
-        return root.head.lower_ not in PLACE_NOUNS | PLACE_HEADS | PLACE_PARTS
+        return root.head.lower_ not in _PLACE_WORDS_AND_PARTS
     while root.dep_ == "conj" and root.head is not root:
         root = root.head
     prep = root.head

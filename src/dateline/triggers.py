@@ -171,8 +171,11 @@ CROWD_CONTROL = {tuple(p.split()) for p in lexicon().phrases("events/weapons/cro
 IMPACT_VERBS = lexicon().words("events/triggers/impact_verbs")
 
 
+_WEAPON_WORDS = PROJECTILES | WEAPON_SUBJECTS | BOMB_NOUNS  # joined once, not at every subject asked about
+
+
 def _weapon_like(tok: Token) -> bool:
-    return tok.lower_ in PROJECTILES | WEAPON_SUBJECTS | BOMB_NOUNS or tok.lower_.rstrip("s") in PROJECTILES
+    return tok.lower_ in _WEAPON_WORDS or tok.lower_.rstrip("s") in PROJECTILES
 
 
 VOW_VERBS = lexicon().words("events/triggers/vow_verbs")
@@ -228,6 +231,9 @@ NOT_PEOPLE = lexicon().words("events/triggers/not_people")
 WRAPPER_NOUNS = lexicon().words("events/triggers/wrapper_nouns")
 
 
+_LOOK_THROUGH_NOUNS = QUANTITY_NOUNS | WRAPPER_NOUNS | COLLECTIVE_NOUNS  # 'thousands of', 'a group of'
+
+
 def _objects(verb: Token) -> list[Token]:
     """The verb's objects, looking through quantity and wrapper words ('thousands of troops', 'a group of 28')."""
     out = []
@@ -235,7 +241,7 @@ def _objects(verb: Token) -> list[Token]:
         if c.dep_ not in ("dobj", "nsubjpass"):
             continue
         out.append(c)
-        if c.lower_ in QUANTITY_NOUNS | WRAPPER_NOUNS | COLLECTIVE_NOUNS:
+        if c.lower_ in _LOOK_THROUGH_NOUNS:
             out += [p for prep in c.children if prep.lower_ == "of" for p in prep.children if p.dep_ == "pobj"]
     return out
 
