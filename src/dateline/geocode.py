@@ -21,12 +21,14 @@ from typing import Literal
 
 from spacy.tokens import Doc, Span, Token
 
-from dateline.gazetteer import Place, airport_near, country, country_cities, country_of_demonym, lookup, norm
+from dateline.gazetteer import Place, airport_near, country, country_cities, country_of_demonym, lookup
 from dateline.gazetteer import country_centroid as _centroid
+from dateline.gazetteer import norm as _norm
 from dateline.layout import dateline_head
 from dateline.lexicon import lexicon
 from dateline.records import DEMONYM, PlaceMention
 
+norm = lru_cache(maxsize=65536)(_norm)  # a report asks for the same names' lookup keys many times over
 PLACE_LABELS = {"GPE", "LOC", "FAC"}  # spaCy entity labels (its tag set, not words)
 LOCAL_SHAPES = {"street", "facility"}  # mentions placed at their report's town rather than looked up
 INNER_PLACE_LABELS = {"ORG", "FAC"}  # labels of names that may hold a place: 'Norfolk High School'
