@@ -6,7 +6,7 @@ from functools import lru_cache
 
 import spacy
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 from dateline import DatelineError, layout
 from dateline.learned.casing import restore
@@ -30,6 +30,11 @@ def doc_text(doc: Doc) -> str:
     if "dateline_text" not in doc.user_data:
         doc.user_data["dateline_text"] = doc.text
     return doc.user_data["dateline_text"]
+
+
+def span_text(span: Span) -> str:
+    """A span's text cut from the Doc's one copy: Span.text joins its tokens' strings anew on each access."""
+    return doc_text(span.doc)[span.start_char : span.end_char]
 
 
 @lru_cache(maxsize=1)
