@@ -12,6 +12,7 @@ import re
 from spacy.tokens import Span, Token
 
 from dateline.lexicon import alternation, lexicon
+from dateline.nlp import span_text
 
 HEDGE_WORDS = lexicon().words("events/certainty/hedge_words")
 MODAL_HEDGES = lexicon().words("events/certainty/modal_hedges")
@@ -43,7 +44,7 @@ def hedges_near(sent: Span, trigger: Token) -> list[str]:
             if tok.lower_ in MODAL_HEDGES and tok.head.i != clause.i:
                 continue
             found.append(tok.text)
-    for m in HEDGE_PHRASES.finditer(sent.text):
+    for m in HEDGE_PHRASES.finditer(span_text(sent)):
         found.append(m.group(0))
     return found
 

@@ -17,6 +17,7 @@ from spacy.tokens import Doc, Span, Token
 from dateline import DatelineError
 from dateline.layout import dateline_outlet, ends_line, line_bounds
 from dateline.lexicon import alternation, lexicon
+from dateline.nlp import doc_text
 from dateline.records import Entity
 from dateline.records import Span as TextSpan
 
@@ -113,11 +114,7 @@ class _Ent:
     quiet: set[str] = field(default_factory=set)  # aliases not to look for again (a town that once acted)
 
 
-def _text(doc: Doc) -> str:
-    """doc.text rebuilds the string on every access: keep one copy per Doc."""
-    if "dateline_text" not in doc.user_data:
-        doc.user_data["dateline_text"] = doc.text
-    return doc.user_data["dateline_text"]
+_text = doc_text
 
 
 def find_entities(doc: Doc) -> list[Entity]:
@@ -534,17 +531,22 @@ def _collective_actors(doc: Doc, taken: set[int]) -> list[_Cand]:
     return out
 
 
+# the nouns that vouch for a name the NER missed, joined once here rather than at every word of every report
+_GROUP_OR_ORG_WORDS = GROUP_NAME_PARTS | ORG_HINTS
+_NAMING_NOUNS = _GROUP_OR_ORG_WORDS | ORG_HEADS | OUTLET_WORDS
+
+
 def _named_by_noun(doc: Doc, taken: set[int]) -> list[_Cand]:
     """Names the NER missed but a noun vouches for: 'the Grand Ravine gang', 'the Viv Ansanm coalition',
     'the White Helmets civil defence group', 'press freedom group Article 19', 'the Sinaloa Cartel'."""
     out: list[_Cand] = []
     for tok in doc:
         low = tok.lower_
-        if tok.pos_ not in ("NOUN", "PROPN") or low not in GROUP_NAME_PARTS | ORG_HINTS | ORG_HEADS | OUTLET_WORDS:
+        if tok.pos_ not in ("NOUN", "PROPN") or low not in _NAMING_NOUNS:
             continue
-        if low in OUTLET_WORDS and low not in GROUP_NAME_PARTS | ORG_HINTS and tok.is_lower:
+        if low in OUTLET_WORDS and low not in _GROUP_OR_ORG_WORDS and tok.is_lower:
             continue  # 'the post', 'the press'; only a capitalised 'Courier' ends a name
-        kind = "organization" if low in ORG_HINTS | OUTLET_WORDS else "group"
+        kind = "organization" if low in ORG_HINTS or low in OUTLET_WORDS else "group"
         if tok.is_lower:
             span = _capitalised_run(doc, _skip_modifiers(doc, tok), -1, taken) or _capitalised_run(
                 doc, tok.i + 1, 1, taken
@@ -770,6 +772,9 @@ def _prenominal_title(doc: Doc, cand: _Cand) -> None:
         cand.label = "PERSON"
 
 
+_NOT_ROLE_NOUNS = GROUP_NAME_PARTS | ORG_HINTS | PLACE_NOUNS | PLACE_HEADS | GOVERNMENT_NAME_PARTS | MILITARY_NAME_PARTS
+
+
 def _role_noun(tok: Token) -> bool:
     """A common noun that can describe a person ('shopkeeper', 'ombudsman', 'student'), not a group or a place."""
     low = tok.lower_
@@ -777,8 +782,7 @@ def _role_noun(tok: Token) -> bool:
         tok.pos_ == "NOUN"
         and tok.tag_ == "NN"
         and tok.is_alpha
-        and low
-        not in GROUP_NAME_PARTS | ORG_HINTS | PLACE_NOUNS | PLACE_HEADS | GOVERNMENT_NAME_PARTS | MILITARY_NAME_PARTS
+        and low not in _NOT_ROLE_NOUNS
         and low not in OUTLET_WORDS
     )
 
@@ -1049,17 +1053,23 @@ def _is_place(doc: Doc, ent: _Ent) -> bool:
     return people * 2 <= len(ent.cands) or places[0].population >= 100_000
 
 
+# place words joined once at import, not for every mention read
+_PLACE_WORDS = PLACE_NOUNS | PLACE_HEADS
+_PLACE_OR_DIRECTION = PLACE_NOUNS | DIRECTIONS
+_PLACE_WORDS_AND_PARTS = PLACE_NOUNS | PLACE_HEADS | PLACE_PARTS
+
+
 def _place_context(doc: Doc, cand: _Cand) -> bool:
     """'in X', 'near the town of X', 'the X base', 'X province', 'X, the capital of Y', '20 km east of X'."""
     root = doc[cand.start : cand.end].root
     head = root.head
     if root.dep_ == "pobj" and head.lower_ in PLACE_NAME_PREPS:
         return True
-    if root.dep_ == "pobj" and head.lower_ == "of" and head.head.lower_ in PLACE_NOUNS | DIRECTIONS:
+    if root.dep_ == "pobj" and head.lower_ == "of" and head.head.lower_ in _PLACE_OR_DIRECTION:
         return True
-    if root.dep_ in ("compound", "nmod") and head.lower_ in PLACE_NOUNS | PLACE_HEADS and head.i == cand.end:
+    if root.dep_ in ("compound", "nmod") and head.lower_ in _PLACE_WORDS and head.i == cand.end:
         return True
-    if cand.end < len(doc) and doc[cand.end].lower_ in PLACE_NOUNS | PLACE_HEADS and doc[cand.end].is_lower:
+    if cand.end < len(doc) and doc[cand.end].lower_ in _PLACE_WORDS and doc[cand.end].is_lower:
         return True
     after = [t.lower_ for t in doc[cand.end : cand.end + 2]]
     if any(c.dep_ == "prep" and c.lower_ in PROXIMITY_PREPS for c in root.children) or after in COMMA_PROXIMITY:
@@ -1140,7 +1150,7 @@ def _place_acts(doc: Doc, cand: _Cand) -> bool:
 def _capital_relation(root: Token) -> bool:
     """'Beijing's cooperation' and 'ties between Harare and London' are the state; 'Baghdad's airport' is not."""
     if root.dep_ == "poss":
-        return root.head.lower_ not in PLACE_NOUNS | PLACE_HEADS | PLACE_PARTS
+        return root.head.lower_ not in _PLACE_WORDS_AND_PARTS
     while root.dep_ == "conj" and root.head is not root:
         root = root.head
     prep = root.head

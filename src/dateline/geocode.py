@@ -21,12 +21,14 @@ from typing import Literal
 
 from spacy.tokens import Doc, Span, Token
 
-from dateline.gazetteer import Place, airport_near, country, country_cities, country_of_demonym, lookup, norm
+from dateline.gazetteer import Place, airport_near, country, country_cities, country_of_demonym, lookup
 from dateline.gazetteer import country_centroid as _centroid
+from dateline.gazetteer import norm as _norm
 from dateline.layout import dateline_head
 from dateline.lexicon import lexicon
 from dateline.records import DEMONYM, PlaceMention
 
+norm = lru_cache(maxsize=65536)(_norm)  # a report asks for the same names' lookup keys many times over
 PLACE_LABELS = {"GPE", "LOC", "FAC"}  # spaCy entity labels (its tag set, not words)
 LOCAL_SHAPES = {"street", "facility"}  # mentions placed at their report's town rather than looked up
 INNER_PLACE_LABELS = {"ORG", "FAC"}  # labels of names that may hold a place: 'Norfolk High School'
@@ -455,12 +457,19 @@ def _scan_mentions(doc: Doc, taken: set[int]) -> list[_Mention]:
     out = []
     i = 0
     n = len(doc)
+    memo: dict[int, bool] = {}  # a run's words are tested again as the scan moves on one word at a time
+
+    def scannable(k: int) -> bool:
+        if k not in memo:
+            memo[k] = _scannable(doc[k])
+        return memo[k]
+
     while i < n:
-        if i in taken or not _scannable(doc[i]) or doc[i].lower_ == "the":
+        if i in taken or not scannable(i) or doc[i].lower_ == "the":
             i += 1
             continue
         j = i
-        while j < n and j - i < 6 and j not in taken and _scannable(doc[j]):
+        while j < n and j - i < 6 and j not in taken and scannable(j):
             j += 1
         upper = not _capitalised(doc[i])  # an upper-case run is only ever a dateline
         hit = None if upper else _longest_hit(doc, i, j)
@@ -485,6 +494,8 @@ def _scannable(tok: Token) -> bool:
         return False
     if _capitalised(tok):
         return True
+    if not (tok.is_upper and tok.is_alpha or _inner_hyphen(tok)):
+        return False  # the word itself fails the test below: no need to find its sentence
     head = tok.doc[tok.sent.start : tok.i + 1]
     return len(head) <= 6 and all(t.is_upper and t.is_alpha or _inner_hyphen(t) for t in head)
 

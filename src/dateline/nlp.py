@@ -6,7 +6,7 @@ from functools import lru_cache
 
 import spacy
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 from dateline import DatelineError, layout
 from dateline.learned.casing import restore
@@ -23,6 +23,18 @@ _CUTS = ("\n\n", "\n", ". ", " ")
 def paragraph_breaks(doc: Doc) -> Doc:
     """A line break ends a sentence, and so does a wire dateline's dash (``layout.mark_line_breaks``)."""
     return layout.mark_line_breaks(doc)
+
+
+def doc_text(doc: Doc) -> str:
+    """doc.text rebuilds the string from every token on each access: keep one copy per Doc for every stage."""
+    if "dateline_text" not in doc.user_data:
+        doc.user_data["dateline_text"] = doc.text
+    return doc.user_data["dateline_text"]
+
+
+def span_text(span: Span) -> str:
+    """A span's text cut from the Doc's one copy: Span.text joins its tokens' strings anew on each access."""
+    return doc_text(span.doc)[span.start_char : span.end_char]
 
 
 @lru_cache(maxsize=1)

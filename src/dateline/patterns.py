@@ -22,7 +22,9 @@ from functools import cache
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from spacy.attrs import LEMMA, LOWER
 from spacy.matcher import DependencyMatcher, Matcher
+from spacy.strings import hash_string
 from spacy.tokens import Doc, Token
 from spacy.vocab import Vocab
 
@@ -76,6 +78,8 @@ class PatternSet:
         self._matchers: tuple[Matcher, DependencyMatcher] | None = None
         dependency = [ps for r, ps in zip(self.rules, self._expanded, strict=True) if r.kind == "dependency"]
         self._anchor_words = _anchor_words([p[0].get("RIGHT_ATTRS", {}) for ps in dependency for p in ps])
+        words = self._anchor_words or (frozenset(), frozenset())
+        self._anchor_ids = tuple(frozenset(hash_string(w) for w in ws) for ws in words)  # as Doc arrays hold them
 
     def matchers(self, vocab: Vocab) -> tuple[Matcher, DependencyMatcher]:
         """The token and dependency matchers for ``vocab`` (built on first use, rebuilt only for another vocab)."""
@@ -103,10 +107,12 @@ class PatternSet:
         """The dependency matcher's matches, Doc token indices, run on the sentences that can hold one."""
         if self._anchor_words is None or not doc.has_annotation("SENT_START"):
             return dep(doc)
-        lemmas, lowers = self._anchor_words
+        lemma_ids, lower_ids = self._anchor_ids
+        # the words' hashes, read in one array: a Token per word to read its strings costs more than the test
+        anchors = [lemma in lemma_ids or lower in lower_ids for lemma, lower in doc.to_array([LEMMA, LOWER]).tolist()]
         found = []
         for sent in doc.sents:
-            if any(t.lemma_ in lemmas or t.lower_ in lowers for t in sent):
+            if any(anchors[sent.start : sent.end]):
                 found += [(match_id, [sent.start + i for i in tokens]) for match_id, tokens in dep(sent)]
         return found
 
@@ -117,7 +123,7 @@ class PatternSet:
     def first(self, tok: Token) -> Rule | None:
         """The first rule, in file order, that matched anchored at this token."""
         ids = self.matched(tok)
-        return next((r for r in self.rules if r.id in ids), None)
+        return next((r for r in self.rules if r.id in ids), None) if ids else None
 
 
 @cache

@@ -25,7 +25,7 @@ from dateline import DatelineError, __version__
 from dateline.entities import find_entities
 from dateline.events import find_events
 from dateline.geocode import find_places
-from dateline.nlp import PIECE_CHARS, load_nlp, parse, parse_many
+from dateline.nlp import PIECE_CHARS, doc_text, load_nlp, parse, parse_many
 from dateline.quotes import find_quotes
 from dateline.records import Extraction, Report, offset_records, toponyms
 from dateline.times import find_times
@@ -155,7 +155,7 @@ def extract_doc(report: Report, doc: Doc) -> Extraction:
         places=places,
         times=times,
     )
-    return extraction if doc.text == report.text else _quoting_report(extraction)
+    return extraction if doc_text(doc) == report.text else _quoting_report(extraction)
 
 
 def _quoting_report(extraction: Extraction) -> Extraction:

@@ -20,6 +20,7 @@ from dateline import DatelineError
 from dateline.entities import GOVERNMENT_NAME_PARTS, GROUP_NAME_PARTS, HONORIFICS, TITLE_WORDS
 from dateline.layout import line_bounds, previous_line_start
 from dateline.lexicon import lexicon
+from dateline.nlp import doc_text
 from dateline.patterns import pattern_set
 from dateline.records import Entity, Quote
 
@@ -124,11 +125,7 @@ class _Mentions:
         return out
 
 
-def _text(doc: Doc) -> str:
-    """doc.text rebuilds the string on every access: keep one copy per Doc."""
-    if "dateline_text" not in doc.user_data:
-        doc.user_data["dateline_text"] = doc.text
-    return doc.user_data["dateline_text"]
+_text = doc_text
 
 
 def find_quotes(doc: Doc, entities: list[Entity]) -> list[Quote]:

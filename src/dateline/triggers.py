@@ -142,6 +142,8 @@ def _noun_type(tok: Token, nouns: dict[str, str]) -> str | None:
     ptype = nouns.get(word)
     if ptype is None and "-" in word:
         ptype = nouns.get(word.split("-")[-1])
+    if ptype is None:
+        return None  # no event noun: nothing to rule out (the tests below are pure, and most nouns get here)
     return None if _noun_ruled_out(tok, word, ptype) else ptype
 
 
@@ -171,8 +173,11 @@ CROWD_CONTROL = {tuple(p.split()) for p in lexicon().phrases("events/weapons/cro
 IMPACT_VERBS = lexicon().words("events/triggers/impact_verbs")
 
 
+_WEAPON_WORDS = PROJECTILES | WEAPON_SUBJECTS | BOMB_NOUNS  # joined once, not at every subject asked about
+
+
 def _weapon_like(tok: Token) -> bool:
-    return tok.lower_ in PROJECTILES | WEAPON_SUBJECTS | BOMB_NOUNS or tok.lower_.rstrip("s") in PROJECTILES
+    return tok.lower_ in _WEAPON_WORDS or tok.lower_.rstrip("s") in PROJECTILES
 
 
 VOW_VERBS = lexicon().words("events/triggers/vow_verbs")
@@ -184,7 +189,7 @@ def _promised(tok: Token) -> bool:
     for _ in range(5):
         if node.head.i == node.i:
             return False
-        if node.dep_ in ("ccomp", "xcomp") and node.head.lemma_.lower() in VOW_VERBS | DEMAND_HEADS:
+        if node.dep_ in ("ccomp", "xcomp") and node.head.lemma_.lower() in _VOWING_HEADS:
             return any(c.dep_ == "aux" and c.lower_ in VOWED_CLAUSE_AUX for c in node.children) or (
                 node.dep_ == "xcomp"
             )
@@ -228,6 +233,9 @@ NOT_PEOPLE = lexicon().words("events/triggers/not_people")
 WRAPPER_NOUNS = lexicon().words("events/triggers/wrapper_nouns")
 
 
+_LOOK_THROUGH_NOUNS = QUANTITY_NOUNS | WRAPPER_NOUNS | COLLECTIVE_NOUNS  # 'thousands of', 'a group of'
+
+
 def _objects(verb: Token) -> list[Token]:
     """The verb's objects, looking through quantity and wrapper words ('thousands of troops', 'a group of 28')."""
     out = []
@@ -235,7 +243,7 @@ def _objects(verb: Token) -> list[Token]:
         if c.dep_ not in ("dobj", "nsubjpass"):
             continue
         out.append(c)
-        if c.lower_ in QUANTITY_NOUNS | WRAPPER_NOUNS | COLLECTIVE_NOUNS:
+        if c.lower_ in _LOOK_THROUGH_NOUNS:
             out += [p for prep in c.children if prep.lower_ == "of" for p in prep.children if p.dep_ == "pobj"]
     return out
 
@@ -284,6 +292,7 @@ PRESENT_PERFECT_AUX = lexicon().words("events/triggers/present_perfect_aux")
 VOWED_CLAUSE_AUX = lexicon().words("events/triggers/vowed_clause_aux")
 ACCUSING_WORDS = lexicon().words("events/triggers/accusing_words")
 DEMAND_HEADS = lexicon().words("events/triggers/demand_heads")
+_VOWING_HEADS = VOW_VERBS | DEMAND_HEADS  # joined once, not at every noun's every head
 GOVERNING_VERBS = lexicon().table("events/status/governing_verbs")
 
 

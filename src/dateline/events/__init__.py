@@ -34,6 +34,7 @@ from dateline.events.when import _inherit_narrative_dates, _inherit_story_dates
 from dateline.events.where import _inherit_places, _split_by_places, demonym_country, distance_km, find_dateline
 from dateline.layout import DATELINE_RE, headline
 from dateline.learned.acled import LEDE_SENTENCES
+from dateline.nlp import doc_text
 from dateline.records import Entity, Event, PlaceMention, Quote, Report, TimeMention
 from dateline.triggers import trigger_groups
 
@@ -69,7 +70,7 @@ def find_events(
         entities=_entity_index(doc, entities),
         quotes=quotes,
         quote_speakers=_speaker_index(doc, quotes),
-        dateline=find_dateline(doc.text),
+        dateline=find_dateline(doc_text(doc)),
     )
     ctx.sents = sents = list(doc.sents)
     ctx.sent_index = {s.start: i for i, s in enumerate(sents)}

@@ -201,12 +201,20 @@ def _inherited_subject(verb: Token) -> list[Token]:
     return []
 
 
+# word lists joined once at import, not at every token asked about
+_GROUP_OR_MILITARY = GROUP_NOUNS | MILITARY_NOUNS
+_BODY_MEMBER_NOUNS = GROUP_NOUNS | MILITARY_NOUNS | MEMBER_NOUNS
+_OWNED_WEAPONS = PROJECTILES | WEAPON_SUBJECTS
+_PORTION_NOUNS = QUANTITY_NOUNS | PART_NOUNS | MEMBER_NOUNS
+_MEMBERS_OR_GROUPS = MEMBER_NOUNS | GROUP_NOUNS
+
+
 def _names_actor(ctx: Context, tok: Token) -> bool:
     if tok.i in ctx.entities:
         return True
     if tok.ent_type_ in ("NORP", "GPE", "ORG", "PERSON"):
         return True
-    return tok.lower_ in GROUP_NOUNS | MILITARY_NOUNS and tok.dep_ in ("compound", "nmod")
+    return tok.lower_ in _GROUP_OR_MILITARY and tok.dep_ in ("compound", "nmod")
 
 
 def _person_like(ctx: Context, tok: Token) -> bool:
@@ -277,12 +285,12 @@ def actor_for(ctx: Context, tok: Token, role: str) -> Actor | None:
         return None  # "no group has claimed the attack" names nobody
     if tok.like_num:
         return None  # "12 injured": a figure, not a participant
-    if tok.lower_ in PROJECTILES | WEAPON_SUBJECTS or _is_event_noun(tok):
+    if tok.lower_ in _OWNED_WEAPONS or _is_event_noun(tok):
         # "Russian artillery pounded ...", "the U.S. retaliation killed ...": the participant is its owner
         owner = next((c for c in tok.children if c.dep_ in ("amod", "compound", "poss") and _names_actor(ctx, c)), None)
         return actor_for(ctx, owner, role) if owner is not None else None
     owner = [c for c in tok.children if c.dep_ == "poss" and c.lower_ in BODY_POSSESSIVES]
-    if owner and tok.lower_ in GROUP_NOUNS | MILITARY_NOUNS | MEMBER_NOUNS:
+    if owner and tok.lower_ in _BODY_MEMBER_NOUNS:
         body = antecedent(ctx.entities, owner[0], ctx.places)  # "the movement said its fighters ..." -> the movement
         found = actor_for(ctx, body, role) if body is not None and body.i != tok.i else None
         if found is not None:
@@ -292,7 +300,7 @@ def actor_for(ctx: Context, tok: Token, role: str) -> Actor | None:
         return actor_for(ctx, crowd, role) if crowd is not None else None
     if tok.lower_ in STATE_GOVERNMENT_NOUNS and (state := _state_of(ctx, tok)) is not None:
         return actor_for(ctx, state, role)  # "the governments of Congo and Rwanda" -> the states
-    if tok.lower_ in QUANTITY_NOUNS | PART_NOUNS | MEMBER_NOUNS:  # "a number of militants" -> the militants
+    if tok.lower_ in _PORTION_NOUNS:  # "a number of militants" -> the militants
         of = [p for c in tok.children if c.lower_ == "of" for p in c.children if p.dep_ == "pobj"]
         named = of and (of[0].i in ctx.entities or of[0].pos_ == "PROPN")
         if of and (tok.lower_ not in MEMBER_NOUNS or named):  # "fighters of the X Army" -> the X Army
@@ -313,7 +321,7 @@ def actor_for(ctx: Context, tok: Token, role: str) -> Actor | None:
         head_is_entity = ctx.entities.get(tok.i) is ent
         named_by_appos = any(c.dep_ == "appos" and ctx.entities.get(c.i) is ent for c in tok.children)
         # "M23 fighters", "Hamas militants": the armed group itself acts through its members
-        members_of_group = tok.lower_ in MEMBER_NOUNS | GROUP_NOUNS and ent.kind in ("group", "organization")
+        members_of_group = tok.lower_ in _MEMBERS_OR_GROUPS and ent.kind in ("group", "organization")
         # "a U.S. service member" is a person of that country, not the country itself
         whole = head_is_entity or named_by_appos or members_of_group or tok.pos_ == "PROPN"
         name = ent.name if whole else _phrase_text(tok)

@@ -15,6 +15,7 @@ from dateline.coref import reporter_subjects
 from dateline.events.arguments import _quote_speaker_at, actor_for
 from dateline.events.context import Context, Mention
 from dateline.lexicon import lexicon
+from dateline.nlp import span_text
 from dateline.taxonomy import BLAME_VERBS, MODE_WORDS, WEAPON_NAME_HEADS, WEAPON_WORDS
 
 RIOT_WORDS = lexicon().words("events/triggers/riot_words")
@@ -24,7 +25,7 @@ WEAPON_NAME_LINKS = lexicon().words("events/weapons/weapon_name_links")
 def _mode_for(sent: Span, group: list[Token], alone: bool = True) -> str | None:
     near = " ".join(f"{t.lower_} {t.lemma_.lower()}" for t in group)
     phrase = " ".join(t.lower_ for g in group for t in g.subtree if abs(t.i - g.i) < 6)
-    text = sent.text.lower()
+    text = span_text(sent).lower()
     for scope in (near, phrase, text) if alone else (near, phrase):
         for mode, words in MODE_WORDS:
             if any(_has_word(scope, w) for w in words):
@@ -47,7 +48,7 @@ def _has_word(text: str, word: str) -> bool:
 
 
 def _weapons_in(sent: Span) -> list[str]:
-    text = sent.text.lower()
+    text = span_text(sent).lower()
     found = [w for w in WEAPON_WORDS if _has_word(text, w)]
     found = [w for w in found if not any(w != o and w in o for o in found)]
     for name in _weapon_names(sent):
@@ -167,7 +168,7 @@ def _mark_unverified(ctx: Context, mentions: list[Mention]) -> None:
     sents = ctx.sents
     doubtful: set[int] = set()
     for i, sent in enumerate(sents):
-        if certainty.is_unverified(sent.text):
+        if certainty.is_unverified(span_text(sent)):
             doubtful |= {sent.start, sents[i - 1].start if i else sent.start}
     for m in mentions:
         if m.sent.start in doubtful and m.certainty == "asserted":

@@ -21,6 +21,7 @@ from dateline.events.when import _time_for
 from dateline.events.where import _place_for, _statement_place
 from dateline.learned.acled import lede_event
 from dateline.lexicon import lexicon
+from dateline.nlp import span_text
 from dateline.taxonomy import COERCE_MODES, COMMENT_VERBS, PRONOUNS, REPORTING_VERBS
 from dateline.triggers import crowd_control, dispersed, series_count, trigger_type
 
@@ -74,7 +75,7 @@ def _read_mention(
 def _classified_mention(ctx: Context, sent: Span) -> Mention | None:
     """A lead sentence no trigger word marks, read as the event the sentence classifier is sure it reports
     (``learned.acled.lede_event``), its participants, figures, date and place read from the clause's verb."""
-    found = lede_event(sent.text)
+    found = lede_event(span_text(sent))
     if found is None:
         return None
     ptype, event_type, sub_event_type = found

@@ -21,6 +21,7 @@ from dateline.events.when import BACKGROUND_DAYS
 from dateline.events.where import _country_place, _fine, _inside
 from dateline.learned.acled import classify
 from dateline.lexicon import lexicon
+from dateline.nlp import span_text
 from dateline.records import AcledCode, Actor, DateRange, Event, Evidence, Location, PlaceMention
 from dateline.taxonomy import acled_for, cameo_for
 
@@ -109,7 +110,7 @@ def _speaker_country(group: list[Mention], actors: list[Actor]) -> PlaceMention 
 
 def _evidence(sent: Span) -> Evidence:
     """The sentence without the line breaks and spaces around it, offsets to match."""
-    text = sent.text
+    text = span_text(sent)
     lead = len(text) - len(text.lstrip())
     core = text.strip()
     start = sent.start_char + lead

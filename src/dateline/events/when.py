@@ -18,6 +18,7 @@ from spacy.tokens import Span, Token
 from dateline import casualties
 from dateline.events.context import MATERIAL_TYPES, Context, Mention
 from dateline.lexicon import lexicon
+from dateline.nlp import doc_text
 from dateline.records import DateRange, TimeMention
 from dateline.taxonomy import REPORTING_VERBS
 from dateline.triggers import trigger_type
@@ -29,10 +30,14 @@ DATE_LEAD_WORDS = lexicon().words("events/when/date_lead_words")
 
 
 def _clause_of(tok: Token) -> Token:
-    node = tok
-    while node.pos_ not in ("VERB", "AUX") and node.head.i != node.i:
-        node = node.head
-    return node
+    """The verb heading the token's clause (memoised on the Doc: every date and trigger asks, walking heads)."""
+    cache = tok.doc.user_data.setdefault("dateline.clause_of", {})
+    if tok.i not in cache:
+        node = tok
+        while node.pos_ not in ("VERB", "AUX") and node.head.i != node.i:
+            node = node.head
+        cache[tok.i] = node
+    return cache[tok.i]
 
 
 def _time_for(ctx: Context, sent: Span, group: list[Token]) -> TimeMention | None:
@@ -182,7 +187,7 @@ def _since_clause_date(ctx: Context, tok: Token, tm: TimeMention, group: list[To
     last = (first + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
     precise = amount < 14
     return TimeMention(
-        text=ctx.doc.text[tm.start : nxt.idx + len(nxt.text)],
+        text=doc_text(ctx.doc)[tm.start : nxt.idx + len(nxt.text)],
         start=tm.start,
         end=nxt.idx + len(nxt.text),
         value=day.isoformat() if precise else day.strftime("%Y-%m"),
@@ -202,7 +207,7 @@ def _ongoing_since(ctx: Context, tm: TimeMention, since: Token, day: dt.date, gr
         return None
     first = day.replace(day=1)
     return TimeMention(
-        text=ctx.doc.text[tm.start : since.idx + len(since.text)],
+        text=doc_text(ctx.doc)[tm.start : since.idx + len(since.text)],
         start=tm.start,
         end=since.idx + len(since.text),
         value=f"{first:%Y-%m}/{ctx.published.isoformat()}",

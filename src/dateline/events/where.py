@@ -20,6 +20,7 @@ from dateline.events.when import _clause_of, _is_past, _overlap, _same_story, _s
 from dateline.layout import paragraph_breaks, wire_dateline
 from dateline.learned import place_ranker
 from dateline.lexicon import lexicon
+from dateline.nlp import doc_text
 from dateline.records import PlaceMention
 from dateline.taxonomy import REPORTING_VERBS
 from dateline.triggers import trigger_type
@@ -224,7 +225,7 @@ def _inherit_places(ctx: Context, mentions: list[Mention]) -> None:
     began at dawn"), else the first placed current event of the report (its lead), else the dateline.
     Kept apart from the mention's own place so it never decides which mentions are the same event.
     """
-    breaks = paragraph_breaks(ctx.doc.text)
+    breaks = paragraph_breaks(doc_text(ctx.doc))
 
     def current(m: Mention) -> bool:
         return m.time is None or not _is_past(m.time, ctx.published)
