@@ -114,9 +114,6 @@ class _Ent:
     quiet: set[str] = field(default_factory=set)  # aliases not to look for again (a town that once acted)
 
 
-_text = doc_text
-
-
 def find_entities(doc: Doc) -> list[Entity]:
     """The report's named participants in order of first mention, ids 'ent1', 'ent2', ..."""
     if not isinstance(doc, Doc):
@@ -129,7 +126,7 @@ def find_entities(doc: Doc) -> list[Entity]:
     _resolve_affiliations(ents)
     _scan_mentions(doc, ents)
     ents.sort(key=lambda e: min(e.spans)[0] if e.spans else 0)
-    return [_to_record(i, e, _text(doc)) for i, e in enumerate(ents, 1)]
+    return [_to_record(i, e, doc_text(doc)) for i, e in enumerate(ents, 1)]
 
 
 # ---------------------------------------------------------------- candidates
@@ -495,11 +492,11 @@ def _starts_sentence(tok: Token) -> bool:
 def _is_credit(doc: Doc, start: int, end: int) -> bool:
     """Photo credits and bylines: a bare name followed by 'for The Outlet' ending the line."""
     tok_end = doc[end - 1].idx + len(doc[end - 1])
-    line_start, line_end = line_bounds(_text(doc), doc[start].idx, tok_end)
-    rest = _text(doc)[tok_end:line_end]
+    line_start, line_end = line_bounds(doc_text(doc), doc[start].idx, tok_end)
+    rest = doc_text(doc)[tok_end:line_end]
     if CREDIT_RE.fullmatch(rest):
         return True
-    before = _text(doc)[line_start : doc[start].idx]
+    before = doc_text(doc)[line_start : doc[start].idx]
     return bool(re.search(r"\S\.\s+[A-Z][\w.'-]+(?: [A-Z][\w.'-]+){0,3}\s+for\s+$", before) and rest.strip() == "")
 
 
@@ -672,7 +669,7 @@ def _title_before(root: Token, cand: _Cand) -> Token | None:
 
 def _abbreviated_rank(doc: Doc, cand: _Cand) -> None:
     """'Brig. Gen. X': the tokenizer may cut 'Brig.' off as a sentence of its own; put it back in the title."""
-    text = _text(doc)
+    text = doc_text(doc)
     name_start = doc[cand.start].idx
     for n, title in enumerate(cand.titles):
         at = text.rfind(title, max(0, name_start - len(title) - 3), name_start)
@@ -1121,7 +1118,7 @@ def _acts_untagged(doc: Doc, ent: _Ent) -> list[_Cand]:
     """Later mentions the NER missed can act too: 'The ministry in Accra said ... Accra has urged restraint.'"""
     seen = {doc[c.start].idx for c in ent.cands}
     out = []
-    for m in re.finditer(r"(?<![\w-])" + re.escape(ent.name) + r"(?![\w-])", _text(doc)):
+    for m in re.finditer(r"(?<![\w-])" + re.escape(ent.name) + r"(?![\w-])", doc_text(doc)):
         span = doc.char_span(m.start(), m.end())
         if span is not None and m.start() not in seen and _place_acts(doc, _Cand(span.start, span.end, "GPE")):
             out.append(_Cand(span.start, span.end, "GPE"))
@@ -1160,7 +1157,7 @@ def _capital_relation(root: Token) -> bool:
 
 def _outlet_context(doc: Doc, cand: _Cand) -> bool:
     """'KABUL (Outlet) -': the name in brackets after an upper-case dateline is the news outlet."""
-    return dateline_outlet(_text(doc), doc[cand.start].idx, doc[cand.end - 1].idx)
+    return dateline_outlet(doc_text(doc), doc[cand.start].idx, doc[cand.end - 1].idx)
 
 
 # ---------------------------------------------------------------- countries
@@ -1270,7 +1267,7 @@ def _explicit_aliases(doc: Doc, cands: list[_Cand]) -> dict[int, int]:
     out: dict[int, int] = {}
     for ai, a in enumerate(cands[:-1]):
         b = cands[ai + 1]
-        between = _text(doc)[doc[a.end - 1].idx + len(doc[a.end - 1]) : doc[b.start].idx].strip().lower()
+        between = doc_text(doc)[doc[a.end - 1].idx + len(doc[a.end - 1]) : doc[b.start].idx].strip().lower()
         between = re.sub(r"^['’]s\s*", "", between)
         alias_cue = ALIAS_RE.fullmatch(between)
         if alias_cue and (between != "(" or b.label == a.label or doc[b.start : b.end].text.isupper()):
@@ -1422,7 +1419,7 @@ def _scan_mentions(doc: Doc, ents: list[_Ent]) -> None:
         r"(?<![\w-])(?:" + "|".join(re.escape(a) for a in sorted(owner, key=len, reverse=True)) + r")(?![\w-])"
     )
     taken = sorted(s for e in ents for s in e.spans)
-    for m in pattern.finditer(_text(doc)):
+    for m in pattern.finditer(doc_text(doc)):
         if any(s < m.end() and m.start() < e for s, e in taken):
             continue
         ent = owner[m.group()]

@@ -125,15 +125,12 @@ class _Mentions:
         return out
 
 
-_text = doc_text
-
-
 def find_quotes(doc: Doc, entities: list[Entity]) -> list[Quote]:
     """Direct and indirect quotes in text order, each with speaker, cue and content offsets."""
     if not isinstance(doc, Doc):
         raise DatelineError("find_quotes needs a spaCy Doc")
     mentions = _Mentions(entities or [])
-    spans = quote_spans(_text(doc))
+    spans = quote_spans(doc_text(doc))
     inside = _Inside(spans)
     direct = _direct(doc, spans, inside, mentions)
     direct += _colon_lines(doc, inside, mentions, direct)
@@ -238,12 +235,12 @@ def _direct(doc: Doc, spans: list[tuple[int, int]], inside: _Inside, mentions: _
             speaker, cue_text = named, ":"
         elif (signed := _signature(doc, end, mentions)) is not None:
             speaker = signed
-        elif last is not None and not _term(_text(doc), start, end) and _same_run(_text(doc), last[0], start):
+        elif last is not None and not _term(doc_text(doc), start, end) and _same_run(doc_text(doc), last[0], start):
             speaker, cue_text = last[1], last[2]
-        if (speaker is None and len(_text(doc)[start:end].split()) <= 3) or _is_title(_text(doc), start, end):
+        if (speaker is None and len(doc_text(doc)[start:end].split()) <= 3) or _is_title(doc_text(doc), start, end):
             continue  # a scare quote or a title, not speech
         speaker = speaker or _Speaker(None)
-        quotes.append(_quote(_text(doc), start, end, True, speaker, cue_text))
+        quotes.append(_quote(doc_text(doc), start, end, True, speaker, cue_text))
         if speaker.name:
             last = (end, speaker, cue_text or "")
     return quotes
@@ -255,7 +252,7 @@ TRANSCRIPT_NAME = re.compile(r"([A-Z][A-Z'’-]+(?: [A-Z][A-Z'’-]+)?):\s+\S")
 def _transcript_speaker(doc: Doc, start: int, mentions: _Mentions) -> _Speaker | None:
     """'"SMITH: We will ...': a transcript turn in capitals names its speaker, the person of that surname if the
     report names one."""
-    m = TRANSCRIPT_NAME.match(_text(doc), start)
+    m = TRANSCRIPT_NAME.match(doc_text(doc), start)
     if m is None:
         return None
     word = m.group(1).split()[-1].lower()
@@ -268,7 +265,7 @@ def _transcript_speaker(doc: Doc, start: int, mentions: _Mentions) -> _Speaker |
 def _colon_lines(doc: Doc, inside: _Inside, mentions: _Mentions, direct: list[Quote]) -> list[Quote]:
     """'Jane Doe: We will not back down': a line opened by a person's name and a colon gives that person's words
     (headlines, transcripts). Other words before a colon ('Update:', 'Syria:') are no speaker."""
-    text = _text(doc)
+    text = doc_text(doc)
     taken = _Taken([(q.start, q.end) for q in direct])
     out = []
     for m in re.finditer(r"(?m)^[^\S\n]*([^\n:]{2,60}?):[^\S\n]+(?=\S)", text):
@@ -297,7 +294,7 @@ def _is_title(text: str, start: int, end: int) -> bool:
 
 def _signature(doc: Doc, end: int, mentions: _Mentions) -> _Speaker | None:
     """'"...," – Jane Doe, Tulsa': a quote signed by a name right after it (vox pops, epigraphs)."""
-    text = _text(doc)
+    text = doc_text(doc)
     m = re.match(r"[”\"'»]*(?:\s*[-–—―]+|[^\S\n]*,?)[^\S\n]*", text[end : end + 12])  # a dash, or the same line
     pos = end + (m.end() if m else 0)
     found = [r for r in mentions.within(pos, pos + 60) if r[0] == pos and r[2].kind == "person"]
@@ -343,7 +340,7 @@ def _cue_near(doc: Doc, start: int, end: int, inside: _Inside) -> Token | None:
     first = doc.char_span(start, end, alignment_mode="expand")
     if first is None:
         return None
-    lo, hi = line_bounds(_text(doc), start, end)
+    lo, hi = line_bounds(doc_text(doc), start, end)
     sents = {first[0].sent.start: first[0].sent, first[-1].sent.start: first[-1].sent}
     after = first[-1].i + 1
     while after < len(doc) and (doc[after].is_punct or doc[after].is_space) and doc[after].idx < hi:
@@ -354,12 +351,12 @@ def _cue_near(doc: Doc, start: int, end: int, inside: _Inside) -> Token | None:
     direct_link = [t for t in cands if _governs(t, start, end)]
     if direct_link:
         return direct_link[0]
-    if _text(doc)[start:end].rstrip()[-1:] in ".?!":  # the quote ends its sentence: its cue is not after it
+    if doc_text(doc)[start:end].rstrip()[-1:] in ".?!":  # the quote ends its sentence: its cue is not after it
         own = [t for t in cands if t.sent.start == first[0].sent.start and t.idx < start]
         cands = own or cands
     if cands:
         return min(cands, key=lambda t: min(abs(t.idx - start), abs(t.idx - end)))
-    before = _text(doc)[max(0, start - 6) : start].rstrip("“\"«' \n")
+    before = doc_text(doc)[max(0, start - 6) : start].rstrip("“\"«' \n")
     if before.endswith(":"):
         prev_sent = doc[first[0].sent.start - 1].sent if first[0].sent.start > 0 else None
         for sent in (first[0].sent, prev_sent):
@@ -674,7 +671,7 @@ def _title_in(doc: Doc, span: Span, name_start: int) -> str | None:
     before = [t for t in span if t.idx + len(t) <= name_start and t.dep_ != "det" and t.tag_ != "PRP$"]
     if not before or not any(t.lower_.rstrip(".") in TITLE_WORDS or t.lower_ in TITLE_WORDS for t in before):
         return None
-    text = _text(doc)[before[0].idx : name_start].strip(" ,")
+    text = doc_text(doc)[before[0].idx : name_start].strip(" ,")
     return text or None
 
 
@@ -729,7 +726,7 @@ def _unnamed_speaker_before(doc: Doc, pron: Token, inside: _Inside) -> Token | N
 
     Only the reporting verbs of this and the previous paragraph count, so a pronoun never jumps to an old witness.
     """
-    text = _text(doc)
+    text = doc_text(doc)
     lo = previous_line_start(text, pron.idx)
     for i in range(pron.i - 1, -1, -1):
         tok = doc[i]
@@ -779,7 +776,7 @@ def _gender(doc: Doc, ent: Entity) -> str | None:
     cache = doc.user_data.setdefault("dateline_gender", {})
     if ent.id in cache:
         return cache[ent.id]
-    text = _text(doc)
+    text = doc_text(doc)
     votes = set()
     for mention in ent.mentions:
         before = text[max(0, mention.start - 12) : mention.start].split()
@@ -849,7 +846,7 @@ def _indirect(doc: Doc, inside: _Inside, mentions: _Mentions, direct: list[Quote
         if content is None:
             continue
         start, end = _strip_clause(doc, *content)
-        lo, hi = line_bounds(_text(doc), tok.idx, tok.idx)
+        lo, hi = line_bounds(doc_text(doc), tok.idx, tok.idx)
         start, end = max(start, lo), min(end, hi)
         start, end = _whole_quotes(doc, inside, start, end)
         if end - start < 12 or taken.covers_half(start, end):
@@ -857,7 +854,7 @@ def _indirect(doc: Doc, inside: _Inside, mentions: _Mentions, direct: list[Quote
         speaker = _speaker_of(doc, tok, mentions, inside)
         if speaker is None or not speaker.name:
             continue
-        out.append(_quote(_text(doc), start, end, False, speaker, cue_text))
+        out.append(_quote(doc_text(doc), start, end, False, speaker, cue_text))
         taken.add(start, end)
     return out
 
@@ -993,7 +990,7 @@ def _strip_clause(doc: Doc, i: int, j: int) -> tuple[int, int]:
 
 def _whole_quotes(doc: Doc, inside: _Inside, start: int, end: int) -> tuple[int, int]:
     """A clause never cuts a quotation in two: widen it to the quotation marks."""
-    text = _text(doc)
+    text = doc_text(doc)
     first, last = inside.span_at(start), inside.span_at(max(start, end - 1))
     if first is not None and first[0] < start:
         start = max(0, first[0] - 1)
