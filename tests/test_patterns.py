@@ -53,7 +53,7 @@ def test_matching_only_the_sentences_that_can_match_finds_what_the_whole_doc_doe
     """The dependency matcher runs on the sentences holding a rule's first word only: every rule's example and
     counter-example, in one text among sentences no rule can match, gives the matches of the whole Doc."""
     patterns = pattern_set(name)
-    assert patterns._anchor_words is not None  # every shipped rule's first node names its words
+    assert patterns.anchor_ids is not None  # every shipped rule's first node names its words
     filler = "The weather was mild. Nobody expected much of the day."
     text = " ".join(f"{filler} {r.example.text} {r.counter_example}" for r in patterns.rules)
     doc = load_nlp()(text)

@@ -77,9 +77,9 @@ class PatternSet:
         self._vocab: Vocab | None = None
         self._matchers: tuple[Matcher, DependencyMatcher] | None = None
         dependency = [ps for r, ps in zip(self.rules, self._expanded, strict=True) if r.kind == "dependency"]
-        self._anchor_words = _anchor_words([p[0].get("RIGHT_ATTRS", {}) for ps in dependency for p in ps])
-        words = self._anchor_words or (frozenset(), frozenset())
-        self._anchor_ids = tuple(frozenset(hash_string(w) for w in ws) for ws in words)  # as Doc arrays hold them
+        words = _anchor_words([p[0].get("RIGHT_ATTRS", {}) for ps in dependency for p in ps])
+        # the words' hashes, as Doc arrays hold them; None when some rule's first node can be any word
+        self.anchor_ids = None if words is None else tuple(frozenset(hash_string(w) for w in ws) for ws in words)
 
     def matchers(self, vocab: Vocab) -> tuple[Matcher, DependencyMatcher]:
         """The token and dependency matchers for ``vocab`` (built on first use, rebuilt only for another vocab)."""
@@ -105,9 +105,9 @@ class PatternSet:
 
     def _dependency_matches(self, dep: DependencyMatcher, doc: Doc) -> list[tuple[int, list[int]]]:
         """The dependency matcher's matches, Doc token indices, run on the sentences that can hold one."""
-        if self._anchor_words is None or not doc.has_annotation("SENT_START"):
+        if self.anchor_ids is None or not doc.has_annotation("SENT_START"):
             return dep(doc)
-        lemma_ids, lower_ids = self._anchor_ids
+        lemma_ids, lower_ids = self.anchor_ids
         # the words' hashes, read in one array: a Token per word to read its strings costs more than the test
         anchors = [lemma in lemma_ids or lower in lower_ids for lemma, lower in doc.to_array([LEMMA, LOWER]).tolist()]
         found = []
