@@ -87,7 +87,8 @@ WRITER_LOCK = 0x6461_7465_6C69_6E65  # "dateline"
 SQLITE_BUSY_SECONDS = 60  # how long a SQLite writer waits for another process's write transaction to end
 # A report event's stored embedding when the store embeds but no merge has needed the vector yet: it is computed
 # from the event's text (embed.event_text) when a pair first needs it (merge.needs_cosine), and stored then. A
-# vector is the same whenever it is computed (dateline.embed), so this gives the merges of embedding every event.
+# vector is the same, to float rounding, whenever it is computed (dateline.embed), so this gives the merges of
+# embedding every event.
 PENDING_BYTES = b""
 UNDATED_CANDIDATES = 2_000  # stored undated mentions an undated new one is compared with (the newest)
 VECTORS_KEPT = 4096  # vectors kept in memory by text, for the copies of a story and the events told in many reports
