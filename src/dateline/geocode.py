@@ -68,6 +68,7 @@ PERSON_TITLES = lexicon().words("places/person_titles")
 INSTITUTION_WORDS = lexicon().words("places/institution_words")
 INSTITUTION_HEADS = lexicon().words("places/institution_heads")  # 'Paris Public Library'
 TOWN_WORDS = lexicon().words("places/town_words")  # 'the Lebanon police': the name is a town's
+FACILITY_NAME_LINKS = lexicon().words("places/facility_name_links")  # 'the Bank of England'
 FACILITY_HEADS = lexicon().words("places/facility_heads")  # 'Memorial Stadium', 'Trump Tower'
 REGION_DEMONYMS: dict[str, str] = lexicon().table("places/region_demonyms")  # 'Europeans' -> 'Europe'
 EMBEDDED_MIN_POP = 10_000  # a town heading a public body's name must be at least this big
@@ -230,7 +231,7 @@ def _facility(doc: Doc, start: int, end: int) -> _Mention | None:
     """'the White House', 'Memorial Stadium', 'St George's Chapel': a named building or site, placed at its town."""
     if doc[end - 1].lower_ not in FACILITY_HEADS or end - start < 2 or lookup(_clean_name(doc[start:end].text)):
         return None
-    if not all(_name_token(t) or t.lower_ in {"of", "the", "'s", "’s", "&"} for t in doc[start:end]):
+    if not all(_name_token(t) or t.lower_ in FACILITY_NAME_LINKS for t in doc[start:end]):
         return None
     return _Mention(start, end, _clean_name(doc[start:end].text), shape="facility", strong=False)
 
@@ -991,8 +992,10 @@ def _region_support(mentions: list[_Mention]) -> dict[tuple[str, str], dict[str,
     """For each first-order region, the names that can lie in it, each weighted by one over the number of regions
     it can lie in: a name with one reading points at its region, 'Springfield' hardly at any."""
     support: dict[tuple[str, str], dict[str, float]] = {}
-    for name in {m.name for m in mentions}:
-        cands = next(m.candidates for m in mentions if m.name == name)
+    readings: dict[str, tuple[Place, ...]] = {}
+    for m in mentions:
+        readings.setdefault(m.name, m.candidates)  # a name's first mention's readings
+    for name, cands in readings.items():
         keys = {(c.country, c.admin1) for c in cands if not c.alt and c.country and c.admin1 and c.kind != "country"}
         for key in keys:
             support.setdefault(key, {})[name] = 1 / len(keys)
