@@ -1004,6 +1004,9 @@ def _r_century(m: re.Match[str], ctx: _Ctx) -> _Res:
 
 
 _SOMEDAY_MODALS = lexicon().words("time/someday_modals")
+# Read at import, as every stage reads its words (the rules below are built lazily, on the first report).
+_COUNTED_DAYS = _phrase_alt("time/counted_days")  # 'eight trading days'
+_PERIOD_ENDS = _phrase_alt("time/period_ends")  # 'the year ended March 31'
 _SOMEDAY_MODAL = re.compile(rf"(?i)(?:^|[^\w'’])(?:{_phrase_alt('time/someday_modals')})\s+$")
 _ONE_DAY = re.compile(r"(?i)one\s+day")
 
@@ -1033,7 +1036,7 @@ def _grammar(strict: bool) -> list[tuple[str, Resolver]]:
     the = r"(?:the\s+)?"
     since = r"(?:(?P<since>)(?=\s+since\b))?" if strict else r"(?P<since>\s+since\b.*)?"
     over = r"(?:(?<=\bover\s)(?P<over>))?" if strict else r"(?:(?P<over>over)\s+)?"
-    counted = rf"(?:(?:{_phrase_alt('time/counted_days')})\s+(?=days?\b))?"  # 'eight trading days'
+    counted = rf"(?:(?:{_COUNTED_DAYS})\s+(?=days?\b))?"  # 'eight trading days'
     # 'a week or so ago'; 'a year or two' (a rough amount)
     or_so = r"(?:\s+or\s+so(?=\s+(?:ago|earlier|later|before|after)\b)|(?P<or_two>\s+or\s+two\b))?"
     return [
@@ -1097,7 +1100,7 @@ def _grammar(strict: bool) -> list[tuple[str, Resolver]]:
             _r_unit_rel,
         ),
         (r"(?:the\s+)?(?:year[-\s]end|year['’]s\s+end)", _r_year_end),
-        (rf"the\s+(?:fiscal\s+)?year(?=\s+(?:{_phrase_alt('time/period_ends')})\b)", _r_year_ended),
+        (rf"the\s+(?:fiscal\s+)?year(?=\s+(?:{_PERIOD_ENDS})\b)", _r_year_ended),
         (
             rf"(?:{month}\s+|(?:the\s+)?(?P<season>{_SEASON_NAMES})\s+of\s+)?{_SPOKEN_YEAR}",
             _r_spoken_year,
@@ -1886,7 +1889,7 @@ _QUARTER_VALUE = re.compile(r"\d{4}-Q[1-4]")
 _LATEST = re.compile(r"(?i)\b(?:latest|most\s+recent|just-ended)\b")
 
 
-_PERIOD_END = re.compile(rf"(?i)\s+(?:{_phrase_alt('time/period_ends')})\s+")
+_PERIOD_END = re.compile(rf"(?i)\s+(?:{_PERIOD_ENDS})\s+")
 
 
 def _closing_day(text: str, mentions: list[TimeMention], i: int) -> date | None:
