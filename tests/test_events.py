@@ -536,3 +536,42 @@ def test_an_object_pronoun_is_not_its_own_verbs_subject():
     assert scattered
     targets = actor_names(scattered[0], "target")
     assert "soldiers" not in targets and any("farmers" in t for t in targets)
+
+
+def _targets_of(text: str, ptype: str) -> set[str]:
+    events = [e for e in run(text).events if e.type == ptype]
+    assert events, f"no {ptype} event in {text!r}"
+    return {name for e in events for name in actor_names(e, "target")}
+
+
+@pytest.mark.parametrize(
+    ("text", "ptype", "target"),
+    [
+        # an abstract object's owner: its possessor, its nationality word, 'by' / 'of' / 'from'
+        ("The Ruritanian government rejected a Freedonian proposal for a joint border patrol.", "REJECT", "Freedonian"),
+        ("The union rejected the Transport Ministry's plan to close the depot on Monday.", "REJECT", "Ministry"),
+        ("Opposition leaders demanded the resignation of Prime Minister Anna Voss.", "DEMAND", "Voss"),
+        ("The council demanded an apology from the Harbour Authority over the spill.", "DEMAND", "Harbour Authority"),
+        # the subject of the clause a demand governs is the one asked
+        ("The farmers' union demanded that the government cancel the new water tax.", "DEMAND", "government"),
+        # what a threat or protest is made to do
+        ("The rebel commander threatened to attack government convoys near the river.", "THREATEN", "convoys"),
+        ("Hundreds of teachers marched to demand the release of Omar Haddad.", "PROTEST", "Haddad"),
+    ],
+)
+def test_a_statement_is_aimed_at_the_owner_of_what_it_is_about(text, ptype, target):
+    assert any(target in name for name in _targets_of(text, ptype))
+
+
+@pytest.mark.parametrize(
+    ("text", "ptype", "not_target"),
+    [
+        # a place the object comes from is not a party; a plain object with no owner names no one
+        ("The agency demanded the return of the archives from Paris.", "DEMAND", "Paris"),
+        ("The minister rejected the proposal on Monday.", "REJECT", "Monday"),
+        # a demand with no clause subject asks no one named
+        ("The protesters demanded higher wages and shorter shifts.", "DEMAND", "wages"),
+    ],
+)
+def test_no_owner_is_read_where_the_object_has_none(text, ptype, not_target):
+    assert not any(not_target in name for name in _targets_of(text, ptype))

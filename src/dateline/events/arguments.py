@@ -35,7 +35,7 @@ from dateline.taxonomy import (
     WEAPON_SUBJECTS,
     types_with,
 )
-from dateline.triggers import noun_triggers
+from dateline.triggers import noun_triggers, trigger_type
 
 # Seats of government named for the state (metonyms): their actions are the state's.
 INSTITUTION_COUNTRY: dict[str, str] = lexicon().table("actors/institution_countries")
@@ -56,6 +56,10 @@ NOBODY_DETERMINERS = lexicon().words("events/arguments/nobody_determiners")
 BODY_POSSESSIVES = lexicon().words("events/arguments/body_possessives")
 BLAME_REASON_PREPS = lexicon().words("events/arguments/blame_reason_preps")
 RELATIVE_ADVERBS = lexicon().words("events/arguments/relative_adverbs")
+OWNER_PREPS = lexicon().words("events/arguments/owner_preps")
+ADDRESSED_TYPES = types_with("addressed")
+PURPOSIVE_TYPES = types_with("purposive")
+HARM_TYPES = {"ASSAULT", "COERCE"}  # acts done to someone: their object is a target whatever it names
 
 
 def _read_actors(ctx: Context, tok: Token, m: Mention) -> None:
@@ -91,12 +95,39 @@ def _read_verb_actors(ctx: Context, tok: Token, m: Mention) -> None:
             continue  # "deployed 5,000 soldiers": the force sent, not a party acted upon
         elif c.dep_ in ("dobj", "nsubjpass"):
             _read_object(ctx, m, c, lemma)
+        elif c.dep_ == "dative" and _actor_like(ctx, c):  # "gave the province aid"
+            _add_actor(ctx, m, c, "target")
+        elif c.dep_ == "ccomp" and m.type in ADDRESSED_TYPES:  # "demanded that X withdraw"
+            for s in (g for g in c.children if g.dep_ == "nsubj" and _actor_like(ctx, g)):
+                _add_actor(ctx, m, s, "target")
         elif c.dep_ == "prep" and c.lower_ in TARGET_PREPS | {"for"} and m.type != "CONSULT":
             for p in c.children:
                 if p.dep_ != "pobj" or _is_place_token(ctx, p) or _is_time_token(ctx, p):
                     continue
                 if m.type == "ASSAULT" or _actor_like(ctx, p):
                     _add_actor(ctx, m, p, "target")
+                else:  # "protested against X's decision"
+                    for owner in _object_owners(ctx, p):
+                        _add_actor(ctx, m, owner, "target")
+    if m.type in PURPOSIVE_TYPES:
+        _read_purpose(ctx, tok, m)
+
+
+def _read_purpose(ctx: Context, verb: Token, m: Mention) -> None:
+    """What a threat, demand or protest is done to do names its target: 'threatened to shell X', 'rallied to
+    demand X's resignation', 'staged a strike to protest against X'. Only a to-infinitive: its objects and
+    the targets of its prepositions, or their owners."""
+    for clause in (c for c in verb.children if c.dep_ in ("xcomp", "advcl") and c.pos_ == "VERB"):
+        if not any(a.dep_ == "aux" and a.lower_ == "to" for a in clause.children):
+            continue
+        harm = trigger_type(clause) in HARM_TYPES  # what one threatens to attack is the target, whatever it is
+        for c in clause.children:
+            objects = [c] if c.dep_ == "dobj" else []
+            if c.dep_ == "prep" and c.lower_ in TARGET_PREPS:
+                objects = [p for p in c.children if p.dep_ == "pobj"]
+            for obj in (o for o in objects if not _is_place_token(ctx, o) and not _is_time_token(ctx, o)):
+                for who in [obj] if harm or _actor_like(ctx, obj) else _object_owners(ctx, obj):
+                    _add_actor(ctx, m, who, "target")
 
 
 def _read_object(ctx: Context, m: Mention, c: Token, lemma: str) -> None:
@@ -108,9 +139,20 @@ def _read_object(ctx: Context, m: Mention, c: Token, lemma: str) -> None:
             against = [p for g in c.children if g.lower_ == "against" for p in g.children]
             for p in (p for p in against if p.dep_ == "pobj" and _actor_like(ctx, p)):
                 _add_actor(ctx, m, p, "target")
+            for owner in _object_owners(ctx, c):
+                _add_actor(ctx, m, owner, "target")
             return
         role = "target"
     _add_actor(ctx, m, c, role)
+
+
+def _object_owners(ctx: Context, obj: Token) -> list[Token]:
+    """Who owns a statement's abstract object: "rejected an Indian proposal", "praised Haiti's efforts", "demanded
+    the withdrawal of X", "a request by X". What is said about the thing is aimed at them."""
+    owners = [c for c in obj.children if c.dep_ in ("poss", "amod", "compound", "nmod") and _names_actor(ctx, c)]
+    for prep in (c for c in obj.children if c.dep_ == "prep" and c.lower_ in OWNER_PREPS):
+        owners += [p for p in prep.children if p.dep_ == "pobj" and _actor_like(ctx, p) and not _is_place_token(ctx, p)]
+    return owners
 
 
 def _read_noun_actors(ctx: Context, tok: Token, m: Mention) -> None:
@@ -131,6 +173,8 @@ def _read_noun_actors(ctx: Context, tok: Token, m: Mention) -> None:
     if tok.dep_ in ("dobj", "pobj", "attr") and head.pos_ == "VERB" and head.lemma_.lower() in LIGHT_VERBS:
         for s in [c for c in head.children if c.dep_ == "nsubj"] or _inherited_subject(head):
             _add_actor(ctx, m, s, "initiator")
+        if m.type in PURPOSIVE_TYPES:  # "staged rallies to demand X's resignation"
+            _read_purpose(ctx, head, m)
     if tok.dep_ == "pobj" and head.lower_ == "of" and head.head.lemma_.lower() in LIGHT_VERBS:
         for s in [c for c in head.head.children if c.dep_ == "nsubj"]:
             _add_actor(ctx, m, s, "initiator")
