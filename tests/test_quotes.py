@@ -611,3 +611,12 @@ def test_stances_towards_a_preposition_and_facts_known_are_attributed(nlp, text,
 @pytest.mark.parametrize("text", ["The town is known for its busy port.", "The senators voted on Tuesday evening."])
 def test_being_known_for_a_thing_or_voting_at_a_time_is_no_stance(nlp, text):
     assert indirect_quotes(nlp, text) == []
+
+
+def test_a_pronoun_speaker_follows_the_speaker_chain_past_names_it_only_mentions(nlp):
+    text = (
+        "Delegate Tom Ferris noted that the rules were thin. A contest would favour allies of Paul Gantz, Omar "
+        "Lindqvist, Ivan Petrov, Ben Okoro, Karl Holm and David Stern. That is why, he argued, the party should "
+        "prepare now."
+    )
+    assert speaker_of(nlp, text, "party should prepare") == "Tom Ferris"
