@@ -347,7 +347,7 @@ def test_a_headline_opened_by_a_name_and_a_colon_is_that_persons_words(nlp):
     )
     doc = nlp(text)
     q = quote_with(find_quotes(doc, find_entities(doc)), "Rebuilt by Spring")
-    assert (q.speaker, q.cue) == ("Miller", ":")
+    assert (q.speaker, q.cue) == ("John Miller", ":")  # the headline's surname is the senator named below
 
 
 def test_a_headline_opened_by_a_word_and_a_colon_has_no_speaker(nlp):
