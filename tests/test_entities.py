@@ -371,3 +371,20 @@ def test_a_ministry_portfolio_is_part_of_the_title(nlp):
     ents = find_entities(doc)
     assert [e.name for e in ents] == ["Omar Diallo"]
     assert ents[0].titles == ["Interior Minister"]
+
+
+def test_a_surname_named_before_the_full_name_is_that_person(nlp):
+    doc = nlp("Why voters doubt Varga\n\nFor weeks, Varga had kept to a script. Lena Varga then took questions.")
+    ents = find_entities(doc)
+    varga = by_name(ents, "Lena Varga")
+    assert varga.kind == "person"
+    assert [m.text for m in varga.mentions].count("Varga") == 2
+    assert not any(e.name == "Varga" for e in ents)
+
+
+def test_two_people_of_one_surname_stay_apart_after_a_bare_surname(nlp):
+    doc = nlp(
+        "Brandt spoke first.\n\nMaria Brandt and her brother Felix Brandt later addressed the crowd. Brandt left."
+    )
+    names = {e.name for e in find_entities(doc)}
+    assert {"Maria Brandt", "Felix Brandt"} <= names

@@ -224,6 +224,21 @@ def test_relative_pronoun_source_accepts_the_name_just_before_it():
     assert speaker_acc("Tom Baker") == 0.0
 
 
+def test_possessive_pronoun_source_accepts_the_nearest_earlier_named_source():
+    text = "Tom Baker warned that the river will rise. His claim that the dam would hold was wrong."
+    first, claim = (text.index("that the river"), text.index(" will rise") + 10), text.index("that the dam")
+    golds = [
+        Attribution((first,), "warned", "Tom Baker", 0),
+        Attribution(((claim, text.index(" was wrong")),), "claim", "His", text.index("His")),
+    ]
+    quotes = [
+        Quote(speaker="Tom Baker", text=text[a:b], direct=False, start=a, end=b, cue="said")
+        for a, b in (golds[0].content[0], golds[1].content[0])
+    ]
+    extraction = Extraction(report=Report(id="p", text=text), dateline_version="test", quotes=quotes)
+    assert polnear.score([Doc(id="p", text=text, attributions=golds)], [extraction])["speaker_acc"] == 1.0
+
+
 def test_no_source_is_found_but_not_speaker_scored_and_precision_uses_predicted_cue():
     doc = Doc(id="dam", text=TEXT, attributions=[_gold("the old dam is safe for now", "said", None)])
     quotes = [_quote(*_span("the old dam is safe for now"), "Officials", cue="according to"), _quote(0, 9, cue="x")]

@@ -347,7 +347,7 @@ def test_a_headline_opened_by_a_name_and_a_colon_is_that_persons_words(nlp):
     )
     doc = nlp(text)
     q = quote_with(find_quotes(doc, find_entities(doc)), "Rebuilt by Spring")
-    assert (q.speaker, q.cue) == ("Miller", ":")
+    assert (q.speaker, q.cue) == ("John Miller", ":")  # the headline's surname is the senator named below
 
 
 def test_a_headline_opened_by_a_word_and_a_colon_has_no_speaker(nlp):
@@ -611,3 +611,12 @@ def test_stances_towards_a_preposition_and_facts_known_are_attributed(nlp, text,
 @pytest.mark.parametrize("text", ["The town is known for its busy port.", "The senators voted on Tuesday evening."])
 def test_being_known_for_a_thing_or_voting_at_a_time_is_no_stance(nlp, text):
     assert indirect_quotes(nlp, text) == []
+
+
+def test_a_pronoun_speaker_follows_the_speaker_chain_past_names_it_only_mentions(nlp):
+    text = (
+        "Delegate Tom Ferris noted that the rules were thin. A contest would favour allies of Paul Gantz, Omar "
+        "Lindqvist, Ivan Petrov, Ben Okoro, Karl Holm and David Stern. That is why, he argued, the party should "
+        "prepare now."
+    )
+    assert speaker_of(nlp, text, "party should prepare") == "Tom Ferris"

@@ -1253,7 +1253,7 @@ def _link(doc: Doc, cands: list[_Cand]) -> list[_Ent]:
         if not key:
             continue
         target = by_cand.get(alias_of[ci]) if ci in alias_of else None
-        target = target or _match(ents, key, cand) or _same_country(doc, ents, cand)
+        target = target or _bare_surname(ents, key, cand) or _match(ents, key, cand) or _same_country(doc, ents, cand)
         if target is None:
             target = _Ent(name=text, kind=_kind(doc, cand))
             ents.append(target)
@@ -1290,6 +1290,19 @@ def _acronyms(doc: Doc, cands: list[_Cand], out: dict[int, int]) -> None:
         ):
             cands.append(_Cand(j + 1, j + 2, cand.label, kind=cand.kind))
             out[len(cands) - 1] = ci
+
+
+def _bare_surname(ents: list[_Ent], key: tuple[str, ...], cand: _Cand) -> _Ent | None:
+    """'Trump' in a headline, then 'Donald Trump': the full name joins the entity its surname opened, which then
+    is a person (the NER often tags a bare surname as an organisation). Only an entity known by that one word
+    alone, with no kind told by its context, so a second person of the same surname stays apart."""
+    if cand.label != "PERSON" or len(key) < 2:
+        return None
+    for ent in reversed(ents):
+        if ent.keys == {key[-1]} and ent.kind in ("person", "organization") and not any(c.kind for c in ent.cands):
+            ent.kind = "person"
+            return ent
+    return None
 
 
 def _match(ents: list[_Ent], key: tuple[str, ...], cand: _Cand) -> _Ent | None:

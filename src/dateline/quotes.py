@@ -692,7 +692,8 @@ def _resolve_pronoun(doc: Doc, pron: Token, mentions: _Mentions, inside: _Inside
     found = [r for r in mentions.before(pron.idx, lo, kinds) if not inside(r[0]) and _agrees(doc, low, r[2])]
     subjects = [r for r in found[:6] if _is_subject_at(doc, r[0])]
     speakers = [r for r in subjects if not _reported_at(doc, r[0])]  # 'X said Y had left': X speaks, not Y
-    pick = (speakers or subjects or found or [None])[0]
+    chained = None if subjects or low not in PERSON_PRONOUNS else _chain_speaker(doc, pron, mentions, found)
+    pick = (speakers or subjects or chained or found or [None])[0]
     if low in PERSON_PRONOUNS:
         unnamed = _unnamed_speaker_before(doc, pron, inside)
         if unnamed is not None and (pick is None or unnamed.idx > pick[1]):
@@ -744,6 +745,18 @@ def _unnamed_speaker_before(doc: Doc, pron: Token, inside: _Inside) -> Token | N
             return noun
         return None  # the latest speaker is named or a group: the caller's choice stands
     return None
+
+
+def _chain_speaker(
+    doc: Doc, pron: Token, mentions: _Mentions, found: list[tuple[int, int, Entity]]
+) -> list[tuple[int, int, Entity]]:
+    """'Ferris noted ... allies of Gantz and Holm. That is why, he argued, ...': with no person as subject
+    among the nearest names, 'he' continues the speaker chain, the named subject of the latest reporting verb
+    (when it is one of the compatible names before the pronoun), not the nearest name."""
+    named = _recent_named_speaker(doc, pron, mentions)
+    if named is None:
+        return []
+    return [r for r in found if r[2].name == named.name][:1]
 
 
 def _recent_named_speaker(doc: Doc, pron: Token, mentions: _Mentions) -> _Speaker | None:

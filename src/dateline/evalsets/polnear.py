@@ -21,8 +21,8 @@ Matching rules:
   speech, has no gold of its own: such fragments are counted apart (``fragments``), neither hit nor false alarm.
 - speaker: on found attributions with a Source, the predicted speaker (plus every name and alias of the entity
   it names) matches the gold Source text by ``evaluate.names_match``. PolNeAR does not link a pronoun Source to
-  its antecedent, so "he" also accepts the nearest earlier named Source in the article, and "who" (or which,
-  that) a speaker named in the eight words before it.
+  its antecedent, so "he" (or a possessive: "his" claim) also accepts the nearest earlier named Source in the
+  article, and "who" (or which, that) a speaker named in the eight words before it.
 - cue kind, from the gold Cue words (recall) or the predicted quote's cue (precision): ``according_to``,
   ``speech`` (a verb of uttering or writing words, ``SPEECH_VERBS``), else ``other`` (thoughts, evidence,
   evaluation and stance: believe, show, find, want, deny, criticize; bare punctuation cues).
@@ -59,7 +59,10 @@ SPEECH_VERB_LIST = (
 )
 SPEECH_VERBS = frozenset(SPEECH_VERB_LIST.split())
 IRREGULAR_FORMS = {"said": "say", "told": "tell", "wrote": "write", "written": "write", "spoke": "speak"}
-PRONOUNS = frozenset({"i", "we", "you", "he", "she", "it", "they", "me", "us", "him", "her", "them"})
+# Personal pronouns, possessives too: PolNeAR marks the owner of 'his claim', 'her view' as the Source.
+PRONOUNS = frozenset(
+    {"i", "we", "you", "he", "she", "it", "they", "me", "us", "him", "her", "them", "his", "its", "their", "our", "my"}
+)
 RELATIVE_PRONOUNS = frozenset({"who", "which", "that", "whom"})
 RELATIVE_REACH = 8  # words before a relative pronoun that may name its antecedent
 QUOTE_MARKS = frozenset("\"“”‘’'«»")
