@@ -377,3 +377,14 @@ def test_a_nationality_word_can_open_a_town_name_and_a_suburb_of_x_is_x(nlp):
     town = by_text(found, "Spanish Town")
     assert town.country == "JM" and town.precision == "city"
     assert not [p for p in found if p.country == "ES"]
+
+
+def test_place_heading_a_body_after_the_leaves_the_article_out(nlp):
+    found = places(
+        nlp,
+        "ATLANTA - Food banks in Georgia asked for more money on Monday. Georgia residents may apply from May, and "
+        "the Georgia Public Service Commission will vote on the plan next week.",
+    )
+    georgias = [p for p in found if p.name == "Georgia"]
+    assert georgias and all(p.text == "Georgia" for p in georgias)
+    assert all(p.country == "US" and p.feature == "admin1" for p in georgias)

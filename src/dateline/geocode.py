@@ -684,9 +684,10 @@ def _discourse_mentions(doc: Doc, mentions: list[_Mention], taken: set[int]) -> 
         if ent.label_ == "PERSON" and ent.start not in taken and norm(_clean_name(ent.text)) in known:
             out.append(_Mention(ent.start, ent.end, _clean_name(ent.text), strong=False))
         elif ent.label_ == "ORG" and ent.start not in taken and not _in_outlet_name(doc, ent.start, ent.end):
-            end = _known_prefix(doc, ent.start, min(ent.end, ent.start + 3), known)
+            start = ent.start + (1 if ent[0].lower_ == "the" else 0)  # 'the Georgia Public Service Commission'
+            end = _known_prefix(doc, start, min(ent.end, start + 3), known) if start < ent.end else None
             if end:
-                out.append(_Mention(ent.start, end, doc[ent.start : end].text, strong=False))
+                out.append(_Mention(start, end, doc[start:end].text, strong=False))
     busy = taken | {i for m in out for i in range(m.start, m.end)}
     for tok in doc:
         if tok.i in busy or tok.ent_type_ or not _capitalised(tok):
@@ -743,13 +744,19 @@ class _Context:
     name: str = ""  # the name this context is seen by
     regions: dict[tuple[str, str], dict[str, float]] = field(default_factory=dict)  # region -> name -> weight
     home: tuple[str, str] | None = None  # the region most of the other names can lie in
+    inside: list[tuple[str, str, str]] = field(default_factory=list)  # country, admin1, a town or county named there
 
     def without(self, name: str) -> _Context:
         """The context as seen by one name: its own votes must not confirm its own reading."""
         own = self.own.get(name, Counter())
         points = [pt for pt in self.points if pt[2] != name]
         home = _home_region(self.regions, name)
-        return _Context(self.countries - own, self.admin1, points, {}, self.readings, name, self.regions, home)
+        inside = [r for r in self.inside if r[2] != name]
+        return _Context(self.countries - own, self.admin1, points, {}, self.readings, name, self.regions, home, inside)
+
+    def holds_named_place(self, p: Place) -> bool:
+        """A town or county the report names lies in this region: 'Georgia' beside 'Atlanta' is the state."""
+        return any(cc == p.country and admin1 == p.name for cc, admin1, _ in self.inside)
 
     def co_located(self, p: Place) -> bool:
         """Some reading of another name in the report lies beside this one: 'Paris' and 'Henry County' together
@@ -765,7 +772,7 @@ def _score(p: Place, ctx: _Context, qualifier: Place | None) -> float:
     elif p.kind == "region":
         s = 68.0
     elif p.kind == "admin1":
-        s = 38.0 + min(math.log10(p.population + 1), 8)
+        s = 38.0 + min(math.log10(p.population + 1), 8) + (REGION_HOLDS_BONUS if ctx.holds_named_place(p) else 0)
     elif p.kind == "admin2":
         s = 12.0 + (20 if p.name.split()[-1] in ADMIN2_WORDS else 0)
     else:
@@ -1017,6 +1024,7 @@ def _home_region(support: dict[tuple[str, str], dict[str, float]], name: str) ->
 HOME_MIN_NAMES = 2  # a home region needs at least this many other names that can lie in it
 HOME_MIN_WEIGHT = 1.0  # and this much weight: one name with a single reading, or two with two each
 HOME_BONUS = 15  # as much as naming the region itself
+REGION_HOLDS_BONUS = 15  # a state holding a town the report names outweighs the country of its name
 
 
 def _cell(lat: float, lon: float) -> tuple[int, int]:
@@ -1090,6 +1098,8 @@ def _context_from(mentions: list[_Mention], demonyms: Counter) -> _Context:
         elif p.kind in {"city", "admin2"} and (p.lat, p.lon, m.name) not in seen:
             seen.add((p.lat, p.lon, m.name))  # a name read at one point anchors once, however often it is said
             ctx.points.append((p.lat, p.lon, m.name))
+            if p.admin1:
+                ctx.inside.append((p.country, p.admin1, m.name))
     return ctx
 
 
