@@ -388,3 +388,10 @@ def test_place_heading_a_body_after_the_leaves_the_article_out(nlp):
     georgias = [p for p in found if p.name == "Georgia"]
     assert georgias and all(p.text == "Georgia" for p in georgias)
     assert all(p.country == "US" and p.feature == "admin1" for p in georgias)
+
+
+def test_only_the_biggest_place_of_a_capitals_name_is_the_capital(nlp):
+    capitals = [p for p in gazetteer.lookup("Washington") if p.capital]
+    assert [(p.country, p.admin1) for p in capitals] == [("US", "District of Columbia")]
+    found = places(nlp, "Farmers from Oklahoma and Georgia drove their tractors to Washington on Monday.")
+    assert by_text(found, "Washington").admin1 == "District of Columbia"
