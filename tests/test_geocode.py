@@ -395,3 +395,12 @@ def test_only_the_biggest_place_of_a_capitals_name_is_the_capital(nlp):
     assert [(p.country, p.admin1) for p in capitals] == [("US", "District of Columbia")]
     found = places(nlp, "Farmers from Oklahoma and Georgia drove their tractors to Washington on Monday.")
     assert by_text(found, "Washington").admin1 == "District of Columbia"
+
+
+def test_body_named_with_the_town_it_is_in(nlp):
+    for text in (
+        "Students at St. Luke's Lutheran School in Lombard won prizes on Sunday.",
+        "The prizes were given Sunday at Harlan Peck Homestead in Lombard.",
+    ):
+        found = places(nlp, text)
+        assert (by_text(found, "Lombard").admin1, by_text(found, "Lombard").country) == ("Illinois", "US")

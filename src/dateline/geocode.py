@@ -69,6 +69,7 @@ INSTITUTION_WORDS = lexicon().words("places/institution_words")
 INSTITUTION_HEADS = lexicon().words("places/institution_heads")  # 'Paris Public Library'
 TOWN_WORDS = lexicon().words("places/town_words")  # 'the Lebanon police': the name is a town's
 FACILITY_NAME_LINKS = lexicon().words("places/facility_name_links")  # 'the Bank of England'
+INNER_PLACE_PREPS = lexicon().words("places/inner_place_preps")  # 'the Lutheran school in Lombard'
 FACILITY_HEADS = lexicon().words("places/facility_heads")  # 'Memorial Stadium', 'Trump Tower'
 REGION_DEMONYMS: dict[str, str] = lexicon().table("places/region_demonyms")  # 'Europeans' -> 'Europe'
 EMBEDDED_MIN_POP = 10_000  # a town heading a public body's name must be at least this big
@@ -268,13 +269,23 @@ def _trailing_place(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
     """'the University of Georgia', 'the First Bank of Princeton': the place a body is 'of', closing its name."""
     ofs = [t.i for t in doc[start + 1 : end - 1] if t.lower_ == "of"]
     if not ofs or doc[ofs[-1] - 1].lower_ not in INSTITUTION_HEADS:  # not "the Islamic State of Iraq"
-        return None
+        return _located_place(doc, start, end)
     first = ofs[-1] + 1 + (1 if doc[ofs[-1] + 1].lower_ == "the" else 0)
     stop = _trim_end(doc, first, end)
     cands = _exact_readings(doc, first, stop) if first < stop else []
     county = bool(cands) and doc[stop - 1].text in ADMIN2_WORDS and any(c.kind == "admin2" for c in cands)
     big = any(c.kind != "city" or c.population >= SCAN_MIN_POP for c in cands)  # not 'Department of Justice'
     return (first, stop) if cands and (county or big) else None
+
+
+def _located_place(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
+    """'the Lutheran school in Lombard': a span that runs on through 'in' closes with the town the body is in."""
+    ins = [t.i for t in doc[start + 1 : end - 1] if t.lower_ in INNER_PLACE_PREPS]
+    if not ins:
+        return None
+    first, stop = ins[-1] + 1, _trim_end(doc, ins[-1] + 1, end)
+    cands = _exact_readings(doc, first, stop) if first < stop else []
+    return (first, stop) if any(c.kind != "city" or c.population >= CUE_MIN_POP for c in cands) else None
 
 
 def _unknown_with_embedded_place(doc: Doc, start: int, end: int) -> int | None:
