@@ -404,3 +404,11 @@ def test_body_named_with_the_town_it_is_in(nlp):
     ):
         found = places(nlp, text)
         assert (by_text(found, "Lombard").admin1, by_text(found, "Lombard").country) == ("Illinois", "US")
+
+
+def test_outlet_domain_says_the_home_country(nlp):
+    text = "Shops in Richmond will stay open late on Thursday, the council said."
+    assert by_text(find_places(nlp(text)), "Richmond").country == "US"
+    for outlet in ("www.example-times.co.uk", "https://news.example.co.uk/local/1"):
+        assert by_text(find_places(nlp(text), outlet), "Richmond").country == "GB"
+    assert by_text(find_places(nlp(text), "example.com"), "Richmond").country == "US"

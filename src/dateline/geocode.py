@@ -14,6 +14,7 @@ names lie together.
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -69,6 +70,7 @@ INSTITUTION_WORDS = lexicon().words("places/institution_words")
 INSTITUTION_HEADS = lexicon().words("places/institution_heads")  # 'Paris Public Library'
 TOWN_WORDS = lexicon().words("places/town_words")  # 'the Lebanon police': the name is a town's
 FACILITY_NAME_LINKS = lexicon().words("places/facility_name_links")  # 'the Bank of England'
+TLD_COUNTRIES: dict[str, str | None] = lexicon().table("places/tld_countries")
 INNER_PLACE_PREPS = lexicon().words("places/inner_place_preps")  # 'the Lutheran school in Lombard'
 FACILITY_HEADS = lexicon().words("places/facility_heads")  # 'Memorial Stadium', 'Trump Tower'
 REGION_DEMONYMS: dict[str, str] = lexicon().table("places/region_demonyms")  # 'Europeans' -> 'Europe'
@@ -882,7 +884,18 @@ def _demonym_context(doc: Doc) -> Counter:
     return out
 
 
-def _resolve_all(doc: Doc, mentions: list[_Mention]) -> None:
+def _outlet_country(outlet: str | None) -> str | None:
+    """'www.lfpress.ca', 'https://example.co.uk/news/1': the country of the address's top-level domain, if it
+    names one; a generic domain ('.com') says nothing."""
+    host = re.sub(r"^[a-z]+://", "", (outlet or "").strip().lower()).split("/")[0].split(":")[0]
+    tld = host.rsplit(".", 1)[-1] if "." in host else ""
+    if len(tld) != 2 or not tld.isalpha():
+        return None
+    code = TLD_COUNTRIES.get(tld, tld.upper())
+    return code if code and country(code) else None
+
+
+def _resolve_all(doc: Doc, mentions: list[_Mention], home: str | None = None) -> None:
     for m in mentions:
         if m.shape == "demonym":
             m.candidates = _demonym_candidates(m.name)
@@ -895,7 +908,7 @@ def _resolve_all(doc: Doc, mentions: list[_Mention]) -> None:
         if _settlement_cue(doc, m.start) and any(c.kind == "city" for c in m.candidates):
             m.candidates = tuple(c for c in m.candidates if c.kind == "city")  # "the city of Mykolaiv"
     _link_qualifiers(doc, mentions)
-    ctx = _Context(countries=_demonym_context(doc))
+    ctx = _Context(countries=_demonym_context(doc) + Counter([home] if home else []))
     for m in mentions:  # pass 1: importance and explicit qualifiers only
         m.place = _best(m.candidates, ctx, _qualifier_place(m, mentions))
     ctx = _context_from(mentions, ctx.countries)
@@ -1265,13 +1278,14 @@ def _dominant(mentions: list[_Mention]) -> Place | None:
     return countries.most_common(1)[0][0] if countries else None
 
 
-def find_places(doc: Doc) -> list[PlaceMention]:
+def find_places(doc: Doc, outlet: str | None = None) -> list[PlaceMention]:
     """Every toponym mention in the report, resolved, in text order; a nationality word ('Iraqi', 'Americans') is
-    listed as a mention of its country with feature 'demonym' (``toponyms`` leaves those out)."""
+    listed as a mention of its country with feature 'demonym' (``toponyms`` leaves those out). ``outlet`` (its name,
+    domain or a URL) may say the outlet's home country, weak context for names several countries share."""
     if not len(doc):
         return []
     mentions = _collect(doc)
-    _resolve_all(doc, mentions)
+    _resolve_all(doc, mentions, _outlet_country(outlet))
     dominant = _dominant(mentions)
     out = []
     for m in mentions:
