@@ -377,3 +377,38 @@ def test_a_nationality_word_can_open_a_town_name_and_a_suburb_of_x_is_x(nlp):
     town = by_text(found, "Spanish Town")
     assert town.country == "JM" and town.precision == "city"
     assert not [p for p in found if p.country == "ES"]
+
+
+def test_place_heading_a_body_after_the_leaves_the_article_out(nlp):
+    found = places(
+        nlp,
+        "ATLANTA - Food banks in Georgia asked for more money on Monday. Georgia residents may apply from May, and "
+        "the Georgia Public Service Commission will vote on the plan next week.",
+    )
+    georgias = [p for p in found if p.name == "Georgia"]
+    assert georgias and all(p.text == "Georgia" for p in georgias)
+    assert all(p.country == "US" and p.feature == "admin1" for p in georgias)
+
+
+def test_only_the_biggest_place_of_a_capitals_name_is_the_capital(nlp):
+    capitals = [p for p in gazetteer.lookup("Washington") if p.capital]
+    assert [(p.country, p.admin1) for p in capitals] == [("US", "District of Columbia")]
+    found = places(nlp, "Farmers from Oklahoma and Georgia drove their tractors to Washington on Monday.")
+    assert by_text(found, "Washington").admin1 == "District of Columbia"
+
+
+def test_body_named_with_the_town_it_is_in(nlp):
+    for text in (
+        "Students at St. Luke's Lutheran School in Lombard won prizes on Sunday.",
+        "The prizes were given Sunday at Harlan Peck Homestead in Lombard.",
+    ):
+        found = places(nlp, text)
+        assert (by_text(found, "Lombard").admin1, by_text(found, "Lombard").country) == ("Illinois", "US")
+
+
+def test_outlet_domain_says_the_home_country(nlp):
+    text = "Shops in Richmond will stay open late on Thursday, the council said."
+    assert by_text(find_places(nlp(text)), "Richmond").country == "US"
+    for outlet in ("www.example-times.co.uk", "https://news.example.co.uk/local/1"):
+        assert by_text(find_places(nlp(text), outlet), "Richmond").country == "GB"
+    assert by_text(find_places(nlp(text), "example.com"), "Richmond").country == "US"

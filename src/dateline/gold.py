@@ -252,6 +252,7 @@ class PlaceDoc:
     id: str
     text: str
     toponyms: list[GoldToponym] = field(default_factory=list)
+    outlet: str | None = None  # the article's web domain or address, where the set gives one
 
 
 # GeoWebNews labels that name a physical place one could put on a map (the README's geocoding subset).
@@ -394,7 +395,8 @@ def read_places(path: str | Path, fmt: str) -> list[PlaceDoc]:
         for top in toponyms:
             if not 0 <= top.start < top.end <= len(text):
                 raise DatelineError(f"{path}: article {docid}: toponym offsets {top.start}-{top.end} outside the text")
-        docs.append(PlaceDoc(id=docid, text=text, toponyms=toponyms))
+        outlet = art.findtext("domain") or art.findtext("link")  # LGL gives the domain, GeoWebNews the address
+        docs.append(PlaceDoc(id=docid, text=text, toponyms=toponyms, outlet=outlet))
     if not docs:
         raise DatelineError(f"{path} holds no <article> elements")
     return docs

@@ -1,7 +1,7 @@
 """The extraction pipeline: spaCy parse, then one stage per field family, in this order.
 
     times     -> times.find_times(doc, published)         TimeMention[]
-    places    -> geocode.find_places(doc)                 PlaceMention[]
+    places    -> geocode.find_places(doc, url or outlet)  PlaceMention[]
     entities  -> entities.find_entities(doc)              Entity[]
     quotes    -> quotes.find_quotes(doc, entities)        Quote[]
     events    -> events.find_events(doc, report, ...)     Event[]
@@ -142,7 +142,7 @@ def _extract_batch(batch: list[Report]) -> list[tuple[Report, Extraction | Datel
 def extract_doc(report: Report, doc: Doc) -> Extraction:
     """The stages after parsing, on an already parsed Doc."""
     times = find_times(doc, report.published)
-    places = find_places(doc)
+    places = find_places(doc, report.url or report.outlet)
     entities = find_entities(doc)
     quotes = find_quotes(doc, entities)
     events = find_events(doc, report, times, toponyms(places), entities, quotes)  # nationality words read apart
