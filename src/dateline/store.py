@@ -60,7 +60,6 @@ from dateline.merge import (
     Mention,
     cluster,
     cluster_pairs,
-    components,
     day_number,
     event_key,
     haversine_km,
@@ -688,39 +687,62 @@ class Store:
         return conn.execute(short).all() + conn.execute(wide).all()
 
     def _link(self, conn: Connection, new: list[dict]) -> None:
-        """Write new mentions and merge them into the graph: union them with every stored event they match, then
-        rewrite those."""
+        """Write new mentions and merge them into the graph: re-group them with every stored mention connected to
+        them, and rewrite the events those were part of."""
         if not new:
             return
-        mentions = {m["key"]: mention_from_event(m["key"], m["report_id"], m["event"], m.get("embedding")) for m in new}
-        data = {m["key"]: m["event"] for m in new}
-        owner: dict[str, str] = {}  # stored mention -> its merged event
-        pairs: list[tuple[str, str]] = []
-        asked: dict[tuple, list] = {}
-        for m in new:
-            for row in self._candidates(conn, m, mentions[m["key"]], asked):
-                if row.key not in mentions:
-                    mentions[row.key] = mention_from_event(row.key, row.report_id, row.data, _vector(row.embedding))
-                    data[row.key], owner[row.key] = row.data, row.event_id
-                pairs.append((m["key"], row.key))
-        keys = [m["key"] for m in new]
-        pairs += [(a, b) for i, a in enumerate(keys) for b in keys[i + 1 :]]
-        self._compute_pending(conn, mentions, data, pairs, stored=owner)
-        for m in new:
-            m["embedding"] = mentions[m["key"]].vector
         conn.execute(ReportEventRow.__table__.insert(), [_mention_row(m, None) for m in new])
-        edges = [(a, b) for a, b in pairs if matches(mentions[a], mentions[b])]
-        touched = {owner[b] for a, b in edges if b in owner}
         members = {m["key"]: m for m in new}
-        if touched:
-            rows = conn.execute(select(ReportEventRow.__table__).where(ReportEventRow.event_id.in_(sorted(touched))))
-            by_event: dict[str, list[str]] = {}
-            for row in rows:
-                members[row.key] = _member(row)
-                by_event.setdefault(row.event_id, []).append(row.key)
-            edges += [(ks[0], k) for ks in by_event.values() for k in ks[1:]]
-            self._drop_events(conn, touched)
-        self._write_events(conn, [merge_event([members[k] for k in comp]) for comp in components(members, edges)])
+        mentions = {
+            k: mention_from_event(k, m["report_id"], m["event"], m.get("embedding")) for k, m in members.items()
+        }
+        self._regroup(conn, members, mentions, {})
+
+    def _regroup(self, conn: Connection, members: dict[str, dict], mentions: dict[str, Mention], owner: dict) -> None:
+        """Group ``members`` (written mentions, ``mentions`` their pair-test views; ``owner`` the merged event of
+        each stored one) with the stored mentions connected to them in the match graph, as the bulk merge would
+        group them all (merge.groups), and rewrite every merged event involved."""
+        self._connect(conn, members, mentions, owner)
+        keys = sorted(members)
+        pairs = [(keys[i], keys[j]) for i, j in cluster_pairs([mentions[k] for k in keys])]
+        self._compute_pending(conn, mentions, {k: members[k]["event"] for k in keys}, pairs, stored=keys)
+        self._drop_events(conn, set(owner.values()))
+        grouped = cluster([mentions[k] for k in keys])
+        self._write_events(conn, [merge_event([members[k] for k in comp]) for comp in grouped])
+
+    def _connect(self, conn: Connection, members: dict[str, dict], mentions: dict[str, Mention], owner: dict) -> None:
+        """Add to ``members`` every stored mention connected to them: the events their candidates match, whole,
+        then the events those events' mentions match, until no new one is found. Merged events are groups of one
+        connected part of the graph (merge.groups), so a part is re-grouped whole or its groups would depend on
+        the order reports came in."""
+        asked: dict[tuple, list] = {}
+        event_of: dict[str, str] = {}  # candidate mention -> its merged event
+        queue = list(members)
+        while queue:
+            data = {k: members[k]["event"] for k in queue}
+            pairs: list[tuple[str, str]] = []
+            for k in queue:
+                for row in self._candidates(conn, members[k], mentions[k], asked):
+                    if row.key in members:
+                        continue
+                    if row.key not in mentions:
+                        mentions[row.key] = mention_from_event(row.key, row.report_id, row.data, _vector(row.embedding))
+                    data[row.key] = row.data
+                    event_of[row.key] = row.event_id
+                    pairs.append((k, row.key))
+            self._compute_pending(conn, mentions, data, pairs, stored=data)
+            found = {event_of[b] for a, b in pairs if b not in members and matches(mentions[a], mentions[b])}
+            queue = []
+            if not found:
+                break
+            for row in conn.execute(select(ReportEventRow.__table__).where(ReportEventRow.event_id.in_(sorted(found)))):
+                if row.key not in members:
+                    members[row.key] = _member(row)
+                    mentions.setdefault(
+                        row.key, mention_from_event(row.key, row.report_id, row.data, members[row.key]["embedding"])
+                    )
+                    owner[row.key] = row.event_id
+                    queue.append(row.key)
 
     def _compute_pending(
         self,
@@ -786,11 +808,8 @@ class Store:
             return
         rows = conn.execute(select(ReportEventRow.__table__).where(ReportEventRow.event_id.in_(sorted(touched))))
         members = {row.key: _member(row) for row in rows}
-        by_key = {k: mention_from_event(k, m["report_id"], m["event"], m["embedding"]) for k, m in members.items()}
-        keys = list(by_key)
-        pairs = [(keys[i], keys[j]) for i, j in cluster_pairs(list(by_key.values()))]
-        self._compute_pending(conn, by_key, {k: m["event"] for k, m in members.items()}, pairs, stored=keys)
-        self._write_events(conn, [merge_event([members[k] for k in comp]) for comp in cluster(list(by_key.values()))])
+        mentions = {k: mention_from_event(k, m["report_id"], m["event"], m["embedding"]) for k, m in members.items()}
+        self._regroup(conn, members, mentions, {})
 
     def _drop_events(self, conn: Connection, ids: set[str]) -> None:
         ids = sorted(ids)
