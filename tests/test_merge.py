@@ -277,7 +277,7 @@ def test_blocking_finds_every_matching_pair():
 
 @pytest.mark.xfail(
     strict=True,
-    reason="known gap: one-day slop links chain day after day (connected components), "
+    reason="known gap: one-day slop links chain day after day (dates never part a group), "
     "so a protest repeated daily by one group in one city becomes one event; see docs/store.md",
 )
 def test_daily_repeated_protests_stay_separate_events():
