@@ -134,7 +134,7 @@ def _read_object(ctx: Context, m: Mention, c: Token, lemma: str) -> None:
     """A verb's object or passive subject: the victim of a killing, kidnapping or arrest, else the target; a
     statement's object only when it can name a participant."""
     role = "victim" if lemma in VICTIM_VERBS and _person_like(ctx, c) else "target"
-    if m.type not in ("ASSAULT", "COERCE") and c.dep_ == "dobj":
+    if m.type not in HARM_TYPES and c.dep_ == "dobj":
         if not _actor_like(ctx, c):  # "vowed revenge against X": X is the one threatened
             against = [p for g in c.children if g.lower_ == "against" for p in g.children]
             for p in (p for p in against if p.dep_ == "pobj" and _actor_like(ctx, p)):
