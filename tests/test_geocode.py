@@ -397,6 +397,16 @@ def test_only_the_biggest_place_of_a_capitals_name_is_the_capital(nlp):
     assert by_text(found, "Washington").admin1 == "District of Columbia"
 
 
+@pytest.mark.parametrize(
+    ("name", "country"), [("Bogota", "CO"), ("Brasilia", "BR"), ("Astana", "KZ"), ("New Delhi", "IN")]
+)
+def test_a_capital_spelled_without_its_accents_or_by_an_old_name_is_still_the_capital(nlp, name, country):
+    """The country table writes 'Bogota' and 'Nur-Sultan'; the city table 'Bogotá' and 'Astana'."""
+    capitals = [p for p in gazetteer.lookup(name) if p.capital]
+    assert [p.country for p in capitals] == [country]
+    assert not any(p.capital for p in gazetteer.lookup("Delhi") if p.name == "Delhi")
+
+
 def test_body_named_with_the_town_it_is_in(nlp):
     for text in (
         "Students at St. Luke's Lutheran School in Lombard won prizes on Sunday.",

@@ -16,6 +16,7 @@ import sqlite3
 import sys
 import unicodedata
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -23,7 +24,7 @@ from pathlib import Path
 from dateline import DatelineError
 from dateline.lexicon import lexicon
 
-SCHEMA_VERSION = 13
+SCHEMA_VERSION = 14
 DB_NAME = f"gazetteer-v{SCHEMA_VERSION}.sqlite"
 MIN_ALT_POP = 1000  # alternate spellings only for places big enough to be written about under another name
 
@@ -253,14 +254,22 @@ def _add_cities(b: _Builder, cities: dict, names: dict[tuple[str, str], str]) ->
 
 def _capital_ids(cities: dict, countries: dict) -> set[int]:
     """The capital of each country is its biggest place of the capital's name: the other Washingtons of the
-    United States are no capital."""
-    names = {(cc, rec["capital"]) for cc, rec in countries.items()}
+    United States are no capital. Names are compared as lookup keys, because the country table spells 'Bogota'
+    where the city table has 'Bogotá'; an alternate name ('Nur-Sultan' for Astana) counts only for a country whose
+    capital no place bears as its own name ('New Delhi' is not Delhi)."""
+    names = {(cc, norm(rec["capital"])) for cc, rec in countries.items() if rec.get("capital")}
+    own = _biggest_by_key(cities, names, lambda c: [c["name"]])
+    alt = _biggest_by_key(cities, names - own.keys(), lambda c: c.get("alternatenames") or [])
+    return {c["geonameid"] for c in [*own.values(), *alt.values()]}
+
+
+def _biggest_by_key(cities: dict, names: set[tuple[str, str]], spellings: Callable[[dict], list[str]]) -> dict:
     best: dict[tuple[str, str], dict] = {}
     for c in cities.values():
-        key = (c["countrycode"], c["name"])
-        if key in names and c["population"] > best.get(key, {"population": -1})["population"]:
-            best[key] = c
-    return {c["geonameid"] for c in best.values()}
+        for key in {(c["countrycode"], norm(name)) for name in spellings(c)} & names:
+            if c["population"] > best.get(key, {"population": -1})["population"]:
+                best[key] = c
+    return best
 
 
 def _saint_variants(name: str) -> list[str]:
