@@ -265,7 +265,10 @@ def _capital_ids(cities: dict, countries: dict) -> set[int]:
 
 def _biggest_by_key(cities: dict, names: set[tuple[str, str]], spellings: Callable[[dict], list[str]]) -> dict:
     best: dict[tuple[str, str], dict] = {}
+    countries = {cc for cc, _ in names}  # only the few countries still unmatched need their spellings read
     for c in cities.values():
+        if c["countrycode"] not in countries:
+            continue
         for key in {(c["countrycode"], norm(name)) for name in spellings(c)} & names:
             if c["population"] > best.get(key, {"population": -1})["population"]:
                 best[key] = c
